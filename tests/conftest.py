@@ -1,1 +1,88 @@
-pytest_plugins = ["tests.fakekube.plugin"]
+"""Shared fixtures: a migrated database per backend, and row factories.
+
+Every test that takes `session` or `engine` runs on SQLite, and again on PostgreSQL when
+KUBE_CONSOLE_TEST_DB_URL points at a server: the suite creates a database of its own
+there and drops it at the end, relying on nothing an earlier run left.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
+from sqlmodel import Session, SQLModel
+
+from kube_console.db import make_engine, make_unpooled_engine
+from kube_console.migrations import upgrade_to_head
+
+pytest_plugins = ["tests.fakekube.plugin", "tests.factories"]
+
+SERVER_URL = os.environ.get("KUBE_CONSOLE_TEST_DB_URL", "")
+BACKENDS = ["sqlite"] + (["postgresql"] if SERVER_URL else [])
+
+
+def _create_postgres_database() -> tuple[str, str]:
+    name = f"kc_test_{os.getpid()}_{secrets.token_hex(4)}"
+    admin = make_unpooled_engine(SERVER_URL).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return name, make_url(SERVER_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_postgres_database(name: str) -> None:
+    admin = make_unpooled_engine(SERVER_URL).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A freshly migrated database on one backend, for the whole session."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        upgrade_to_head(url)
+        yield url
+        return
+    name, url = _create_postgres_database()
+    try:
+        upgrade_to_head(url)
+        yield url
+    finally:
+        _drop_postgres_database(name)
+
+
+@pytest.fixture(scope="session")
+def _session_engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+def _empty_all_tables(engine: Engine) -> None:
+    tables = list(reversed(SQLModel.metadata.sorted_tables))
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{table.name}"' for table in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def engine(_session_engine: Engine) -> Engine:
+    """The session's database, emptied before each test."""
+    _empty_all_tables(_session_engine)
+    return _session_engine
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    with Session(engine, expire_on_commit=False) as db_session:
+        yield db_session

@@ -1,0 +1,62 @@
+"""The console's SQL tables (plain SQLModel, table=True). No logic beyond columns, keys and indexes."""
+
+from kube_console.models.cluster import CLUSTER_STATUSES, ENVIRONMENTS, Cluster
+from kube_console.models.costs import (
+    IDLE_NAMESPACE,
+    UNALLOCATED,
+    CostDaily,
+    CostHourly,
+    CostMonthly,
+    CostRun,
+    PriceSheet,
+)
+from kube_console.models.inventory import (
+    HelmRelease,
+    Namespace,
+    Node,
+    PersistentVolumeClaim,
+    Pod,
+    Workload,
+)
+from kube_console.models.org import (
+    ROLES,
+    TOKEN_ROLES,
+    ApiToken,
+    AuthSession,
+    LoginThrottle,
+    Organization,
+    User,
+)
+from kube_console.models.usage import NamespaceUsageSample, NodeUsageSample, UsageSnapshot
+from kube_console.models.worker import SchedulerLeader, WorkerRun
+
+__all__ = [
+    "CLUSTER_STATUSES",
+    "ENVIRONMENTS",
+    "IDLE_NAMESPACE",
+    "ROLES",
+    "TOKEN_ROLES",
+    "UNALLOCATED",
+    "ApiToken",
+    "AuthSession",
+    "Cluster",
+    "CostDaily",
+    "CostHourly",
+    "CostMonthly",
+    "CostRun",
+    "HelmRelease",
+    "LoginThrottle",
+    "Namespace",
+    "NamespaceUsageSample",
+    "Node",
+    "NodeUsageSample",
+    "Organization",
+    "PersistentVolumeClaim",
+    "Pod",
+    "PriceSheet",
+    "SchedulerLeader",
+    "UsageSnapshot",
+    "User",
+    "WorkerRun",
+    "Workload",
+]

@@ -1,0 +1,103 @@
+"""Sign-in and sign-out for the browser: plain HTTP form posts that set or clear the session cookie.
+
+They are HTTP routes rather than Reflex events because only an HTTP response can set an
+HttpOnly cookie: page scripts (and so any injected script) never see the session token.
+The Reflex backend reads it from the websocket's request headers, server side.
+Cross-site posts are refused by an Origin check, on top of SameSite=Lax.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from urllib.parse import quote, urlsplit
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from kube_console.db import session_scope
+from kube_console.services import auth as auth_service
+from kube_console.settings import get_settings
+from kube_console.states.guard import SESSION_COOKIE, session_token
+
+
+def _same_origin(request: Request) -> bool:
+    origin = request.headers.get("origin")
+    if origin is None:  # old browsers omit Origin on same-origin form posts; SameSite still applies
+        return True
+    return urlsplit(origin).netloc == request.headers.get("host") or origin == get_settings().allowed_origin
+
+
+def _safe_next(target: str | None) -> str:
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+def _secure(request: Request) -> bool:
+    return request.url.scheme == "https" or get_settings().allowed_origin.startswith("https://")
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+async def sign_in(request: Request) -> Response:
+    if not _same_origin(request):
+        return PlainTextResponse("cross-site sign-in refused", status_code=403)
+    form = await request.form()
+    email = str(form.get("email", ""))
+    password = str(form.get("password", ""))
+    target = _safe_next(str(form.get("next", "")))
+    hours = get_settings().session_hours
+
+    def attempt() -> auth_service.SignedIn:
+        with session_scope() as session:
+            try:
+                return auth_service.sign_in(
+                    session=session, email=email, password=password, client=_client(request), session_hours=hours
+                )
+            except auth_service.SignInRefused:
+                session.commit()  # keep the counted failure
+                raise
+
+    try:
+        signed_in = await asyncio.to_thread(attempt)
+    except auth_service.SignInRefused:
+        return RedirectResponse(f"/login?error=refused&next={quote(target)}", status_code=303)
+    except auth_service.SignInThrottled as throttled:
+        return RedirectResponse(
+            f"/login?error=throttled&minutes={throttled.minutes}&next={quote(target)}", status_code=303
+        )
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        signed_in.token,
+        max_age=hours * 3600,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=_secure(request),
+    )
+    return response
+
+
+async def sign_out(request: Request) -> Response:
+    if not _same_origin(request):
+        return PlainTextResponse("cross-site sign-out refused", status_code=403)
+    token = session_token(request.headers.get("cookie", ""))
+
+    def revoke() -> None:
+        with session_scope() as session:
+            auth_service.sign_out(session=session, token=token)
+
+    await asyncio.to_thread(revoke)
+    response = RedirectResponse("/login?signed_out=1", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=_secure(request))
+    return response
+
+
+routes = [
+    Route("/auth/sign-in", sign_in, methods=["POST"]),
+    Route("/auth/sign-out", sign_out, methods=["POST"]),
+]

@@ -1,0 +1,201 @@
+"""`python -m kube_console ...`: the operator's face over the same services the pages use.
+
+Errors go to stderr with exit code 1 (2 for bad usage, from typer).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import NoReturn
+
+import typer
+
+from kube_console.db import session_scope
+from kube_console.errors import Conflict, ValidationFailed
+from kube_console.security.authz import Action, AuthContext, Forbidden, NotFound, authorize
+from kube_console.settings import SettingsError, get_settings
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="kube-console administration.")
+users_app = typer.Typer(no_args_is_help=True, help="Manage users.")
+token_app = typer.Typer(no_args_is_help=True, help="Manage API tokens.")
+keys_app = typer.Typer(no_args_is_help=True, help="Manage the credential encryption keys.")
+app.add_typer(users_app, name="users")
+app.add_typer(token_app, name="api-token")
+app.add_typer(keys_app, name="keys")
+
+
+def fail(message: str) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(1)
+
+
+@contextlib.contextmanager
+def plain_errors() -> Iterator[None]:
+    """Turn the services' refusals into one line on stderr and exit code 1."""
+    try:
+        yield
+    except (ValidationFailed, Conflict, Forbidden, NotFound) as exc:
+        fail(str(exc))
+
+
+def _read_password(prompt: bool) -> str:
+    """The password from stdin when piped, else an interactive hidden prompt."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    if not prompt:
+        fail("pipe the password on stdin")
+    return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+def _cli_context(session, email: str) -> AuthContext:
+    """Act as the named user, so the CLI obeys the same policy as the pages."""
+    from sqlmodel import select
+
+    from kube_console.models import User
+    from kube_console.services.auth import normalize_email
+
+    user = session.exec(select(User).where(User.email == normalize_email(email))).first()
+    if user is None or not user.active:
+        fail(f"no active user with e-mail {email}")
+    return AuthContext(user_id=user.id, org_id=user.org_id, role=user.role, email=user.email, via="cli")
+
+
+@app.callback()
+def _check_settings() -> None:
+    try:
+        get_settings()
+    except SettingsError as exc:
+        fail(str(exc))
+
+
+@app.command()
+def migrate() -> None:
+    """Apply the database migrations (safe to run again)."""
+    from kube_console.migrations import upgrade_to_head
+
+    url = get_settings().database_url
+    upgrade_to_head(url)
+    typer.echo(f"database is up to date ({url.split('@')[-1]})")
+
+
+@app.command("create-admin")
+def create_admin(
+    org: str = typer.Option(..., help="Organization name; created when it does not exist."),
+    email: str = typer.Option(...),
+    name: str = typer.Option("", help="Display name."),
+) -> None:
+    """Create an admin (and the organization if new). The password comes from stdin or a prompt."""
+    from sqlmodel import select
+
+    from kube_console.models import Organization
+    from kube_console.services import users
+
+    password = _read_password(prompt=True)
+    with plain_errors(), session_scope() as session:
+        organization = session.exec(select(Organization).where(Organization.name == org.strip())).first()
+        if organization is None:
+            organization = Organization(name=org.strip())
+            session.add(organization)
+            session.flush()
+        row = users.create_user(
+            session=session, org_id=organization.id, email=email, password=password, role="admin", display_name=name
+        )
+    typer.echo(f"created admin {row.email} in organization {org.strip()!r}")
+
+
+@users_app.command("create")
+def users_create(
+    email: str = typer.Option(...),
+    as_admin: str = typer.Option(..., "--as", help="E-mail of the admin doing this."),
+    role: str = typer.Option("member", help="admin or member"),
+    name: str = typer.Option("", help="Display name."),
+) -> None:
+    """Create a user in the acting admin's organization. The password comes from stdin or a prompt."""
+    from kube_console.services import users
+
+    password = _read_password(prompt=True)
+    with plain_errors(), session_scope() as session:
+        ctx = authorize(_cli_context(session, as_admin), Action.MANAGE_USERS)
+        row = users.create_user(
+            session=session, org_id=ctx.org_id, email=email, password=password, role=role, display_name=name
+        )
+    typer.echo(f"created {row.role} {row.email}")
+
+
+@token_app.command("create")
+def api_token_create(
+    email: str = typer.Option(..., help="The user the token acts as."),
+    name: str = typer.Option(..., help="What the token is for."),
+    role: str = typer.Option("read", help="read or admin (never above the user's role)"),
+) -> None:
+    """Create an API token and print it once."""
+    from kube_console.services import tokens
+
+    with plain_errors(), session_scope() as session:
+        ctx = authorize(_cli_context(session, email), Action.MANAGE_OWN_ACCOUNT)
+        new = tokens.create_token(session=session, org_id=ctx.org_id, user_id=ctx.user_id, name=name, role=role)
+    typer.echo(new.token)
+    typer.echo(f"(shown once; {new.row.role} token {new.row.name!r}, prefix {new.row.prefix})", err=True)
+
+
+@keys_app.command("generate")
+def keys_generate(key_id: str = typer.Option("k1", "--id", help="The id to prefix the key with.")) -> None:
+    """Print a new key entry for KUBE_CONSOLE_ENCRYPTION_KEYS."""
+    from kube_console.security.keyring import generate_key
+
+    typer.echo(f"{key_id}:{generate_key()}")
+
+
+@keys_app.command("rotate")
+def keys_rotate(batch_size: int = typer.Option(100, min=1, max=10000)) -> None:
+    """Re-encrypt every stored credential under the primary key, in batches (safe to interrupt)."""
+    from kube_console.security.keyring import KeyringUnavailable, get_keyring
+    from kube_console.services.credentials import credentials_by_key, rotate_batch
+
+    try:
+        keyring = get_keyring()
+    except KeyringUnavailable as exc:
+        fail(str(exc))
+    moved = 0
+    while True:
+        with session_scope() as session:
+            batch = rotate_batch(session=session, keyring=keyring, batch_size=batch_size)
+        moved += batch
+        if batch:
+            typer.echo(f"re-encrypted {moved} credential(s) so far")
+        if batch < batch_size:
+            break
+    with session_scope() as session:
+        counts = credentials_by_key(session=session)
+    older = sum(count for key_id, count in counts.items() if key_id != keyring.primary_id)
+    typer.echo(
+        f"done: {moved} re-encrypted; {counts.get(keyring.primary_id, 0)} on primary key "
+        f"'{keyring.primary_id}'; {older} still on an older key"
+    )
+    if older:
+        raise typer.Exit(1)
+
+
+@keys_app.command("ensure-local")
+def keys_ensure_local(env_file: Path = typer.Option(Path(".env"))) -> None:
+    """For a first local run: create a key in .env (mode 0600) unless one is configured."""
+    from kube_console.security.keyring import generate_key
+
+    if os.environ.get("KUBE_CONSOLE_ENCRYPTION_KEYS"):
+        return
+    existing = env_file.read_text() if env_file.exists() else ""
+    if any(line.startswith("KUBE_CONSOLE_ENCRYPTION_KEYS=") for line in existing.splitlines()):
+        return
+    separator = "" if not existing or existing.endswith("\n") else "\n"
+    fd = os.open(env_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    with os.fdopen(fd, "a") as handle:
+        handle.write(f"{separator}KUBE_CONSOLE_ENCRYPTION_KEYS=k1:{generate_key()}\n")
+    env_file.chmod(0o600)
+    typer.echo(
+        f"Created an encryption key for this first local run in {env_file} (mode 0600). "
+        "Back it up: credentials stored with it can't be read without it."
+    )

@@ -1,0 +1,109 @@
+"""Price sheets and computed costs: hourly rows per namespace, their daily and monthly rollups,
+and each cluster's cost watermark. cost-model.md defines every figure."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Date, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from kube_console.db import UTCDateTime, utcnow
+
+IDLE_NAMESPACE = "__idle__"
+UNALLOCATED = "unallocated"
+
+
+class PriceSheet(SQLModel, table=True):
+    """Unit prices in force from `effective_from`: per cluster when cluster_id is set, else the org default."""
+
+    __tablename__ = "price_sheets"
+    __table_args__ = (Index("ix_price_sheets_lookup", "org_id", "cluster_id", "effective_from"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organizations.id", ondelete="CASCADE")
+    cluster_id: int | None = Field(default=None, foreign_key="clusters.id", ondelete="CASCADE")
+    effective_from: dt.datetime = Field(sa_type=UTCDateTime)
+    currency: str = Field(default="USD", max_length=8)
+    cpu_core_hour: float = 0.04
+    memory_gib_hour: float = 0.005
+    storage_gib_hour: float = 0.0001
+    network_gb: float = 0.05
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_by_user_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+
+
+class CostFigures(SQLModel):
+    """The figures of one (cluster, namespace, period, team, cost-center) cost row."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organizations.id", ondelete="CASCADE")
+    cluster_id: int = Field(foreign_key="clusters.id", ondelete="CASCADE")
+    namespace_id: int | None = Field(default=None, foreign_key="namespaces.id", ondelete="SET NULL")
+    namespace: str = Field(max_length=253)  # IDLE_NAMESPACE for the idle row
+    team: str = Field(default=UNALLOCATED, max_length=253)
+    cost_center: str = Field(default=UNALLOCATED, max_length=253)
+    hours: float = 0.0  # clock hours this row spans (1 for an hourly row)
+    covered_hours: float = 0.0  # Σ covered seconds / 3600 over those hours
+    cpu_request_core_hours: float = 0.0
+    cpu_usage_core_hours: float = 0.0
+    cpu_core_hours: float = 0.0  # allocated: Σ max(request, usage)
+    memory_request_gib_hours: float = 0.0
+    memory_usage_gib_hours: float = 0.0
+    memory_gib_hours: float = 0.0
+    storage_gib_hours: float = 0.0
+    network_gb: float = 0.0
+    cpu_cost: float = 0.0
+    memory_cost: float = 0.0
+    storage_cost: float = 0.0
+    network_cost: float = 0.0
+    total_cost: float = 0.0
+    currency: str = Field(default="USD", max_length=8)
+    network_source: str = Field(default="none", max_length=32)
+
+
+def _cost_indexes(table: str, period: str) -> tuple:
+    return (
+        UniqueConstraint(
+            "cluster_id", "namespace", period, "team", "cost_center", name=f"uq_{table}_row"
+        ),
+        Index(f"ix_{table}_org_period", "org_id", period),
+        Index(f"ix_{table}_org_team", "org_id", "team", period),
+        Index(f"ix_{table}_org_cost_center", "org_id", "cost_center", period),
+        Index(f"ix_{table}_namespace", "namespace_id", period),
+    )
+
+
+class CostHourly(CostFigures, table=True):
+    __tablename__ = "cost_hourly"
+    __table_args__ = _cost_indexes("cost_hourly", "hour_start")
+
+    hour_start: dt.datetime = Field(sa_type=UTCDateTime)
+    price_sheet_id: int | None = Field(default=None, foreign_key="price_sheets.id", ondelete="SET NULL")
+
+
+class CostDaily(CostFigures, table=True):
+    __tablename__ = "cost_daily"
+    __table_args__ = _cost_indexes("cost_daily", "day")
+
+    day: dt.date = Field(sa_type=Date)
+
+
+class CostMonthly(CostFigures, table=True):
+    __tablename__ = "cost_monthly"
+    __table_args__ = _cost_indexes("cost_monthly", "month")
+
+    month: dt.date = Field(sa_type=Date)  # the first day of the month
+
+
+class CostRun(SQLModel, table=True):
+    """Each cluster's watermark: every hour before `computed_until` has its cost rows."""
+
+    __tablename__ = "cost_runs"
+
+    cluster_id: int = Field(primary_key=True, foreign_key="clusters.id", ondelete="CASCADE")
+    computed_until: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    hours_last_run: int = 0
+    duration_ms_last_run: float = 0.0
+    last_error: str | None = None

@@ -1,0 +1,220 @@
+"""First-run setup, sign-in with throttling, and resolving browser sessions and API tokens.
+
+A session or token is resolved against the database on every event and request, so
+logging out, disabling a user or changing a role takes effect on the very next one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+import re
+
+from sqlmodel import Session, select
+
+from kube_console.db import utcnow
+from kube_console.errors import FieldError, ValidationFailed
+from kube_console.models import ApiToken, AuthSession, LoginThrottle, Organization, User
+from kube_console.security.authz import AuthContext
+from kube_console.security.secrets import (
+    SESSION_TOKEN_PREFIX,
+    hash_password,
+    hash_token,
+    new_token,
+    password_problem,
+    verify_password,
+)
+
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+THROTTLE_WINDOW = dt.timedelta(minutes=15)
+MAX_FAILURES_PER_EMAIL = 5
+MAX_FAILURES_PER_CLIENT = 20
+SESSION_TOUCH_EVERY = dt.timedelta(minutes=1)
+SIGN_IN_REFUSED = "That e-mail and password don't match an active account."
+
+
+class SetupClosed(Exception):
+    """Setup runs only while the console has no user at all."""
+
+
+class SignInRefused(Exception):
+    """Wrong e-mail or password, or a disabled account; never says which."""
+
+
+class SignInThrottled(Exception):
+    def __init__(self, retry_after: dt.timedelta):
+        self.minutes = max(1, math.ceil(retry_after.total_seconds() / 60))
+        super().__init__(throttled_message(self.minutes))
+
+
+def throttled_message(minutes: int) -> str:
+    return f"Too many sign-in attempts. Try again in {minutes} minute{'s' if minutes > 1 else ''}."
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class SignedIn:
+    token: str  # the raw session token: goes into the HttpOnly cookie, never stored
+    expires_at: dt.datetime
+    context: AuthContext
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def email_problem(email: str) -> str | None:
+    if not EMAIL_PATTERN.match(email) or len(email) > 254:
+        return "Enter an e-mail address such as ana@example.com."
+    return None
+
+
+def setup_required(*, session: Session) -> bool:
+    return session.exec(select(User.id).limit(1)).first() is None
+
+
+def complete_setup(
+    *, session: Session, org_name: str, email: str, password: str, display_name: str = ""
+) -> User:
+    """Create the organization and its first admin. Refused once any user exists."""
+    if not setup_required(session=session):
+        raise SetupClosed("setup is already complete")
+    org_name = org_name.strip()
+    email = normalize_email(email)
+    errors = []
+    if not 2 <= len(org_name) <= 120:
+        errors.append(FieldError("org_name", "Use 2 to 120 characters."))
+    if problem := email_problem(email):
+        errors.append(FieldError("email", problem))
+    if problem := password_problem(password):
+        errors.append(FieldError("password", problem))
+    if errors:
+        raise ValidationFailed(errors)
+    org = Organization(name=org_name)
+    session.add(org)
+    session.flush()
+    admin = User(
+        org_id=org.id,
+        email=email,
+        display_name=display_name.strip(),
+        password_hash=hash_password(password),
+        role="admin",
+    )
+    session.add(admin)
+    session.flush()
+    return admin
+
+
+def _throttle_key(kind: str, value: str) -> str:
+    return hash_token(f"{kind}:{value}")
+
+
+def _locked_for(session: Session, keys: list[str], now: dt.datetime) -> dt.timedelta | None:
+    rows = session.exec(select(LoginThrottle).where(LoginThrottle.key_hash.in_(keys))).all()
+    waits = [row.locked_until - now for row in rows if row.locked_until and row.locked_until > now]
+    return max(waits) if waits else None
+
+
+def _record_failure(session: Session, key: str, limit: int, now: dt.datetime) -> None:
+    row = session.get(LoginThrottle, key)
+    if row is None:
+        row = LoginThrottle(key_hash=key, failures=0, window_started_at=now)
+    if now - row.window_started_at > THROTTLE_WINDOW:
+        row.failures, row.window_started_at, row.locked_until = 0, now, None
+    row.failures += 1
+    if row.failures >= limit:
+        row.locked_until = now + THROTTLE_WINDOW
+    session.add(row)
+
+
+def sign_in(
+    *, session: Session, email: str, password: str, client: str, session_hours: int
+) -> SignedIn:
+    """Check the password and open a session, or raise SignInRefused / SignInThrottled.
+
+    The caller must commit even when this raises SignInRefused, so the failure is counted.
+    """
+    now = utcnow()
+    email = normalize_email(email)
+    email_key = _throttle_key("email", email)
+    client_key = _throttle_key("client", client)
+    if wait := _locked_for(session, [email_key, client_key], now):
+        raise SignInThrottled(wait)
+    user = session.exec(select(User).where(User.email == email)).first()
+    password_ok = verify_password(user.password_hash if user else None, password)
+    if user is None or not password_ok or not user.active:
+        _record_failure(session, email_key, MAX_FAILURES_PER_EMAIL, now)
+        _record_failure(session, client_key, MAX_FAILURES_PER_CLIENT, now)
+        raise SignInRefused(SIGN_IN_REFUSED)
+    if (row := session.get(LoginThrottle, email_key)) is not None:
+        session.delete(row)
+    token = new_token(SESSION_TOKEN_PREFIX)
+    expires_at = now + dt.timedelta(hours=session_hours)
+    session.add(AuthSession(user_id=user.id, token_hash=hash_token(token), expires_at=expires_at))
+    return SignedIn(token=token, expires_at=expires_at, context=_context(user, "session"))
+
+
+def _context(user: User, via: str, role: str | None = None) -> AuthContext:
+    return AuthContext(
+        user_id=user.id, org_id=user.org_id, role=role or user.role, email=user.email, via=via
+    )
+
+
+def resolve_session(*, session: Session, token: str | None) -> AuthContext | None:
+    """The signed-in user behind a session token, or None when it is unknown, expired or revoked."""
+    if not token or not token.startswith(SESSION_TOKEN_PREFIX):
+        return None
+    now = utcnow()
+    row = session.exec(
+        select(AuthSession, User)
+        .join(User, User.id == AuthSession.user_id)
+        .where(AuthSession.token_hash == hash_token(token))
+    ).first()
+    if row is None:
+        return None
+    auth_session, user = row
+    if auth_session.revoked or auth_session.expires_at <= now or not user.active:
+        return None
+    if now - auth_session.last_seen_at > SESSION_TOUCH_EVERY:
+        auth_session.last_seen_at = now
+        session.add(auth_session)
+    return _context(user, "session")
+
+
+def sign_out(*, session: Session, token: str | None) -> None:
+    if not token:
+        return
+    auth_session = session.exec(
+        select(AuthSession).where(AuthSession.token_hash == hash_token(token))
+    ).first()
+    if auth_session is not None:
+        auth_session.revoked = True
+        session.add(auth_session)
+
+
+def revoke_user_sessions(*, session: Session, user_id: int) -> None:
+    for auth_session in session.exec(
+        select(AuthSession).where(AuthSession.user_id == user_id, AuthSession.revoked == False)  # noqa: E712
+    ):
+        auth_session.revoked = True
+        session.add(auth_session)
+
+
+def resolve_api_token(*, session: Session, token: str | None) -> AuthContext | None:
+    """The caller behind an API token; its role never exceeds its creator's current role."""
+    if not token:
+        return None
+    row = session.exec(
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == hash_token(token))
+    ).first()
+    if row is None:
+        return None
+    api_token, user = row
+    if api_token.revoked or not user.active or user.org_id != api_token.org_id:
+        return None
+    api_token.last_used_at = utcnow()
+    session.add(api_token)
+    role = "admin" if api_token.role == "admin" and user.role == "admin" else "member"
+    return _context(user, "api_token", role=role)

@@ -1,0 +1,76 @@
+"""Storing and reading cluster credentials through the keyring, and rotating them to the primary key.
+
+The only place a cluster's credential exists in clear is the return value of
+`load_credential`, used to build a client and dropped right after.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session, func, select
+
+from kube_console.kube.credentials import ClusterCredentials
+from kube_console.models import Cluster
+from kube_console.security.keyring import Keyring
+
+
+def store_credential(*, cluster: Cluster, credentials: ClusterCredentials, keyring: Keyring) -> None:
+    """Encrypt `credentials` onto `cluster` (which must have an id) with what may be shown of it."""
+    key_id, ciphertext = keyring.encrypt(
+        credentials.to_json(), org_id=cluster.org_id, cluster_id=cluster.id
+    )
+    summary = credentials.summary()
+    cluster.credential_key_id = key_id
+    cluster.credential_ciphertext = ciphertext
+    cluster.server_host = summary.server_host
+    cluster.credential_user = summary.user_name
+    cluster.credential_kind = summary.credential_kind
+    cluster.certificate_expires_at = summary.certificate_expires_at
+    cluster.insecure_tls_acknowledged = credentials.insecure_skip_tls_verify
+
+
+def load_credential(*, cluster: Cluster, keyring: Keyring) -> ClusterCredentials:
+    plaintext = keyring.decrypt(
+        cluster.credential_key_id or "",
+        cluster.credential_ciphertext or b"",
+        org_id=cluster.org_id,
+        cluster_id=cluster.id,
+    )
+    return ClusterCredentials.from_json(plaintext)
+
+
+def erase_credential(*, cluster: Cluster) -> None:
+    cluster.credential_ciphertext = None
+    cluster.credential_key_id = None
+
+
+def credentials_by_key(*, session: Session) -> dict[str, int]:
+    """How many stored credentials each key id encrypts (all organizations: an operator's view)."""
+    rows = session.exec(
+        select(Cluster.credential_key_id, func.count(Cluster.id))
+        .where(Cluster.credential_key_id.is_not(None))
+        .group_by(Cluster.credential_key_id)
+    ).all()
+    return {key_id: count for key_id, count in rows}
+
+
+def rotate_batch(*, session: Session, keyring: Keyring, batch_size: int = 100) -> int:
+    """Re-encrypt up to `batch_size` credentials still on an older key; returns how many moved.
+
+    Each batch is its own transaction in the caller, so an interrupted rotation loses
+    nothing and simply continues where it stopped when run again.
+    """
+    clusters = session.exec(
+        select(Cluster)
+        .where(Cluster.credential_key_id.is_not(None), Cluster.credential_key_id != keyring.primary_id)
+        .order_by(Cluster.id)
+        .limit(batch_size)
+    ).all()
+    for cluster in clusters:
+        cluster.credential_key_id, cluster.credential_ciphertext = keyring.reencrypt(
+            cluster.credential_key_id,
+            cluster.credential_ciphertext,
+            org_id=cluster.org_id,
+            cluster_id=cluster.id,
+        )
+        session.add(cluster)
+    return len(clusters)

@@ -1,0 +1,124 @@
+"""Users of an organization: list, create, change role, disable, reset password.
+
+Callers authorize with `Action.MANAGE_USERS` first; every function here is scoped to
+`org_id`, so an id from another organization is simply not found.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session, func, select
+
+from kube_console.db import utcnow
+from kube_console.dto import Profile, UserRow
+from kube_console.errors import Conflict, FieldError, ValidationFailed
+from kube_console.models import ROLES, Organization, User
+from kube_console.security.authz import NotFound
+from kube_console.security.secrets import hash_password, password_problem
+from kube_console.services.auth import email_problem, normalize_email, revoke_user_sessions
+
+
+def _row(user: User) -> UserRow:
+    return UserRow(
+        id=user.id,
+        email=user.email,
+        display_name=user.display_name,
+        role=user.role,
+        active=user.active,
+        created_at=user.created_at.isoformat(),
+    )
+
+
+def _get(session: Session, *, org_id: int, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None or user.org_id != org_id:
+        raise NotFound("no such user")
+    return user
+
+
+def profile(*, session: Session, org_id: int, user_id: int) -> Profile:
+    user = _get(session, org_id=org_id, user_id=user_id)
+    org = session.get(Organization, org_id)
+    return Profile(email=user.email, display_name=user.display_name, role=user.role, org_name=org.name)
+
+
+def org_by_name(*, session: Session, name: str) -> Organization:
+    org = session.exec(select(Organization).where(Organization.name == name.strip())).first()
+    if org is None:
+        raise NotFound(f"no organization named {name!r}")
+    return org
+
+
+def list_users(*, session: Session, org_id: int) -> list[UserRow]:
+    users = session.exec(select(User).where(User.org_id == org_id).order_by(User.email)).all()
+    return [_row(user) for user in users]
+
+
+def get_user(*, session: Session, org_id: int, user_id: int) -> UserRow:
+    return _row(_get(session, org_id=org_id, user_id=user_id))
+
+
+def create_user(
+    *, session: Session, org_id: int, email: str, password: str, role: str, display_name: str = ""
+) -> UserRow:
+    email = normalize_email(email)
+    errors = []
+    if problem := email_problem(email):
+        errors.append(FieldError("email", problem))
+    if problem := password_problem(password):
+        errors.append(FieldError("password", problem))
+    if role not in ROLES:
+        errors.append(FieldError("role", f"Choose one of: {', '.join(ROLES)}."))
+    if errors:
+        raise ValidationFailed(errors)
+    if session.exec(select(User.id).where(User.email == email)).first() is not None:
+        raise ValidationFailed.one("email", "A user with this e-mail already exists.")
+    user = User(
+        org_id=org_id,
+        email=email,
+        display_name=display_name.strip(),
+        password_hash=hash_password(password),
+        role=role,
+    )
+    session.add(user)
+    session.flush()
+    return _row(user)
+
+
+def _other_active_admins(session: Session, *, org_id: int, user_id: int) -> int:
+    return session.exec(
+        select(func.count(User.id)).where(
+            User.org_id == org_id, User.role == "admin", User.active == True, User.id != user_id  # noqa: E712
+        )
+    ).one()
+
+
+def set_role(*, session: Session, org_id: int, user_id: int, role: str) -> UserRow:
+    if role not in ROLES:
+        raise ValidationFailed.one("role", f"Choose one of: {', '.join(ROLES)}.")
+    user = _get(session, org_id=org_id, user_id=user_id)
+    if user.role == "admin" and role != "admin" and not _other_active_admins(session, org_id=org_id, user_id=user_id):
+        raise Conflict("The organization needs at least one active admin.")
+    user.role, user.updated_at = role, utcnow()
+    session.add(user)
+    return _row(user)
+
+
+def set_active(*, session: Session, org_id: int, user_id: int, active: bool) -> UserRow:
+    user = _get(session, org_id=org_id, user_id=user_id)
+    if not active and user.role == "admin" and not _other_active_admins(session, org_id=org_id, user_id=user_id):
+        raise Conflict("The organization needs at least one active admin.")
+    user.active, user.updated_at = active, utcnow()
+    session.add(user)
+    if not active:
+        revoke_user_sessions(session=session, user_id=user.id)
+    return _row(user)
+
+
+def reset_password(*, session: Session, org_id: int, user_id: int, password: str) -> UserRow:
+    if problem := password_problem(password):
+        raise ValidationFailed.one("password", problem)
+    user = _get(session, org_id=org_id, user_id=user_id)
+    user.password_hash, user.updated_at = hash_password(password), utcnow()
+    session.add(user)
+    revoke_user_sessions(session=session, user_id=user.id)
+    return _row(user)

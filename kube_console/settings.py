@@ -1,0 +1,143 @@
+"""The console's one settings object, read from KUBE_CONSOLE_* variables and an optional .env.
+
+Every value is validated when the process starts. A bad value stops start-up with a
+message that names the variable and the form it expects (`SettingsError`). Encryption
+keys are the exception on purpose: a missing or malformed keyring must not stop the
+console from starting; it fails closed instead (see security/keyring.py).
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+ENV_PREFIX = "KUBE_CONSOLE_"
+
+# What each variable expects, in words, for start-up error messages.
+EXPECTED_FORMS: dict[str, str] = {
+    "data_dir": "a directory path",
+    "db_url": "a SQLAlchemy URL: sqlite:///path/to/file.db or postgresql+psycopg://user:pass@host:5432/db",
+    "redis_url": "a Redis URL such as redis://127.0.0.1:6379/0, or empty",
+    "sync_interval_seconds": "a whole number of seconds from 5 to 3600",
+    "cost_interval_seconds": "a whole number of seconds from 60 to 86400",
+    "sync_batch_size": "a whole number of clusters from 1 to 100",
+    "sample_retention_days": "a whole number of days from 1 to 400",
+    "run_workers": "1 or 0 (true or false)",
+    "allow_loopback_clusters": "1 or 0 (true or false)",
+    "allowed_origin": "the console's own origin, such as https://console.example.com",
+    "team_label_keys": "comma-separated namespace label keys, such as team,owner",
+    "cost_center_label_keys": "comma-separated namespace label keys, such as cost-center,cost_center",
+    "session_hours": "a whole number of hours from 1 to 720",
+    "port": "a TCP port from 1 to 65535",
+}
+
+
+class SettingsError(Exception):
+    """A setting has a value the console cannot start with."""
+
+
+def _comma_list(value: Any) -> list[str]:
+    if isinstance(value, str):
+        value = value.split(",")
+    keys = [str(item).strip() for item in value if str(item).strip()]
+    if not keys:
+        raise ValueError("at least one key is needed")
+    return keys
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+    )
+
+    data_dir: Path = Path("data")
+    db_url: str = ""
+    redis_url: str | None = None
+    encryption_keys: SecretStr | None = None
+
+    sync_interval_seconds: int = Field(default=30, ge=5, le=3600)
+    cost_interval_seconds: int = Field(default=3600, ge=60, le=86400)
+    sync_batch_size: int = Field(default=5, ge=1, le=100)
+    sample_retention_days: int = Field(default=14, ge=1, le=400)
+    run_workers: bool = True
+    allow_loopback_clusters: bool = False
+
+    allowed_origin: str = "http://localhost:3000"
+    port: int = Field(default=3000, ge=1, le=65535)
+    session_hours: int = Field(default=12, ge=1, le=720)
+
+    team_label_keys: Annotated[list[str], NoDecode] = ["team"]
+    cost_center_label_keys: Annotated[list[str], NoDecode] = [
+        "cost-center",
+        "cost_center",
+        "costcenter",
+    ]
+
+    @field_validator("team_label_keys", "cost_center_label_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value: Any) -> list[str]:
+        return _comma_list(value)
+
+    @field_validator("db_url")
+    @classmethod
+    def _check_db_url(cls, value: str) -> str:
+        if value and not value.startswith(("sqlite://", "postgresql+psycopg://")):
+            raise ValueError("unsupported scheme")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _check_redis_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if urlsplit(value).scheme not in ("redis", "rediss", "unix"):
+            raise ValueError("unsupported scheme")
+        return value
+
+    @field_validator("allowed_origin")
+    @classmethod
+    def _check_origin(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
+            raise ValueError("not an origin")
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @property
+    def database_url(self) -> str:
+        """The configured URL, or the embedded SQLite file in the data directory."""
+        if self.db_url:
+            return self.db_url
+        return f"sqlite:///{(self.data_dir / 'kube_console.db').resolve()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read and validate the settings, turning validation errors into one clear message."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            field = str(error["loc"][0]) if error["loc"] else "?"
+            variable = ENV_PREFIX + field.upper()
+            expected = EXPECTED_FORMS.get(field, "a valid value")
+            got = error.get("input")
+            shown = f", got {got!r}" if isinstance(got, str | int | float) else ""
+            lines.append(f"{variable}: expected {expected}{shown}")
+        raise SettingsError("Invalid configuration:\n  " + "\n  ".join(lines)) from None
+
+
+@functools.cache
+def get_settings() -> Settings:
+    return load_settings()

@@ -1,0 +1,98 @@
+"""Who is signed in (for the shell), the first-run setup page and the sign-in page."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from kube_console.errors import ValidationFailed
+from kube_console.security.authz import Action
+from kube_console.services import auth as auth_service
+from kube_console.services import users as users_service
+from kube_console.states.guard import current_context, guarded, in_thread, public, resolve_caller
+
+
+class SessionState(rx.State):
+    """The signed-in user's name for the shell. `show_admin_nav` only decides what the menu shows:
+    every admin handler checks the role again on the server."""
+
+    email: str = ""
+    display_name: str = ""
+    org_name: str = ""
+    show_admin_nav: bool = False
+
+    @guarded(Action.READ)
+    async def require_session(self):
+        """on_load of every signed-in page: fills the shell, or sends the browser to sign in."""
+        caller = current_context()
+        profile = await in_thread(users_service.profile, org_id=caller.org_id, user_id=caller.user_id)
+        async with self:
+            self.email = profile.email
+            self.display_name = profile.display_name or profile.email
+            self.org_name = profile.org_name
+            self.show_admin_nav = caller.is_admin
+
+
+class SetupState(rx.State):
+    """First-run setup: exists only while the console has no user."""
+
+    errors: dict[str, str] = {}
+    saving: bool = False
+
+    @public
+    async def check_open(self):
+        if not await in_thread(auth_service.setup_required):
+            return rx.redirect("/login")
+
+    @public
+    async def submit(self, form: dict[str, str]):
+        async with self:
+            self.saving, self.errors = True, {}
+        if form.get("password", "") != form.get("password_again", ""):
+            async with self:
+                self.saving, self.errors = False, {"password_again": "The two passwords differ."}
+            return
+        try:
+            await in_thread(
+                auth_service.complete_setup,
+                org_name=form.get("org_name", ""),
+                email=form.get("email", ""),
+                password=form.get("password", ""),
+                display_name=form.get("display_name", ""),
+            )
+        except ValidationFailed as invalid:
+            async with self:
+                self.saving, self.errors = False, invalid.by_field()
+            return
+        except auth_service.SetupClosed:
+            return rx.redirect("/login")
+        async with self:
+            self.saving = False
+        return rx.redirect("/login?setup=done")
+
+
+class SignInState(rx.State):
+    """The sign-in page: shows why the last attempt failed (the form posts to /auth/sign-in)."""
+
+    error: str = ""
+    notice: str = ""
+    next_path: str = "/"
+
+    @public
+    async def load(self):
+        if await in_thread(auth_service.setup_required):
+            return rx.redirect("/setup")
+        query = self.router.url.query_parameters
+        target = query.get("next", "/")
+        if await resolve_caller(self) is not None:
+            return rx.redirect(target if target.startswith("/") and not target.startswith("//") else "/")
+        async with self:
+            self.next_path = target
+            self.error, self.notice = "", ""
+            if query.get("error") == "refused":
+                self.error = auth_service.SIGN_IN_REFUSED
+            elif query.get("error") == "throttled":
+                self.error = auth_service.throttled_message(int(query.get("minutes", "15") or 15))
+            elif query.get("setup") == "done":
+                self.notice = "Your organization is ready. Sign in with the admin account you just created."
+            elif query.get("signed_out"):
+                self.notice = "You have signed out."

@@ -1,0 +1,24 @@
+"""Reflex configuration, derived from the console's own settings (kube_console/settings.py)."""
+
+import sys
+
+import reflex as rx
+
+from kube_console.settings import SettingsError, get_settings
+
+try:
+    settings = get_settings()
+except SettingsError as problem:
+    sys.exit(f"kube-console cannot start.\n{problem}")
+
+config = rx.Config(
+    app_name="kube_console",
+    telemetry_enabled=False,
+    show_built_with_reflex=False,
+    frontend_port=settings.port,
+    backend_port=settings.port,
+    redis_url=settings.redis_url,
+    cors_allowed_origins=[settings.allowed_origin],
+    plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="indigo", gray_color="slate", radius="medium"))],
+    disable_plugins=[rx.plugins.SitemapPlugin],
+)

@@ -1,0 +1,141 @@
+"""Browser tests: the production build, started once per session, driven in Debian's Chromium.
+
+The console runs in its own process group with its own SQLite file, port and web build
+directory (.web-e2e), so a `make run` on :3000 is left alone. Chromium is /usr/bin/chromium
+(never a downloaded browser), started with the flags this closed network needs.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from kube_console.security.keyring import generate_key
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+BUILD_TIMEOUT_SECONDS = 600
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Console:
+    url: str
+    env: dict[str, str]
+    log: Path
+
+    def cli(self, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+        """Run `python -m kube_console ...` against this console's database."""
+        return subprocess.run(
+            [sys.executable, "-m", "kube_console", *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env=self.env,
+            cwd=PROJECT_ROOT,
+            check=False,
+        )
+
+
+def _wait_until_serving(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + BUILD_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the console exited while starting:\n{log.read_text()[-4000:]}")
+        try:
+            if httpx.get(f"{url}/ping", timeout=2).status_code == 200 and httpx.get(url, timeout=5).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(1)
+    raise RuntimeError(f"the console did not start in {BUILD_TIMEOUT_SECONDS} s:\n{log.read_text()[-4000:]}")
+
+
+@pytest.fixture(scope="session")
+def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
+    workdir = tmp_path_factory.mktemp("console")
+    port = _free_port()
+    url = f"http://localhost:{port}"
+    env = {
+        key: value for key, value in os.environ.items() if not key.startswith("KUBE_CONSOLE_")
+    } | {
+        "KUBE_CONSOLE_DB_URL": f"sqlite:///{workdir / 'console.db'}",
+        "KUBE_CONSOLE_DATA_DIR": str(workdir),
+        "KUBE_CONSOLE_PORT": str(port),
+        "KUBE_CONSOLE_ALLOWED_ORIGIN": url,
+        "KUBE_CONSOLE_ENCRYPTION_KEYS": f"k1:{generate_key()}",
+        "KUBE_CONSOLE_ALLOW_LOOPBACK_CLUSTERS": "1",
+        "REFLEX_WEB_WORKDIR": ".web-e2e",
+        "REFLEX_STATES_WORKDIR": str(workdir / "states"),
+        "REFLEX_CHECK_LATEST_VERSION": "0",
+        "REFLEX_TELEMETRY_ENABLED": "0",
+        "REFLEX_USE_SYSTEM_BUN": "1",
+    }
+    log = workdir / "console.log"
+    subprocess.run([sys.executable, "-m", "kube_console", "migrate"], env=env, cwd=PROJECT_ROOT, check=True)
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [str(Path(sys.executable).with_name("reflex")), "run", "--env", "prod", "--loglevel", "info"],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, stopped as a whole below
+        )
+    try:
+        _wait_until_serving(url, process, log)
+        yield Console(url=url, env=env, log=log)
+    finally:
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=20)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser, console: Console) -> Iterator[Page]:
+    context = browser.new_context(base_url=console.url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    yield tab
+    context.close()

@@ -1,0 +1,100 @@
+"""First-run setup, sign-in, sign-out and refusals, in Chromium against the production build."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+
+import pytest
+from playwright.sync_api import Page, expect
+
+ADMIN_EMAIL = "ana@example.com"
+ADMIN_PASSWORD = "a long admin password"
+MEMBER_EMAIL = "bo@example.com"
+MEMBER_PASSWORD = "a long member password"
+
+
+def _database_path(console) -> str:
+    return console.env["KUBE_CONSOLE_DB_URL"].removeprefix("sqlite:///")
+
+
+@pytest.fixture
+def first_run(console):
+    """The console as a new install sees it: no organization, no user."""
+    with sqlite3.connect(_database_path(console)) as db:
+        db.execute("PRAGMA foreign_keys=ON")
+        db.execute("DELETE FROM organizations")
+    return console
+
+
+@pytest.fixture
+def accounts(console):
+    """An admin and a member in one organization (made with the CLI, as an operator would)."""
+    def exists(email: str) -> bool:
+        with sqlite3.connect(_database_path(console)) as db:
+            return db.execute("SELECT 1 FROM users WHERE email = ?", (email,)).fetchone() is not None
+
+    if not exists(ADMIN_EMAIL):
+        made = console.cli("create-admin", "--org", "Acme", "--email", ADMIN_EMAIL, stdin=ADMIN_PASSWORD + "\n")
+        assert made.returncode == 0, made.stderr
+    if not exists(MEMBER_EMAIL):
+        made = console.cli("users", "create", "--email", MEMBER_EMAIL, "--as", ADMIN_EMAIL, stdin=MEMBER_PASSWORD + "\n")
+        assert made.returncode == 0, made.stderr
+    return console
+
+
+def sign_in(page: Page, email: str, password: str) -> None:
+    page.goto("/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_first_run_setup_then_sign_in_and_sign_out(first_run, page: Page):
+    page.goto("/")
+    expect(page).to_have_url(re.compile(r"/setup/?$"))
+    page.get_by_label("Organization").fill("Acme")
+    page.get_by_label("Your name").fill("Ana Lima")
+    page.get_by_label("E-mail").fill(ADMIN_EMAIL)
+    page.get_by_label("Password", exact=True).fill(ADMIN_PASSWORD)
+    page.get_by_label("Password again").fill(ADMIN_PASSWORD)
+    page.get_by_role("button", name="Create organization and admin").click()
+
+    expect(page).to_have_url(re.compile(r"/login/?\?setup=done"))
+    expect(page.get_by_text("Your organization is ready")).to_be_visible()
+    sign_in(page, ADMIN_EMAIL, ADMIN_PASSWORD)
+
+    expect(page).to_have_url(re.compile(r"/$"))
+    expect(page.get_by_role("heading", name="Overview")).to_be_visible()
+    expect(page.get_by_role("button", name="User menu")).to_contain_text("Ana Lima")
+    expect(page.get_by_role("link", name="Users")).to_be_visible()  # admins see the Admin section
+
+    page.goto("/setup")
+    expect(page).to_have_url(re.compile(r"/login|/$"))  # setup is gone once it is done
+
+    page.get_by_role("button", name="User menu").click()
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_text("You have signed out.")).to_be_visible()
+    page.goto("/")
+    expect(page).to_have_url(re.compile(r"/login"))
+
+
+def test_a_wrong_password_shows_an_error_that_does_not_say_whether_the_email_exists(accounts, page: Page):
+    sign_in(page, ADMIN_EMAIL, "not the password at all")
+    expect(page.get_by_role("alert")).to_have_text("That e-mail and password don't match an active account.")
+    sign_in(page, "nobody@example.com", "not the password at all")
+    expect(page.get_by_role("alert")).to_have_text("That e-mail and password don't match an active account.")
+
+
+def test_a_member_sees_no_admin_section(accounts, page: Page):
+    sign_in(page, MEMBER_EMAIL, MEMBER_PASSWORD)
+    expect(page.get_by_role("heading", name="Overview")).to_be_visible()
+    expect(page.get_by_role("link", name="Users")).to_have_count(0)
+
+
+def test_the_session_cookie_is_http_only(accounts, page: Page):
+    sign_in(page, ADMIN_EMAIL, ADMIN_PASSWORD)
+    expect(page.get_by_role("heading", name="Overview")).to_be_visible()
+    cookie = next(c for c in page.context.cookies() if c["name"] == "kc_session")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+    assert "kc_session" not in page.evaluate("document.cookie")

@@ -1,0 +1,94 @@
+import pytest
+
+from kube_console.errors import Conflict, ValidationFailed
+from kube_console.security.authz import NotFound
+from kube_console.services import auth, tokens, users
+from tests.factories import PASSWORD
+
+
+def test_admins_create_users_in_their_own_org(session, make):
+    org = make.org()
+    row = users.create_user(session=session, org_id=org.id, email="Bob@Example.com", password="long enough pw", role="member")
+    session.commit()
+    assert (row.email, row.role, row.active) == ("bob@example.com", "member", True)
+    assert [u.email for u in users.list_users(session=session, org_id=org.id)] == ["bob@example.com"]
+    assert users.list_users(session=session, org_id=make.org().id) == []
+
+
+def test_duplicate_email_and_bad_role_are_named(session, make):
+    org = make.org()
+    make.user(org, email="bob@example.com")
+    with pytest.raises(ValidationFailed) as failure:
+        users.create_user(session=session, org_id=org.id, email="bob@example.com", password="long enough pw", role="member")
+    assert "email" in failure.value.by_field()
+    with pytest.raises(ValidationFailed) as failure:
+        users.create_user(session=session, org_id=org.id, email="c@example.com", password="long enough pw", role="root")
+    assert "role" in failure.value.by_field()
+
+
+def test_the_last_active_admin_cannot_be_demoted_or_disabled(session, make):
+    org = make.org()
+    admin = make.user(org, role="admin")
+    with pytest.raises(Conflict):
+        users.set_role(session=session, org_id=org.id, user_id=admin.id, role="member")
+    with pytest.raises(Conflict):
+        users.set_active(session=session, org_id=org.id, user_id=admin.id, active=False)
+
+
+def test_another_orgs_user_is_not_found(session, make):
+    org_a, org_b = make.org(), make.org()
+    bob = make.user(org_b)
+    for change in (
+        lambda: users.set_role(session=session, org_id=org_a.id, user_id=bob.id, role="admin"),
+        lambda: users.set_active(session=session, org_id=org_a.id, user_id=bob.id, active=False),
+        lambda: users.reset_password(session=session, org_id=org_a.id, user_id=bob.id, password="new password!"),
+        lambda: users.get_user(session=session, org_id=org_a.id, user_id=bob.id),
+    ):
+        with pytest.raises(NotFound):
+            change()
+
+
+def test_password_reset_revokes_open_sessions(session, make):
+    org = make.org()
+    bob = make.user(org, email="bob@example.com")
+    token = auth.sign_in(session=session, email="bob@example.com", password=PASSWORD, client="c", session_hours=1).token
+    session.commit()
+    users.reset_password(session=session, org_id=org.id, user_id=bob.id, password="a brand new one")
+    session.commit()
+    assert auth.resolve_session(session=session, token=token) is None
+
+
+def test_api_tokens_are_shown_once_stored_hashed_and_capped_by_the_creators_role(session, make):
+    org = make.org()
+    member = make.user(org)
+    new = tokens.create_token(session=session, org_id=org.id, user_id=member.id, name="ci", role="read")
+    session.commit()
+    assert new.token.startswith("kct_") and new.row.prefix == new.token[:10]
+    ctx = auth.resolve_api_token(session=session, token=new.token)
+    assert (ctx.user_id, ctx.role, ctx.via) == (member.id, "member", "api_token")
+    assert tokens.list_tokens(session=session, org_id=org.id, user_id=member.id)[0].last_used_at
+    with pytest.raises(ValidationFailed, match="higher role"):
+        tokens.create_token(session=session, org_id=org.id, user_id=member.id, name="x", role="admin")
+
+
+def test_an_admin_token_acts_as_member_once_its_creator_is_demoted(session, make):
+    org = make.org()
+    make.user(org, role="admin")
+    ana = make.user(org, role="admin")
+    new = tokens.create_token(session=session, org_id=org.id, user_id=ana.id, name="deploy", role="admin")
+    session.commit()
+    assert auth.resolve_api_token(session=session, token=new.token).role == "admin"
+    users.set_role(session=session, org_id=org.id, user_id=ana.id, role="member")
+    session.commit()
+    assert auth.resolve_api_token(session=session, token=new.token).role == "member"
+
+
+def test_revoked_tokens_stop_working(session, make):
+    org = make.org()
+    ana = make.user(org)
+    new = tokens.create_token(session=session, org_id=org.id, user_id=ana.id, name="ci", role="read")
+    tokens.revoke_token(session=session, org_id=org.id, user_id=ana.id, token_id=new.row.id)
+    session.commit()
+    assert auth.resolve_api_token(session=session, token=new.token) is None
+    with pytest.raises(NotFound):
+        tokens.revoke_token(session=session, org_id=make.org().id, user_id=ana.id, token_id=new.row.id)
