@@ -1,0 +1,164 @@
+"""Read Helm release metadata out of Helm's release Secrets, never keeping the values.
+
+Helm 3 stores each revision of a release in a Secret of type `helm.sh/release.v1` whose
+`release` key is base64 (the Secret encoding) of base64 of gzip of the release JSON. That
+JSON carries the chart's values and the user's values, which often hold passwords: msgspec
+decodes only the metadata fields below and skips the rest without building it, and the
+decoded payload is dropped as soon as those fields are read.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import logging
+import zlib
+
+import msgspec
+
+from kube_console.kube.objects import HelmReleaseRecord, Page
+
+__all__ = [
+    "HELM_SECRETS_FIELD_SELECTOR",
+    "HELM_SECRETS_LABEL_SELECTOR",
+    "decode_helm_secrets",
+    "latest_revisions",
+]
+
+log = logging.getLogger(__name__)
+
+HELM_SECRETS_FIELD_SELECTOR = "type=helm.sh/release.v1"
+# A superseded revision is never the latest one, so the server need not send it.
+HELM_SECRETS_LABEL_SELECTOR = "owner=helm,status!=superseded"
+
+_GZIP_MAGIC = b"\x1f\x8b"
+# A Secret holds at most 1 MiB; a payload that inflates beyond this is not a real release.
+_MAX_RELEASE_JSON_BYTES = 64 * 1024 * 1024
+
+
+class _Raw(msgspec.Struct, frozen=True, gc=False):
+    pass
+
+
+class _RawChartMetadata(_Raw):
+    name: str = ""
+    version: str = ""
+    appVersion: str = ""
+
+
+class _RawChart(_Raw):
+    metadata: _RawChartMetadata = _RawChartMetadata()
+
+
+class _RawReleaseInfo(_Raw):
+    status: str = ""
+    last_deployed: dt.datetime | None = None
+
+
+class _RawRelease(_Raw):
+    name: str = ""
+    namespace: str = ""
+    version: int = 0
+    info: _RawReleaseInfo = _RawReleaseInfo()
+    chart: _RawChart = _RawChart()
+
+
+class _RawSecretMeta(_Raw):
+    uid: str = ""
+    name: str = ""
+    namespace: str = ""
+
+
+class _RawSecretData(_Raw):
+    release: str | None = None
+
+
+class _RawListMeta(_Raw):
+    continue_: str | None = msgspec.field(default=None, name="continue")
+
+
+class _RawSecret(_Raw):
+    metadata: _RawSecretMeta = _RawSecretMeta()
+    data: _RawSecretData = _RawSecretData()
+
+
+class _RawSecretList(_Raw):
+    metadata: _RawListMeta = _RawListMeta()
+    items: list[_RawSecret] = []
+
+
+_SECRET_LIST = msgspec.json.Decoder(_RawSecretList)
+_RELEASE = msgspec.json.Decoder(_RawRelease)
+
+
+class _InvalidHelmRelease(ValueError):
+    """The Secret's payload is not a Helm release this code can read."""
+
+
+def _release_json(secret_data: str) -> bytes:
+    try:
+        helm_encoded = base64.b64decode(secret_data, validate=True)
+        payload = base64.b64decode(helm_encoded, validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise _InvalidHelmRelease(f"not base64: {error}") from None
+    if not payload.startswith(_GZIP_MAGIC):
+        return payload
+    inflater = zlib.decompressobj(wbits=31)
+    try:
+        release_json = inflater.decompress(payload, _MAX_RELEASE_JSON_BYTES)
+    except zlib.error as error:
+        raise _InvalidHelmRelease(f"not gzip: {error}") from None
+    if inflater.unconsumed_tail:
+        raise _InvalidHelmRelease("larger than 64 MiB once inflated")
+    return release_json
+
+
+def _release_record(secret: _RawSecret) -> HelmReleaseRecord:
+    if not secret.data.release:
+        raise _InvalidHelmRelease("no release key")
+    try:
+        release = _RELEASE.decode(_release_json(secret.data.release))
+    except msgspec.DecodeError as error:
+        raise _InvalidHelmRelease(f"not a release JSON: {error}") from None
+    updated_at = release.info.last_deployed
+    return HelmReleaseRecord(
+        secret_uid=secret.metadata.uid,
+        namespace=release.namespace or secret.metadata.namespace,
+        name=release.name,
+        revision=release.version,
+        chart=release.chart.metadata.name,
+        chart_version=release.chart.metadata.version,
+        app_version=release.chart.metadata.appVersion,
+        status=release.info.status,
+        updated_at=updated_at.astimezone(dt.UTC) if updated_at else None,
+    )
+
+
+def decode_helm_secrets(data: bytes) -> Page[HelmReleaseRecord]:
+    """Release records from one page of Helm release Secrets; unreadable ones are logged
+    and left out."""
+    raw = _SECRET_LIST.decode(data)
+    records = []
+    for secret in raw.items:
+        try:
+            records.append(_release_record(secret))
+        except _InvalidHelmRelease as error:
+            log.warning(
+                "skipped Helm release secret %s/%s: %s",
+                secret.metadata.namespace,
+                secret.metadata.name,
+                error,
+            )
+    return Page(records, raw.metadata.continue_ or None)
+
+
+def latest_revisions(records: list[HelmReleaseRecord]) -> list[HelmReleaseRecord]:
+    """The highest revision of each (namespace, release name)."""
+    latest: dict[tuple[str, str], HelmReleaseRecord] = {}
+    for record in records:
+        key = (record.namespace, record.name)
+        current = latest.get(key)
+        if current is None or record.revision > current.revision:
+            latest[key] = record
+    return list(latest.values())
