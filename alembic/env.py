@@ -11,6 +11,14 @@ config = context.config
 target_metadata = SQLModel.metadata
 
 
+# Alembic cannot compare expression indexes; this one is created by hand in 0001.
+HAND_WRITTEN_INDEXES = {"ix_pods_name_prefix"}
+
+
+def _include_object(obj, name, type_, reflected, compare_to) -> bool:
+    return not (type_ == "index" and name in HAND_WRITTEN_INDEXES)
+
+
 def _url() -> str:
     return config.attributes.get("url") or get_settings().database_url
 
@@ -33,6 +41,7 @@ def _run_on(connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=_include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

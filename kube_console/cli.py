@@ -199,3 +199,148 @@ def keys_ensure_local(env_file: Path = typer.Option(Path(".env"))) -> None:
         f"Created an encryption key for this first local run in {env_file} (mode 0600). "
         "Back it up: credentials stored with it can't be read without it."
     )
+
+
+cluster_app = typer.Typer(no_args_is_help=True, help="Manage clusters.")
+app.add_typer(cluster_app, name="cluster")
+
+
+def _operator_context(org_name: str) -> AuthContext:
+    """The operator at the shell acts as an admin of the organization they name."""
+    from kube_console.services.users import org_by_name
+
+    with plain_errors(), session_scope() as session:
+        org = org_by_name(session=session, name=org_name)
+    return AuthContext(user_id=0, org_id=org.id, role="admin", email="cli", via="cli")
+
+
+def _keyring_or_fail():
+    from kube_console.security.keyring import KeyringUnavailable, get_keyring
+
+    try:
+        return get_keyring()
+    except KeyringUnavailable as exc:
+        fail(str(exc))
+
+
+@cluster_app.command("add")
+def cluster_add(
+    org: str = typer.Option(..., help="Organization name."),
+    name: str = typer.Option(..., help="Cluster name, unique in the organization."),
+    kubeconfig: Path = typer.Option(..., exists=True, dir_okay=False, readable=True, help="Kubeconfig file."),
+    context: str = typer.Option("", help="Context to use (default: current-context)."),
+    environment: str = typer.Option("production", help="production, staging, development, test or other"),
+    acknowledge_insecure_tls: bool = typer.Option(False, help="Accept insecure-skip-tls-verify: true."),
+) -> None:
+    """Register a cluster: validate, connect, detect, check permissions, save, first sync."""
+    from kube_console.services.clusters import ConnectionFailed, register_cluster
+
+    ctx = authorize(_operator_context(org), Action.MANAGE_CLUSTERS)
+    keyring = _keyring_or_fail()
+    try:
+        with plain_errors():
+            card, outcome = register_cluster(
+                open_session=session_scope,
+                org_id=ctx.org_id,
+                name=name,
+                environment=environment,
+                kubeconfig=kubeconfig.read_text(),
+                context=context or None,
+                acknowledge_insecure_tls=acknowledge_insecure_tls,
+                keyring=keyring,
+                settings=get_settings(),
+            )
+    except ConnectionFailed as exc:
+        fail(str(exc))
+    typer.echo(
+        f"registered {card.name} (id {card.id}): {card.provider_name} {card.version}, "
+        f"{card.node_count} nodes, {card.namespace_count} namespaces, {card.pod_count} pods; status {card.status}"
+    )
+    for warning in card.permission_warnings:
+        typer.echo(f"warning: {warning}", err=True)
+
+
+@app.command()
+def sync(
+    once: bool = typer.Option(True, "--once", help="Run one pass and exit."),
+    cluster: int | None = typer.Option(None, "--cluster", help="Only this cluster id."),
+) -> None:
+    """Run one sync pass now and print a line per cluster."""
+    from kube_console.workers.sync_job import run_sync_pass
+
+    keyring = _keyring_or_fail()
+    outcomes = run_sync_pass(
+        keyring=keyring,
+        settings=get_settings(),
+        open_session=session_scope,
+        cluster_ids=[cluster] if cluster is not None else None,
+    )
+    if not outcomes:
+        typer.echo("no cluster is due for a sync")
+    for outcome in outcomes:
+        detail = f"{outcome.pods} pods" if outcome.ok else outcome.error
+        typer.echo(f"{outcome.cluster_name:<30} {outcome.status:<12} {outcome.duration_ms:>8.0f} ms  {detail}")
+    if any(not outcome.ok for outcome in outcomes):
+        raise typer.Exit(1)
+
+
+@app.command()
+def worker() -> None:
+    """Run the scheduler on its own (pair with KUBE_CONSOLE_RUN_WORKERS=0 on the web processes)."""
+    import signal
+    import threading
+
+    from kube_console.workers.scheduler import ConsoleScheduler
+
+    scheduler = ConsoleScheduler(settings=get_settings(), keyring=_keyring_or_fail())
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    scheduler.start()
+    typer.echo(f"worker {scheduler.process} running; Ctrl-C to stop")
+    stop.wait()
+    scheduler.shutdown()
+
+
+costs_app = typer.Typer(no_args_is_help=True, help="Compute costs.")
+app.add_typer(costs_app, name="costs")
+
+
+@costs_app.command("compute")
+def costs_compute(
+    cluster: int | None = typer.Option(None, "--cluster", help="Only this cluster id."),
+    start: str = typer.Option("", "--from", help="Recompute from this UTC time (default: each cluster's watermark)."),
+    end: str = typer.Option("", "--to", help="Stop before this UTC time (default: the last closed hour)."),
+) -> None:
+    """Compute the closed hours now, as the hourly job does, and print what was done per cluster."""
+    import time
+
+    from kube_console.services.cost_math import parse_utc_time
+    from kube_console.services.costs import run_cost_pass
+
+    try:
+        start_at, end_at = (parse_utc_time(value) if value else None for value in (start, end))
+    except ValueError:
+        fail("--from and --to take an ISO 8601 date or time, such as 2026-11-01 or 2026-11-01T06:00Z")
+    started = time.perf_counter()
+    outcomes = run_cost_pass(
+        open_session=session_scope,
+        settings=get_settings(),
+        cluster_ids=[cluster] if cluster is not None else None,
+        start=start_at,
+        end=end_at,
+    )
+    if cluster is not None and not outcomes:
+        fail(f"no cluster with id {cluster}")
+    for outcome in outcomes:
+        detail = outcome.error or (f"computed until {outcome.computed_until}" if outcome.computed_until else "")
+        typer.echo(
+            f"{outcome.cluster_name:<30} {outcome.hours_computed:>6} hours {outcome.rows_written:>9} rows "
+            f"{outcome.duration_ms:>9.0f} ms  {detail}"
+        )
+    typer.echo(
+        f"{len(outcomes)} cluster(s): {sum(o.hours_computed for o in outcomes)} hours, "
+        f"{sum(o.rows_written for o in outcomes)} rows in {time.perf_counter() - started:.1f} s"
+    )
+    if any(not outcome.ok for outcome in outcomes):
+        raise typer.Exit(1)

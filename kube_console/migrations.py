@@ -14,7 +14,7 @@ from kube_console.db import make_unpooled_engine
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-def _config(url: str) -> Config:
+def alembic_config(url: str) -> Config:
     config = Config(str(PROJECT_ROOT / "alembic.ini"))
     config.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
     config.attributes["url"] = url
@@ -22,12 +22,12 @@ def _config(url: str) -> Config:
 
 
 def upgrade_to_head(url: str) -> None:
-    command.upgrade(_config(url), "head")
+    command.upgrade(alembic_config(url), "head")
 
 
 def pending_revisions(url: str) -> list[str]:
     """Revisions not applied yet to the database at `url` (empty when it is current)."""
-    script = ScriptDirectory.from_config(_config(url))
+    script = ScriptDirectory.from_config(alembic_config(url))
     engine = make_unpooled_engine(url)
     try:
         with engine.connect() as connection:

@@ -60,6 +60,9 @@ class CostFigures(SQLModel):
     total_cost: float = 0.0
     currency: str = Field(default="USD", max_length=8)
     network_source: str = Field(default="none", max_length=32)
+    # Idle rows only: hours whose idle came out negative (pods using more than the nodes
+    # hold); the figures are kept as computed, never clamped, and this flags them.
+    negative_idle_hours: int = 0
 
 
 def _cost_indexes(table: str, period: str) -> tuple:
@@ -71,6 +74,8 @@ def _cost_indexes(table: str, period: str) -> tuple:
         Index(f"ix_{table}_org_team", "org_id", "team", period),
         Index(f"ix_{table}_org_cost_center", "org_id", "cost_center", period),
         Index(f"ix_{table}_namespace", "namespace_id", period),
+        # The cost job replaces and rolls up one cluster's period at a time.
+        Index(f"ix_{table}_cluster_period", "cluster_id", period),
     )
 
 

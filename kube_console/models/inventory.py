@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Index, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from kube_console.db import UTCDateTime, utcnow
@@ -27,6 +27,8 @@ class InventoryRow(SQLModel):
     first_seen: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     last_seen: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     deleted_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # A digest of the synced fields (usage aside): a sync rewrites only rows whose digest changed.
+    content_hash: str = Field(default="", max_length=16)
 
 
 def _keys(table: str) -> tuple[Any, ...]:
@@ -110,6 +112,9 @@ class Pod(InventoryRow, table=True):
         Index("ix_pods_workload", "workload_id", "deleted_at"),
         Index("ix_pods_cluster_phase", "cluster_id", "phase"),
         Index("ix_pods_cluster_node", "cluster_id", "node_name"),
+        # Name-prefix search (services/search.py) on PostgreSQL: LIKE 'abc%' can range-scan and
+        # walk a btree in order only under the C collation. SQLite range-scans ix_pods_name.
+        Index("ix_pods_name_prefix", text('name COLLATE "C"')).ddl_if(dialect="postgresql"),
     )
 
     namespace_id: int | None = Field(default=None, foreign_key="namespaces.id", ondelete="SET NULL")
@@ -126,6 +131,7 @@ class Pod(InventoryRow, table=True):
     memory_limit_bytes: int | None = Field(default=None, sa_type=BigInteger)
     cpu_usage_cores: float | None = None
     memory_usage_bytes: int | None = Field(default=None, sa_type=BigInteger)
+    container_usage: dict[str, list[float | int | None]] = Field(default_factory=dict, sa_type=JSON)  # name -> [cores, bytes]
     restarts: int = 0
     start_time: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     qos_class: str | None = Field(default=None, max_length=16)

@@ -51,3 +51,5 @@ class SchedulerLeader(SQLModel, table=True):
     heartbeat_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     sync_interval_seconds: int = 30
     cost_interval_seconds: int = 3600
+    running_job: str | None = Field(default=None, max_length=32)
+    stats: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)  # the leader's job stats

@@ -1,0 +1,326 @@
+"""Registering, editing, listing and deleting clusters: one flow behind the form, the CLI and the API.
+
+Registration: validate the kubeconfig strictly (kube/intake.py) → connect → detect version
+and provider → check permissions (warn, never block) → save the credential encrypted →
+store the snapshot fetched while checking as the first sync.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from urllib.parse import urlsplit
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from kube_console.db import utcnow
+from kube_console.dto import ClusterCard, ConnectionReport, DeletionPreview
+from kube_console.errors import FieldError, ValidationFailed
+from kube_console.kube.client import InvalidClientCredentials, build_api_client
+from kube_console.kube.credentials import ClusterCredentials
+from kube_console.kube.fetch import ClusterFetchError, check_permissions, fetch_snapshot
+from kube_console.kube.intake import KubeconfigRejected, list_contexts, parse_kubeconfig
+from kube_console.kube.objects import ClusterSnapshot
+from kube_console.kube.provider import detect_provider, parse_version
+from kube_console.models import (
+    ENVIRONMENTS,
+    Cluster,
+    CostHourly,
+    HelmRelease,
+    Namespace,
+    NamespaceUsageSample,
+    Node,
+    PersistentVolumeClaim,
+    Pod,
+    Workload,
+)
+from kube_console.security.keyring import Keyring
+from kube_console.services.credentials import store_credential
+from kube_console.services.inventory import LabelKeys
+from kube_console.services.org_scope import owned_cluster
+from kube_console.services.sync import OpenSession, SyncOutcome, sync_cluster
+from kube_console.settings import Settings
+
+NAME_PATTERN = re.compile(r"^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$")
+
+
+class ConnectionFailed(Exception):
+    """The kubeconfig is acceptable but the cluster could not be reached or refused it."""
+
+
+@dataclasses.dataclass(frozen=True)
+class CheckedCluster:
+    """A kubeconfig that passed intake and answered: what registration stores and shows."""
+
+    credentials: ClusterCredentials
+    snapshot: ClusterSnapshot
+    report: ConnectionReport
+
+
+def label_keys(settings: Settings) -> LabelKeys:
+    return LabelKeys(team=settings.team_label_keys, cost_center=settings.cost_center_label_keys)
+
+
+def own_endpoints(settings: Settings) -> list[tuple[str, int | None]]:
+    """The console's database and Redis: a kubeconfig must never point the console at them."""
+    endpoints: list[tuple[str, int | None]] = []
+    for url, default_port in ((settings.database_url, 5432), (settings.redis_url or "", 6379)):
+        parts = urlsplit(url)
+        if parts.scheme.startswith(("postgresql", "redis", "rediss")) and parts.hostname:
+            endpoints.append((parts.hostname, parts.port or default_port))
+    return endpoints
+
+
+def contexts_in(kubeconfig: str) -> tuple[list[str], str | None]:
+    """The contexts a pasted kubeconfig offers, for the form's picker."""
+    try:
+        return list_contexts(kubeconfig)
+    except KubeconfigRejected as rejected:
+        raise _as_validation(rejected) from None
+
+
+def _as_validation(rejected: KubeconfigRejected) -> ValidationFailed:
+    return ValidationFailed([FieldError(f"kubeconfig.{error.field}", error.message) for error in rejected.errors])
+
+
+def check_kubeconfig(
+    *, kubeconfig: str, context: str | None, acknowledge_insecure_tls: bool, settings: Settings
+) -> CheckedCluster:
+    """Validate, connect, detect and check permissions; nothing is stored."""
+    try:
+        credentials = parse_kubeconfig(
+            kubeconfig,
+            context=context or None,
+            acknowledge_insecure_tls=acknowledge_insecure_tls,
+            allow_loopback=settings.allow_loopback_clusters,
+            forbidden_endpoints=own_endpoints(settings),
+        )
+    except KubeconfigRejected as rejected:
+        raise _as_validation(rejected) from None
+    try:
+        api_client = build_api_client(credentials)
+    except InvalidClientCredentials as invalid:
+        raise ValidationFailed.one("kubeconfig", str(invalid)) from None
+    try:
+        snapshot = fetch_snapshot(api_client)
+        permissions = check_permissions(api_client)
+    except ClusterFetchError as failure:
+        raise ConnectionFailed(f"Could not connect to {credentials.server_host}: {failure}") from None
+    finally:
+        api_client.close()
+    version = parse_version(snapshot.version)
+    provider = detect_provider(
+        git_version=version.git_version,
+        nodes=snapshot.nodes or [],
+        api_groups=snapshot.api_groups,
+        namespaces=[ns.name for ns in snapshot.namespaces or ()],
+    )
+    summary = credentials.summary()
+    expires = summary.certificate_expires_at
+    report = ConnectionReport(
+        server_host=summary.server_host,
+        user_name=summary.user_name,
+        credential_kind=summary.credential_kind,
+        certificate_expires_at=expires.isoformat() if expires else "",
+        version=version.git_version,
+        provider=provider.key,
+        provider_name=provider.display_name,
+        node_count=len(snapshot.nodes or ()),
+        namespace_count=len(snapshot.namespaces or ()),
+        pod_count=len(snapshot.pods or ()),
+        metrics_available=snapshot.metrics_available,
+        insecure_tls=credentials.insecure_skip_tls_verify,
+        warnings=[*permissions.warnings, *[f"{kind}: {text}" for kind, text in sorted(snapshot.errors.items())]],
+    )
+    return CheckedCluster(credentials=credentials, snapshot=snapshot, report=report)
+
+
+def _validated_identity(name: str, environment: str) -> tuple[str, str]:
+    name, environment = name.strip().lower(), environment.strip().lower()
+    errors = []
+    if not NAME_PATTERN.match(name):
+        errors.append(
+            FieldError("name", "Use 1 to 63 lower-case letters, digits, '-', '_' or '.', starting and ending with a letter or digit.")
+        )
+    if environment not in ENVIRONMENTS:
+        errors.append(FieldError("environment", f"Choose one of: {', '.join(ENVIRONMENTS)}."))
+    if errors:
+        raise ValidationFailed(errors)
+    return name, environment
+
+
+def _name_taken(session: Session, *, org_id: int, name: str, except_id: int | None = None) -> bool:
+    query = select(Cluster.id).where(Cluster.org_id == org_id, Cluster.name == name)
+    if except_id is not None:
+        query = query.where(Cluster.id != except_id)
+    return session.execute(query).first() is not None
+
+
+def register_cluster(
+    *,
+    open_session: OpenSession,
+    org_id: int,
+    name: str,
+    environment: str,
+    kubeconfig: str,
+    context: str | None,
+    acknowledge_insecure_tls: bool,
+    keyring: Keyring,
+    settings: Settings,
+) -> tuple[ClusterCard, SyncOutcome]:
+    name, environment = _validated_identity(name, environment)
+    with open_session() as session:
+        if _name_taken(session, org_id=org_id, name=name):
+            raise ValidationFailed.one("name", "A cluster with this name already exists in your organization.")
+    checked = check_kubeconfig(
+        kubeconfig=kubeconfig, context=context, acknowledge_insecure_tls=acknowledge_insecure_tls, settings=settings
+    )
+    try:
+        with open_session() as session:
+            cluster = Cluster(
+                org_id=org_id,
+                name=name,
+                environment=environment,
+                provider=checked.report.provider,
+                provider_name=checked.report.provider_name,
+                version=checked.report.version,
+                permission_warnings=checked.report.warnings,
+            )
+            session.add(cluster)
+            session.flush()
+            store_credential(cluster=cluster, credentials=checked.credentials, keyring=keyring)
+            session.add(cluster)
+            cluster_id = cluster.id
+    except IntegrityError:
+        raise ValidationFailed.one("name", "A cluster with this name already exists in your organization.") from None
+    outcome = sync_cluster(
+        cluster_id=cluster_id,
+        keyring=keyring,
+        label_keys=label_keys(settings),
+        open_session=open_session,
+        snapshot=checked.snapshot,
+    )
+    with open_session() as session:
+        return get_cluster(session=session, org_id=org_id, cluster_id=cluster_id), outcome
+
+
+def update_cluster(
+    *,
+    open_session: OpenSession,
+    org_id: int,
+    cluster_id: int,
+    name: str,
+    environment: str,
+    kubeconfig: str | None,
+    context: str | None,
+    acknowledge_insecure_tls: bool,
+    keyring: Keyring,
+    settings: Settings,
+) -> ClusterCard:
+    """Rename, move environment, and optionally replace the credential (validated and tested again)."""
+    name, environment = _validated_identity(name, environment)
+    with open_session() as session:
+        owned_cluster(session, org_id=org_id, cluster_id=cluster_id)
+        if _name_taken(session, org_id=org_id, name=name, except_id=cluster_id):
+            raise ValidationFailed.one("name", "A cluster with this name already exists in your organization.")
+    checked = None
+    if kubeconfig and kubeconfig.strip():
+        checked = check_kubeconfig(
+            kubeconfig=kubeconfig, context=context, acknowledge_insecure_tls=acknowledge_insecure_tls, settings=settings
+        )
+    with open_session() as session:
+        cluster = owned_cluster(session, org_id=org_id, cluster_id=cluster_id)
+        cluster.name, cluster.environment, cluster.updated_at = name, environment, utcnow()
+        if checked is not None:
+            store_credential(cluster=cluster, credentials=checked.credentials, keyring=keyring)
+            cluster.permission_warnings = checked.report.warnings
+            cluster.consecutive_auth_failures, cluster.backoff_until = 0, None
+        session.add(cluster)
+        session.flush()
+        return _card(cluster)
+
+
+def deletion_preview(*, session: Session, org_id: int, cluster_id: int) -> DeletionPreview:
+    """What deleting a cluster removes, for the confirmation dialog."""
+    cluster = owned_cluster(session, org_id=org_id, cluster_id=cluster_id)
+
+    def count(model) -> int:
+        return session.execute(select(func.count()).select_from(model).where(model.cluster_id == cluster_id)).scalar_one()
+
+    return DeletionPreview(
+        cluster_id=cluster.id,
+        name=cluster.name,
+        namespaces=count(Namespace),
+        nodes=count(Node),
+        workloads=count(Workload),
+        pods=count(Pod),
+        pvcs=count(PersistentVolumeClaim),
+        helm_releases=count(HelmRelease),
+        usage_samples=count(NamespaceUsageSample),
+        cost_rows=count(CostHourly),
+    )
+
+
+def delete_cluster(*, session: Session, org_id: int, cluster_id: int) -> None:
+    """Delete the cluster; its credential goes with the row and every synced row cascades."""
+    cluster = owned_cluster(session, org_id=org_id, cluster_id=cluster_id)
+    session.delete(cluster)
+
+
+def _iso(value: dt.datetime | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def _card(cluster: Cluster) -> ClusterCard:
+    return ClusterCard(
+        id=cluster.id,
+        name=cluster.name,
+        environment=cluster.environment,
+        provider=cluster.provider,
+        provider_name=cluster.provider_name or cluster.provider,
+        version=cluster.version,
+        status=cluster.status,
+        node_count=cluster.node_count,
+        ready_node_count=cluster.ready_node_count,
+        namespace_count=cluster.namespace_count,
+        pod_count=cluster.pod_count,
+        running_pod_count=cluster.running_pod_count,
+        last_sync_at=_iso(cluster.last_sync_at),
+        last_success_at=_iso(cluster.last_success_at),
+        last_sync_duration_ms=cluster.last_sync_duration_ms or 0.0,
+        last_error=cluster.last_error or "",
+        api_latency_ms=cluster.api_latency_ms or 0.0,
+        metrics_available=cluster.metrics_available,
+        insecure_tls=cluster.insecure_tls_acknowledged,
+        server_host=cluster.server_host,
+        credential_user=cluster.credential_user,
+        credential_kind=cluster.credential_kind,
+        certificate_expires_at=_iso(cluster.certificate_expires_at),
+        permission_warnings=list(cluster.permission_warnings or []),
+        backoff_until=_iso(cluster.backoff_until),
+    )
+
+
+def get_cluster(*, session: Session, org_id: int, cluster_id: int) -> ClusterCard:
+    return _card(owned_cluster(session, org_id=org_id, cluster_id=cluster_id))
+
+
+def list_clusters(
+    *,
+    session: Session,
+    org_id: int,
+    status: str | None = None,
+    environment: str | None = None,
+    provider: str | None = None,
+) -> list[ClusterCard]:
+    query = select(Cluster).where(Cluster.org_id == org_id)
+    if status:
+        query = query.where(Cluster.status == status)
+    if environment:
+        query = query.where(Cluster.environment == environment)
+    if provider:
+        query = query.where(Cluster.provider == provider)
+    return [_card(cluster) for cluster in session.execute(query.order_by(Cluster.name)).scalars()]

@@ -1,0 +1,457 @@
+"""Storing one sync's snapshot: upsert every object by (cluster_id, uid), soft-delete what a complete
+list no longer holds, and write the usage samples the cost job prices.
+
+A kind whose list did not complete (None in the snapshot) keeps its previous rows untouched:
+nothing is marked deleted on partial information. The caller runs this in one transaction.
+
+Every 30 s most objects are unchanged but for their usage. So each listed object gets a
+digest of everything stored from it; only new or changed objects have their row built and
+written, the others get their usage through a narrow update and last_seen in one statement.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import gc
+import hashlib
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import msgspec
+from sqlalchemy import bindparam, func, select
+from sqlmodel import Session
+
+from kube_console.db import upsert
+from kube_console.kube.objects import (
+    ClusterSnapshot,
+    HelmReleaseRecord,
+    NamespaceRecord,
+    NodeRecord,
+    NodeUsage,
+    PodRecord,
+    PvcRecord,
+    WorkloadRecord,
+)
+from kube_console.models import (
+    Cluster,
+    HelmRelease,
+    Namespace,
+    NamespaceUsageSample,
+    Node,
+    NodeUsageSample,
+    PersistentVolumeClaim,
+    Pod,
+    UsageSnapshot,
+    Workload,
+)
+from kube_console.services.samples import label_value, namespace_figures, usage_by_container
+
+_KEY = ("cluster_id", "uid")
+# Part of every digest: bump it when the rows built from a record change shape or meaning,
+# so the next sync rewrites every row instead of trusting digests of the old format.
+ROW_FORMAT = b"1:"
+
+
+@dataclasses.dataclass(frozen=True)
+class LabelKeys:
+    team: Sequence[str]
+    cost_center: Sequence[str]
+
+
+@dataclasses.dataclass
+class AppliedSnapshot:
+    """What one apply did, for logs, the CLI summary and tests."""
+
+    upserted: dict[str, int] = dataclasses.field(default_factory=dict)
+    deleted: dict[str, int] = dataclasses.field(default_factory=dict)
+    sampled: bool = False
+
+
+@dataclasses.dataclass(slots=True)
+class _Entry:
+    """One listed object: its uid, a digest of what is stored from it, and its row, built on demand."""
+
+    uid: str
+    digest: str
+    build: Callable[[], dict[str, Any]]
+    usage: dict[str, Any] | None = None  # written on every sync, changed or not
+
+
+def _entry(
+    uid: str, record: Any, derived: tuple, build: Callable[[], dict[str, Any]], usage: dict[str, Any] | None = None
+) -> _Entry:
+    """`derived` holds what the row takes from outside the record (ids it links to, label settings)."""
+    digest = hashlib.blake2b(ROW_FORMAT + msgspec.json.encode((record, derived)), digest_size=8).hexdigest()
+    return _Entry(uid, digest, build, usage)
+
+
+def _sync_rows(
+    session: Session,
+    model: Any,
+    cluster_id: int,
+    entries: list[_Entry],
+    now: dt.datetime,
+    *,
+    scope: Sequence[Any] = (),
+) -> tuple[int, int]:
+    """Make this cluster's rows of `model` (within `scope`) match a complete list.
+
+    New, changed and re-appearing objects are upserted whole; unchanged ones only get their
+    usage; rows missing from the list are soft-deleted; every live row's last_seen moves to
+    now in one statement. Returns (rows written whole, rows deleted).
+    """
+    table = model.__table__
+    existing = {
+        uid: (row_id, digest, deleted_at)
+        for uid, row_id, digest, deleted_at in session.execute(
+            select(table.c.uid, table.c.id, table.c.content_hash, table.c.deleted_at).where(
+                table.c.cluster_id == cluster_id, *scope
+            )
+        )
+    }
+    changed: list[dict[str, Any]] = []
+    usage_only: list[dict[str, Any]] = []
+    for entry in entries:
+        known = existing.pop(entry.uid, None)
+        if known is None or known[1] != entry.digest or known[2] is not None:
+            row = entry.build() | (entry.usage or {})
+            row.update(
+                cluster_id=cluster_id,
+                content_hash=entry.digest,
+                first_seen=now,
+                last_seen=now,
+                deleted_at=None,
+            )
+            changed.append(row)
+        elif entry.usage is not None:
+            usage_only.append({"row_id": known[0], **entry.usage})
+    if changed:
+        upsert(session, model, changed, key=_KEY, update=[c for c in changed[0] if c not in (*_KEY, "first_seen")])
+    if usage_only:
+        session.execute(table.update().where(table.c.id == bindparam("row_id")), usage_only)
+    gone = [row_id for row_id, _, deleted_at in existing.values() if deleted_at is None]
+    for start in range(0, len(gone), 500):
+        session.execute(table.update().where(table.c.id.in_(gone[start : start + 500])).values(deleted_at=now))
+    session.execute(
+        table.update()
+        .where(table.c.cluster_id == cluster_id, table.c.deleted_at.is_(None), *scope)
+        .values(last_seen=now)
+    )
+    return len(changed), len(gone)
+
+
+def _live(session: Session, columns: Sequence[Any], model: Any, cluster_id: int) -> list[Any]:
+    return session.execute(select(*columns).where(model.cluster_id == cluster_id, model.deleted_at.is_(None))).all()
+
+
+def apply_snapshot(
+    *, session: Session, cluster: Cluster, snapshot: ClusterSnapshot, label_keys: LabelKeys, now: dt.datetime
+) -> AppliedSnapshot:
+    # Thousands of small dicts and none of them form cycles: collections triggered while
+    # building them would rescan them all for nothing.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _apply(session, cluster, snapshot, label_keys, now)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _apply(
+    session: Session, cluster: Cluster, snapshot: ClusterSnapshot, label_keys: LabelKeys, now: dt.datetime
+) -> AppliedSnapshot:
+    cluster_id = cluster.id
+    summary = AppliedSnapshot()
+
+    def store(kind: str, model: Any, entries: list[_Entry], scope: Sequence[Any] = ()) -> None:
+        summary.upserted[kind], summary.deleted[kind] = _sync_rows(
+            session, model, cluster_id, entries, now, scope=scope
+        )
+
+    if snapshot.namespaces is not None:
+        store("namespaces", Namespace, [_namespace_entry(ns, label_keys) for ns in snapshot.namespaces])
+    namespaces = {
+        name: (ns_id, team, cost_center)
+        for ns_id, name, team, cost_center in _live(
+            session, (Namespace.id, Namespace.name, Namespace.team, Namespace.cost_center), Namespace, cluster_id
+        )
+    }
+
+    def namespace_id(name: str) -> int | None:
+        found = namespaces.get(name)
+        return found[0] if found else None
+
+    if snapshot.nodes is not None:
+        node_usage = {usage.name: usage for usage in snapshot.node_usage or ()}
+        store("nodes", Node, [_node_entry(node, node_usage.get(node.name)) for node in snapshot.nodes])
+
+    for kind, workloads in (
+        ("Deployment", snapshot.deployments),
+        ("StatefulSet", snapshot.statefulsets),
+        ("DaemonSet", snapshot.daemonsets),
+    ):
+        if workloads is not None:
+            entries = [_workload_entry(workload, namespace_id(workload.namespace)) for workload in workloads]
+            store(kind, Workload, entries, scope=[Workload.__table__.c.kind == kind])
+    workload_ids = {
+        (kind, namespace, name): workload_id
+        for workload_id, kind, namespace, name in _live(
+            session, (Workload.id, Workload.kind, Workload.namespace, Workload.name), Workload, cluster_id
+        )
+    }
+
+    usage = usage_by_container(snapshot.pod_usage) if snapshot.pod_usage is not None else {}
+    if snapshot.pods is not None:
+        metrics_known = snapshot.pod_usage is not None
+        entries = [
+            _pod_entry(
+                pod,
+                namespace_id(pod.namespace),
+                workload_ids.get((pod.owner_kind or "", pod.namespace, pod.owner_name or "")),
+                usage.get((pod.namespace, pod.name), {}) if metrics_known else None,
+            )
+            for pod in snapshot.pods
+        ]
+        store("pods", Pod, entries)
+
+    if snapshot.pvcs is not None:
+        mounted_by: dict[tuple[str, str], list[str]] = {}
+        for pod in snapshot.pods or ():
+            for claim in pod.pvc_claims:
+                mounted_by.setdefault((pod.namespace, claim), []).append(pod.name)
+        entries = [
+            _pvc_entry(pvc, namespace_id(pvc.namespace), sorted(mounted_by.get((pvc.namespace, pvc.name), [])))
+            for pvc in snapshot.pvcs
+        ]
+        store("pvcs", PersistentVolumeClaim, entries)
+
+    if snapshot.helm_releases is not None:
+        entries = [_helm_entry(release, namespace_id(release.namespace)) for release in snapshot.helm_releases]
+        store("helm_releases", HelmRelease, entries)
+
+    if snapshot.pods is not None and snapshot.pvcs is not None:
+        _write_samples(session, cluster_id, snapshot, namespaces, usage, now)
+        summary.sampled = True
+
+    _update_counts(session, cluster)
+    return summary
+
+
+def _namespace_entry(ns: NamespaceRecord, label_keys: LabelKeys) -> _Entry:
+    team = label_value(ns.labels, label_keys.team)
+    cost_center = label_value(ns.labels, label_keys.cost_center)
+    return _entry(
+        ns.uid,
+        ns,
+        (team, cost_center),
+        lambda: {
+            "uid": ns.uid,
+            "name": ns.name,
+            "created_at": ns.created_at,
+            "labels": ns.labels,
+            "team": team,
+            "cost_center": cost_center,
+            "phase": ns.phase or "Active",
+        },
+    )
+
+
+def _node_entry(node: NodeRecord, measured: NodeUsage | None) -> _Entry:
+    def build() -> dict[str, Any]:
+        row = msgspec.structs.asdict(node)
+        row["conditions"] = msgspec.to_builtins(node.conditions)
+        row["taints"] = msgspec.to_builtins(node.taints)
+        return row
+
+    usage = {
+        "cpu_usage_cores": measured.cpu_cores if measured else None,
+        "memory_usage_bytes": measured.memory_bytes if measured else None,
+    }
+    return _entry(node.uid, node, (), build, usage)
+
+
+def _workload_entry(workload: WorkloadRecord, ns_id: int | None) -> _Entry:
+    return _entry(
+        workload.uid,
+        workload,
+        (ns_id,),
+        lambda: {
+            "uid": workload.uid,
+            "name": workload.name,
+            "created_at": workload.created_at,
+            "namespace_id": ns_id,
+            "namespace": workload.namespace,
+            "kind": workload.kind,
+            "replicas_desired": workload.replicas_desired,
+            "replicas_ready": workload.replicas_ready,
+            "replicas_available": workload.replicas_available,
+            "replicas_updated": workload.replicas_updated,
+            "containers": msgspec.to_builtins(workload.containers),
+            "labels": workload.labels,
+            "selector": workload.selector,
+            "cpu_request_cores": sum(c.cpu_request_cores or 0.0 for c in workload.containers),
+            "memory_request_bytes": sum(c.memory_request_bytes or 0 for c in workload.containers),
+        },
+    )
+
+
+def _sum_or_none(values: list[float | int | None]) -> float | int | None:
+    present = [value for value in values if value is not None]
+    return sum(present) if present else None
+
+
+def _pod_entry(
+    pod: PodRecord,
+    ns_id: int | None,
+    workload_id: int | None,
+    measured: dict[str, tuple[float | None, int | None]] | None,
+) -> _Entry:
+    """`measured` is the pod's usage per container, or None when the cluster has no metrics."""
+    usage = {
+        "cpu_usage_cores": sum(cpu or 0.0 for cpu, _ in measured.values()) if measured else None,
+        "memory_usage_bytes": sum(memory or 0 for _, memory in measured.values()) if measured else None,
+        "container_usage": {name: [cpu, memory] for name, (cpu, memory) in (measured or {}).items()},
+    }
+    return _entry(
+        pod.uid,
+        pod,
+        (ns_id, workload_id),
+        lambda: {
+            "uid": pod.uid,
+            "name": pod.name,
+            "created_at": pod.created_at,
+            "namespace_id": ns_id,
+            "namespace": pod.namespace,
+            "phase": pod.phase or "Unknown",
+            "node_name": pod.node_name,
+            "owner_kind": pod.owner_kind,
+            "owner_name": pod.owner_name,
+            "workload_id": workload_id,
+            "containers": msgspec.to_builtins(pod.containers),
+            "cpu_request_cores": sum(c.cpu_request_cores or 0.0 for c in pod.containers),
+            "memory_request_bytes": sum(c.memory_request_bytes or 0 for c in pod.containers),
+            "cpu_limit_cores": _sum_or_none([c.cpu_limit_cores for c in pod.containers]),
+            "memory_limit_bytes": _sum_or_none([c.memory_limit_bytes for c in pod.containers]),
+            "restarts": pod.restarts,
+            "start_time": pod.start_time,
+            "qos_class": pod.qos_class,
+            "pvc_claims": pod.pvc_claims,
+            "labels": pod.labels,
+        },
+        usage,
+    )
+
+
+def _pvc_entry(pvc: PvcRecord, ns_id: int | None, mounted_by: list[str]) -> _Entry:
+    def build() -> dict[str, Any]:
+        row = msgspec.structs.asdict(pvc)
+        row.update(namespace_id=ns_id, phase=pvc.phase or "Pending", mounted_by=mounted_by)
+        return row
+
+    return _entry(pvc.uid, pvc, (ns_id, mounted_by), build)
+
+
+def _helm_entry(release: HelmReleaseRecord, ns_id: int | None) -> _Entry:
+    uid = f"{release.namespace}/{release.name}"
+    return _entry(
+        uid,
+        release,
+        (ns_id,),
+        lambda: {
+            "uid": uid,
+            "name": release.name,
+            "namespace": release.namespace,
+            "namespace_id": ns_id,
+            "secret_uid": release.secret_uid,
+            "revision": release.revision,
+            "chart": release.chart,
+            "chart_version": release.chart_version,
+            "app_version": release.app_version,
+            "status": release.status or "unknown",
+            "updated_at": release.updated_at,
+            "created_at": None,
+        },
+    )
+
+
+def _write_samples(
+    session: Session,
+    cluster_id: int,
+    snapshot: ClusterSnapshot,
+    namespaces: dict[str, tuple[int, str, str]],
+    usage: dict[tuple[str, str], dict[str, tuple[float | None, int | None]]],
+    now: dt.datetime,
+) -> None:
+    sample = UsageSnapshot(cluster_id=cluster_id, sampled_at=now, metrics_available=snapshot.metrics_available)
+    session.add(sample)
+    session.flush()
+    figures = namespace_figures(snapshot.pods or [], snapshot.pvcs or [], usage)
+    namespace_rows = []
+    for name, sums in figures.items():
+        if name not in namespaces:
+            continue  # its namespace is not known yet (its list failed); the next sync samples it
+        ns_id, team, cost_center = namespaces[name]
+        namespace_rows.append(
+            {
+                "snapshot_id": sample.id,
+                "cluster_id": cluster_id,
+                "namespace_id": ns_id,
+                "namespace": name,
+                "sampled_at": now,
+                "team": team,
+                "cost_center": cost_center,
+                "network_bytes": None,
+                **dataclasses.asdict(sums),
+            }
+        )
+    if namespace_rows:
+        session.execute(NamespaceUsageSample.__table__.insert(), namespace_rows)
+    node_rows = [
+        {
+            "snapshot_id": sample.id,
+            "cluster_id": cluster_id,
+            "node_id": node_id,
+            "node": name,
+            "sampled_at": now,
+            "capacity_cpu_cores": capacity_cpu,
+            "capacity_memory_bytes": capacity_memory,
+            "allocatable_cpu_cores": allocatable_cpu,
+            "allocatable_memory_bytes": allocatable_memory,
+            "cpu_usage_cores": cpu_used,
+            "memory_usage_bytes": memory_used,
+        }
+        for node_id, name, capacity_cpu, capacity_memory, allocatable_cpu, allocatable_memory, cpu_used, memory_used in _live(
+            session,
+            (
+                Node.id,
+                Node.name,
+                Node.capacity_cpu_cores,
+                Node.capacity_memory_bytes,
+                Node.allocatable_cpu_cores,
+                Node.allocatable_memory_bytes,
+                Node.cpu_usage_cores,
+                Node.memory_usage_bytes,
+            ),
+            Node,
+            cluster_id,
+        )
+    ]
+    if node_rows:
+        session.execute(NodeUsageSample.__table__.insert(), node_rows)
+
+
+def _update_counts(session: Session, cluster: Cluster) -> None:
+    def live_count(model: Any, *conditions: Any) -> int:
+        return session.execute(
+            select(func.count()).select_from(model).where(
+                model.cluster_id == cluster.id, model.deleted_at.is_(None), *conditions
+            )
+        ).scalar_one()
+
+    cluster.node_count = live_count(Node)
+    cluster.ready_node_count = live_count(Node, Node.ready.is_(True))
+    cluster.namespace_count = live_count(Namespace)
+    cluster.pod_count = live_count(Pod)
+    cluster.running_pod_count = live_count(Pod, Pod.phase == "Running")

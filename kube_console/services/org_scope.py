@@ -1,0 +1,60 @@
+"""The org check every drill-down read starts with: inventory rows reach their org via a cluster.
+
+An id of another organization's object, or of no object at all, raises NotFound, the same
+either way, so ids can't be probed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.sql import ColumnElement
+from sqlmodel import Session
+
+from kube_console.models import Cluster
+from kube_console.security.authz import NotFound
+
+ModelT = TypeVar("ModelT")
+
+
+def owned_cluster(session: Session, *, org_id: int, cluster_id: int) -> Cluster:
+    cluster = session.get(Cluster, cluster_id)
+    if cluster is None or cluster.org_id != org_id:
+        raise NotFound("no such cluster")
+    return cluster
+
+
+def owned_row(
+    session: Session, model: type[ModelT], *, org_id: int, row_id: int, what: str
+) -> tuple[ModelT, str]:
+    """The row with this id and its cluster's name, if its cluster is the org's."""
+    found = session.execute(
+        select(model, Cluster.name)
+        .join(Cluster, Cluster.id == model.cluster_id)  # type: ignore[attr-defined]
+        .where(model.id == row_id, Cluster.org_id == org_id)  # type: ignore[attr-defined]
+    ).first()
+    if found is None:
+        raise NotFound(f"no such {what}")
+    return found[0], found[1]
+
+
+@dataclasses.dataclass(frozen=True)
+class ClusterScope:
+    """One cluster of the org (already checked), or all of the org's clusters."""
+
+    org_id: int
+    cluster_id: int | None
+
+    def of(self, cluster_column: Any) -> ColumnElement[bool]:
+        """The condition keeping rows whose `cluster_column` lies in this scope."""
+        if self.cluster_id is not None:
+            return cluster_column == self.cluster_id
+        return cluster_column.in_(select(Cluster.id).where(Cluster.org_id == self.org_id))
+
+
+def cluster_scope(session: Session, *, org_id: int, cluster_id: int | None) -> ClusterScope:
+    if cluster_id is not None:
+        owned_cluster(session, org_id=org_id, cluster_id=cluster_id)
+    return ClusterScope(org_id=org_id, cluster_id=cluster_id)

@@ -1,0 +1,82 @@
+"""The usage figures one sync contributes to costs (cost-model.md, "Samples"). Pure: no DB, no cluster.
+
+At sync time t, per namespace, over the pods Running (or Pending with a node) at t and per
+container c: requests, usage (metrics.k8s.io) and allocation max(request, usage) — a
+container with no usage figure counts its request, one with no request counts its usage —
+for CPU and memory; plus the capacity of the namespace's Bound PVCs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
+
+from kube_console.kube.objects import PodRecord, PodUsage, PvcRecord
+from kube_console.models import UNALLOCATED
+
+
+@dataclasses.dataclass(slots=True)
+class NamespaceFigures:
+    pods_running: int = 0
+    cpu_request_cores: float = 0.0
+    cpu_usage_cores: float = 0.0
+    cpu_alloc_cores: float = 0.0
+    memory_request_bytes: int = 0
+    memory_usage_bytes: int = 0
+    memory_alloc_bytes: int = 0
+    storage_bytes: int = 0
+
+
+ContainerUse = tuple[float | None, int | None]  # (cpu cores, memory bytes)
+
+
+def usage_by_container(pod_usage: Iterable[PodUsage] | None) -> dict[tuple[str, str], dict[str, ContainerUse]]:
+    """(namespace, pod) -> container name -> its measured usage."""
+    index: dict[tuple[str, str], dict[str, ContainerUse]] = {}
+    for pod in pod_usage or ():
+        index[(pod.namespace, pod.name)] = {c.name: (c.cpu_cores, c.memory_bytes) for c in pod.containers}
+    return index
+
+
+def counts_towards_usage(pod: PodRecord) -> bool:
+    return pod.phase == "Running" or (pod.phase == "Pending" and bool(pod.node_name))
+
+
+def _allocated(request: float | int | None, usage: float | int | None) -> float | int:
+    return max(request or 0, usage or 0)
+
+
+def namespace_figures(
+    pods: Sequence[PodRecord],
+    pvcs: Sequence[PvcRecord],
+    usage: Mapping[tuple[str, str], Mapping[str, ContainerUse]],
+) -> dict[str, NamespaceFigures]:
+    figures: dict[str, NamespaceFigures] = {}
+    for pod in pods:
+        if not counts_towards_usage(pod):
+            continue
+        sums = figures.setdefault(pod.namespace, NamespaceFigures())
+        sums.pods_running += 1
+        measured = usage.get((pod.namespace, pod.name), {})
+        for container in pod.containers:
+            cpu_used, memory_used = measured.get(container.name, (None, None))
+            sums.cpu_request_cores += container.cpu_request_cores or 0.0
+            sums.cpu_usage_cores += cpu_used or 0.0
+            sums.cpu_alloc_cores += _allocated(container.cpu_request_cores, cpu_used)
+            sums.memory_request_bytes += container.memory_request_bytes or 0
+            sums.memory_usage_bytes += memory_used or 0
+            sums.memory_alloc_bytes += int(_allocated(container.memory_request_bytes, memory_used))
+    for pvc in pvcs:
+        if pvc.phase == "Bound":
+            figures.setdefault(pvc.namespace, NamespaceFigures()).storage_bytes += (
+                pvc.capacity_bytes if pvc.capacity_bytes is not None else pvc.requested_bytes or 0
+            )
+    return figures
+
+
+def label_value(labels: Mapping[str, str], keys: Sequence[str]) -> str:
+    """The first configured label key present wins; none present means "unallocated"."""
+    for key in keys:
+        if value := labels.get(key, "").strip():
+            return value
+    return UNALLOCATED

@@ -1,0 +1,207 @@
+"""Syncing one cluster end to end: decrypt its credential, fetch a snapshot, store it — or record why not.
+
+No database transaction is open while the cluster is being fetched (that can take up to
+the 30 s budget), so a slow cluster never holds a lock other clusters need. A failure
+leaves the previous inventory in place and says what happened in plain words; 401/403
+back off, doubling up to ten minutes, so a revoked credential is not hammered.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+
+from sqlalchemy import delete, select
+from sqlmodel import Session
+
+from kube_console.db import utcnow
+from kube_console.kube.client import InvalidClientCredentials, build_api_client
+from kube_console.kube.fetch import ClusterAuthFailed, ClusterFetchError, ClusterUnreachable, fetch_snapshot
+from kube_console.kube.objects import ClusterSnapshot
+from kube_console.kube.provider import detect_provider, parse_version
+from kube_console.models import Cluster, NamespaceUsageSample, NodeUsageSample, UsageSnapshot, WorkerRun
+from kube_console.security.keyring import CredentialUnreadable, Keyring
+from kube_console.services.credentials import load_credential
+from kube_console.services.inventory import LabelKeys, apply_snapshot
+
+log = logging.getLogger(__name__)
+
+SYNC_BUDGET_SECONDS = 30.0
+AUTH_BACKOFF_START = dt.timedelta(seconds=30)
+AUTH_BACKOFF_MAX = dt.timedelta(minutes=10)
+
+OpenSession = Callable[[], AbstractContextManager[Session]]
+
+
+@dataclasses.dataclass(frozen=True)
+class SyncOutcome:
+    cluster_id: int
+    cluster_name: str
+    status: str
+    duration_ms: float
+    error: str | None = None
+    pods: int = 0
+    sampled: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("healthy", "degraded")
+
+
+def auth_backoff(consecutive_failures: int) -> dt.timedelta:
+    return min(AUTH_BACKOFF_MAX, AUTH_BACKOFF_START * 2 ** max(0, consecutive_failures - 1))
+
+
+def sync_cluster(
+    *,
+    cluster_id: int,
+    keyring: Keyring,
+    label_keys: LabelKeys,
+    open_session: OpenSession,
+    snapshot: ClusterSnapshot | None = None,
+) -> SyncOutcome:
+    """Sync one cluster (or store `snapshot` already fetched for it, as registration does)."""
+    started = time.perf_counter()
+    with open_session() as session:
+        cluster = session.get(Cluster, cluster_id)
+        if cluster is None:
+            raise LookupError(f"cluster {cluster_id} no longer exists")
+        name = cluster.name
+        credentials, failure = None, None
+        if snapshot is None:
+            try:
+                credentials = load_credential(cluster=cluster, keyring=keyring)
+            except CredentialUnreadable as unreadable:
+                failure = (f"the stored credential can't be used: {unreadable}", "error")
+
+    if snapshot is None and failure is None:
+        snapshot, failure = _fetch(credentials)
+
+    with open_session() as session:
+        cluster = session.get(Cluster, cluster_id)
+        if cluster is None:  # deleted while it was being fetched
+            return SyncOutcome(cluster_id, name, "deleted", _ms_since(started))
+        now = utcnow()
+        cluster.syncs_total += 1
+        cluster.last_sync_at = now
+        cluster.last_sync_duration_ms = _ms_since(started)
+        cluster.updated_at = now
+        if failure is not None:
+            message, status = failure
+            _record_failure(cluster, message, status, now)
+            session.add(cluster)
+            log.warning("sync of cluster %s (%d) failed: %s", name, cluster_id, message)
+            return SyncOutcome(cluster_id, name, status, cluster.last_sync_duration_ms, error=message)
+        applied = apply_snapshot(session=session, cluster=cluster, snapshot=snapshot, label_keys=label_keys, now=now)
+        _record_success(cluster, snapshot, now)
+        cluster.last_sync_duration_ms = _ms_since(started)
+        session.add(cluster)
+        return SyncOutcome(
+            cluster_id,
+            name,
+            cluster.status,
+            cluster.last_sync_duration_ms,
+            error=cluster.last_error,
+            pods=len(snapshot.pods or ()),
+            sampled=applied.sampled,
+        )
+
+
+def _ms_since(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 1)
+
+
+def _fetch(credentials) -> tuple[ClusterSnapshot | None, tuple[str, str] | None]:
+    try:
+        api_client = build_api_client(credentials)
+    except InvalidClientCredentials as invalid:
+        return None, (f"the stored credential can't be used: {invalid}", "error")
+    try:
+        return fetch_snapshot(api_client, budget_seconds=SYNC_BUDGET_SECONDS), None
+    except ClusterAuthFailed as refused:
+        return None, (str(refused), "auth_failed")
+    except ClusterUnreachable as unreachable:
+        return None, (str(unreachable), "unreachable")
+    except ClusterFetchError as error:
+        return None, (str(error), "error")
+    except Exception as unexpected:  # a bug must not stop the other clusters; say what it was
+        log.exception("unexpected error while fetching a cluster")
+        return None, (f"unexpected error: {type(unexpected).__name__}", "error")
+    finally:
+        api_client.close()
+
+
+def _record_failure(cluster: Cluster, message: str, status: str, now: dt.datetime) -> None:
+    cluster.status = status
+    cluster.last_error = message
+    cluster.syncs_failed += 1
+    if status == "auth_failed":
+        cluster.consecutive_auth_failures += 1
+        cluster.backoff_until = now + auth_backoff(cluster.consecutive_auth_failures)
+    else:
+        cluster.consecutive_auth_failures = 0
+        cluster.backoff_until = None
+
+
+def _record_success(cluster: Cluster, snapshot: ClusterSnapshot, now: dt.datetime) -> None:
+    version = parse_version(snapshot.version)
+    cluster.version = version.git_version
+    if snapshot.nodes is not None:
+        provider = detect_provider(
+            git_version=version.git_version,
+            nodes=snapshot.nodes,
+            api_groups=snapshot.api_groups,
+            namespaces=[ns.name for ns in snapshot.namespaces or ()],
+        )
+        cluster.provider, cluster.provider_name = provider.key, provider.display_name
+    cluster.metrics_available = snapshot.metrics_available
+    cluster.api_latency_ms = round(snapshot.health.api_latency_ms, 1)
+    cluster.health = {
+        "ok": snapshot.health.ok,
+        "endpoint": snapshot.health.endpoint,
+        "checks": [{"name": check.name, "ok": check.ok} for check in snapshot.health.checks],
+        "problems": dict(snapshot.errors),
+        "skipped_quantities": snapshot.skipped_quantities,
+        "fetch_seconds": round(snapshot.fetch_seconds, 3),
+    }
+    problems = {kind: text for kind, text in snapshot.errors.items() if kind != "metrics"}
+    degraded = not snapshot.health.ok or bool(problems) or cluster.ready_node_count < cluster.node_count
+    cluster.status = "degraded" if degraded else "healthy"
+    cluster.last_error = "; ".join(f"{kind}: {text}" for kind, text in sorted(problems.items())) or None
+    cluster.last_success_at = now
+    cluster.consecutive_auth_failures = 0
+    cluster.backoff_until = None
+
+
+def clusters_due(*, session: Session, now: dt.datetime) -> list[int]:
+    """Every cluster with a credential that is not backing off, oldest sync first."""
+    return list(
+        session.execute(
+            select(Cluster.id)
+            .where(
+                Cluster.credential_ciphertext.is_not(None),
+                (Cluster.backoff_until.is_(None)) | (Cluster.backoff_until <= now),
+            )
+            .order_by(Cluster.last_sync_at.is_not(None), Cluster.last_sync_at, Cluster.id)
+        ).scalars()
+    )
+
+
+def prune_samples(*, session: Session, older_than: dt.datetime) -> int:
+    """Delete usage samples past retention, cluster by cluster (each delete uses its index)."""
+    removed = 0
+    for cluster_id in session.execute(select(Cluster.id)).scalars():
+        for model in (NamespaceUsageSample, NodeUsageSample):
+            session.execute(delete(model).where(model.cluster_id == cluster_id, model.sampled_at < older_than))
+        removed += session.execute(
+            delete(UsageSnapshot).where(UsageSnapshot.cluster_id == cluster_id, UsageSnapshot.sampled_at < older_than)
+        ).rowcount or 0
+    return removed
+
+
+def prune_worker_runs(*, session: Session, older_than: dt.datetime) -> int:
+    return session.execute(delete(WorkerRun).where(WorkerRun.requested_at < older_than)).rowcount or 0

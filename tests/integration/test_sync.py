@@ -1,0 +1,339 @@
+"""Registering and syncing clusters served by the fake API server, with the real client over HTTPS."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from kube_console.errors import ValidationFailed
+from kube_console.models import (
+    Cluster,
+    HelmRelease,
+    Namespace,
+    NamespaceUsageSample,
+    Node,
+    NodeUsageSample,
+    PersistentVolumeClaim,
+    Pod,
+    UsageSnapshot,
+    Workload,
+)
+from kube_console.services.clusters import ConnectionFailed, label_keys, register_cluster
+from kube_console.services.sync import clusters_due, sync_cluster
+from kube_console.workers.sync_job import run_sync_pass
+from tests.fakekube.cluster import Fault
+from tests.fakekube.generator import generate_cluster
+from tests.support.audit import forbid_subprocess_and_foreign_files
+from tests.support.kubeconfig import kubeconfig_yaml
+
+
+@pytest.fixture
+def register(make, open_session, keyring, settings, fake_kube, fake_credentials):
+    org = make.org()
+
+    def register_fake(fake, *, name: str | None = None, org_id: int | None = None):
+        card, outcome = register_cluster(
+            open_session=open_session,
+            org_id=org_id or org.id,
+            name=name or fake.name,
+            environment="production",
+            kubeconfig=kubeconfig_yaml(fake_credentials(fake)),
+            context=None,
+            acknowledge_insecure_tls=False,
+            keyring=keyring,
+            settings=settings,
+        )
+        return card
+
+    register_fake.org = org
+    return register_fake
+
+
+def _count(session, model, cluster_id, *conditions):
+    return session.execute(
+        select(func.count()).select_from(model).where(model.cluster_id == cluster_id, *conditions)
+    ).scalar_one()
+
+
+def _sync(cluster_id, open_session, keyring, settings):
+    return sync_cluster(
+        cluster_id=cluster_id,
+        keyring=keyring,
+        label_keys=label_keys(settings),
+        open_session=open_session,
+    )
+
+
+def test_registration_detects_the_cluster_and_stores_the_first_sync(register, fake_kube, session):
+    fake = fake_kube.add_cluster(
+        generate_cluster("prod-eu", seed=3, namespaces=5, nodes=3, deployments=6, pods=40)
+    )
+    card = register(fake)
+
+    assert (card.provider, card.provider_name) == ("eks", "Amazon EKS")
+    assert card.version == fake.version["gitVersion"]
+    assert card.status == "healthy" and card.last_error == ""
+    assert (card.node_count, card.namespace_count, card.pod_count) == (3, 5, 40)
+    assert card.credential_kind == "token" and card.server_host == "127.0.0.1"
+
+    cluster = session.get(Cluster, card.id)
+    assert cluster.credential_key_id == "k1"
+    assert fake.token.encode() not in cluster.credential_ciphertext
+
+
+def test_a_sync_stores_exact_rows_and_resolves_owners(
+    register, fake_kube, session, open_session, keyring, settings
+):
+    fake = fake_kube.add_cluster(
+        generate_cluster(
+            "inventory",
+            seed=11,
+            namespaces=4,
+            nodes=2,
+            deployments=5,
+            pods=24,
+            pvcs=6,
+            helm_releases=3,
+        )
+    )
+    card = register(fake)
+    outcome = _sync(card.id, open_session, keyring, settings)
+    assert outcome.ok and outcome.pods == 24
+
+    live = Pod.deleted_at.is_(None)
+    assert _count(session, Namespace, card.id) == fake.count("Namespace")
+    assert _count(session, Node, card.id) == fake.count("Node") == 2
+    assert _count(session, Pod, card.id, live) == 24
+    assert _count(session, PersistentVolumeClaim, card.id) == fake.count("PersistentVolumeClaim")
+    assert _count(session, Workload, card.id, Workload.kind == "Deployment") == 5
+    assert _count(session, HelmRelease, card.id) == 3
+
+    deployment_pod = next(
+        pod
+        for pod in fake.objects("Pod")
+        if pod["metadata"].get("ownerReferences", [{}])[0].get("kind") == "ReplicaSet"
+    )
+    row = session.execute(
+        select(Pod).where(Pod.cluster_id == card.id, Pod.uid == deployment_pod["metadata"]["uid"])
+    ).scalar_one()
+    workload = session.get(Workload, row.workload_id)
+    assert (row.owner_kind, workload.kind, workload.name) == (
+        "Deployment",
+        "Deployment",
+        row.owner_name,
+    )
+    assert session.get(Namespace, row.namespace_id).name == deployment_pod["metadata"]["namespace"]
+    assert row.node_name == deployment_pod["spec"]["nodeName"]
+
+    stored_helm = repr(
+        session.execute(select(HelmRelease).where(HelmRelease.cluster_id == card.id))
+        .scalars()
+        .all()
+    )
+    assert "values" not in stored_helm.lower() and "password" not in stored_helm.lower()
+
+
+def test_removed_objects_are_soft_deleted_and_come_back(
+    register, fake_kube, session, open_session, keyring, settings
+):
+    fake = fake_kube.add_cluster(
+        generate_cluster("churn", seed=5, namespaces=3, nodes=2, deployments=3, pods=12)
+    )
+    card = register(fake)
+    gone = fake.objects("Pod")[0]
+    fake.remove("Pod", gone["metadata"]["namespace"], gone["metadata"]["name"])
+    _sync(card.id, open_session, keyring, settings)
+
+    row = session.execute(select(Pod).where(Pod.uid == gone["metadata"]["uid"])).scalar_one()
+    assert row.deleted_at is not None
+    assert _count(session, Pod, card.id, Pod.deleted_at.is_(None)) == 11
+
+    fake.add(gone)
+    _sync(card.id, open_session, keyring, settings)
+    session.expire_all()
+    assert (
+        session.execute(
+            select(Pod.deleted_at).where(Pod.uid == gone["metadata"]["uid"])
+        ).scalar_one()
+        is None
+    )
+
+
+def test_nothing_is_deleted_when_a_list_fails_halfway(
+    register, fake_kube, session, open_session, keyring, settings
+):
+    fake = fake_kube.add_cluster(
+        generate_cluster("halfway", seed=9, namespaces=6, nodes=3, deployments=20, pods=1200)
+    )
+    card = register(fake)
+    first = fake.objects("Pod")[0]
+    fake.remove("Pod", first["metadata"]["namespace"], first["metadata"]["name"])
+    fake.inject(Fault(path="/api/v1/pods", status=500, after_pages=1))
+
+    outcome = _sync(card.id, open_session, keyring, settings)
+
+    assert outcome.status == "degraded" and "pods" in outcome.error
+    assert _count(session, Pod, card.id, Pod.deleted_at.is_(None)) == 1200
+    session.expire_all()
+    assert session.get(Cluster, card.id).node_count == 3  # other kinds still synced
+
+
+@pytest.mark.parametrize(
+    ("fault", "status", "words"),
+    [
+        (Fault(status=401), "auth_failed", "401"),
+        (Fault(drop_connection=True), "unreachable", ""),
+        (Fault(path="/version", truncate_json=True), "error", "JSON"),
+    ],
+    ids=["401", "dropped connection", "truncated JSON"],
+)
+def test_a_failing_cluster_keeps_its_data_and_says_why(
+    register, fake_kube, session, open_session, keyring, settings, fault, status, words
+):
+    fake = fake_kube.add_cluster(
+        generate_cluster("flaky", seed=2, namespaces=2, nodes=1, deployments=2, pods=6)
+    )
+    card = register(fake)
+    fake.inject(fault)
+
+    outcome = _sync(card.id, open_session, keyring, settings)
+
+    session.expire_all()
+    cluster = session.get(Cluster, card.id)
+    assert (outcome.status, cluster.status) == (status, status)
+    assert words in cluster.last_error and fake.token not in cluster.last_error
+    assert _count(session, Pod, card.id, Pod.deleted_at.is_(None)) == 6
+    assert cluster.syncs_failed == 1
+
+
+def test_401_backs_off_and_the_cluster_is_not_due_until_then(
+    register, fake_kube, session, open_session, keyring, settings
+):
+    fake = fake_kube.add_cluster(
+        generate_cluster("revoked", seed=4, namespaces=1, nodes=1, deployments=1, pods=2)
+    )
+    card = register(fake)
+    fake.inject(Fault(status=401))
+    _sync(card.id, open_session, keyring, settings)
+    _sync(card.id, open_session, keyring, settings)
+
+    session.expire_all()
+    cluster = session.get(Cluster, card.id)
+    assert cluster.consecutive_auth_failures == 2
+    wait = cluster.backoff_until - cluster.last_sync_at
+    assert 59 <= wait.total_seconds() <= 61  # 30 s, doubled
+    assert card.id not in clusters_due(session=session, now=cluster.last_sync_at)
+
+
+def test_one_pass_syncs_the_healthy_clusters_while_two_of_ten_fail(
+    register, fake_kube, session, open_session, keyring, settings
+):
+    fakes = [
+        fake_kube.add_cluster(
+            generate_cluster(f"fleet-{n}", seed=n, namespaces=2, nodes=1, deployments=2, pods=8)
+        )
+        for n in range(10)
+    ]
+    cards = [register(fake) for fake in fakes]
+    fakes[3].inject(Fault(status=403))
+    fakes[7].inject(Fault(delay=12.0))  # slower than the 10 s read timeout
+
+    outcomes = {
+        outcome.cluster_id: outcome
+        for outcome in run_sync_pass(keyring=keyring, settings=settings, open_session=open_session)
+    }
+
+    assert len(outcomes) == 10
+    assert outcomes[cards[3].id].status == "auth_failed"
+    assert outcomes[cards[7].id].status in ("unreachable", "error")
+    assert all(
+        outcomes[card.id].status == "healthy" for n, card in enumerate(cards) if n not in (3, 7)
+    )
+
+
+def test_each_sync_writes_namespace_and_node_samples(
+    register, fake_kube, session, open_session, keyring, settings
+):
+    fake = fake_kube.add_cluster(
+        generate_cluster("sampled", seed=6, namespaces=3, nodes=2, deployments=4, pods=20)
+    )
+    card = register(fake)  # the first sync samples too
+    _sync(card.id, open_session, keyring, settings)
+
+    assert _count(session, UsageSnapshot, card.id) == 2
+    assert _count(session, NodeUsageSample, card.id) == 2 * 2
+    latest = (
+        session.execute(
+            select(UsageSnapshot)
+            .where(UsageSnapshot.cluster_id == card.id)
+            .order_by(UsageSnapshot.sampled_at.desc())
+        )
+        .scalars()
+        .first()
+    )
+    samples = (
+        session.execute(
+            select(NamespaceUsageSample).where(NamespaceUsageSample.snapshot_id == latest.id)
+        )
+        .scalars()
+        .all()
+    )
+    assert samples
+    for sample in samples:
+        pods = (
+            session.execute(
+                select(Pod).where(
+                    Pod.namespace_id == sample.namespace_id,
+                    Pod.deleted_at.is_(None),
+                    Pod.phase == "Running",
+                )
+            )
+            .scalars()
+            .all()
+        )
+        assert sample.cpu_request_cores == pytest.approx(sum(pod.cpu_request_cores for pod in pods))
+        expected_alloc = sum(
+            max(c.get("cpu_request_cores") or 0.0, (pod.container_usage.get(c["name"]) or [0.0])[0] or 0.0)
+            for pod in pods
+            for c in pod.containers
+        )
+        assert any(pod.container_usage for pod in pods)  # metrics were there to be counted
+        assert sample.cpu_alloc_cores == pytest.approx(expected_alloc)
+        assert sample.cpu_alloc_cores >= sample.cpu_request_cores
+        namespace = session.get(Namespace, sample.namespace_id)
+        assert (sample.team, sample.cost_center) == (namespace.team, namespace.cost_center)
+
+
+def test_names_are_unique_per_org_and_bad_kubeconfigs_name_the_field(
+    register, fake_kube, make, fake_credentials
+):
+    fake = fake_kube.add_cluster(
+        generate_cluster("dup", seed=1, namespaces=1, nodes=1, deployments=1, pods=1)
+    )
+    register(fake, name="shared-name")
+    with pytest.raises(ValidationFailed) as failure:
+        register(fake, name="shared-name")
+    assert "name" in failure.value.by_field()
+    register(fake, name="shared-name", org_id=make.org().id)  # another org may use it
+
+
+def test_an_unreachable_server_is_refused_before_anything_is_saved(register, fake_kube, session):
+    fake = fake_kube.add_cluster(
+        generate_cluster("down", seed=1, namespaces=1, nodes=1, deployments=1, pods=1)
+    )
+    fake.inject(Fault(status=401))
+    with pytest.raises(ConnectionFailed, match="401"):
+        register(fake)
+    assert session.execute(select(func.count()).select_from(Cluster)).scalar_one() == 0
+
+
+def test_intake_and_sync_start_no_process_and_open_no_file_outside_temp(
+    register, fake_kube, open_session, keyring, settings
+):
+    fake = fake_kube.add_cluster(
+        generate_cluster("audited", seed=8, namespaces=2, nodes=1, deployments=2, pods=6)
+    )
+    with forbid_subprocess_and_foreign_files() as audit:
+        card = register(fake)
+        _sync(card.id, open_session, keyring, settings)
+    assert audit.violations == []
