@@ -1,0 +1,525 @@
+"""Cost benchmark (performance.md, "Cost"): `python -m benchmarks.cost_bench`.
+
+1. The hourly job: one cluster with 1,000 namespaces holding 20,000 pods (their figures summed
+   per namespace, as a sync stores them) on 200 nodes, sampled 120 times an hour. Measured on
+   SQLite and on PostgreSQL, in the same run, against
+   - floor: one bare GROUP BY over an hour of those samples (no weighting, nothing written);
+   - naive: the hour's sample rows fetched into Python and summed there.
+2. The dashboard on PostgreSQL: 13 months of hourly rows for 500 namespaces (with their daily
+   and monthly rollups, written with INSERT ... SELECT generate_series), then
+   - the 30-day daily cost by cost-center (the whole report the page asks for) and
+   - the 13-month monthly cost by team,
+   each beside the same question asked naively of the hourly table.
+
+PostgreSQL work happens in a database of its own, created and dropped on the server that
+KUBE_CONSOLE_BENCH_DB_URL names (default postgresql+psycopg://postgres@127.0.0.1:5432/test,
+used as the admin connection). The last line printed is the summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import functools
+import os
+import random
+import resource
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import Engine, func, insert, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.schema import AddConstraint, DropConstraint
+from sqlmodel import Session
+
+from kube_console.db import make_engine, make_unpooled_engine, session_scope
+from kube_console.dto import CostQuery
+from kube_console.migrations import upgrade_to_head
+from kube_console.models import (
+    Cluster,
+    CostHourly,
+    Namespace,
+    NamespaceUsageSample,
+    Node,
+    NodeUsageSample,
+    Organization,
+    UsageSnapshot,
+)
+from kube_console.services.cost_math import (
+    DAY,
+    GIB,
+    HOUR,
+    add_months,
+    floor_day,
+    floor_hour,
+    floor_month,
+)
+from kube_console.services.cost_queries import cost_report
+from kube_console.services.costs import run_cost_pass
+from kube_console.settings import Settings
+
+ADMIN_URL = os.environ.get(
+    "KUBE_CONSOLE_BENCH_DB_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+JOB_TARGET_S, DAILY_TARGET_MS, MONTHLY_TARGET_MS = 1.0, 100.0, 200.0
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _median_seconds(work: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+class PostgresDatabase:
+    """A database of the benchmark's own on the admin URL's server, dropped on exit."""
+
+    def __init__(self, admin_url: str):
+        self.admin = make_unpooled_engine(admin_url).execution_options(isolation_level="AUTOCOMMIT")
+        self.name = f"kc_cost_bench_{os.getpid()}"
+        self.url = make_url(admin_url).set(database=self.name).render_as_string(hide_password=False)
+
+    def __enter__(self) -> str:
+        with self.admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{self.name}"'))
+        upgrade_to_head(self.url)
+        return self.url
+
+    def __exit__(self, *_exc) -> None:
+        with self.admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
+        self.admin.dispose()
+
+
+# ---- 1. the hourly job ---------------------------------------------------------------------
+
+
+def _insert_rows(engine: Engine, model, rows: list[dict]) -> None:
+    """COPY on PostgreSQL (several times faster than INSERT for 100,000s of rows), executemany on SQLite."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    if engine.dialect.name != "postgresql":
+        with engine.begin() as connection:
+            connection.execute(insert(model), rows)
+        return
+    raw = engine.raw_connection()
+    try:
+        with raw.cursor() as cursor:
+            with cursor.copy(
+                f"COPY {model.__tablename__} ({', '.join(columns)}) FROM STDIN"
+            ) as copy:
+                for row in rows:
+                    copy.write_row([row[column] for column in columns])
+        raw.commit()
+    finally:
+        raw.close()
+
+
+def _sample_fleet(
+    engine: Engine, *, namespaces: int, pods: int, nodes: int, per_hour: int, hours: int
+) -> tuple[int, dt.datetime]:
+    """One cluster sampled `per_hour` times an hour for `hours` closed hours; (cluster id, first hour)."""
+    first_hour = floor_hour(dt.datetime.now(dt.UTC)) - hours * HOUR
+    rng = random.Random(7)
+    with Session(engine) as session:
+        org = Organization(name=f"job-bench-{time.time_ns()}")
+        session.add(org)
+        session.flush()
+        cluster = Cluster(org_id=org.id, name="job-bench")
+        session.add(cluster)
+        session.flush()
+        namespace_rows = [
+            Namespace(cluster_id=cluster.id, uid=f"ns-{n}", name=f"ns-{n}")
+            for n in range(namespaces)
+        ]
+        node_rows = [
+            Node(cluster_id=cluster.id, uid=f"node-{n}", name=f"node-{n}") for n in range(nodes)
+        ]
+        session.add_all(namespace_rows + node_rows)
+        session.commit()
+        cluster_id = cluster.id
+        namespace_ids = [row.id for row in namespace_rows]
+        node_ids = [row.id for row in node_rows]
+    pods_per_namespace = pods // namespaces
+    base = [
+        (
+            rng.uniform(0.05, 0.5) * pods_per_namespace,
+            rng.uniform(64, 512) * 2**20 * pods_per_namespace,
+        )
+        for _ in range(namespaces)
+    ]
+    interval = dt.timedelta(seconds=3600 / per_hour)
+    times = [first_hour + index * interval for index in range(per_hour * hours)]
+    snapshots = [
+        {"cluster_id": cluster_id, "sampled_at": moment, "metrics_available": True}
+        for moment in times
+    ]
+    _insert_rows(engine, UsageSnapshot, snapshots)
+    with engine.connect() as connection:
+        snapshot_ids = dict(
+            connection.execute(
+                select(UsageSnapshot.sampled_at, UsageSnapshot.id).where(
+                    UsageSnapshot.cluster_id == cluster_id
+                )
+            ).all()
+        )
+    for hour in range(hours):  # an hour of rows at a time keeps the benchmark's own memory small
+        namespace_samples, node_samples = [], []
+        for moment in times[hour * per_hour : (hour + 1) * per_hour]:
+            snapshot_id = snapshot_ids[moment]
+            for index, (cpu, memory) in enumerate(base):
+                cpu_used, memory_used = (
+                    cpu * rng.uniform(0.3, 1.4),
+                    int(memory * rng.uniform(0.3, 1.4)),
+                )
+                namespace_samples.append(
+                    {
+                        "snapshot_id": snapshot_id,
+                        "cluster_id": cluster_id,
+                        "namespace_id": namespace_ids[index],
+                        "namespace": f"ns-{index}",
+                        "sampled_at": moment,
+                        "team": f"team-{index % 40}",
+                        "cost_center": f"cc-{index % 12}",
+                        "pods_running": pods_per_namespace,
+                        "cpu_request_cores": cpu,
+                        "cpu_usage_cores": cpu_used,
+                        "cpu_alloc_cores": max(cpu, cpu_used),
+                        "memory_request_bytes": int(memory),
+                        "memory_usage_bytes": memory_used,
+                        "memory_alloc_bytes": max(int(memory), memory_used),
+                        "storage_bytes": 10 * GIB,
+                        "network_bytes": None,
+                    }
+                )
+            node_samples += [
+                {
+                    "snapshot_id": snapshot_id,
+                    "cluster_id": cluster_id,
+                    "node_id": node_ids[index],
+                    "node": f"node-{index}",
+                    "sampled_at": moment,
+                    "capacity_cpu_cores": 32.0,
+                    "capacity_memory_bytes": 128 * GIB,
+                    "allocatable_cpu_cores": 31.0,
+                    "allocatable_memory_bytes": 120 * GIB,
+                    "cpu_usage_cores": None,
+                    "memory_usage_bytes": None,
+                }
+                for index in range(nodes)
+            ]
+        _insert_rows(engine, NamespaceUsageSample, namespace_samples)
+        _insert_rows(engine, NodeUsageSample, node_samples)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            connection.execute(text("ANALYZE"))
+    return cluster_id, first_hour
+
+
+def hourly_job(
+    engine: Engine,
+    label: str,
+    *,
+    namespaces: int,
+    pods: int,
+    per_hour: int,
+    hours: int,
+    repeat: int,
+) -> dict:
+    nodes = max(1, pods // 100)
+    cluster_id, first_hour = _sample_fleet(
+        engine, namespaces=namespaces, pods=pods, nodes=nodes, per_hour=per_hour, hours=hours
+    )
+    settings = Settings(sync_interval_seconds=round(3600 / per_hour), sample_retention_days=14)
+    open_session = functools.partial(session_scope, engine)
+    now = first_hour + hours * HOUR + dt.timedelta(minutes=5)
+    started = time.perf_counter()
+    [outcome] = run_cost_pass(
+        open_session=open_session, settings=settings, now=now, cluster_ids=[cluster_id]
+    )
+    per_hour_s = (time.perf_counter() - started) / outcome.hours_computed
+    assert outcome.ok and outcome.hours_computed == hours, outcome
+    middle = first_hour + HOUR
+    sample = NamespaceUsageSample
+    labels = (sample.namespace, sample.team, sample.cost_center)
+    figures = (
+        sample.cpu_request_cores,
+        sample.cpu_usage_cores,
+        sample.cpu_alloc_cores,
+        sample.memory_request_bytes,
+        sample.memory_usage_bytes,
+        sample.memory_alloc_bytes,
+        sample.storage_bytes,
+    )
+    in_hour = (
+        sample.cluster_id == cluster_id,
+        sample.sampled_at >= middle,
+        sample.sampled_at < middle + HOUR,
+    )
+    weight = 1 / per_hour  # each sample's share of the hour
+
+    def floor() -> None:
+        with engine.connect() as connection:
+            connection.execute(
+                select(*labels, *(func.sum(figure) for figure in figures))
+                .where(*in_hour)
+                .group_by(*labels)
+            ).all()
+
+    def naive() -> None:
+        totals: dict[tuple, list[float]] = {}
+        with engine.connect() as connection:
+            for namespace, team, cost_center, *values in connection.execute(
+                select(*labels, *figures).where(*in_hour)
+            ):
+                sums_of = totals.setdefault((namespace, team, cost_center), [0.0] * len(figures))
+                for index, value in enumerate(values):
+                    sums_of[index] += value * weight
+
+    def one_hour() -> None:
+        run_cost_pass(
+            open_session=open_session,
+            settings=settings,
+            now=now,
+            cluster_ids=[cluster_id],
+            start=middle,
+            end=middle + HOUR,
+        )
+
+    steady_s = _median_seconds(one_hour, repeat)
+    floor_s, naive_s = _median_seconds(floor, repeat), _median_seconds(naive, repeat)
+    print(
+        f"  {label}: {outcome.hours_computed} hours in a row {per_hour_s:.3f} s/hour; one hour again {steady_s:.3f} s "
+        f"({outcome.rows_written // hours} rows/hour); floor (bare GROUP BY) {floor_s:.3f} s, "
+        f"ratio {steady_s / floor_s:.1f}; naive (rows into Python) {naive_s:.3f} s ({naive_s / steady_s:.1f}x)"
+    )
+    return {"per_hour": per_hour_s, "steady": steady_s, "floor": floor_s, "naive": naive_s}
+
+
+# ---- 2. the dashboard over 13 months ------------------------------------------------------------
+
+_HOURLY_COLUMNS = (
+    "org_id, cluster_id, namespace_id, namespace, team, cost_center, hours, covered_hours, "
+    "cpu_request_core_hours, cpu_usage_core_hours, cpu_core_hours, memory_request_gib_hours, "
+    "memory_usage_gib_hours, memory_gib_hours, storage_gib_hours, network_gb, cpu_cost, memory_cost, "
+    "storage_cost, network_cost, total_cost, currency, network_source, negative_idle_hours, hour_start"
+)
+
+_NAMESPACE_HOURS = f"""
+INSERT INTO cost_hourly ({_HOURLY_COLUMNS})
+SELECT :org, :first_cluster + n % :clusters, NULL, 'ns-' || n, 'team-' || n % 25, 'cc-' || n % 10, 1, 1,
+       f.request, f.usage, greatest(f.request, f.usage), f.request * 4, f.usage * 4, greatest(f.request, f.usage) * 4,
+       20, 0, greatest(f.request, f.usage) * 0.04, greatest(f.request, f.usage) * 4 * 0.005, 20 * 0.0001, 0,
+       greatest(f.request, f.usage) * (0.04 + 4 * 0.005) + 20 * 0.0001, 'USD', 'none', 0, h
+FROM generate_series(0, :namespaces - 1) AS n,
+     generate_series(CAST(:start AS timestamptz), CAST(:end AS timestamptz) - interval '1 hour', interval '1 hour') AS h,
+     LATERAL (SELECT 0.25 + (n % 8) * 0.25 AS request,
+                     (0.25 + (n % 8) * 0.25) * (0.6 + 0.5 * sin(n + extract(epoch FROM h) / 3600.0)) AS usage) AS f
+ORDER BY h, n  -- stored hour by hour, as the cost job writes them
+"""
+
+_IDLE_HOURS = f"""
+INSERT INTO cost_hourly ({_HOURLY_COLUMNS})
+SELECT :org, c, NULL, '__idle__', 'unallocated', 'unallocated', 1, 1, 0, 0, 30, 0, 0, 120,
+       0, 0, 30 * 0.04, 120 * 0.005, 0, 0, 30 * 0.04 + 120 * 0.005, 'USD', 'none', 0, h
+FROM generate_series(:first_cluster, :first_cluster + :clusters - 1) AS c,
+     generate_series(CAST(:start AS timestamptz), CAST(:end AS timestamptz) - interval '1 hour', interval '1 hour') AS h
+"""
+
+_FIGURES = (
+    "hours, covered_hours, cpu_request_core_hours, cpu_usage_core_hours, cpu_core_hours, memory_request_gib_hours, "
+    "memory_usage_gib_hours, memory_gib_hours, storage_gib_hours, network_gb, cpu_cost, memory_cost, storage_cost, "
+    "network_cost, total_cost, negative_idle_hours"
+)
+_SUMS = ", ".join(f"SUM({name.strip()})" for name in _FIGURES.split(","))
+
+_DAILY = f"""
+INSERT INTO cost_daily (org_id, cluster_id, namespace_id, namespace, team, cost_center, {_FIGURES}, currency, network_source, day)
+SELECT org_id, cluster_id, MAX(namespace_id), namespace, team, cost_center, {_SUMS}, MAX(currency), MAX(network_source),
+       CAST(hour_start AT TIME ZONE 'UTC' AS date)
+FROM cost_hourly WHERE org_id = :org
+GROUP BY org_id, cluster_id, namespace, team, cost_center, CAST(hour_start AT TIME ZONE 'UTC' AS date)
+ORDER BY CAST(hour_start AT TIME ZONE 'UTC' AS date)
+"""
+
+_MONTHLY = f"""
+INSERT INTO cost_monthly (org_id, cluster_id, namespace_id, namespace, team, cost_center, {_FIGURES}, currency, network_source, month)
+SELECT org_id, cluster_id, MAX(namespace_id), namespace, team, cost_center, {_SUMS}, MAX(currency), MAX(network_source),
+       CAST(date_trunc('month', day) AS date)
+FROM cost_daily WHERE org_id = :org
+GROUP BY org_id, cluster_id, namespace, team, cost_center, CAST(date_trunc('month', day) AS date)
+ORDER BY CAST(date_trunc('month', day) AS date)
+"""
+
+
+def _load_history(
+    engine: Engine, *, namespaces: int, clusters: int, months: int, now: dt.datetime
+) -> tuple[int, int]:
+    """(org id, hourly rows) for `months` whole months plus this month so far, indexes built after the load."""
+    with Session(engine) as session:
+        org = Organization(name="history")
+        session.add(org)
+        session.flush()
+        rows = [Cluster(org_id=org.id, name=f"history-{index}") for index in range(clusters)]
+        session.add_all(rows)
+        session.commit()
+        org_id, first_cluster = org.id, rows[0].id
+    start = add_months(floor_month(now), -(months - 1))
+    end = floor_hour(now)
+    table = CostHourly.__table__
+    unique = next(
+        constraint for constraint in table.constraints if constraint.name == "uq_cost_hourly_row"
+    )
+    parameters = {
+        "org": org_id,
+        "first_cluster": first_cluster,
+        "clusters": clusters,
+        "namespaces": namespaces,
+        "start": start,
+        "end": end,
+    }
+    with engine.begin() as connection:
+        connection.execute(text("SET LOCAL synchronous_commit = off"))
+        for index in table.indexes:
+            index.drop(connection)
+        connection.execute(DropConstraint(unique))
+        connection.execute(text(_NAMESPACE_HOURS), parameters)
+        connection.execute(text(_IDLE_HOURS), parameters)
+        connection.execute(text("SET LOCAL maintenance_work_mem = '512MB'"))
+        connection.execute(AddConstraint(unique))
+        for index in table.indexes:
+            index.create(connection)
+        connection.execute(text(_DAILY), {"org": org_id})
+        connection.execute(text(_MONTHLY), {"org": org_id})
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("VACUUM ANALYZE"))
+        hourly_rows = connection.execute(text("SELECT count(*) FROM cost_hourly")).scalar()
+    return org_id, hourly_rows
+
+
+_NAIVE_DAILY_BY_COST_CENTER = text(
+    "SELECT cost_center, CAST(hour_start AT TIME ZONE 'UTC' AS date) AS day, SUM(total_cost) FROM cost_hourly "
+    "WHERE org_id = :org AND hour_start >= :start AND hour_start < :end GROUP BY 1, 2"
+)
+_NAIVE_MONTHLY_BY_TEAM = text(
+    "SELECT team, date_trunc('month', hour_start AT TIME ZONE 'UTC') AS month, SUM(total_cost) FROM cost_hourly "
+    "WHERE org_id = :org AND hour_start >= :start AND hour_start < :end GROUP BY 1, 2"
+)
+
+
+def dashboard(engine: Engine, *, namespaces: int, months: int, repeat: int) -> dict:
+    now = dt.datetime.now(dt.UTC)
+    started = time.perf_counter()
+    org_id, hourly_rows = _load_history(
+        engine, namespaces=namespaces, clusters=5, months=months, now=now
+    )
+    print(
+        f"  loaded {hourly_rows:,} hourly rows ({months} months, {namespaces} namespaces) and rollups in {time.perf_counter() - started:.0f} s"
+    )
+    daily_query = CostQuery(window="30d", step="day", group_by=("cost_center",), idle="separate")
+    first_month = add_months(floor_month(now), -(months - 1))
+    monthly_query = CostQuery(
+        window="custom",
+        start=first_month.isoformat(),
+        end=now.isoformat(),
+        step="month",
+        group_by=("team",),
+    )
+
+    def report(query: CostQuery) -> Callable[[], object]:
+        def run() -> object:
+            with Session(engine) as session:
+                return cost_report(session=session, org_id=org_id, query=query, now=now)
+
+        return run
+
+    def naive(sql, start: dt.datetime) -> Callable[[], object]:
+        def run() -> object:
+            with engine.connect() as connection:
+                return connection.execute(sql, {"org": org_id, "start": start, "end": now}).all()
+
+        return run
+
+    daily = report(daily_query)()
+    assert len(daily.buckets) == 30 and daily.groups, "the 30-day report came back empty"
+    figures = {
+        "daily": _median_seconds(report(daily_query), repeat) * 1000,
+        "daily_naive": _median_seconds(
+            naive(_NAIVE_DAILY_BY_COST_CENTER, floor_day(now) - 29 * DAY), repeat
+        )
+        * 1000,
+        "monthly": _median_seconds(report(monthly_query), repeat) * 1000,
+        "monthly_naive": _median_seconds(naive(_NAIVE_MONTHLY_BY_TEAM, first_month), repeat) * 1000,
+    }
+    print(
+        f"  30-day daily by cost-center: report {figures['daily']:.1f} ms (target {DAILY_TARGET_MS:.0f}); "
+        f"naive on hourly rows {figures['daily_naive']:.1f} ms; ratio {figures['daily_naive'] / figures['daily']:.1f}x"
+    )
+    print(
+        f"  {months}-month monthly by team: report {figures['monthly']:.1f} ms (target {MONTHLY_TARGET_MS:.0f}); "
+        f"naive on hourly rows {figures['monthly_naive']:.1f} ms; ratio {figures['monthly_naive'] / figures['monthly']:.1f}x"
+    )
+    return figures | {"rows": hourly_rows}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--namespaces", type=int, default=1000)
+    parser.add_argument("--pods", type=int, default=20000)
+    parser.add_argument("--samples-per-hour", type=int, default=120)
+    parser.add_argument("--hours", type=int, default=3)
+    parser.add_argument("--history-namespaces", type=int, default=500)
+    parser.add_argument("--months", type=int, default=13)
+    parser.add_argument("--repeat", type=int, default=5)
+    arguments = parser.parse_args()
+    print(f"# {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, cost benchmark")
+    rss_before = _rss_mb()
+    job = {
+        "namespaces": arguments.namespaces,
+        "pods": arguments.pods,
+        "per_hour": arguments.samples_per_hour,
+    }
+    job |= {"hours": arguments.hours, "repeat": arguments.repeat}
+    print("hourly job:")
+    with tempfile.TemporaryDirectory() as directory:
+        url = f"sqlite:///{Path(directory) / 'bench.db'}"
+        upgrade_to_head(url)
+        sqlite_engine = make_engine(url)
+        on_sqlite = hourly_job(sqlite_engine, "sqlite", **job)
+        sqlite_engine.dispose()
+    with PostgresDatabase(ADMIN_URL) as url:
+        engine = make_engine(url)
+        try:
+            on_postgres = hourly_job(engine, "postgresql", **job)
+            print("dashboard (postgresql):")
+            board = dashboard(
+                engine,
+                namespaces=arguments.history_namespaces,
+                months=arguments.months,
+                repeat=arguments.repeat,
+            )
+        finally:
+            engine.dispose()
+    print(
+        f"cost job {arguments.namespaces} ns/{arguments.pods} pods/{arguments.samples_per_hour} samples: "
+        f"{on_sqlite['per_hour']:.2f} s/hour sqlite, {on_postgres['per_hour']:.2f} s/hour postgres "
+        f"(target {JOB_TARGET_S:.0f} s; floor {on_postgres['floor']:.2f} s; naive {on_postgres['naive']:.2f} s); "
+        f"{board['rows'] / 1e6:.1f} M hourly rows: 30-day daily by cost-center {board['daily']:.0f} ms, "
+        f"naive {board['daily_naive']:.0f} ms ({board['daily_naive'] / board['daily']:.0f}x); "
+        f"{arguments.months}-month monthly by team {board['monthly']:.0f} ms, naive {board['monthly_naive']:.0f} ms "
+        f"({board['monthly_naive'] / board['monthly']:.0f}x); rss +{_rss_mb() - rss_before:.0f} MB"
+    )
+
+
+if __name__ == "__main__":
+    main()

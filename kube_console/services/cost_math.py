@@ -1,0 +1,230 @@
+"""The arithmetic of cost-model.md, pure: sample coverage, namespace and idle figures, forecasts.
+
+No database and no clock. The engine (services/costs.py) feeds it the sums SQL computed; the
+tests feed it figures worked out by hand.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from collections.abc import Sequence
+
+from kube_console.models import IDLE_NAMESPACE, UNALLOCATED
+
+GIB = 2**30
+GB = 10**9
+HOUR = dt.timedelta(hours=1)
+DAY = dt.timedelta(days=1)
+SECONDS_PER_HOUR = 3600.0
+# Below a nano-dollar a negative idle is floating-point noise of a node filled exactly.
+NEGATIVE_IDLE_TOLERANCE = 1e-9
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class UnitPrices:
+    """The prices one hour is charged at, and their sheet (None: the built-in defaults)."""
+
+    cpu_core_hour: float
+    memory_gib_hour: float
+    storage_gib_hour: float
+    network_gb: float
+    currency: str = "USD"
+    sheet_id: int | None = None
+
+
+BUILT_IN_PRICES = UnitPrices(
+    cpu_core_hour=0.04, memory_gib_hour=0.005, storage_gib_hour=0.0001, network_gb=0.05
+)
+
+
+def floor_hour(moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(dt.UTC).replace(minute=0, second=0, microsecond=0)
+
+
+def ceil_hour(moment: dt.datetime) -> dt.datetime:
+    floor = floor_hour(moment)
+    return floor if floor == moment else floor + HOUR
+
+
+def floor_day(moment: dt.datetime) -> dt.datetime:
+    return floor_hour(moment).replace(hour=0)
+
+
+def ceil_day(moment: dt.datetime) -> dt.datetime:
+    floor = floor_day(moment)
+    return floor if floor == moment else floor + DAY
+
+
+def floor_month(moment: dt.datetime) -> dt.datetime:
+    return floor_day(moment).replace(day=1)
+
+
+def add_months(month_start: dt.datetime, months: int) -> dt.datetime:
+    index = month_start.year * 12 + month_start.month - 1 + months
+    return month_start.replace(year=index // 12, month=index % 12 + 1, day=1)
+
+
+def ceil_month(moment: dt.datetime) -> dt.datetime:
+    floor = floor_month(moment)
+    return floor if floor == moment else add_months(floor, 1)
+
+
+def parse_utc_time(text: str) -> dt.datetime:
+    """An ISO 8601 date or time as an aware datetime; one given without a zone is UTC."""
+    value = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC)
+
+
+def covered_seconds(
+    sample_times: Sequence[dt.datetime], hour_start: dt.datetime, interval_seconds: float
+) -> list[float]:
+    """Seconds of [hour_start, hour_start + 1h) each sample covers, in the order given (ascending).
+
+    A sample at t covers [t, min(t_next, t + 3 × interval)), so a gap longer than three
+    intervals stays uncovered: it lowers coverage instead of being filled in.
+    """
+    hour_end = hour_start + HOUR
+    reach = dt.timedelta(seconds=3 * interval_seconds)
+    covered = []
+    for index, sampled_at in enumerate(sample_times):
+        end = sampled_at + reach
+        if index + 1 < len(sample_times):
+            end = min(end, sample_times[index + 1])
+        start, end = max(sampled_at, hour_start), min(end, hour_end)
+        covered.append(max(0.0, (end - start).total_seconds()))
+    return covered
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class NamespaceHourSums:
+    """One (namespace, team, cost-center) of one cluster-hour: Σ figure × covered_seconds / 3600."""
+
+    namespace_id: int | None
+    namespace: str
+    team: str
+    cost_center: str
+    cpu_request_core_hours: float
+    cpu_usage_core_hours: float
+    cpu_core_hours: float
+    memory_request_byte_hours: float
+    memory_usage_byte_hours: float
+    memory_byte_hours: float
+    storage_byte_hours: float
+    network_bytes: float  # Σ over the samples taken inside the hour; 0 without a network source
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class CostLine:
+    """The figures of one hourly cost row (cost-model.md "Hourly cost per namespace" and "Idle")."""
+
+    namespace_id: int | None
+    namespace: str
+    team: str
+    cost_center: str
+    hours: float
+    covered_hours: float
+    cpu_request_core_hours: float
+    cpu_usage_core_hours: float
+    cpu_core_hours: float
+    memory_request_gib_hours: float
+    memory_usage_gib_hours: float
+    memory_gib_hours: float
+    storage_gib_hours: float
+    network_gb: float
+    cpu_cost: float
+    memory_cost: float
+    storage_cost: float
+    network_cost: float
+    total_cost: float
+    negative_idle_hours: int = 0
+
+
+def namespace_line(
+    sums: NamespaceHourSums, prices: UnitPrices, *, coverage: float, network_priced: bool
+) -> CostLine:
+    memory_gib_hours = sums.memory_byte_hours / GIB
+    storage_gib_hours = sums.storage_byte_hours / GIB
+    network_gb = sums.network_bytes / GB if network_priced else 0.0
+    cpu_cost = sums.cpu_core_hours * prices.cpu_core_hour
+    memory_cost = memory_gib_hours * prices.memory_gib_hour
+    storage_cost = storage_gib_hours * prices.storage_gib_hour
+    network_cost = network_gb * prices.network_gb
+    return CostLine(
+        namespace_id=sums.namespace_id,
+        namespace=sums.namespace,
+        team=sums.team,
+        cost_center=sums.cost_center,
+        hours=1.0,
+        covered_hours=coverage,
+        cpu_request_core_hours=sums.cpu_request_core_hours,
+        cpu_usage_core_hours=sums.cpu_usage_core_hours,
+        cpu_core_hours=sums.cpu_core_hours,
+        memory_request_gib_hours=sums.memory_request_byte_hours / GIB,
+        memory_usage_gib_hours=sums.memory_usage_byte_hours / GIB,
+        memory_gib_hours=memory_gib_hours,
+        storage_gib_hours=storage_gib_hours,
+        network_gb=network_gb,
+        cpu_cost=cpu_cost,
+        memory_cost=memory_cost,
+        storage_cost=storage_cost,
+        network_cost=network_cost,
+        total_cost=cpu_cost + memory_cost + storage_cost + network_cost,
+    )
+
+
+def idle_line(
+    *,
+    capacity_core_hours: float,
+    capacity_memory_byte_hours: float,
+    namespaces: Sequence[CostLine],
+    prices: UnitPrices,
+    coverage: float,
+) -> CostLine:
+    """Σ_nodes capacity × covered_hours × price − Σ_ns cost, per resource; kept even if negative."""
+    capacity_memory_gib_hours = capacity_memory_byte_hours / GIB
+    cpu_cost = capacity_core_hours * prices.cpu_core_hour - math.fsum(
+        line.cpu_cost for line in namespaces
+    )
+    memory_cost = capacity_memory_gib_hours * prices.memory_gib_hour - math.fsum(
+        line.memory_cost for line in namespaces
+    )
+    negative = min(cpu_cost, memory_cost) < -NEGATIVE_IDLE_TOLERANCE
+    return CostLine(
+        namespace_id=None,
+        namespace=IDLE_NAMESPACE,
+        team=UNALLOCATED,
+        cost_center=UNALLOCATED,
+        hours=1.0,
+        covered_hours=coverage,
+        cpu_request_core_hours=0.0,
+        cpu_usage_core_hours=0.0,
+        cpu_core_hours=capacity_core_hours - math.fsum(line.cpu_core_hours for line in namespaces),
+        memory_request_gib_hours=0.0,
+        memory_usage_gib_hours=0.0,
+        memory_gib_hours=capacity_memory_gib_hours
+        - math.fsum(line.memory_gib_hours for line in namespaces),
+        storage_gib_hours=0.0,
+        network_gb=0.0,
+        cpu_cost=cpu_cost,
+        memory_cost=memory_cost,
+        storage_cost=0.0,
+        network_cost=0.0,
+        total_cost=cpu_cost + memory_cost,
+        negative_idle_hours=1 if negative else 0,
+    )
+
+
+def month_end_forecast(
+    *, month_to_date: float, recent_total: float, recent_days: int, remaining_days: float
+) -> float:
+    """Month-to-date + mean daily cost of the recent complete days × the days left in the month."""
+    mean_daily = recent_total / recent_days if recent_days else 0.0
+    return month_to_date + mean_daily * remaining_days
+
+
+def ratio(part: float, whole: float) -> float | None:
+    return part / whole if whole else None

@@ -1,0 +1,1036 @@
+"""Cost views: the one report behind the costs page, the REST API and the CSV export, plus the
+filter pickers and the overview's month-to-date cards.
+
+The database does the summing: every figure is a GROUP BY over the table that matches the
+step (hourly rows, or the daily and monthly rollups), through the org's indexes; Python only
+shapes the aggregated rows. Idle is hidden, kept as its own groups, or shared onto the
+namespaces of its cluster and period in proportion to their CPU and memory cost.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import io
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Float, and_, case, func, literal, select
+from sqlmodel import Session
+
+from kube_console.db import utcnow
+from kube_console.dto import (
+    ClusterOption,
+    CostFilterOptions,
+    CostGroup,
+    CostMathLine,
+    CostOverview,
+    CostQuery,
+    CostReport,
+    CostSeries,
+    CostSlice,
+    CostTable,
+    CostTrendPoint,
+)
+from kube_console.errors import FieldError, ValidationFailed
+from kube_console.models import IDLE_NAMESPACE, Cluster, CostDaily, CostHourly, CostMonthly
+from kube_console.services.cost_math import (
+    DAY,
+    HOUR,
+    add_months,
+    ceil_day,
+    ceil_hour,
+    ceil_month,
+    floor_day,
+    floor_hour,
+    floor_month,
+    month_end_forecast,
+    parse_utc_time,
+    ratio,
+)
+from kube_console.services.prices import resolve_prices
+
+WINDOWS = ("24h", "7d", "30d", "mtd", "last_month", "custom")
+STEPS = ("hour", "day", "month")
+DIMENSIONS = ("cluster", "namespace", "team", "cost_center")
+IDLE_MODES = ("hide", "separate", "share")
+MAX_BUCKETS = {"hour": 31 * 24, "day": 400, "month": 120}
+FORECAST_DAYS = 7
+IDLE_LABEL = "Idle"
+DIMENSION_TITLES = {
+    "cluster": "Cluster",
+    "namespace": "Namespace",
+    "team": "Team",
+    "cost_center": "Cost center",
+}
+
+# Figures summed per group: the stored ones, then the idle spread onto a group (idle = share).
+STORED_MEASURES = (
+    "hours",
+    "covered_hours",
+    "cpu_request_core_hours",
+    "cpu_usage_core_hours",
+    "cpu_core_hours",
+    "memory_request_gib_hours",
+    "memory_usage_gib_hours",
+    "memory_gib_hours",
+    "storage_gib_hours",
+    "network_gb",
+    "cpu_cost",
+    "memory_cost",
+    "storage_cost",
+    "network_cost",
+    "negative_idle_hours",
+)
+MEASURES = (*STORED_MEASURES, "idle_cpu_share", "idle_memory_share")
+COST_MEASURES = (
+    "cpu_cost",
+    "memory_cost",
+    "storage_cost",
+    "network_cost",
+    "idle_cpu_share",
+    "idle_memory_share",
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Grain:
+    """A cost table and how its period column compares with a UTC instant."""
+
+    model: Any
+    period_name: str
+
+    @property
+    def period(self) -> Any:
+        return getattr(self.model, self.period_name)
+
+    def bound(self, moment: dt.datetime) -> dt.datetime | dt.date:
+        return moment if self.model is CostHourly else moment.date()
+
+
+GRAINS = {
+    "hour": _Grain(CostHourly, "hour_start"),
+    "day": _Grain(CostDaily, "day"),
+    "month": _Grain(CostMonthly, "month"),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Window:
+    """[start, end) aligned to the step; data_end is where closed hours stop inside it."""
+
+    start: dt.datetime
+    end: dt.datetime
+    data_end: dt.datetime
+
+
+def _floor(step: str, moment: dt.datetime) -> dt.datetime:
+    return {"hour": floor_hour, "day": floor_day, "month": floor_month}[step](moment)
+
+
+def _ceil(step: str, moment: dt.datetime) -> dt.datetime:
+    return {"hour": ceil_hour, "day": ceil_day, "month": ceil_month}[step](moment)
+
+
+def _advance(step: str, moment: dt.datetime) -> dt.datetime:
+    return add_months(moment, 1) if step == "month" else moment + (HOUR if step == "hour" else DAY)
+
+
+def buckets(step: str, start: dt.datetime, end: dt.datetime) -> list[dt.datetime]:
+    found, moment = [], start
+    while moment < end:
+        found.append(moment)
+        moment = _advance(step, moment)
+    return found
+
+
+def _custom_bound(field: str, text: str, errors: list[FieldError]) -> dt.datetime | None:
+    if not text:
+        errors.append(FieldError(field, "is needed for a custom window"))
+        return None
+    try:
+        return parse_utc_time(text)
+    except ValueError:
+        errors.append(
+            FieldError(field, "must be a date or time, such as 2026-11-01 or 2026-11-01T12:00Z")
+        )
+        return None
+
+
+def resolve_window(query: CostQuery, now: dt.datetime) -> Window:
+    """The window a query names, aligned outward to whole steps and cut at the last closed hour.
+
+    Day-based presets (7d, 30d, month-to-date) end with today, which holds the hours closed so
+    far; 24h is the last 24 closed hours.
+    """
+    closed_until, today = floor_hour(now), floor_day(now)
+    this_month = floor_month(now)
+    start, end = {
+        "24h": (closed_until - 24 * HOUR, closed_until),
+        "7d": (today - 6 * DAY, today + DAY),
+        "30d": (today - 29 * DAY, today + DAY),
+        "mtd": (this_month, today + DAY),
+        "last_month": (add_months(this_month, -1), this_month),
+        "custom": (None, None),
+    }[query.window]
+    if query.window == "custom":
+        errors: list[FieldError] = []
+        start, end = (
+            _custom_bound("start", query.start, errors),
+            _custom_bound("end", query.end, errors),
+        )
+        if start and end and start >= end:
+            errors.append(FieldError("end", "must be after the start"))
+        if errors:
+            raise ValidationFailed(errors)
+    start, end = (
+        _floor(query.step, start),
+        min(_ceil(query.step, end), _ceil(query.step, closed_until)),
+    )
+    end = max(start, end)
+    if len(buckets(query.step, start, end)) > MAX_BUCKETS[query.step]:
+        raise ValidationFailed.one(
+            "step", f"too many {query.step}s in this window; choose a coarser step"
+        )
+    return Window(start=start, end=end, data_end=max(start, min(end, closed_until)))
+
+
+def previous_window(window: Window, step: str) -> tuple[dt.datetime, dt.datetime]:
+    """The equal period just before (whole months for a monthly step); a window still filling is
+    compared with the same elapsed time of it, like for like."""
+    if step == "month":
+        start = add_months(window.start, -len(buckets("month", window.start, window.end)))
+    else:
+        start = window.start - (window.end - window.start)
+    if window.data_end == window.end:
+        return start, window.start
+    return start, min(start + (window.data_end - window.start), window.start)
+
+
+def span_parts(start: dt.datetime, end: dt.datetime) -> list[tuple[str, dt.datetime, dt.datetime]]:
+    """[start, end) (whole hours) as the fewest rows to read: whole months, days, then hours."""
+    if start >= end:
+        return []
+    first_day, last_day = ceil_day(start), floor_day(end)
+    if first_day >= last_day:
+        return [("hour", start, end)]
+    parts = [("hour", start, first_day)] if start < first_day else []
+    first_month, last_month = ceil_month(first_day), floor_month(last_day)
+    if first_month < last_month:
+        if first_day < first_month:
+            parts.append(("day", first_day, first_month))
+        parts.append(("month", first_month, last_month))
+        if last_month < last_day:
+            parts.append(("day", last_month, last_day))
+    else:
+        parts.append(("day", first_day, last_day))
+    if last_day < end:
+        parts.append(("hour", last_day, end))
+    return parts
+
+
+@dataclasses.dataclass(frozen=True)
+class _Filters:
+    clusters: tuple[int, ...] = ()
+    cost_centers: tuple[str, ...] = ()
+    teams: tuple[str, ...] = ()
+    namespaces: tuple[str, ...] = ()
+
+    @property
+    def on_labels(self) -> bool:
+        return bool(self.cost_centers or self.teams or self.namespaces)
+
+
+GroupKey = tuple[Any, ...]  # one value per dimension, then 1 for an idle group and 0 otherwise
+
+
+@dataclasses.dataclass
+class _Sums:
+    figures: dict[str, float] = dataclasses.field(
+        default_factory=lambda: dict.fromkeys(MEASURES, 0.0)
+    )
+
+    def add(self, other: _Sums) -> None:
+        for name, value in other.figures.items():
+            self.figures[name] += value
+
+    @property
+    def total(self) -> float:
+        return sum(self.figures[name] for name in COST_MEASURES)
+
+    def __getitem__(self, name: str) -> float:
+        return self.figures[name]
+
+
+def _aggregate(
+    session: Session,
+    *,
+    org_id: int,
+    grain: _Grain,
+    start: dt.datetime,
+    end: dt.datetime,
+    dims: Sequence[str],
+    filters: _Filters,
+    idle: str,
+    by_bucket: bool = False,
+    fold: Sequence[GroupKey] | None = None,
+    measures: Sequence[str] = MEASURES,
+) -> list[tuple[GroupKey, Any, _Sums]]:
+    """(group key, bucket or None, sums of `measures`) for the org's rows of `grain` in
+    [start, end), summed in SQL.
+
+    With `fold`, the key is instead (position of the row's group in `fold`,), or (-1,) for any
+    other group: charted groups and "the rest" in one pass.
+    """
+    model, period = grain.model, grain.period
+    stored = [
+        name
+        for name in STORED_MEASURES
+        if name in measures or (idle == "share" and name in _POOLED)
+    ]
+    is_idle = case((model.namespace == IDLE_NAMESPACE, 1), else_=0)
+    base = select(
+        model.cluster_id,
+        model.namespace,
+        model.team,
+        model.cost_center,
+        period.label("bucket"),
+        is_idle.label("is_idle"),
+        *(getattr(model, name) for name in stored),
+    ).where(model.org_id == org_id, period >= grain.bound(start), period < grain.bound(end))
+    if filters.clusters:
+        base = base.where(model.cluster_id.in_(filters.clusters))
+    if idle == "hide":
+        base = base.where(model.namespace != IDLE_NAMESPACE)
+    rows, measure = _shared(base, stored) if idle == "share" else _unshared(base)
+    # Label filters apply after sharing, so a filtered view keeps each namespace's full share;
+    # idle itself belongs to no team, cost-center or namespace and drops out.
+    conditions = [rows.c.is_idle == 0] if filters.on_labels else []
+    if filters.teams:
+        conditions.append(rows.c.team.in_(filters.teams))
+    if filters.cost_centers:
+        conditions.append(rows.c.cost_center.in_(filters.cost_centers))
+    if filters.namespaces:
+        conditions.append(rows.c.namespace.in_(filters.namespaces))
+    if fold is None:
+        dimension = {
+            "cluster": rows.c.cluster_id,
+            "namespace": rows.c.namespace,
+            "team": case((rows.c.is_idle == 1, IDLE_NAMESPACE), else_=rows.c.team),
+            "cost_center": case((rows.c.is_idle == 1, IDLE_NAMESPACE), else_=rows.c.cost_center),
+        }
+        keys = [dimension[name] for name in dims] + [rows.c.is_idle]
+    else:
+        keys = [
+            case(
+                *((_key_condition(rows, dims, key), position) for position, key in enumerate(fold)),
+                else_=-1,
+            )
+        ]
+    # Group keys are computed one level down, so GROUP BY names plain columns on every database.
+    keyed = (
+        select(
+            *(key.label(f"k{index}") for index, key in enumerate(keys)),
+            rows.c.bucket,
+            *(measure(name).label(name) for name in measures),
+        )
+        .where(*conditions)
+        .subquery("keyed")
+    )
+    key_columns = [keyed.c[f"k{index}"] for index in range(len(keys))]
+    group_columns = key_columns + ([keyed.c.bucket] if by_bucket else [])
+    summed = select(*group_columns, *(func.sum(keyed.c[name]) for name in measures)).group_by(
+        *group_columns
+    )
+    found = []
+    for row in session.execute(summed).all():
+        key = tuple(row[: len(key_columns)])
+        bucket = row[len(key_columns)] if by_bucket else None
+        sums = _Sums()
+        sums.figures.update(
+            zip(measures, (float(value or 0.0) for value in row[len(group_columns) :]))
+        )
+        found.append((key, bucket, sums))
+    return found
+
+
+def _key_condition(rows: Any, dims: Sequence[str], key: GroupKey) -> Any:
+    """The rows of one group, on plain columns so the database can use its indexes."""
+    idle = key[-1]
+    parts = [rows.c.is_idle == idle]
+    for name, value in zip(dims, key):
+        if name == "cluster":
+            parts.append(rows.c.cluster_id == value)
+        elif not idle:  # idle rows show "__idle__" in every other dimension
+            parts.append(rows.c[name] == value)
+    return and_(*parts)
+
+
+def _unshared(base: Any) -> tuple[Any, Any]:
+    rows = base.subquery("cost_rows")
+
+    def measure(name: str) -> Any:
+        return rows.c[name] if name in STORED_MEASURES else literal(0.0, Float)
+
+    return rows, measure
+
+
+_POOLED = ("cpu_cost", "memory_cost")  # the costs idle is shared in proportion to
+_KEPT_BY = {
+    "cpu_cost": "cpu",
+    "cpu_core_hours": "cpu",
+    "memory_cost": "memory",
+    "memory_gib_hours": "memory",
+}
+
+
+def _shared(base: Any, stored: Sequence[str]) -> tuple[Any, Any]:
+    """Idle spread over each cluster-period's namespaces in proportion to their cost, per resource.
+
+    Idle a period's namespaces can't carry (they cost nothing of that resource) stays idle.
+    """
+    rows = base.cte("cost_rows")
+    pools = (
+        select(
+            rows.c.cluster_id,
+            rows.c.bucket,
+            *(
+                func.sum(
+                    case((rows.c.is_idle == flag, rows.c[f"{resource}_cost"]), else_=0.0)
+                ).label(f"{kind}_{resource}")
+                for resource in ("cpu", "memory")
+                for kind, flag in (("idle", 1), ("used", 0))
+            ),
+        )
+        .group_by(rows.c.cluster_id, rows.c.bucket)
+        .subquery("pools")
+    )
+    columns = [
+        rows.c[name]
+        for name in ("cluster_id", "namespace", "team", "cost_center", "bucket", "is_idle")
+    ]
+    extra = []
+    for resource in ("cpu", "memory"):
+        used, pooled = pools.c[f"used_{resource}"], pools.c[f"idle_{resource}"]
+        extra.append(
+            case(
+                (and_(rows.c.is_idle == 0, used != 0), rows.c[f"{resource}_cost"] * pooled / used),
+                else_=0.0,
+            ).label(f"idle_{resource}_share")
+        )
+        extra.append(
+            case((and_(rows.c.is_idle == 1, used != 0), 0.0), else_=1.0).label(f"{resource}_kept")
+        )
+    shared = (
+        select(*columns, *(rows.c[name] for name in stored), *extra)
+        .join(pools, and_(pools.c.cluster_id == rows.c.cluster_id, pools.c.bucket == rows.c.bucket))
+        .subquery("shared_rows")
+    )
+
+    def measure(name: str) -> Any:
+        if name in _KEPT_BY:
+            return shared.c[name] * shared.c[f"{_KEPT_BY[name]}_kept"]
+        return shared.c[name]
+
+    return shared, measure
+
+
+def _validated(query: CostQuery) -> None:
+    errors = []
+    if query.window not in WINDOWS:
+        errors.append(FieldError("window", f"must be one of {', '.join(WINDOWS)}"))
+    if query.step not in STEPS:
+        errors.append(FieldError("step", f"must be one of {', '.join(STEPS)}"))
+    if query.idle not in IDLE_MODES:
+        errors.append(FieldError("idle", f"must be one of {', '.join(IDLE_MODES)}"))
+    group_by = tuple(query.group_by)
+    if (
+        not 1 <= len(group_by) <= 2
+        or len(set(group_by)) != len(group_by)
+        or not set(group_by) <= set(DIMENSIONS)
+    ):
+        errors.append(
+            FieldError("group_by", f"must be one or two different of {', '.join(DIMENSIONS)}")
+        )
+    if query.series_limit < 1:
+        errors.append(FieldError("series_limit", "must be 1 or more"))
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def _cluster_names(session: Session, org_id: int) -> dict[int, str]:
+    return dict(
+        session.execute(select(Cluster.id, Cluster.name).where(Cluster.org_id == org_id)).all()
+    )
+
+
+def _group_values(dims: Sequence[str], key: GroupKey, names: dict[int, str]) -> dict[str, str]:
+    """What each dimension shows; an idle group says so even when grouped by cluster alone."""
+    values = {}
+    for name, raw in zip(dims, key):
+        if name == "cluster":
+            values[name] = names.get(raw, f"#{raw}")
+        else:
+            values[name] = IDLE_LABEL if raw == IDLE_NAMESPACE else str(raw)
+    if key[-1] and IDLE_LABEL not in values.values():
+        values[dims[-1]] = f"{values[dims[-1]]} · {IDLE_LABEL}"
+    return values
+
+
+def _group_key(dims: Sequence[str], key: GroupKey) -> str:
+    parts = [f"{name}={raw}" for name, raw in zip(dims, key)]
+    return "|".join(parts + (["idle"] if key[-1] else []))
+
+
+def _group_label(values: dict[str, str]) -> str:
+    return " · ".join(values.values())
+
+
+def _totals(rows: Sequence[tuple[GroupKey, Any, _Sums]]) -> dict[GroupKey, _Sums]:
+    totals: dict[GroupKey, _Sums] = {}
+    for key, _, sums in rows:
+        totals.setdefault(key, _Sums()).add(sums)
+    return totals
+
+
+def _span_totals(
+    session: Session,
+    *,
+    org_id: int,
+    start: dt.datetime,
+    end: dt.datetime,
+    dims: Sequence[str],
+    filters: _Filters,
+    idle: str,
+) -> dict[GroupKey, _Sums]:
+    """Totals per group over any whole-hour span, read from months, days and hours as they fit."""
+    rows = []
+    for step, part_start, part_end in span_parts(start, end):
+        rows += _aggregate(
+            session,
+            org_id=org_id,
+            grain=GRAINS[step],
+            start=part_start,
+            end=part_end,
+            dims=dims,
+            filters=filters,
+            idle=idle,
+            measures=COST_MEASURES,
+        )
+    return _totals(rows)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Forecast:
+    by_group: dict[GroupKey, float]
+    days: int
+
+
+def _forecast(
+    session: Session,
+    *,
+    org_id: int,
+    dims: Sequence[str],
+    filters: _Filters,
+    idle: str,
+    now: dt.datetime,
+) -> _Forecast:
+    """cost-model.md "Forecast": month-to-date + mean daily cost of the last 7 complete days
+    × the days left."""
+    closed_until, today, this_month = floor_hour(now), floor_day(now), floor_month(now)
+    month_rows = _aggregate(
+        session,
+        org_id=org_id,
+        grain=GRAINS["month"],
+        start=this_month,
+        end=add_months(this_month, 1),
+        dims=dims,
+        filters=filters,
+        idle=idle,
+        measures=COST_MEASURES,
+    )
+    recent_start = today - FORECAST_DAYS * DAY
+    recent_rows = _aggregate(
+        session,
+        org_id=org_id,
+        grain=GRAINS["day"],
+        start=recent_start,
+        end=today,
+        dims=dims,
+        filters=filters,
+        idle=idle,
+        measures=COST_MEASURES,
+    )
+    days_with_costs = select(func.count(func.distinct(CostDaily.day))).where(
+        CostDaily.org_id == org_id,
+        CostDaily.day >= recent_start.date(),
+        CostDaily.day < today.date(),
+    )
+    if filters.clusters:
+        days_with_costs = days_with_costs.where(CostDaily.cluster_id.in_(filters.clusters))
+    days = int(session.execute(days_with_costs).scalar() or 0)
+    remaining_days = (add_months(this_month, 1) - closed_until) / DAY
+    month_to_date = {key: sums.total for key, sums in _totals(month_rows).items()}
+    recent = {key: sums.total for key, sums in _totals(recent_rows).items()}
+    return _Forecast(
+        by_group={
+            key: month_end_forecast(
+                month_to_date=month_to_date.get(key, 0.0),
+                recent_total=recent.get(key, 0.0),
+                recent_days=days,
+                remaining_days=remaining_days,
+            )
+            for key in month_to_date.keys() | recent.keys()
+        },
+        days=days,
+    )
+
+
+def _average(amount: float, hours: float) -> float | None:
+    return amount / hours if hours else None
+
+
+def math_lines(sums: _Sums, hours: float) -> list[CostMathLine]:
+    """Show the math for one group: per resource, hours, averages, amount, price and cost."""
+    lines = []
+    for resource, unit, request, usage, allocated, cost in (
+        (
+            "cpu",
+            "core-hours",
+            "cpu_request_core_hours",
+            "cpu_usage_core_hours",
+            "cpu_core_hours",
+            "cpu_cost",
+        ),
+        (
+            "memory",
+            "GiB-hours",
+            "memory_request_gib_hours",
+            "memory_usage_gib_hours",
+            "memory_gib_hours",
+            "memory_cost",
+        ),
+        ("storage", "GiB-hours", None, None, "storage_gib_hours", "storage_cost"),
+        ("network", "GB", None, None, "network_gb", "network_cost"),
+    ):
+        amount = sums[allocated]
+        lines.append(
+            CostMathLine(
+                resource=resource,
+                unit=unit,
+                hours=hours,
+                average_request=_average(sums[request], hours) if request else None,
+                average_usage=_average(sums[usage], hours) if usage else None,
+                average_allocated=_average(amount, hours) if resource != "network" else None,
+                allocated=amount,
+                price=sums[cost] / amount if amount else 0.0,
+                cost=sums[cost],
+            )
+        )
+    return lines
+
+
+def _iso(moment: dt.datetime | dt.date) -> str:
+    return moment.isoformat()
+
+
+def _bucket_iso(step: str, bucket: dt.datetime | dt.date) -> str:
+    """Hour buckets as ISO instants, day and month buckets as ISO dates (as rollups store them)."""
+    if isinstance(bucket, dt.datetime) and step != "hour":
+        bucket = bucket.date()
+    return _iso(bucket)
+
+
+def _coverage_and_currency(
+    session: Session, *, org_id: int, grain: _Grain, window: Window, clusters: Sequence[int]
+) -> tuple[float | None, str]:
+    """Coverage over the window's cluster-hours (one idle row each) and the rows' currency."""
+    model = grain.model
+    # By cluster and namespace, the idle rows are read straight off the rows' unique index.
+    query = select(
+        func.sum(model.covered_hours),
+        func.sum(model.hours),
+        func.min(model.currency),
+        func.max(model.currency),
+    ).where(
+        model.org_id == org_id,
+        model.cluster_id.in_(clusters),
+        model.namespace == IDLE_NAMESPACE,
+        grain.period >= grain.bound(window.start),
+        grain.period < grain.bound(window.end),
+    )
+    covered, hours, lowest, highest = session.execute(query).one()
+    if lowest is None:
+        currency = resolve_prices(session=session, org_id=org_id, at=window.data_end).currency
+    else:
+        currency = lowest if lowest == highest else "mixed"
+    return ratio(covered or 0.0, hours or 0.0), currency
+
+
+def cost_report(
+    *, session: Session, org_id: int, query: CostQuery, now: dt.datetime | None = None
+) -> CostReport:
+    """The costs of `org_id` for one view: series, totals, shares, change, efficiency, coverage,
+    forecast and the math behind each group."""
+    _validated(query)
+    now = now or utcnow()
+    window = resolve_window(query, now)
+    grain, dims = GRAINS[query.step], tuple(query.group_by)
+    filters = _Filters(
+        clusters=tuple(query.clusters),
+        cost_centers=tuple(query.cost_centers),
+        teams=tuple(query.teams),
+        namespaces=tuple(query.namespaces),
+    )
+    scope = {"org_id": org_id, "dims": dims, "filters": filters, "idle": query.idle}
+    totals = _totals(_aggregate(session, grain=grain, start=window.start, end=window.end, **scope))
+    if query.idle == "share":  # idle the namespaces carried in full leaves nothing to show
+        totals = {
+            key: sums
+            for key, sums in totals.items()
+            if not key[-1] or any(sums[m] for m in COST_MEASURES)
+        }
+    previous_start, previous_end = previous_window(window, query.step)
+    previous = _span_totals(session, start=previous_start, end=previous_end, **scope)
+    forecast = _forecast(session, now=now, **scope)
+    names = _cluster_names(session, org_id)
+    coverage, currency = _coverage_and_currency(
+        session,
+        org_id=org_id,
+        grain=grain,
+        window=window,
+        clusters=filters.clusters or tuple(names),
+    )
+    hours = (window.data_end - window.start) / HOUR
+
+    ordered = sorted(totals, key=lambda key: (-totals[key].total, _group_key(dims, key)))
+    grand = _Sums()
+    for sums in totals.values():
+        grand.add(sums)
+    previous_grand = sum(sums.total for sums in previous.values())
+    groups = []
+    for key in ordered:
+        sums, values = totals[key], _group_values(dims, key, names)
+        previous_cost = previous[key].total if key in previous else 0.0
+        groups.append(
+            CostGroup(
+                key=_group_key(dims, key),
+                label=_group_label(values),
+                values=values,
+                idle=bool(key[-1]),
+                total_cost=sums.total,
+                cpu_cost=sums["cpu_cost"],
+                memory_cost=sums["memory_cost"],
+                storage_cost=sums["storage_cost"],
+                network_cost=sums["network_cost"],
+                idle_share_cost=sums["idle_cpu_share"] + sums["idle_memory_share"],
+                share=ratio(sums.total, grand.total),
+                previous_cost=previous_cost,
+                change=_change(sums.total, previous_cost),
+                cpu_efficiency=ratio(sums["cpu_usage_core_hours"], sums["cpu_request_core_hours"]),
+                memory_efficiency=ratio(
+                    sums["memory_usage_gib_hours"], sums["memory_request_gib_hours"]
+                ),
+                coverage=ratio(sums["covered_hours"], sums["hours"]),
+                forecast_cost=forecast.by_group.get(key, 0.0),
+                negative_idle_hours=int(sums["negative_idle_hours"]),
+                math=math_lines(sums, hours),
+            )
+        )
+    bucket_starts = buckets(query.step, window.start, window.end)
+    return CostReport(
+        window=query.window,
+        step=query.step,
+        group_by=list(dims),
+        idle=query.idle,
+        start=_iso(window.start),
+        end=_iso(window.end),
+        previous_start=_iso(previous_start),
+        previous_end=_iso(previous_end),
+        hours=hours,
+        currency=currency,
+        buckets=[_bucket_iso(query.step, bucket) for bucket in bucket_starts],
+        series=_series(
+            session, query=query, window=window, ordered=ordered, groups=groups, **scope
+        ),
+        groups=groups,
+        total_cost=grand.total,
+        previous_cost=previous_grand,
+        change=_change(grand.total, previous_grand),
+        cpu_efficiency=ratio(grand["cpu_usage_core_hours"], grand["cpu_request_core_hours"]),
+        memory_efficiency=ratio(grand["memory_usage_gib_hours"], grand["memory_request_gib_hours"]),
+        coverage=coverage,
+        forecast_cost=sum(forecast.by_group.values()),
+        forecast_days=forecast.days,
+        negative_idle_hours=int(grand["negative_idle_hours"]),
+    )
+
+
+def _change(current: float, previous: float) -> float | None:
+    return (current - previous) / abs(previous) if previous else None
+
+
+def _series(
+    session: Session,
+    *,
+    query: CostQuery,
+    window: Window,
+    ordered: Sequence[GroupKey],
+    groups: Sequence[CostGroup],
+    org_id: int,
+    dims: Sequence[str],
+    filters: _Filters,
+    idle: str,
+) -> list[CostSeries]:
+    """The most expensive groups bucket by bucket, and the rest as one "Other" series."""
+    charted = list(ordered[: query.series_limit])
+    if not charted:
+        return []
+    positions = {
+        _bucket_iso(query.step, bucket): index
+        for index, bucket in enumerate(buckets(query.step, window.start, window.end))
+    }
+    values = {position: [0.0] * len(positions) for position in range(-1, len(charted))}
+    for (position,), bucket, sums in _aggregate(
+        session,
+        org_id=org_id,
+        grain=GRAINS[query.step],
+        start=window.start,
+        end=window.end,
+        dims=dims,
+        filters=filters,
+        idle=idle,
+        by_bucket=True,
+        fold=charted,
+        measures=COST_MEASURES,
+    ):
+        values[position][positions[_bucket_iso(query.step, bucket)]] += sums.total
+    label_of = {group.key: group.label for group in groups}
+    series = [
+        CostSeries(
+            key=_group_key(dims, key),
+            label=label_of[_group_key(dims, key)],
+            idle=bool(key[-1]),
+            values=values[position],
+        )
+        for position, key in enumerate(charted)
+    ]
+    if len(ordered) > len(charted):
+        series.append(
+            CostSeries(
+                key="other",
+                label=f"Other ({len(ordered) - len(charted)})",
+                idle=False,
+                values=values[-1],
+            )
+        )
+    return series
+
+
+def _money(value: float) -> str:
+    return f"{value:.2f}"
+
+
+def _percent(value: float | None) -> str:
+    return "" if value is None else f"{value * 100:.1f}"
+
+
+_PART_COSTS = ("cpu_cost", "memory_cost", "storage_cost", "network_cost")
+
+
+def cost_table(report: CostReport) -> CostTable:
+    """The table the costs page shows for a report, groups then a total row; the CSV export
+    writes exactly this."""
+    shared = report.idle == "share"
+    currency = report.currency
+    columns = [DIMENSION_TITLES[name] for name in report.group_by] + [
+        f"Cost ({currency})",
+        "Share %",
+        f"Previous ({currency})",
+        "Change %",
+        "CPU",
+        "Memory",
+        "Storage",
+        "Network",
+        *(["Idle share"] if shared else []),
+        "CPU efficiency %",
+        "Memory efficiency %",
+        "Coverage %",
+        f"Month-end forecast ({currency})",
+    ]
+
+    def row(
+        labels: list[str],
+        figures: CostGroup | CostReport,
+        share: float | None,
+        parts: list[float],
+        idle_share: float,
+    ) -> list[str]:
+        return [
+            *labels,
+            _money(figures.total_cost),
+            _percent(share),
+            _money(figures.previous_cost),
+            _percent(figures.change),
+            *(_money(part) for part in parts),
+            *([_money(idle_share)] if shared else []),
+            _percent(figures.cpu_efficiency),
+            _percent(figures.memory_efficiency),
+            _percent(figures.coverage),
+            _money(figures.forecast_cost),
+        ]
+
+    rows = [
+        row(
+            [group.values[name] for name in report.group_by],
+            group,
+            group.share,
+            [getattr(group, name) for name in _PART_COSTS],
+            group.idle_share_cost,
+        )
+        for group in report.groups
+    ]
+    rows.append(
+        row(
+            ["Total"] + [""] * (len(report.group_by) - 1),
+            report,
+            1.0 if report.groups else None,
+            [sum(getattr(group, name) for group in report.groups) for name in _PART_COSTS],
+            sum(group.idle_share_cost for group in report.groups),
+        )
+    )
+    return CostTable(columns=columns, rows=rows)
+
+
+def export_csv(
+    *, session: Session, org_id: int, query: CostQuery, now: dt.datetime | None = None
+) -> str:
+    """The page's cost table for `query`, as CSV text."""
+    table = cost_table(cost_report(session=session, org_id=org_id, query=query, now=now))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(table.columns)
+    writer.writerows(table.rows)
+    return out.getvalue()
+
+
+def filter_options(*, session: Session, org_id: int) -> CostFilterOptions:
+    """What the cost filters can pick from: the org's clusters and every team, cost-center and
+    namespace its cost rows have ever carried."""
+
+    def distinct(column: Any) -> list[str]:
+        return list(
+            session.execute(
+                select(column)
+                .where(CostMonthly.org_id == org_id, CostMonthly.namespace != IDLE_NAMESPACE)
+                .distinct()
+                .order_by(column)
+            ).scalars()
+        )
+
+    clusters = session.execute(
+        select(Cluster.id, Cluster.name).where(Cluster.org_id == org_id).order_by(Cluster.name)
+    ).all()
+    return CostFilterOptions(
+        clusters=[ClusterOption(id=cluster_id, name=name) for cluster_id, name in clusters],
+        teams=distinct(CostMonthly.team),
+        cost_centers=distinct(CostMonthly.cost_center),
+        namespaces=distinct(CostMonthly.namespace),
+    )
+
+
+def _slices(
+    totals: dict[GroupKey, _Sums],
+    dims: Sequence[str],
+    names: dict[int, str],
+    limit: int | None = None,
+) -> list[CostSlice]:
+    ordered = sorted(totals, key=lambda key: (-totals[key].total, _group_key(dims, key)))[:limit]
+    return [
+        CostSlice(
+            key=_group_key(dims, key),
+            label=_group_label(_group_values(dims, key, names)),
+            cost=totals[key].total,
+        )
+        for key in ordered
+    ]
+
+
+def cost_overview(*, session: Session, org_id: int, now: dt.datetime | None = None) -> CostOverview:
+    """The overview's cards: month-to-date cost and forecast, change against the same span of last
+    month, cost by team and by cost-center, the ten most expensive namespaces, and 30 days of
+    daily cost."""
+    now = now or utcnow()
+    closed_until, today, this_month = floor_hour(now), floor_day(now), floor_month(now)
+    names = _cluster_names(session, org_id)
+    month = {
+        "org_id": org_id,
+        "grain": GRAINS["month"],
+        "start": this_month,
+        "end": add_months(this_month, 1),
+        "measures": COST_MEASURES,
+    }
+    everyone = _Filters()
+    by_team = _totals(
+        _aggregate(session, dims=("team",), filters=everyone, idle="separate", **month)
+    )
+    by_cost_center = _totals(
+        _aggregate(session, dims=("cost_center",), filters=everyone, idle="separate", **month)
+    )
+    namespaces = _totals(
+        _aggregate(session, dims=("cluster", "namespace"), filters=everyone, idle="hide", **month)
+    )
+    forecast = _forecast(
+        session, org_id=org_id, dims=(), filters=everyone, idle="separate", now=now
+    )
+    last_month = add_months(this_month, -1)
+    same_span = _span_totals(
+        session,
+        org_id=org_id,
+        start=last_month,
+        end=min(last_month + (closed_until - this_month), this_month),
+        dims=(),
+        filters=everyone,
+        idle="separate",
+    )
+    trend_start = today - 29 * DAY
+    daily = _aggregate(
+        session,
+        org_id=org_id,
+        grain=GRAINS["day"],
+        start=trend_start,
+        end=today + DAY,
+        dims=(),
+        filters=everyone,
+        idle="separate",
+        by_bucket=True,
+        measures=COST_MEASURES,
+    )
+    per_day: dict[dt.date, float] = {}
+    for _, day, sums in daily:
+        per_day[day] = per_day.get(day, 0.0) + sums.total
+    month_to_date = sum(sums.total for sums in by_team.values())
+    previous = sum(sums.total for sums in same_span.values())
+    _, currency = _coverage_and_currency(
+        session,
+        org_id=org_id,
+        grain=GRAINS["month"],
+        window=Window(start=this_month, end=add_months(this_month, 1), data_end=closed_until),
+        clusters=tuple(names),
+    )
+    return CostOverview(
+        currency=currency,
+        month_to_date_cost=month_to_date,
+        forecast_cost=sum(forecast.by_group.values()),
+        forecast_days=forecast.days,
+        last_month_same_period_cost=previous,
+        change_vs_last_month=_change(month_to_date, previous),
+        by_team=_slices(by_team, ("team",), names),
+        by_cost_center=_slices(by_cost_center, ("cost_center",), names),
+        top_namespaces=_slices(namespaces, ("cluster", "namespace"), names, limit=10),
+        daily_trend=[
+            CostTrendPoint(day=_iso(day.date()), cost=per_day.get(day.date(), 0.0))
+            for day in buckets("day", trend_start, today + DAY)
+        ],
+    )

@@ -1,0 +1,570 @@
+"""The cost engine: prices every closed hour of each cluster from its usage samples, rolls hours up
+into UTC days and months, and keeps each cluster's watermark (cost-model.md, "The hourly job").
+
+Each hour is written in its own transaction together with its day's and month's rollups and
+the watermark: a run stopped anywhere leaves consistent rows, and SQLite's single writer lock
+is held for one hour's work at a time while syncs keep writing samples. Computing an hour
+again replaces its rows, so reruns and recomputes give identical figures.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Date, Float, Integer, column, delete, func, insert, literal, select, values
+from sqlmodel import Session
+
+from kube_console.db import utcnow
+from kube_console.dto import CostRunOutcome, RecomputeScheduled
+from kube_console.errors import ValidationFailed
+from kube_console.models import (
+    Cluster,
+    CostDaily,
+    CostHourly,
+    CostMonthly,
+    CostRun,
+    NamespaceUsageSample,
+    NodeUsageSample,
+    UsageSnapshot,
+)
+from kube_console.security.authz import NotFound
+from kube_console.services.cost_math import (
+    DAY,
+    HOUR,
+    SECONDS_PER_HOUR,
+    CostLine,
+    NamespaceHourSums,
+    UnitPrices,
+    add_months,
+    ceil_hour,
+    covered_seconds,
+    floor_hour,
+    floor_month,
+    idle_line,
+    namespace_line,
+    parse_utc_time,
+)
+from kube_console.services.prices import price_book
+from kube_console.services.sync import OpenSession
+from kube_console.settings import Settings
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]  # (hours done, hours planned) over the whole run
+
+LINE_FIELDS = tuple(field.name for field in dataclasses.fields(CostLine))
+SUMMED_FIGURES = (
+    "hours",
+    "covered_hours",
+    "cpu_request_core_hours",
+    "cpu_usage_core_hours",
+    "cpu_core_hours",
+    "memory_request_gib_hours",
+    "memory_usage_gib_hours",
+    "memory_gib_hours",
+    "storage_gib_hours",
+    "network_gb",
+    "cpu_cost",
+    "memory_cost",
+    "storage_cost",
+    "network_cost",
+    "total_cost",
+    "negative_idle_hours",
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Target:
+    cluster_id: int
+    org_id: int
+    name: str
+    network_source: str
+
+
+@dataclasses.dataclass(frozen=True)
+class _Plan:
+    hours: list[dt.datetime]
+    frontier: (
+        dt.datetime | None
+    )  # hours before it are computed (or have no samples left to compute from)
+
+
+def _retained_from(now: dt.datetime, settings: Settings) -> dt.datetime:
+    """The first hour whose samples are surely all kept.
+
+    Samples older than the retention may be pruned at any time, and with them the sample
+    before an hour that reaches into it (up to three intervals back).
+    """
+    reach = dt.timedelta(seconds=3 * settings.sync_interval_seconds)
+    return ceil_hour(now - dt.timedelta(days=settings.sample_retention_days) + reach)
+
+
+def _targets(
+    session: Session, *, org_id: int | None, cluster_ids: Sequence[int] | None
+) -> list[_Target]:
+    query = select(Cluster.id, Cluster.org_id, Cluster.name, Cluster.network_source).order_by(
+        Cluster.id
+    )
+    if org_id is not None:
+        query = query.where(Cluster.org_id == org_id)
+    if cluster_ids is not None:
+        query = query.where(Cluster.id.in_(list(cluster_ids)))
+    return [_Target(*row) for row in session.execute(query).all()]
+
+
+def _plan(
+    session: Session,
+    target: _Target,
+    *,
+    now: dt.datetime,
+    settings: Settings,
+    start: dt.datetime | None,
+    end: dt.datetime | None,
+) -> _Plan:
+    oldest = session.execute(
+        select(func.min(UsageSnapshot.sampled_at)).where(
+            UsageSnapshot.cluster_id == target.cluster_id
+        )
+    ).scalar()
+    if oldest is None:
+        return _Plan(hours=[], frontier=None)
+    earliest = max(
+        floor_hour(oldest), _retained_from(now, settings)
+    )  # never before the oldest raw sample
+    run = session.get(CostRun, target.cluster_id)
+    frontier = max(run.computed_until, earliest) if run and run.computed_until else earliest
+    first = max(floor_hour(start), earliest) if start else frontier
+    stop = floor_hour(now)  # the hour starting there is still open
+    if end:
+        stop = min(stop, ceil_hour(end))
+    hours = []
+    while first < stop:
+        hours.append(first)
+        first += HOUR
+    return _Plan(hours=hours, frontier=frontier)
+
+
+def _weights(
+    session: Session, cluster_id: int, hour_start: dt.datetime, interval_seconds: int
+) -> tuple[list[tuple[int, float, int]], float]:
+    """(snapshot id, covered seconds, taken inside the hour) per snapshot that counts, and the
+    coverage.
+
+    SQL weighs figures by whole covered seconds and the sums are divided by 3600 afterwards:
+    steady figures then add up exactly instead of collecting rounding from 1/3600 per sample.
+    """
+    reach = dt.timedelta(seconds=3 * interval_seconds)
+    snapshots = session.execute(
+        select(UsageSnapshot.id, UsageSnapshot.sampled_at)
+        .where(
+            UsageSnapshot.cluster_id == cluster_id,
+            UsageSnapshot.sampled_at >= hour_start - reach,
+            UsageSnapshot.sampled_at < hour_start + HOUR,
+        )
+        .order_by(UsageSnapshot.sampled_at)
+    ).all()
+    earlier = [index for index, (_, sampled_at) in enumerate(snapshots) if sampled_at < hour_start]
+    if earlier:  # only the last sample before the hour can reach into it
+        snapshots = snapshots[earlier[-1] :]
+    seconds = covered_seconds(
+        [sampled_at for _, sampled_at in snapshots], hour_start, interval_seconds
+    )
+    weights = [
+        (snapshot_id, covered, int(sampled_at >= hour_start))
+        for (snapshot_id, sampled_at), covered in zip(snapshots, seconds)
+        if covered > 0 or sampled_at >= hour_start
+    ]
+    return weights, sum(seconds) / SECONDS_PER_HOUR
+
+
+def _namespace_sums(session: Session, weights_cte: Any) -> list[NamespaceHourSums]:
+    sample, weight = NamespaceUsageSample, weights_cte.c.weight
+    network_inside = func.sum(sample.network_bytes * weights_cte.c.inside)
+    rows = session.execute(
+        select(
+            func.max(sample.namespace_id),
+            sample.namespace,
+            sample.team,
+            sample.cost_center,
+            func.sum(sample.cpu_request_cores * weight),
+            func.sum(sample.cpu_usage_cores * weight),
+            func.sum(sample.cpu_alloc_cores * weight),
+            func.sum(sample.memory_request_bytes * weight),
+            func.sum(sample.memory_usage_bytes * weight),
+            func.sum(sample.memory_alloc_bytes * weight),
+            func.sum(sample.storage_bytes * weight),
+            network_inside,
+        )
+        .join(weights_cte, weights_cte.c.snapshot_id == sample.snapshot_id)
+        .group_by(sample.namespace, sample.team, sample.cost_center)
+        .order_by(sample.namespace, sample.team, sample.cost_center)
+    ).all()
+    return [
+        NamespaceHourSums(
+            namespace_id,
+            namespace,
+            team,
+            cost_center,
+            *(float(figure or 0.0) / SECONDS_PER_HOUR for figure in figures[:7]),
+            network_bytes=float(figures[7] or 0),
+        )
+        for namespace_id, namespace, team, cost_center, *figures in rows
+    ]
+
+
+def _capacity(session: Session, weights_cte: Any) -> tuple[float, float]:
+    """Σ_nodes capacity × covered hours: (core-hours, byte-hours)."""
+    node, weight = NodeUsageSample, weights_cte.c.weight
+    cores, memory = session.execute(
+        select(
+            func.sum(node.capacity_cpu_cores * weight),
+            func.sum(node.capacity_memory_bytes * weight),
+        ).join(weights_cte, weights_cte.c.snapshot_id == node.snapshot_id)
+    ).one()
+    return float(cores or 0.0) / SECONDS_PER_HOUR, float(memory or 0.0) / SECONDS_PER_HOUR
+
+
+def _hour_lines(
+    session: Session,
+    cluster_id: int,
+    hour_start: dt.datetime,
+    prices: UnitPrices,
+    *,
+    network_priced: bool,
+    interval_seconds: int,
+) -> list[dict[str, Any]]:
+    """One cluster-hour's figures: a line per (namespace, team, cost-center), and the idle line."""
+    weights, coverage = _weights(session, cluster_id, hour_start, interval_seconds)
+    namespaces, capacity_cores, capacity_bytes = [], 0.0, 0.0
+    if weights:
+        weights_cte = (
+            values(
+                column("snapshot_id", Integer),
+                column("weight", Float),
+                column("inside", Integer),
+                name="weights",
+            )
+            .data(weights)
+            .cte()
+        )
+        namespaces = [
+            namespace_line(sums, prices, coverage=coverage, network_priced=network_priced)
+            for sums in _namespace_sums(session, weights_cte)
+        ]
+        capacity_cores, capacity_bytes = _capacity(session, weights_cte)
+    idle = idle_line(
+        capacity_core_hours=capacity_cores,
+        capacity_memory_byte_hours=capacity_bytes,
+        namespaces=namespaces,
+        prices=prices,
+        coverage=coverage,
+    )
+    return [{name: getattr(line, name) for name in LINE_FIELDS} for line in (*namespaces, idle)]
+
+
+def _replace_hour(
+    session: Session,
+    target: _Target,
+    hour_start: dt.datetime,
+    lines: Iterable[dict[str, Any]],
+    prices: UnitPrices,
+) -> int:
+    session.execute(
+        delete(CostHourly).where(
+            CostHourly.cluster_id == target.cluster_id, CostHourly.hour_start == hour_start
+        )
+    )
+    rows = [
+        line
+        | {
+            "org_id": target.org_id,
+            "cluster_id": target.cluster_id,
+            "hour_start": hour_start,
+            "currency": prices.currency,
+            "network_source": target.network_source,
+            "price_sheet_id": prices.sheet_id,
+        }
+        for line in lines
+    ]
+    session.execute(CostHourly.__table__.insert(), rows)
+    return len(rows)
+
+
+def _replace_rollup(
+    session: Session,
+    *,
+    cluster_id: int,
+    source: Any,
+    source_period: Any,
+    period_start: Any,
+    period_end: Any,
+    target: Any,
+    target_period: str,
+    period_value: dt.date,
+) -> None:
+    """Rebuild one cluster's rollup rows of one period from the finer rows (replace, never add)."""
+    session.execute(
+        delete(target).where(
+            target.cluster_id == cluster_id, getattr(target, target_period) == period_value
+        )
+    )
+    summed = select(
+        source.org_id,
+        source.cluster_id,
+        func.max(source.namespace_id),
+        source.namespace,
+        source.team,
+        source.cost_center,
+        *(func.sum(getattr(source, name)) for name in SUMMED_FIGURES),
+        func.max(source.currency),
+        func.max(source.network_source),
+        literal(period_value, Date),
+    ).where(
+        source.cluster_id == cluster_id, source_period >= period_start, source_period < period_end
+    )
+    summed = summed.group_by(
+        source.org_id, source.cluster_id, source.namespace, source.team, source.cost_center
+    )
+    names = [
+        "org_id",
+        "cluster_id",
+        "namespace_id",
+        "namespace",
+        "team",
+        "cost_center",
+        *SUMMED_FIGURES,
+        "currency",
+        "network_source",
+        target_period,
+    ]
+    session.execute(insert(target).from_select(names, summed))
+
+
+def _roll_up(session: Session, cluster_id: int, day: dt.date) -> None:
+    """Rebuild the cluster's rows of `day` from its hours, then its month's rows from its days."""
+    day_start = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+    _replace_rollup(
+        session,
+        cluster_id=cluster_id,
+        source=CostHourly,
+        source_period=CostHourly.hour_start,
+        period_start=day_start,
+        period_end=day_start + DAY,
+        target=CostDaily,
+        target_period="day",
+        period_value=day,
+    )
+    month_start = floor_month(day_start)
+    _replace_rollup(
+        session,
+        cluster_id=cluster_id,
+        source=CostDaily,
+        source_period=CostDaily.day,
+        period_start=month_start.date(),
+        period_end=add_months(month_start, 1).date(),
+        target=CostMonthly,
+        target_period="month",
+        period_value=month_start.date(),
+    )
+
+
+def _compute_cluster(
+    target: _Target,
+    plan: _Plan,
+    *,
+    open_session: OpenSession,
+    settings: Settings,
+    on_hour: Callable[[], None],
+) -> tuple[int, int, dt.datetime | None]:
+    """Compute the planned hours oldest first; (hours, rows written, watermark after)."""
+    with open_session() as session:
+        prices = price_book(session=session, org_id=target.org_id, cluster_id=target.cluster_id)
+    frontier, rows_written = plan.frontier, 0
+    for hour_start in plan.hours:
+        with open_session() as session:
+            hour_prices = prices.at(hour_start)
+            lines = _hour_lines(
+                session,
+                target.cluster_id,
+                hour_start,
+                hour_prices,
+                network_priced=target.network_source != "none",
+                interval_seconds=settings.sync_interval_seconds,
+            )
+            rows_written += _replace_hour(session, target, hour_start, lines, hour_prices)
+            _roll_up(session, target.cluster_id, hour_start.date())
+            if (
+                frontier is not None and hour_start <= frontier
+            ):  # the watermark only moves over computed hours
+                frontier = max(frontier, hour_start + HOUR)
+                run = session.get(CostRun, target.cluster_id) or CostRun(
+                    cluster_id=target.cluster_id
+                )
+                run.computed_until = frontier
+                session.add(run)
+        on_hour()
+    return len(plan.hours), rows_written, frontier
+
+
+def _record_run(
+    open_session: OpenSession, cluster_id: int, *, hours: int, duration_ms: float, error: str | None
+) -> None:
+    with open_session() as session:
+        run = session.get(CostRun, cluster_id) or CostRun(cluster_id=cluster_id)
+        run.updated_at = utcnow()
+        run.hours_last_run = hours
+        run.duration_ms_last_run = duration_ms
+        run.last_error = error
+        session.add(run)
+
+
+def run_cost_pass(
+    *,
+    open_session: OpenSession,
+    settings: Settings,
+    now: dt.datetime | None = None,
+    org_id: int | None = None,
+    cluster_ids: Sequence[int] | None = None,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    progress: Progress | None = None,
+) -> list[CostRunOutcome]:
+    """Compute every closed hour after each cluster's watermark (or the hours in [start, end)).
+
+    One cluster failing is recorded on its cost run and in its outcome; the others go on.
+    """
+    now = now or utcnow()
+    with open_session() as session:
+        targets = _targets(session, org_id=org_id, cluster_ids=cluster_ids)
+        plans = {
+            target.cluster_id: _plan(
+                session, target, now=now, settings=settings, start=start, end=end
+            )
+            for target in targets
+        }
+    planned = sum(len(plan.hours) for plan in plans.values())
+    done = 0
+
+    def hour_done() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, planned)
+
+    outcomes = []
+    for target in targets:
+        plan = plans[target.cluster_id]
+        started = time.perf_counter()
+        hours, rows, frontier, error = 0, 0, plan.frontier, None
+        try:
+            hours, rows, frontier = _compute_cluster(
+                target, plan, open_session=open_session, settings=settings, on_hour=hour_done
+            )
+        except Exception as failure:
+            log.exception("cost run of cluster %s (%d) failed", target.name, target.cluster_id)
+            error = f"{type(failure).__name__}: {failure}"
+        duration_ms = round((time.perf_counter() - started) * 1000, 1)
+        if plan.hours or error:
+            try:
+                _record_run(
+                    open_session,
+                    target.cluster_id,
+                    hours=hours,
+                    duration_ms=duration_ms,
+                    error=error,
+                )
+            except Exception:
+                log.exception("could not record the cost run of cluster %d", target.cluster_id)
+        outcomes.append(
+            CostRunOutcome(
+                cluster_id=target.cluster_id,
+                cluster_name=target.name,
+                hours_computed=hours,
+                rows_written=rows,
+                duration_ms=duration_ms,
+                computed_until=frontier.isoformat() if frontier and plan.hours else "",
+                error=error or "",
+            )
+        )
+    return outcomes
+
+
+def _since(value: dt.datetime | str, now: dt.datetime) -> dt.datetime:
+    try:
+        moment = value if isinstance(value, dt.datetime) else parse_utc_time(str(value))
+    except ValueError:
+        raise ValidationFailed.one("since", "must be a date or time, such as 2026-11-01") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    if moment > now:
+        raise ValidationFailed.one("since", "must not be in the future")
+    return floor_hour(moment)
+
+
+def request_recompute(
+    *,
+    session: Session,
+    org_id: int,
+    since: dt.datetime | str,
+    settings: Settings,
+    cluster_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> RecomputeScheduled:
+    """Move the watermark of the org's clusters (or of one) back to `since`: the next cost run
+    recomputes from there, with the prices in force then. Hours whose samples are gone keep
+    their rows."""
+    now = now or utcnow()
+    since_hour = _since(since, now)
+    query = select(Cluster.id).where(Cluster.org_id == org_id)
+    if cluster_id is not None:
+        query = query.where(Cluster.id == cluster_id)
+    ids = list(session.execute(query).scalars())
+    if cluster_id is not None and not ids:
+        raise NotFound("no such cluster")
+    moved = 0
+    for run in session.execute(select(CostRun).where(CostRun.cluster_id.in_(ids))).scalars():
+        if run.computed_until is not None and run.computed_until > since_hour:
+            run.computed_until = since_hour
+            session.add(run)
+            moved += 1
+    return RecomputeScheduled(
+        clusters=moved,
+        requested_from=since_hour.isoformat(),
+        recomputable_from=max(since_hour, _retained_from(now, settings)).isoformat(),
+    )
+
+
+def recompute_costs(
+    *,
+    open_session: OpenSession,
+    org_id: int,
+    since: dt.datetime | str,
+    settings: Settings,
+    cluster_id: int | None = None,
+    progress: Progress | None = None,
+    now: dt.datetime | None = None,
+) -> list[CostRunOutcome]:
+    """Recompute now, from `since`, the org's clusters (or one), reporting progress hour by hour."""
+    now = now or utcnow()
+    with open_session() as session:
+        request_recompute(
+            session=session,
+            org_id=org_id,
+            since=since,
+            settings=settings,
+            cluster_id=cluster_id,
+            now=now,
+        )
+    return run_cost_pass(
+        open_session=open_session,
+        settings=settings,
+        now=now,
+        org_id=org_id,
+        cluster_ids=[cluster_id] if cluster_id is not None else None,
+        progress=progress,
+    )

@@ -1,0 +1,163 @@
+"""Writes usage samples as a sync stores them, so cost scenarios can be worked out by hand.
+
+    usage = UsageWriter(session, cluster)
+    usage.snapshot(at(10), namespaces={"shop": Figures(cpu_request=2)}, nodes={"n1": (4, 16 * GIB)})
+
+`at(h, m)` is a time on the scenario day (2026-03-10, UTC). Figures left out are zero; the
+allocation defaults to max(request, usage), as the sync computes it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+from collections.abc import Mapping
+
+from sqlmodel import Session
+
+from kube_console.db import session_scope
+from kube_console.models import (
+    Cluster,
+    Namespace,
+    NamespaceUsageSample,
+    Node,
+    NodeUsageSample,
+    UsageSnapshot,
+)
+
+GIB = 2**30
+DAY = dt.datetime(2026, 3, 10, tzinfo=dt.UTC)
+
+
+def at(hour: int, minute: int = 0, second: int = 0, *, day: int = 0) -> dt.datetime:
+    return DAY + dt.timedelta(days=day, hours=hour, minutes=minute, seconds=second)
+
+
+def every(start: dt.datetime, end: dt.datetime, seconds: int) -> list[dt.datetime]:
+    """Sync times from start (included) to end (excluded)."""
+    times, moment = [], start
+    while moment < end:
+        times.append(moment)
+        moment += dt.timedelta(seconds=seconds)
+    return times
+
+
+@dataclasses.dataclass(frozen=True)
+class Figures:
+    cpu_request: float = 0.0
+    cpu_usage: float = 0.0
+    memory_request: int = 0
+    memory_usage: int = 0
+    storage: int = 0
+    team: str = "unallocated"
+    cost_center: str = "unallocated"
+    cpu_alloc: float | None = None  # default max(request, usage)
+    memory_alloc: int | None = None
+    network: int | None = None
+
+
+class UsageWriter:
+    def __init__(self, session: Session, cluster: Cluster):
+        self.session = session
+        self.cluster = cluster
+        self._namespaces: dict[str, int] = {}
+        self._nodes: dict[str, int] = {}
+
+    def _namespace_id(self, name: str) -> int:
+        if name not in self._namespaces:
+            row = Namespace(cluster_id=self.cluster.id, uid=f"ns-{name}", name=name)
+            self.session.add(row)
+            self.session.flush()
+            self._namespaces[name] = row.id
+        return self._namespaces[name]
+
+    def _node_id(self, name: str) -> int:
+        if name not in self._nodes:
+            row = Node(cluster_id=self.cluster.id, uid=f"node-{name}", name=name)
+            self.session.add(row)
+            self.session.flush()
+            self._nodes[name] = row.id
+        return self._nodes[name]
+
+    def snapshot(
+        self,
+        sampled_at: dt.datetime,
+        *,
+        namespaces: Mapping[str, Figures],
+        nodes: Mapping[str, tuple[float, int]] | None = None,
+    ) -> None:
+        self._add(sampled_at, namespaces, nodes)
+        self.session.commit()
+
+    def steady(
+        self,
+        times: list[dt.datetime],
+        *,
+        namespaces: Mapping[str, Figures],
+        nodes: Mapping[str, tuple[float, int]] | None = None,
+    ) -> None:
+        """The same figures at every one of `times`."""
+        for sampled_at in times:
+            self._add(sampled_at, namespaces, nodes)
+        self.session.commit()
+
+    def _add(
+        self,
+        sampled_at: dt.datetime,
+        namespaces: Mapping[str, Figures],
+        nodes: Mapping[str, tuple[float, int]] | None,
+    ) -> None:
+        snapshot = UsageSnapshot(
+            cluster_id=self.cluster.id, sampled_at=sampled_at, metrics_available=True
+        )
+        self.session.add(snapshot)
+        self.session.flush()
+        for name, figures in namespaces.items():
+            self.session.add(
+                NamespaceUsageSample(
+                    snapshot_id=snapshot.id,
+                    cluster_id=self.cluster.id,
+                    namespace_id=self._namespace_id(name),
+                    namespace=name,
+                    sampled_at=sampled_at,
+                    team=figures.team,
+                    cost_center=figures.cost_center,
+                    pods_running=1,
+                    cpu_request_cores=figures.cpu_request,
+                    cpu_usage_cores=figures.cpu_usage,
+                    cpu_alloc_cores=(
+                        figures.cpu_alloc
+                        if figures.cpu_alloc is not None
+                        else max(figures.cpu_request, figures.cpu_usage)
+                    ),
+                    memory_request_bytes=figures.memory_request,
+                    memory_usage_bytes=figures.memory_usage,
+                    memory_alloc_bytes=(
+                        figures.memory_alloc
+                        if figures.memory_alloc is not None
+                        else max(figures.memory_request, figures.memory_usage)
+                    ),
+                    storage_bytes=figures.storage,
+                    network_bytes=figures.network,
+                )
+            )
+        for name, (cores, memory) in (nodes or {}).items():
+            self.session.add(
+                NodeUsageSample(
+                    snapshot_id=snapshot.id,
+                    cluster_id=self.cluster.id,
+                    node_id=self._node_id(name),
+                    node=name,
+                    sampled_at=sampled_at,
+                    capacity_cpu_cores=cores,
+                    capacity_memory_bytes=memory,
+                    allocatable_cpu_cores=cores,
+                    allocatable_memory_bytes=memory,
+                )
+            )
+
+
+def session_factory(engine):
+    """What services take as `open_session`, bound to the test database."""
+    return functools.partial(session_scope, engine)

@@ -1,0 +1,40 @@
+"""`python -m kube_console costs compute`: runs the cost job by hand and says what it did."""
+
+import datetime as dt
+
+from typer.testing import CliRunner
+
+from kube_console import cli
+from kube_console.db import utcnow
+from kube_console.services.cost_math import floor_hour
+from kube_console.settings import Settings
+from tests.support.usage import Figures, UsageWriter, every, session_factory
+
+
+def test_costs_compute_prints_hours_rows_and_time_per_cluster(session, engine, make, monkeypatch):
+    cluster = make.cluster(make.org(), name="prod")
+    now = utcnow()
+    monkeypatch.setattr("kube_console.services.costs.utcnow", lambda: now)
+    last_closed = floor_hour(now) - dt.timedelta(hours=1)
+    UsageWriter(session, cluster).steady(
+        every(last_closed - dt.timedelta(hours=2), last_closed + dt.timedelta(hours=1), 60),
+        namespaces={"shop": Figures(cpu_request=1)},
+    )
+    monkeypatch.setattr(cli, "session_scope", session_factory(engine))
+    monkeypatch.setattr(cli, "get_settings", lambda: Settings(sync_interval_seconds=60))
+    runner = CliRunner()
+
+    result = runner.invoke(cli.app, ["costs", "compute"])
+    assert result.exit_code == 0, result.output
+    [line, total] = result.output.strip().splitlines()
+    assert line.startswith("prod") and "3 hours" in line and "6 rows" in line and " ms " in line
+    assert total.startswith("1 cluster(s): 3 hours, 6 rows in ")
+
+    again = runner.invoke(
+        cli.app,
+        ["costs", "compute", "--cluster", str(cluster.id), "--from", last_closed.isoformat()],
+    )
+    assert again.exit_code == 0 and "1 hours" in again.output
+
+    assert runner.invoke(cli.app, ["costs", "compute", "--from", "soon"]).exit_code == 1
+    assert runner.invoke(cli.app, ["costs", "compute", "--cluster", "999"]).exit_code == 1
