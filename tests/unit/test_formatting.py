@@ -1,0 +1,109 @@
+import datetime as dt
+
+import pytest
+
+from kube_console.formatting import (
+    UNKNOWN,
+    format_absolute_time,
+    format_bytes,
+    format_cores,
+    format_money,
+    format_percent,
+    format_relative_time,
+)
+
+NOW = dt.datetime(2026, 3, 10, 12, 0, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(
+    ("cores", "text"),
+    [
+        (1.5, "1.5 cores"),
+        (1.0, "1 core"),
+        (2, "2 cores"),
+        (12.345, "12.35 cores"),
+        (0.25, "250 m"),
+        (0.0015, "2 m"),
+        (0.9996, "1 core"),
+        (0.0004, "<1 m"),
+        (0, "0 cores"),
+        (None, UNKNOWN),
+    ],
+)
+def test_cores(cores, text):
+    assert format_cores(cores) == text
+
+
+@pytest.mark.parametrize(
+    ("size", "text"),
+    [
+        (0, "0 B"),
+        (512, "512 B"),
+        (1536, "1.5 KiB"),
+        (int(3.2 * 2**30), "3.2 GiB"),
+        (16 * 2**30, "16 GiB"),
+        (1024 * 2**20 - 1, "1 GiB"),
+        (5 * 2**50, "5 PiB"),
+        (2.5 * 2**20, "2.5 MiB"),
+        (None, UNKNOWN),
+    ],
+)
+def test_bytes(size, text):
+    assert format_bytes(size) == text
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "text"),
+    [
+        (12.4, "USD", "$12.40"),
+        (1234.5, "USD", "$1,234.50"),
+        (0, "USD", "$0.00"),
+        (0.004, "USD", "<$0.01"),
+        (-3, "USD", "-$3.00"),
+        (7.125, "EUR", "€7.12"),
+        (9.9, "CHF", "9.90 CHF"),
+        (None, "USD", UNKNOWN),
+    ],
+)
+def test_money(amount, currency, text):
+    assert format_money(amount, currency) == text
+
+
+@pytest.mark.parametrize(
+    ("fraction", "text"),
+    [
+        (0.423, "42%"),
+        (0.042, "4.2%"),
+        (0.05, "5%"),
+        (1.5, "150%"),
+        (0, "0%"),
+        (12.5, "1,250%"),
+        (None, UNKNOWN),
+    ],
+)
+def test_percent(fraction, text):
+    assert format_percent(fraction) == text
+
+
+@pytest.mark.parametrize(
+    ("moment", "text"),
+    [
+        (NOW - dt.timedelta(seconds=12), "12 s ago"),
+        (NOW - dt.timedelta(minutes=5, seconds=59), "5 min ago"),
+        (NOW - dt.timedelta(hours=3), "3 h ago"),
+        (NOW - dt.timedelta(days=3, hours=23), "3 d ago"),
+        (NOW + dt.timedelta(minutes=5), "in 5 min"),
+        ((NOW - dt.timedelta(hours=2)).isoformat(), "2 h ago"),
+        ("2026-03-10T11:59:00", "1 min ago"),  # no zone: UTC
+        ("", UNKNOWN),
+        (None, UNKNOWN),
+    ],
+)
+def test_relative_time(moment, text):
+    assert format_relative_time(moment, now=NOW) == text
+
+
+def test_absolute_time_for_hovering():
+    assert format_absolute_time("2026-03-10T14:05:09.123456+00:00") == "2026-03-10 14:05:09 UTC"
+    assert format_absolute_time("2026-03-10T16:05:09+02:00") == "2026-03-10 14:05:09 UTC"
+    assert format_absolute_time("") == UNKNOWN
