@@ -1,4 +1,4 @@
-"""The Reflex app: pages, the HTTP routes beside them, and (later) the scheduler's lifespan task."""
+"""The Reflex app: pages, the HTTP routes beside them, and the scheduler's lifespan task."""
 
 from __future__ import annotations
 
@@ -7,16 +7,39 @@ from starlette.applications import Starlette
 
 from kube_console import routes
 from kube_console.api import browser_auth
+from kube_console.pages.admin_settings import admin_settings_page
+from kube_console.pages.admin_users import admin_users_page
+from kube_console.pages.admin_workers import admin_workers_page
 from kube_console.pages.auth import login_page, setup_page
+from kube_console.pages.clusters import clusters_page
+from kube_console.pages.costs import costs_page
+from kube_console.pages.helm import helm_page
 from kube_console.pages.overview import overview_page
+from kube_console.pages.profile import profile_page
+from kube_console.states.admin_settings import SettingsState
+from kube_console.states.admin_workers import WorkersState
+from kube_console.states.profile import ProfileState
 from kube_console.states.session import SessionState, SetupState, SignInState
+from kube_console.states.users import UsersState
+from kube_console.workers.scheduler import scheduler_lifespan
 
 app = rx.App(
     stylesheets=["/styles.css"],
     head_components=[rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml")],
-    api_transformer=Starlette(routes=browser_auth.routes),
+    # Reflex runs behind hide_session_cookie; /auth/* is served before it, with the cookie.
+    api_transformer=[browser_auth.hide_session_cookie, Starlette(routes=browser_auth.routes)],
 )
+app.register_lifespan_task(scheduler_lifespan)
 
 app.add_page(setup_page, route=routes.SETUP, title="Set up · kube-console", on_load=SetupState.check_open)
 app.add_page(login_page, route=routes.LOGIN, title="Sign in · kube-console", on_load=SignInState.load)
-app.add_page(overview_page, route=routes.OVERVIEW, title="Overview · kube-console", on_load=SessionState.require_session)
+
+SIGNED_IN = SessionState.require_session  # fills the shell, or sends the browser to sign in
+app.add_page(overview_page, route=routes.OVERVIEW, title="Overview · kube-console", on_load=SIGNED_IN)
+app.add_page(clusters_page, route=routes.CLUSTERS, title="Clusters · kube-console", on_load=SIGNED_IN)
+app.add_page(costs_page, route=routes.COSTS, title="Costs · kube-console", on_load=SIGNED_IN)
+app.add_page(helm_page, route=routes.HELM, title="Helm releases · kube-console", on_load=SIGNED_IN)
+app.add_page(profile_page, route=routes.PROFILE, title="Profile · kube-console", on_load=[SIGNED_IN, ProfileState.load])
+app.add_page(admin_users_page, route=routes.ADMIN_USERS, title="Users · kube-console", on_load=[SIGNED_IN, UsersState.load])
+app.add_page(admin_workers_page, route=routes.ADMIN_WORKERS, title="Workers · kube-console", on_load=[SIGNED_IN, WorkersState.load])
+app.add_page(admin_settings_page, route=routes.ADMIN_SETTINGS, title="Settings · kube-console", on_load=[SIGNED_IN, SettingsState.load])

@@ -22,6 +22,12 @@ from kube_console.migrations import upgrade_to_head
 pytest_plugins = ["tests.fakekube.plugin", "tests.factories"]
 
 SERVER_URL = os.environ.get("KUBE_CONSOLE_TEST_DB_URL", "")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests last: Playwright's sync API keeps an event loop running in the main
+    thread from its first test on, and async tests after it could not start theirs."""
+    items.sort(key=lambda item: "/tests/e2e/" in str(item.path))
 BACKENDS = ["sqlite"] + (["postgresql"] if SERVER_URL else [])
 
 

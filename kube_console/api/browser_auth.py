@@ -2,8 +2,10 @@
 
 They are HTTP routes rather than Reflex events because only an HTTP response can set an
 HttpOnly cookie: page scripts (and so any injected script) never see the session token.
-The Reflex backend reads it from the websocket's request headers, server side.
-Cross-site posts are refused by an Origin check, on top of SameSite=Lax.
+`hide_session_cookie` then keeps the token away from Reflex itself, which stores the
+websocket handshake's headers: it passes on the token's digest instead
+(security/session_cookie.py). Cross-site posts are refused by an Origin check, on top of
+SameSite=Lax.
 """
 
 from __future__ import annotations
@@ -14,11 +16,18 @@ from urllib.parse import quote, urlsplit
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from kube_console.db import session_scope
 from kube_console.services import auth as auth_service
 from kube_console.settings import get_settings
-from kube_console.states.guard import SESSION_COOKIE, session_token
+from kube_console.security.secrets import hash_token
+from kube_console.security.session_cookie import (
+    SESSION_COOKIE,
+    SESSION_DIGEST_HEADER,
+    session_token,
+    without_session_cookie,
+)
 
 
 def _same_origin(request: Request) -> bool:
@@ -101,3 +110,34 @@ routes = [
     Route("/auth/sign-in", sign_in, methods=["POST"]),
     Route("/auth/sign-out", sign_out, methods=["POST"]),
 ]
+
+
+_DIGEST_HEADER = SESSION_DIGEST_HEADER.encode()
+
+
+def hide_session_cookie(app: ASGIApp) -> ASGIApp:
+    """Wrap the Reflex app: its requests carry the session token's digest instead of the cookie.
+
+    Any digest header a client sends is dropped; only this middleware sets it.
+    """
+
+    async def with_session_digest(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            headers, digest = [], None
+            for name, value in scope["headers"]:
+                if name == _DIGEST_HEADER:
+                    continue
+                if name == b"cookie":
+                    cookie_header = value.decode("latin-1")
+                    if token := session_token(cookie_header):
+                        digest = hash_token(token)
+                    if kept := without_session_cookie(cookie_header):
+                        headers.append((name, kept.encode("latin-1")))
+                    continue
+                headers.append((name, value))
+            if digest:
+                headers.append((_DIGEST_HEADER, digest.encode()))
+            scope = {**scope, "headers": headers}
+        await app(scope, receive, send)
+
+    return with_session_digest

@@ -164,11 +164,16 @@ def resolve_session(*, session: Session, token: str | None) -> AuthContext | Non
     """The signed-in user behind a session token, or None when it is unknown, expired or revoked."""
     if not token or not token.startswith(SESSION_TOKEN_PREFIX):
         return None
+    return resolve_session_digest(session=session, digest=hash_token(token))
+
+
+def resolve_session_digest(*, session: Session, digest: str | None) -> AuthContext | None:
+    """As resolve_session, from the token's SHA-256 (what the Reflex connection carries)."""
+    if not digest:
+        return None
     now = utcnow()
     row = session.exec(
-        select(AuthSession, User)
-        .join(User, User.id == AuthSession.user_id)
-        .where(AuthSession.token_hash == hash_token(token))
+        select(AuthSession, User).join(User, User.id == AuthSession.user_id).where(AuthSession.token_hash == digest)
     ).first()
     if row is None:
         return None

@@ -1,7 +1,9 @@
-"""Users of an organization: list, create, change role, disable, reset password.
+"""Users of an organization: list, create, change role, disable, reset password, and a
+user's change of their own password.
 
-Callers authorize with `Action.MANAGE_USERS` first; every function here is scoped to
-`org_id`, so an id from another organization is simply not found.
+Callers authorize first (`Action.MANAGE_USERS`, or `Action.MANAGE_OWN_ACCOUNT` for
+`change_own_password`); every function here is scoped to `org_id`, so an id from another
+organization is simply not found.
 """
 
 from __future__ import annotations
@@ -11,9 +13,13 @@ from sqlmodel import Session, func, select
 from kube_console.db import utcnow
 from kube_console.dto import Profile, UserRow
 from kube_console.errors import Conflict, FieldError, ValidationFailed
-from kube_console.models import ROLES, Organization, User
+from kube_console.models import ROLES, AuthSession, Organization, User
 from kube_console.security.authz import NotFound
-from kube_console.security.secrets import hash_password, password_problem
+from kube_console.security.secrets import (
+    hash_password,
+    password_problem,
+    verify_password,
+)
 from kube_console.services.auth import email_problem, normalize_email, revoke_user_sessions
 
 
@@ -122,3 +128,35 @@ def reset_password(*, session: Session, org_id: int, user_id: int, password: str
     session.add(user)
     revoke_user_sessions(session=session, user_id=user.id)
     return _row(user)
+
+
+def change_own_password(
+    *,
+    session: Session,
+    org_id: int,
+    user_id: int,
+    current_password: str,
+    new_password: str,
+    keep_session_digest: str | None = None,
+) -> None:
+    """Replace the caller's password after checking the current one.
+
+    Every other open session of the user is signed out (whoever else knew the old password
+    loses access); the session whose token hashes to `keep_session_digest`, the one making the change,
+    stays open.
+    """
+    user = _get(session, org_id=org_id, user_id=user_id)
+    if not verify_password(user.password_hash, current_password):
+        raise ValidationFailed.one("current_password", "That is not your current password.")
+    if problem := password_problem(new_password):
+        raise ValidationFailed.one("new_password", problem)
+    if new_password == current_password:
+        raise ValidationFailed.one("new_password", "Choose a password different from the current one.")
+    user.password_hash, user.updated_at = hash_password(new_password), utcnow()
+    session.add(user)
+    for other in session.exec(
+        select(AuthSession).where(AuthSession.user_id == user.id, AuthSession.revoked == False)  # noqa: E712
+    ):
+        if other.token_hash != keep_session_digest:
+            other.revoked = True
+            session.add(other)

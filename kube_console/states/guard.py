@@ -1,8 +1,9 @@
 """Every event handler declares its policy here, and the declaration is what enforces it.
 
 - `guarded(action)`: a background event that first resolves the caller from the HttpOnly
-  session cookie (on the server, for this very event) and checks `authorize`; the body
-  then reads the caller with `current_context()`.
+  session cookie's digest (on the server, for this very event) and checks `authorize`; the body
+  then reads the caller with `current_context()`. A refused caller gets a toast, or, with
+  `on_forbidden=`, the state's own refusal (a page shows a panel instead of its data).
 - `public`: a background event anyone may call (the setup and sign-in pages).
 - `ui_only`: a plain event that only changes what the page shows; it must not read or
   write org data (it has no caller to check it against).
@@ -17,7 +18,6 @@ import contextvars
 import functools
 import inspect
 from collections.abc import Callable
-from http.cookies import CookieError, SimpleCookie
 from typing import Any
 from urllib.parse import quote
 
@@ -25,9 +25,9 @@ import reflex as rx
 
 from kube_console.db import session_scope
 from kube_console.security.authz import Action, AuthContext, Forbidden, NotAuthenticated, authorize
+from kube_console.security.session_cookie import SESSION_DIGEST_HEADER
 from kube_console.services import auth as auth_service
 
-SESSION_COOKIE = "kc_session"
 POLICY_ATTRIBUTE = "__kube_console_policy__"
 PUBLIC = "public"
 UI_ONLY = "ui_only"
@@ -35,27 +35,17 @@ UI_ONLY = "ui_only"
 _caller: contextvars.ContextVar[AuthContext] = contextvars.ContextVar("kube_console_caller")
 
 
-def session_token(cookie_header: str) -> str | None:
-    if not cookie_header:
-        return None
-    cookies = SimpleCookie()
-    try:
-        cookies.load(cookie_header)
-    except CookieError:
-        return None
-    morsel = cookies.get(SESSION_COOKIE)
-    return morsel.value if morsel else None
-
-
-def _resolve(token: str | None) -> AuthContext | None:
+def _resolve(digest: str | None) -> AuthContext | None:
     with session_scope() as session:
-        return auth_service.resolve_session(session=session, token=token)
+        return auth_service.resolve_session_digest(session=session, digest=digest)
 
 
 async def resolve_caller(state: rx.State) -> AuthContext | None:
-    """The signed-in user behind this event's connection, looked up in the database now."""
-    token = session_token(state.router.headers.cookie)
-    return await asyncio.to_thread(_resolve, token)
+    """The signed-in user behind this event's connection, looked up in the database now.
+
+    The connection carries the session token's digest, never the token (security/session_cookie.py)."""
+    digest = state.router.headers.raw_headers.get(SESSION_DIGEST_HEADER)
+    return await asyncio.to_thread(_resolve, digest)
 
 
 def current_context() -> AuthContext:
@@ -71,26 +61,37 @@ def _sign_in_redirect(state: rx.State) -> Any:
     return rx.redirect(f"/login?next={quote(path)}")
 
 
-async def _admit(state: rx.State, action: Action) -> AuthContext | Any:
-    """The caller when allowed, else the event that tells the browser why not."""
+OnForbidden = Callable[[Any, str], None]
+
+
+async def _admit(state: rx.State, action: Action, on_forbidden: OnForbidden | None) -> AuthContext | Any:
+    """The caller when allowed, else the event that tells the browser why not (or None)."""
     caller = await resolve_caller(state)
     try:
         return authorize(caller, action)
     except NotAuthenticated:
         return _sign_in_redirect(state)
     except Forbidden as refusal:
-        return rx.toast.error(f"Not allowed: {refusal}")
+        if on_forbidden is None:
+            return rx.toast.error(f"Not allowed: {refusal}")
+        async with state:
+            on_forbidden(state, str(refusal))
+        return None
 
 
-def guarded(action: Action) -> Callable[[Callable[..., Any]], Any]:
+def guarded(action: Action, *, on_forbidden: OnForbidden | None = None) -> Callable[[Callable[..., Any]], Any]:
+    """`on_forbidden(state, reason)` runs under the state lock instead of the refusal toast:
+    page loads use it to show "you need the admin role" and drop what the page held."""
+
     def decorate(handler: Callable[..., Any]) -> Any:
         if inspect.isasyncgenfunction(handler):
 
             @functools.wraps(handler)
             async def run_generator(self: rx.State, *args: Any, **kwargs: Any) -> Any:
-                admitted = await _admit(self, action)
+                admitted = await _admit(self, action, on_forbidden)
                 if not isinstance(admitted, AuthContext):
-                    yield admitted
+                    if admitted is not None:
+                        yield admitted
                     return
                 token = _caller.set(admitted)
                 try:
@@ -104,7 +105,7 @@ def guarded(action: Action) -> Callable[[Callable[..., Any]], Any]:
 
             @functools.wraps(handler)
             async def run_coroutine(self: rx.State, *args: Any, **kwargs: Any) -> Any:
-                admitted = await _admit(self, action)
+                admitted = await _admit(self, action, on_forbidden)
                 if not isinstance(admitted, AuthContext):
                     return admitted
                 token = _caller.set(admitted)

@@ -31,6 +31,11 @@ class SessionState(rx.State):
             self.org_name = profile.org_name
             self.show_admin_nav = caller.is_admin
 
+    @rx.var
+    def initials(self) -> str:
+        words = (self.display_name or self.email).replace("@", " ").replace(".", " ").split()
+        return "".join(word[0] for word in words[:2]).upper() or "?"
+
 
 class SetupState(rx.State):
     """First-run setup: exists only while the console has no user."""
@@ -86,6 +91,7 @@ class SignInState(rx.State):
         if await resolve_caller(self) is not None:
             return rx.redirect(target if target.startswith("/") and not target.startswith("//") else "/")
         async with self:
+            await self._forget_previous_user()
             self.next_path = target
             self.error, self.notice = "", ""
             if query.get("error") == "refused":
@@ -96,3 +102,10 @@ class SignInState(rx.State):
                 self.notice = "Your organization is ready. Sign in with the admin account you just created."
             elif query.get("signed_out"):
                 self.notice = "You have signed out."
+
+    async def _forget_previous_user(self) -> None:
+        """Empty every console state of this browser tab: whoever signs in here next must not
+        be sent what the last user's pages loaded (Reflex keeps state per tab, not per user)."""
+        for state_class in rx.State.get_substates():
+            if state_class.__module__.startswith("kube_console.") and state_class is not SignInState:
+                (await self.get_state(state_class)).reset()

@@ -65,6 +65,7 @@ class ConsoleScheduler:
         self.stats = {"sync": JobStats(), "cost": JobStats(), "prune": JobStats()}
         self._lock = lock or leader_lock_for(settings.database_url)
         self._leader_check = threading.Lock()  # holds() shares one connection between job threads
+        self._heartbeat_write = threading.Lock()  # jobs starting together would both insert the row
         self._scheduler = BackgroundScheduler(
             timezone=dt.UTC,
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 60},
@@ -136,7 +137,7 @@ class ConsoleScheduler:
             for field, value in dataclasses.asdict(stats).items()
         }
         try:
-            with self.open_session() as session:
+            with self._heartbeat_write, self.open_session() as session:
                 worker_service.heartbeat(
                     session=session,
                     process=self.process,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from kube_console.security.keyring import generate_key
 
@@ -139,3 +140,52 @@ def page(browser: Browser, console: Console) -> Iterator[Page]:
     tab = context.new_page()
     yield tab
     context.close()
+
+
+@dataclass(frozen=True)
+class Account:
+    email: str
+    password: str
+    role: str
+    name: str
+
+
+TEAM_ADMIN = Account("dana@initech.test", "dana's long password", "admin", "Dana Scully")
+TEAM_MEMBER = Account("eli@initech.test", "eli's long password", "member", "Eli Wong")
+
+
+def console_database_path(console: Console) -> str:
+    return console.env["KUBE_CONSOLE_DB_URL"].removeprefix("sqlite:///")
+
+
+def ensure_account(console: Console, account: Account, *, by: Account = TEAM_ADMIN) -> None:
+    """Create `account` in the Initech organization with the CLI, unless it exists."""
+    with sqlite3.connect(console_database_path(console)) as db:
+        if db.execute("SELECT 1 FROM users WHERE email = ?", (account.email,)).fetchone():
+            return
+    if account == TEAM_ADMIN:
+        args = ["create-admin", "--org", "Initech", "--email", account.email, "--name", account.name]
+    else:
+        args = ["users", "create", "--email", account.email, "--as", by.email, "--role", account.role, "--name", account.name]
+    made = console.cli(*args, stdin=account.password + "\n")
+    assert made.returncode == 0, made.stderr
+
+
+@pytest.fixture
+def team(console: Console) -> Console:
+    """Initech: an admin and a member, made with the CLI as an operator would (kept apart
+    from test_sign_in's organization, which a first-run test deletes)."""
+    ensure_account(console, TEAM_ADMIN)
+    ensure_account(console, TEAM_MEMBER)
+    return console
+
+
+def sign_in_as(page: Page, account: Account) -> None:
+    page.goto("/login")
+    page.get_by_label("E-mail").fill(account.email)
+    page.get_by_label("Password").fill(account.password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Overview")).to_be_visible()
+    # Pages are pre-rendered: the heading shows before React is live. The name in the user
+    # menu comes from the session handler, so once it is there clicks are handled.
+    expect(page.get_by_role("button", name="User menu")).to_contain_text(account.name)

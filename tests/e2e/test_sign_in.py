@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sqlite3
+import time
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -98,3 +101,23 @@ def test_the_session_cookie_is_http_only(accounts, page: Page):
     cookie = next(c for c in page.context.cookies() if c["name"] == "kc_session")
     assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
     assert "kc_session" not in page.evaluate("document.cookie")
+
+
+def test_the_session_token_is_never_written_to_reflexs_state_store(accounts, page: Page):
+    sign_in(page, ADMIN_EMAIL, ADMIN_PASSWORD)
+    expect(page.get_by_role("heading", name="Overview")).to_be_visible()
+    page.goto("/admin/users")
+    expect(page.get_by_role("heading", name="Users")).to_be_visible()
+    token = next(c["value"] for c in page.context.cookies() if c["name"] == "kc_session")
+
+    digest = hashlib.sha256(token.encode()).hexdigest().encode()
+    store = Path(accounts.env["REFLEX_STATES_WORKDIR"])
+
+    def stored() -> bytes:
+        return b"".join(path.read_bytes() for path in store.rglob("*") if path.is_file())
+
+    deadline = time.monotonic() + 15  # Reflex writes states to disk a couple of seconds late
+    while digest not in stored() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert digest in stored()  # the handshake's headers are stored...
+    assert token.encode() not in stored()  # ...but only the token's digest is in them

@@ -1,0 +1,130 @@
+"""Profile: the caller's API tokens (list, create, revoke) and their own password.
+
+Everything here acts on the caller only: the services take the caller's org and user id,
+so a token id of anyone else is not found. A new token's raw value lives in `new_token`
+only while the dialog that shows it is open; closing the dialog (or leaving and reloading
+the page) drops it.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from kube_console.dto import ApiTokenRow
+from kube_console.errors import ValidationFailed
+from kube_console.security.authz import Action, NotFound
+from kube_console.services import tokens as tokens_service
+from kube_console.services import users as users_service
+from kube_console.security.session_cookie import SESSION_DIGEST_HEADER
+from kube_console.states.guard import current_context, guarded, in_thread, ui_only
+
+
+class ProfileState(rx.State):
+    tokens: list[ApiTokenRow] = []
+    loaded: bool = False
+
+    token_dialog_open: bool = False
+    token_errors: dict[str, str] = {}
+    creating_token: bool = False
+    new_token: str = ""
+    new_token_name: str = ""
+
+    revoking: bool = False
+
+    password_errors: dict[str, str] = {}
+    changing_password: bool = False
+    password_form_key: int = 0
+
+    async def _reload_tokens(self) -> None:
+        caller = current_context()
+        tokens = await in_thread(
+            tokens_service.list_tokens, org_id=caller.org_id, user_id=caller.user_id
+        )
+        async with self:
+            self.tokens, self.loaded = tokens, True
+
+    @guarded(Action.MANAGE_OWN_ACCOUNT)
+    async def load(self):
+        async with self:
+            self.new_token, self.new_token_name, self.token_dialog_open = "", "", False
+            self.token_errors, self.password_errors = {}, {}
+        await self._reload_tokens()
+
+    @ui_only
+    def token_dialog_changed(self, open: bool):
+        """Opening starts a fresh form; closing forgets the raw token for good."""
+        self.token_dialog_open, self.token_errors = open, {}
+        self.new_token, self.new_token_name = "", ""
+
+    @guarded(Action.MANAGE_OWN_ACCOUNT)
+    async def create_token(self, form: dict[str, str]):
+        caller = current_context()
+        async with self:
+            self.creating_token, self.token_errors = True, {}
+        try:
+            created = await in_thread(
+                tokens_service.create_token,
+                org_id=caller.org_id,
+                user_id=caller.user_id,
+                name=form.get("name", ""),
+                role=form.get("role", "read"),
+            )
+        except ValidationFailed as invalid:
+            async with self:
+                self.creating_token, self.token_errors = False, invalid.by_field()
+            return
+        await self._reload_tokens()
+        async with self:
+            self.creating_token = False
+            self.new_token, self.new_token_name = created.token, created.row.name
+
+    @guarded(Action.MANAGE_OWN_ACCOUNT)
+    async def revoke_token(self, token_id: int):
+        caller = current_context()
+        async with self:
+            self.revoking = True
+        try:
+            row = await in_thread(
+                tokens_service.revoke_token,
+                org_id=caller.org_id,
+                user_id=caller.user_id,
+                token_id=token_id,
+            )
+        except NotFound:
+            message = rx.toast.error("That token is not one of yours. The list has been refreshed.")
+        else:
+            message = rx.toast.success(
+                f"Token “{row.name}” is revoked; scripts using it are refused from now on."
+            )
+        await self._reload_tokens()
+        async with self:
+            self.revoking = False
+        return message
+
+    @guarded(Action.MANAGE_OWN_ACCOUNT)
+    async def change_password(self, form: dict[str, str]):
+        caller = current_context()
+        async with self:
+            self.changing_password, self.password_errors = True, {}
+        if form.get("new_password", "") != form.get("new_password_again", ""):
+            async with self:
+                self.changing_password = False
+                self.password_errors = {"new_password_again": "The two new passwords differ."}
+            return
+        try:
+            await in_thread(
+                users_service.change_own_password,
+                org_id=caller.org_id,
+                user_id=caller.user_id,
+                current_password=form.get("current_password", ""),
+                new_password=form.get("new_password", ""),
+                keep_session_digest=self.router.headers.raw_headers.get(SESSION_DIGEST_HEADER),
+            )
+        except ValidationFailed as invalid:
+            async with self:
+                self.changing_password, self.password_errors = False, invalid.by_field()
+            return
+        async with self:
+            # A new key re-creates the form, which empties its password fields.
+            self.changing_password, self.password_form_key = False, self.password_form_key + 1
+        return rx.toast.success("Password changed. Your other sessions were signed out.")

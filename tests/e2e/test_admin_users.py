@@ -1,0 +1,133 @@
+"""Admin → Users in Chromium: an admin adds a user, changes a role and disables a user; a
+member is refused, sees no data, and can't run admin handlers even by sending events."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+
+from playwright.sync_api import Page, expect
+from reflex_base.utils.format import format_event_handler
+
+from kube_console.states.users import UsersState
+from tests.e2e.conftest import TEAM_ADMIN, TEAM_MEMBER, console_database_path, sign_in_as
+
+NEW_USER = "gus@initech.test"
+
+# Run in the member's page: a raw websocket to the Reflex backend (the browser adds the
+# HttpOnly session cookie itself), speaking Engine.IO/Socket.IO by hand to send one event,
+# then collecting what comes back for a few seconds.
+SEND_EVENT_BY_HAND = """
+async ({ name, payload, path }) => {
+  const token = crypto.randomUUID();
+  const socket = new WebSocket(`${location.origin.replace(/^http/, "ws")}/_event/?EIO=4&transport=websocket&token=${token}`);
+  const received = [];
+  return await new Promise((resolve, reject) => {
+    setTimeout(() => { socket.close(); resolve(received); }, 4000);
+    socket.onerror = () => reject(new Error("the websocket failed"));
+    socket.onmessage = ({ data }) => {
+      if (data.startsWith("0")) socket.send("40/_event,{}");
+      else if (data === "2") socket.send("3");
+      else if (data.startsWith("40/_event")) {
+        const event = { name, payload, router_data: { pathname: path, asPath: path, query: {} } };
+        socket.send("42/_event," + JSON.stringify(["event", event]));
+      } else if (data.startsWith("42/_event")) received.push(data);
+    };
+  });
+}
+"""
+
+
+def _user_row(console, email: str) -> tuple[int, str, int] | None:
+    with sqlite3.connect(console_database_path(console)) as db:
+        return db.execute("SELECT id, role, active FROM users WHERE email = ?", (email,)).fetchone()
+
+
+def _forget_user(console, email: str) -> None:
+    with sqlite3.connect(console_database_path(console)) as db:
+        db.execute("PRAGMA foreign_keys=ON")
+        db.execute("DELETE FROM users WHERE email = ?", (email,))
+
+
+def _row(page: Page, email: str):
+    return page.get_by_role("row").filter(has_text=email)
+
+
+def test_an_admin_adds_a_user_makes_them_admin_and_disables_them(team, page: Page):
+    _forget_user(team, NEW_USER)
+    sign_in_as(page, TEAM_ADMIN)
+    page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Users").click()
+    expect(page).to_have_url(re.compile(r"/admin/users/?$"))
+    expect(_row(page, TEAM_MEMBER.email)).to_be_visible()
+
+    page.get_by_role("button", name="Add user").click()
+    dialog = page.get_by_role("dialog", name="Add a user")
+    dialog.get_by_label("E-mail").fill(NEW_USER)
+    dialog.get_by_label("Name").fill("Gus Fring")
+    dialog.get_by_label("Temporary password").fill("short")
+    dialog.get_by_role("button", name="Add user").click()
+    expect(dialog.get_by_role("alert")).to_have_text(
+        "Use at least 10 characters."
+    )  # the field's own error
+
+    dialog.get_by_label("Temporary password").fill("gus's long password")
+    dialog.get_by_role("button", name="Add user").click()
+    expect(page.get_by_text(f"{NEW_USER} can now sign in as member.")).to_be_visible()
+    expect(dialog).to_be_hidden()
+    expect(_row(page, NEW_USER)).to_contain_text("Member")
+    expect(_row(page, NEW_USER)).to_contain_text("Active")
+
+    page.get_by_role("button", name=f"Actions for {NEW_USER}").click()
+    page.get_by_role("menuitem", name="Make admin").click()
+    expect(page.get_by_text(f"{NEW_USER} is now admin.")).to_be_visible()
+    expect(_row(page, NEW_USER)).to_contain_text("Admin")
+
+    page.get_by_role("button", name=f"Actions for {NEW_USER}").click()
+    page.get_by_role("menuitem", name="Disable…").click()
+    confirmation = page.get_by_role("alertdialog", name="Disable this user?")
+    expect(confirmation).to_contain_text(NEW_USER)
+    confirmation.get_by_role("button", name="Cancel").click()
+    expect(confirmation).to_be_hidden()
+    assert _user_row(team, NEW_USER)[1:] == ("admin", 1)  # backing out changed nothing
+
+    page.get_by_role("button", name=f"Actions for {NEW_USER}").click()
+    page.get_by_role("menuitem", name="Disable…").click()
+    page.get_by_role("alertdialog").get_by_role("button", name="Disable user").click()
+    expect(
+        page.get_by_text(f"{NEW_USER} is disabled and was signed out everywhere.")
+    ).to_be_visible()
+    expect(_row(page, NEW_USER)).to_contain_text("Disabled")
+    assert _user_row(team, NEW_USER)[1:] == ("admin", 0)
+
+
+def test_a_member_is_refused_on_admin_pages_and_sees_no_data(team, page: Page):
+    sign_in_as(page, TEAM_MEMBER)
+    expect(
+        page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Users")
+    ).to_have_count(0)
+    for path in ("/admin/users", "/admin/workers", "/admin/settings"):
+        page.goto(path)
+        expect(page.get_by_role("heading", name="You need the admin role")).to_be_visible()
+        expect(page.get_by_role("table")).to_have_count(0)
+        expect(page.get_by_text(TEAM_ADMIN.email)).to_have_count(0)
+
+
+def test_a_member_cannot_run_admin_handlers_by_sending_events_by_hand(team, page: Page):
+    sign_in_as(page, TEAM_MEMBER)
+    admin_id = _user_row(team, TEAM_ADMIN.email)[0]
+    before = _user_row(team, TEAM_ADMIN.email)
+    for handler, payload in [
+        (UsersState.change_role, {"user_id": admin_id, "role": "member"}),
+        (UsersState.enable_user, {"user_id": admin_id}),
+        (UsersState.load, {}),
+    ]:
+        replies = page.evaluate(
+            SEND_EVENT_BY_HAND,
+            {"name": format_event_handler(handler), "payload": payload, "path": "/admin/users"},
+        )
+        text = "\n".join(replies)
+        assert "needs the admin role" in text, f"{handler.fn.__name__}: no refusal in {text[:500]}"
+        assert TEAM_ADMIN.email not in text
+        assert json.dumps(TEAM_ADMIN.email) not in text
+    assert _user_row(team, TEAM_ADMIN.email) == before

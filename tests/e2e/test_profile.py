@@ -1,0 +1,89 @@
+"""Profile in Chromium: an API token is created, shown once, works, and is revoked; a user
+changes their own password."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+from sqlmodel import Session
+
+from kube_console.db import make_engine
+from kube_console.security.authz import AuthContext
+from kube_console.services import auth
+from tests.e2e.conftest import TEAM_ADMIN, TEAM_MEMBER, Account, Console, ensure_account, sign_in_as
+
+PASSWORD_CHANGER = Account("fay@initech.test", "fay's long password", "member", "Fay Okafor")
+
+
+def _resolve_api_token(console: Console, token: str) -> AuthContext | None:
+    engine = make_engine(console.env["KUBE_CONSOLE_DB_URL"])
+    try:
+        with Session(engine) as session:
+            context = auth.resolve_api_token(session=session, token=token)
+            session.commit()
+            return context
+    finally:
+        engine.dispose()
+
+
+def test_an_api_token_is_shown_once_works_and_stops_working_when_revoked(team, page: Page):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    sign_in_as(page, TEAM_MEMBER)
+    page.get_by_role("button", name="User menu").click()
+    page.get_by_role("menuitem", name="Profile and API tokens").click()
+    expect(page.get_by_role("heading", name="API tokens")).to_be_visible()
+
+    page.get_by_role("button", name="Create token").click()
+    dialog = page.get_by_role("dialog", name="Create an API token")
+    dialog.get_by_label("Name").fill("e2e-exporter")
+    dialog.get_by_role("button", name="Create token").click()
+    shown = page.get_by_role("dialog", name="Your new API token")
+    expect(shown).to_contain_text("this is the only time it is shown")
+    token = shown.get_by_label("New API token").input_value()
+    assert token.startswith("kct_")
+
+    shown.get_by_role("button", name="Copy token").click()
+    expect(page.get_by_text("Token copied to the clipboard.")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == token
+
+    caller = _resolve_api_token(team, token)
+    assert caller is not None and (caller.email, caller.role) == (TEAM_MEMBER.email, "member")
+
+    shown.get_by_role("button", name="I have copied it").click()
+    expect(shown).to_be_hidden()
+    assert token not in page.content()
+    row = page.get_by_role("row").filter(has_text="e2e-exporter").first
+    expect(row).to_contain_text(token[:10])
+    expect(row).to_contain_text("Active")
+
+    row.get_by_role("button", name="Revoke e2e-exporter").click()
+    page.get_by_role("alertdialog", name="Revoke this token?").get_by_role(
+        "button", name="Revoke token"
+    ).click()
+    expect(page.get_by_text("Token “e2e-exporter” is revoked")).to_be_visible()
+    expect(row).to_contain_text("Revoked")
+    assert _resolve_api_token(team, token) is None
+
+
+def test_a_user_changes_their_own_password(team, page: Page):
+    ensure_account(team, PASSWORD_CHANGER, by=TEAM_ADMIN)
+    sign_in_as(page, PASSWORD_CHANGER)
+    page.goto("/profile")
+    expect(page.get_by_role("heading", name="No API tokens yet")).to_be_visible()  # loaded and live
+    new_password = "fay's brand new password"
+
+    page.get_by_label("Current password").fill("not my password at all")
+    page.get_by_label("New password", exact=True).fill(new_password)
+    page.get_by_label("New password again").fill(new_password)
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_text("That is not your current password.")).to_be_visible()
+
+    page.get_by_label("Current password").fill(PASSWORD_CHANGER.password)
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_text("Password changed.")).to_be_visible()
+    expect(page.get_by_label("Current password")).to_have_value("")
+
+    page.get_by_role("button", name="User menu").click()
+    page.get_by_role("button", name="Sign out").click()
+    sign_in_as(page, Account(PASSWORD_CHANGER.email, new_password, "member", PASSWORD_CHANGER.name))
+    page.get_by_role("button", name="User menu").click()
+    expect(page.get_by_role("menu")).to_contain_text(PASSWORD_CHANGER.email)
