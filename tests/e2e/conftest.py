@@ -97,7 +97,8 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
         "KUBE_CONSOLE_ALLOWED_ORIGIN": url,
         "KUBE_CONSOLE_ENCRYPTION_KEYS": f"k1:{generate_key()}",
         "KUBE_CONSOLE_ALLOW_LOOPBACK_CLUSTERS": "1",
-        "REFLEX_WEB_WORKDIR": ".web-e2e",
+        # Its own build directory; several developers' runs at once each name another one.
+        "REFLEX_WEB_WORKDIR": os.environ.get("KUBE_CONSOLE_E2E_WEB_DIR", ".web-e2e"),
         "REFLEX_STATES_WORKDIR": str(workdir / "states"),
         "REFLEX_CHECK_LATEST_VERSION": "0",
         "REFLEX_TELEMETRY_ENABLED": "0",
