@@ -49,6 +49,7 @@ from kube_console.services.cost_math import (
     parse_utc_time,
     ratio,
 )
+from kube_console.services.costs import SUMMED_FIGURES
 from kube_console.services.prices import resolve_prices
 
 WINDOWS = ("24h", "7d", "30d", "mtd", "last_month", "custom")
@@ -65,24 +66,9 @@ DIMENSION_TITLES = {
     "cost_center": "Cost center",
 }
 
-# Figures summed per group: the stored ones, then the idle spread onto a group (idle = share).
-STORED_MEASURES = (
-    "hours",
-    "covered_hours",
-    "cpu_request_core_hours",
-    "cpu_usage_core_hours",
-    "cpu_core_hours",
-    "memory_request_gib_hours",
-    "memory_usage_gib_hours",
-    "memory_gib_hours",
-    "storage_gib_hours",
-    "network_gb",
-    "cpu_cost",
-    "memory_cost",
-    "storage_cost",
-    "network_cost",
-    "negative_idle_hours",
-)
+# Figures summed per group: the stored ones (total_cost is recomputed from its parts), then
+# the idle spread onto a group (idle = share).
+STORED_MEASURES = tuple(name for name in SUMMED_FIGURES if name != "total_cost")
 MEASURES = (*STORED_MEASURES, "idle_cpu_share", "idle_memory_share")
 COST_MEASURES = (
     "cpu_cost",
