@@ -9,16 +9,14 @@ in the snapshot with its reason in `errors`, so the caller keeps that kind's pre
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
-import gc
 import http.client
 import logging
 import re
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -27,6 +25,7 @@ import msgspec
 import urllib3
 from kubernetes.client.exceptions import ApiException
 
+from kube_console.gc_pause import cyclic_gc_paused
 from kube_console.kube.client import request_timeout
 from kube_console.kube.helm import (
     HELM_SECRETS_FIELD_SELECTOR,
@@ -60,6 +59,8 @@ LIST_PAGE_SIZE = 500
 # Helm release Secrets can each hold up to 1 MiB, so fewer per page bounds a page's size.
 HELM_SECRETS_PAGE_SIZE = 100
 METRICS_GROUP = "metrics.k8s.io"
+# Requests of one cluster's sync in flight at once (the client's pool keeps 10 connections).
+FETCH_CONCURRENCY = 4
 
 
 class ClusterFetchError(Exception):
@@ -368,36 +369,6 @@ def _health(calls: _Calls) -> tuple[HealthReport, str | None]:
     return report, problem
 
 
-_gc_pause_lock = threading.Lock()
-_gc_pauses = 0
-_gc_was_enabled = False
-
-
-@contextlib.contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Pause the cyclic GC while lists are decoded; syncs of several clusters may overlap,
-    so the last one to finish restores it.
-
-    The records are untracked by the GC, but label dicts and lists are not, and collections
-    triggered by the thousands of them allocated would rescan everything for nothing
-    (measured on 5,000 pods: without the pause the median sync is ~8% slower and one in
-    three takes ~40% longer).
-    """
-    global _gc_pauses, _gc_was_enabled
-    with _gc_pause_lock:
-        if _gc_pauses == 0:
-            _gc_was_enabled = gc.isenabled()
-            gc.disable()
-        _gc_pauses += 1
-    try:
-        yield
-    finally:
-        with _gc_pause_lock:
-            _gc_pauses -= 1
-            if _gc_pauses == 0 and _gc_was_enabled:
-                gc.enable()
-
-
 @dataclasses.dataclass
 class _SnapshotParts:
     lists: dict[str, list | None] = dataclasses.field(default_factory=dict)
@@ -411,34 +382,33 @@ def fetch_snapshot(
 
     Raises ClusterUnreachable, ClusterAuthFailed or ClusterError only when /version fails;
     once the budget runs out no new request is started and the kinds not fetched are None
-    with a reason in `errors`."""
+    with a reason in `errors`. After /version, up to FETCH_CONCURRENCY requests run at once:
+    a sync is mostly waiting on the API server, and a slow one must not hold a sync
+    worker for the sum of its round trips."""
     started = time.perf_counter()
     fetched_at = dt.datetime.now(dt.UTC)
     calls = _Calls(api_client, budget_seconds)
     version = _version(calls)
     parts = _SnapshotParts()
-
-    try:
-        health, health_problem = _health(calls)
-        if health_problem:
-            parts.errors["health"] = health_problem
-    except ClusterFetchError as error:
-        health = HealthReport(ok=False, endpoint="readyz", checks=[], api_latency_ms=0.0)
-        parts.errors["health"] = str(error)
-
-    api_groups: list[str] = []
-    discovery_ok = False
-    try:
-        data = calls.get("/apis", kubernetes.client.ApisApi(api_client).get_api_versions)
-        api_groups = sorted(group["name"] for group in msgspec.json.decode(data)["groups"])
-        discovery_ok = True
-    except (ClusterFetchError, msgspec.DecodeError, KeyError, TypeError) as error:
-        parts.errors["api_groups"] = str(error) or "the API server sent unreadable discovery"
-
     decoder = ObjectDecoder()
-    with _cyclic_gc_paused():
-        _fetch_lists(calls, decoder, parts)
-        metrics_available = _fetch_usage(calls, decoder, parts, api_groups, discovery_ok)
+    with cyclic_gc_paused(), ThreadPoolExecutor(FETCH_CONCURRENCY, thread_name_prefix="fetch") as pool:
+        health = pool.submit(_health_or_problem, calls, parts)
+        discovery = pool.submit(_discovery, calls, parts)
+        lists = _list_plan(calls, decoder)
+        pending = {kind: pool.submit(_fetch_list, calls, parts, kind, *lists[kind]) for kind in lists if kind != "pods"}
+        for owner_kind in OWNER_KINDS:  # the pod pages need to know who owns them
+            pending[owner_kind].result()
+        pending["pods"] = pool.submit(_fetch_list, calls, parts, "pods", *lists["pods"])
+        api_groups, discovery_ok = discovery.result()
+        usage = pool.submit(_fetch_usage, calls, decoder, parts, api_groups, discovery_ok)
+        for future in pending.values():
+            future.result()
+        metrics_available = usage.result()
+        health_report = health.result()
+    if parts.lists["helm_releases"] is not None:
+        parts.lists["helm_releases"] = latest_revisions(parts.lists["helm_releases"])
+    for owner_kind in OWNER_KINDS:
+        parts.lists.pop(owner_kind)
 
     if decoder.skipped_quantities:
         log.warning(
@@ -450,7 +420,7 @@ def fetch_snapshot(
     return ClusterSnapshot(
         fetched_at=fetched_at,
         version=version,
-        health=health,
+        health=health_report,
         api_groups=api_groups,
         namespaces=lists.get("namespaces"),
         nodes=lists.get("nodes"),
@@ -469,51 +439,50 @@ def fetch_snapshot(
     )
 
 
-def _fetch_lists(calls: _Calls, decoder: ObjectDecoder, parts: _SnapshotParts) -> None:
+OWNER_KINDS = ("replicasets", "jobs")
+
+_ListSpec = tuple[str, Callable[..., Any], Callable[[bytes], Page], dict[str, Any]]
+
+
+def _list_plan(calls: _Calls, decoder: ObjectDecoder) -> dict[str, _ListSpec]:
+    """Every list a sync reads: kind -> (path, client method, page decoder, parameters)."""
     core, apps, batch = calls.core, calls.apps, calls.batch
-    # ReplicaSets and Jobs first: the pod pages need to know who owns them.
-    plan: list[tuple[str, str, Callable[..., Any], Callable[[bytes], Page], dict]] = [
-        ("namespaces", "/api/v1/namespaces", core.list_namespace, decoder.namespaces, {}),
-        ("nodes", "/api/v1/nodes", core.list_node, decoder.nodes, {}),
-        (
-            "deployments",
+    return {
+        "namespaces": ("/api/v1/namespaces", core.list_namespace, decoder.namespaces, {}),
+        "nodes": ("/api/v1/nodes", core.list_node, decoder.nodes, {}),
+        "deployments": (
             "/apis/apps/v1/deployments",
             apps.list_deployment_for_all_namespaces,
             lambda data: decoder.workloads("Deployment", data),
             {},
         ),
-        (
-            "statefulsets",
+        "statefulsets": (
             "/apis/apps/v1/statefulsets",
             apps.list_stateful_set_for_all_namespaces,
             lambda data: decoder.workloads("StatefulSet", data),
             {},
         ),
-        (
-            "daemonsets",
+        "daemonsets": (
             "/apis/apps/v1/daemonsets",
             apps.list_daemon_set_for_all_namespaces,
             lambda data: decoder.workloads("DaemonSet", data),
             {},
         ),
-        (
-            "replicasets",
+        "replicasets": (
             "/apis/apps/v1/replicasets",
             apps.list_replica_set_for_all_namespaces,
             decoder.owners,
             {},
         ),
-        ("jobs", "/apis/batch/v1/jobs", batch.list_job_for_all_namespaces, decoder.owners, {}),
-        ("pods", "/api/v1/pods", core.list_pod_for_all_namespaces, decoder.pods, {}),
-        (
-            "pvcs",
+        "jobs": ("/apis/batch/v1/jobs", batch.list_job_for_all_namespaces, decoder.owners, {}),
+        "pods": ("/api/v1/pods", core.list_pod_for_all_namespaces, decoder.pods, {}),
+        "pvcs": (
             "/api/v1/persistentvolumeclaims",
             core.list_persistent_volume_claim_for_all_namespaces,
             decoder.pvcs,
             {},
         ),
-        (
-            "helm_releases",
+        "helm_releases": (
             "/api/v1/secrets",
             core.list_secret_for_all_namespaces,
             decode_helm_secrets,
@@ -523,17 +492,43 @@ def _fetch_lists(calls: _Calls, decoder: ObjectDecoder, parts: _SnapshotParts) -
                 "page_size": HELM_SECRETS_PAGE_SIZE,
             },
         ),
-    ]
-    for kind, path, method, decode_page, params in plan:
-        try:
-            parts.lists[kind] = calls.list_all(path, method, decode_page, **params)
-        except ClusterFetchError as error:
-            parts.lists[kind] = None
-            parts.errors[kind] = _list_failure_text(kind, error)
-    if parts.lists["helm_releases"] is not None:
-        parts.lists["helm_releases"] = latest_revisions(parts.lists["helm_releases"])
-    for owner_kind in ("replicasets", "jobs"):
-        parts.lists.pop(owner_kind)
+    }
+
+
+def _fetch_list(
+    calls: _Calls,
+    parts: _SnapshotParts,
+    kind: str,
+    path: str,
+    method: Callable[..., Any],
+    decode_page: Callable[[bytes], Page],
+    params: dict[str, Any],
+) -> None:
+    try:
+        parts.lists[kind] = calls.list_all(path, method, decode_page, **params)
+    except ClusterFetchError as error:
+        parts.lists[kind] = None
+        parts.errors[kind] = _list_failure_text(kind, error)
+
+
+def _health_or_problem(calls: _Calls, parts: _SnapshotParts) -> HealthReport:
+    try:
+        report, problem = _health(calls)
+    except ClusterFetchError as error:
+        report, problem = HealthReport(ok=False, endpoint="readyz", checks=[], api_latency_ms=0.0), str(error)
+    if problem:
+        parts.errors["health"] = problem
+    return report
+
+
+def _discovery(calls: _Calls, parts: _SnapshotParts) -> tuple[list[str], bool]:
+    """The API groups the server offers, and whether discovery answered at all."""
+    try:
+        data = calls.get("/apis", kubernetes.client.ApisApi(calls.api_client).get_api_versions)
+        return sorted(group["name"] for group in msgspec.json.decode(data)["groups"]), True
+    except (ClusterFetchError, msgspec.DecodeError, KeyError, TypeError) as error:
+        parts.errors["api_groups"] = str(error) or "the API server sent unreadable discovery"
+        return [], False
 
 
 def _list_failure_text(kind: str, error: ClusterFetchError) -> str:

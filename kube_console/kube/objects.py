@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+import threading
 from typing import Generic, Literal, TypeVar
 
 import msgspec
@@ -575,13 +576,16 @@ class ObjectDecoder:
 
     def __init__(self) -> None:
         self.skipped_quantities = 0
+        self._skips_lock = threading.Lock()  # lists of one sync are decoded in several threads
         self._top_owner_by_uid: dict[str, _RawOwnerReference] = {}
 
     # -- quantities
 
     def _skip(self, what: str, text: _Quantity, where: str, error: InvalidQuantity) -> None:
-        self.skipped_quantities += 1
-        if self.skipped_quantities <= self._LOGGED_SKIPS_PER_SYNC:
+        with self._skips_lock:
+            self.skipped_quantities += 1
+            skipped = self.skipped_quantities
+        if skipped <= self._LOGGED_SKIPS_PER_SYNC:
             log.warning("skipped %s %r on %s: %s", what, text, where, error)
 
     def _cores(self, text: _Quantity, what: str, where: str) -> float | None:

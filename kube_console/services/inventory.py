@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import gc
 import hashlib
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -23,6 +22,7 @@ from sqlalchemy import bindparam, func, select
 from sqlmodel import Session
 
 from kube_console.db import upsert
+from kube_console.gc_pause import cyclic_gc_paused
 from kube_console.kube.objects import (
     ClusterSnapshot,
     HelmReleaseRecord,
@@ -148,15 +148,8 @@ def _live(session: Session, columns: Sequence[Any], model: Any, cluster_id: int)
 def apply_snapshot(
     *, session: Session, cluster: Cluster, snapshot: ClusterSnapshot, label_keys: LabelKeys, now: dt.datetime
 ) -> AppliedSnapshot:
-    # Thousands of small dicts and none of them form cycles: collections triggered while
-    # building them would rescan them all for nothing.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with cyclic_gc_paused():
         return _apply(session, cluster, snapshot, label_keys, now)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _apply(

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlmodel import Session
 
 from kube_console.db import utcnow
@@ -178,7 +178,10 @@ def _record_success(cluster: Cluster, snapshot: ClusterSnapshot, now: dt.datetim
 
 
 def clusters_due(*, session: Session, now: dt.datetime) -> list[int]:
-    """Every cluster with a credential that is not backing off, oldest sync first."""
+    """Every cluster with a credential that is not backing off, slowest last sync first.
+
+    Starting the slow ones first lets the fast ones fill the other workers meanwhile, so a
+    pass ends soon after its slowest cluster instead of starting that one last."""
     return list(
         session.execute(
             select(Cluster.id)
@@ -186,7 +189,7 @@ def clusters_due(*, session: Session, now: dt.datetime) -> list[int]:
                 Cluster.credential_ciphertext.is_not(None),
                 (Cluster.backoff_until.is_(None)) | (Cluster.backoff_until <= now),
             )
-            .order_by(Cluster.last_sync_at.is_not(None), Cluster.last_sync_at, Cluster.id)
+            .order_by(func.coalesce(Cluster.last_sync_duration_ms, 0.0).desc(), Cluster.id)
         ).scalars()
     )
 
