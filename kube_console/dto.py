@@ -387,6 +387,7 @@ class ClusterRow:
     running_pod_count: int
     last_success_at: str
     month_to_date_cost: float  # namespaces and idle
+    currency: str
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -456,6 +457,7 @@ class NamespaceRow:
     memory_request_bytes: int
     memory_usage_bytes: int | None
     month_to_date_cost: float
+    currency: str
     created_at: str
 
 

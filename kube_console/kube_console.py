@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 from starlette.applications import Starlette
+from starlette.routing import Mount
 
 from kube_console import routes
 from kube_console.api import browser_auth
+from kube_console.api.v1 import api_v1
 from kube_console.pages.admin_settings import admin_settings_page
 from kube_console.pages.admin_users import admin_users_page
 from kube_console.pages.admin_workers import admin_workers_page
@@ -27,7 +29,11 @@ app = rx.App(
     stylesheets=["/styles.css"],
     head_components=[rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml")],
     # Reflex runs behind hide_session_cookie; /auth/* is served before it, with the cookie.
-    api_transformer=[browser_auth.hide_session_cookie, Starlette(routes=browser_auth.routes)],
+    # The REST API authenticates by bearer token only and never sees Reflex's state.
+    api_transformer=[
+        browser_auth.hide_session_cookie,
+        Starlette(routes=[*browser_auth.routes, Mount("/api/v1", app=api_v1)]),
+    ],
 )
 app.register_lifespan_task(scheduler_lifespan)
 

@@ -34,6 +34,8 @@ EXPECTED_FORMS: dict[str, str] = {
     "cost_center_label_keys": "comma-separated namespace label keys, such as cost-center,cost_center",
     "session_hours": "a whole number of hours from 1 to 720",
     "port": "a TCP port from 1 to 65535",
+    "api_rate_limit_per_minute": "a whole number of requests per minute from 1 to 100000",
+    "api_rate_limit_burst": "a whole number of requests from 1 to 100000",
 }
 
 
@@ -73,6 +75,9 @@ class Settings(BaseSettings):
     allowed_origin: str = "http://localhost:3000"
     port: int = Field(default=3000, ge=1, le=65535)
     session_hours: int = Field(default=12, ge=1, le=720)
+    # REST API, per token: a bucket of `burst` requests refilled at `per_minute` (api/rate_limit.py)
+    api_rate_limit_per_minute: int = Field(default=120, ge=1, le=100_000)
+    api_rate_limit_burst: int = Field(default=60, ge=1, le=100_000)
 
     team_label_keys: Annotated[list[str], NoDecode] = ["team"]
     cost_center_label_keys: Annotated[list[str], NoDecode] = [

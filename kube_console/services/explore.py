@@ -54,6 +54,7 @@ from kube_console.models import (
     Workload,
 )
 from kube_console.services.inventory_costs import (
+    DEFAULT_CURRENCY,
     cluster_month_costs,
     cluster_month_to_date,
     counts_towards_usage,
@@ -154,7 +155,7 @@ def list_cluster_rows(
         list_name="clusters",
     )
     rows = session.execute(
-        select(Cluster, costs.c.cost)
+        select(Cluster, costs.c.cost, costs.c.currency)
         .outerjoin(costs, costs.c.cluster_id == Cluster.id)
         .where(Cluster.id.in_(page.ids))
     ).all()
@@ -175,8 +176,9 @@ def list_cluster_rows(
                 running_pod_count=cluster.running_pod_count,
                 last_success_at=_iso(cluster.last_success_at),
                 month_to_date_cost=float(cost or 0.0),
+                currency=currency or DEFAULT_CURRENCY,
             )
-            for cluster, cost in rows
+            for cluster, cost, currency in rows
         }
     )
 
@@ -296,7 +298,7 @@ def _namespace_rows(
         org_id=org_id, month=month, where=CostMonthly.namespace_id.in_(ids)
     )
     rows = session.execute(
-        select(Namespace, Cluster.name, figures, costs.c.cost)
+        select(Namespace, Cluster.name, figures, costs.c.cost, costs.c.currency)
         .join(Cluster, Cluster.id == Namespace.cluster_id)
         .outerjoin(figures, figures.c.namespace_id == Namespace.id)
         .outerjoin(costs, costs.c.namespace_id == Namespace.id)
@@ -320,6 +322,7 @@ def _namespace_rows(
             memory_request_bytes=int(row.memory_request_bytes or 0),
             memory_usage_bytes=_whole(row.memory_usage_bytes),
             month_to_date_cost=float(row.cost or 0.0),
+            currency=row.currency or DEFAULT_CURRENCY,
             created_at=_iso(namespace.created_at),
         )
     return found

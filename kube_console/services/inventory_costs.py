@@ -17,7 +17,7 @@ from sqlalchemy.sql import ColumnElement, Subquery
 from sqlmodel import Session
 
 from kube_console.db import utcnow
-from kube_console.dto import NamespaceCostBreakdown, WorkloadCostShare
+from kube_console.dto import CostQuery, NamespaceCostBreakdown, WorkloadCostShare
 from kube_console.errors import ValidationFailed
 from kube_console.models import IDLE_NAMESPACE, CostDaily, CostHourly, CostMonthly, Namespace, Pod
 from kube_console.services.cost_math import (
@@ -28,6 +28,7 @@ from kube_console.services.cost_math import (
     floor_hour,
     floor_month,
 )
+from kube_console.services.cost_queries import buckets, resolve_window
 from kube_console.services.org_scope import owned_row
 
 DEFAULT_CURRENCY = "USD"
@@ -46,11 +47,13 @@ def month_of(now: dt.datetime) -> dt.date:
 
 
 def namespace_month_costs(*, org_id: int, month: dt.date, where: ColumnElement[bool]) -> Subquery:
-    """(namespace_id, cost): each namespace's cost so far in `month`, for the rows `where` keeps."""
+    """(namespace_id, cost, currency): each namespace's cost so far in `month`, for the rows
+    `where` keeps."""
     return (
         select(
             CostMonthly.namespace_id.label("namespace_id"),
             func.sum(CostMonthly.total_cost).label("cost"),
+            func.max(CostMonthly.currency).label("currency"),
         )
         .where(
             CostMonthly.org_id == org_id,
@@ -64,11 +67,13 @@ def namespace_month_costs(*, org_id: int, month: dt.date, where: ColumnElement[b
 
 
 def cluster_month_costs(*, org_id: int, month: dt.date) -> Subquery:
-    """(cluster_id, cost): each of the org's clusters' cost so far in `month`, idle included."""
+    """(cluster_id, cost, currency): each of the org's clusters' cost so far in `month`, idle
+    included."""
     return (
         select(
             CostMonthly.cluster_id.label("cluster_id"),
             func.sum(CostMonthly.total_cost).label("cost"),
+            func.max(CostMonthly.currency).label("currency"),
         )
         .where(CostMonthly.org_id == org_id, CostMonthly.month == month)
         .group_by(CostMonthly.cluster_id)
@@ -204,15 +209,29 @@ def _breakdown_window(step: str, now: dt.datetime) -> tuple[list[dt.datetime], d
     return [add_months(end, index - count) for index in range(count)], end
 
 
+def _custom_breakdown_window(
+    step: str, start: str, end: str, now: dt.datetime
+) -> tuple[list[dt.datetime], dt.datetime]:
+    """[start, end) as the cost views read a custom window: aligned outward to whole steps, cut
+    at the last closed hour, bounded in bucket count; `end` defaults to now."""
+    window = resolve_window(
+        CostQuery(window="custom", start=start, end=end or now.isoformat(), step=step), now
+    )
+    return buckets(step, window.start, window.end), window.end
+
+
 def namespace_cost_breakdown(
     *,
     session: Session,
     org_id: int,
     namespace_id: int,
     step: str = "day",
+    start: str = "",
+    end: str = "",
     now: dt.datetime | None = None,
 ) -> NamespaceCostBreakdown:
-    """A namespace's cost per resource and bucket: the last 48 hours, 30 days or 12 months.
+    """A namespace's cost per resource and bucket: the last 48 hours, 30 days or 12 months, or
+    the buckets covering [start, end) (ISO 8601 dates or times, UTC when no zone is given).
 
     Buckets run up to the current one; hours not computed yet count zero.
     """
@@ -221,7 +240,12 @@ def namespace_cost_breakdown(
     owned_row(session, Namespace, org_id=org_id, row_id=namespace_id, what="namespace")
     model, period_name, _ = BREAKDOWN_STEPS[step]
     period = getattr(model, period_name)
-    starts, end = _breakdown_window(step, now or utcnow())
+    now = now or utcnow()
+    if start or end:
+        starts, window_end = _custom_breakdown_window(step, start, end, now)
+    else:
+        starts, window_end = _breakdown_window(step, now)
+    window_start = starts[0] if starts else window_end  # empty when it lies after the last closed hour
 
     def key(moment: dt.datetime) -> dt.datetime | dt.date:
         return moment if step == "hour" else moment.date()
@@ -232,14 +256,18 @@ def namespace_cost_breakdown(
             *(func.sum(getattr(model, f"{resource}_cost")) for resource in COST_RESOURCES),
             func.max(model.currency),
         )
-        .where(model.namespace_id == namespace_id, period >= key(starts[0]), period < key(end))
+        .where(
+            model.namespace_id == namespace_id,
+            period >= key(window_start),
+            period < key(window_end),
+        )
         .group_by(period)
     ).all()
     by_bucket = {
         row[0]: [float(value or 0.0) for value in row[1 : 1 + len(COST_RESOURCES)]] for row in rows
     }
     zero = [0.0] * len(COST_RESOURCES)
-    figures = [by_bucket.get(key(start), zero) for start in starts]
+    figures = [by_bucket.get(key(bucket), zero) for bucket in starts]
     per_resource = {
         resource: [bucket[index] for bucket in figures]
         for index, resource in enumerate(COST_RESOURCES)
@@ -248,10 +276,10 @@ def namespace_cost_breakdown(
     return NamespaceCostBreakdown(
         namespace_id=namespace_id,
         step=step,
-        start=key(starts[0]).isoformat(),
-        end=key(end).isoformat(),
+        start=key(window_start).isoformat(),
+        end=key(window_end).isoformat(),
         currency=max((row[-1] for row in rows if row[-1]), default=DEFAULT_CURRENCY),
-        buckets=[key(start).isoformat() for start in starts],
+        buckets=[key(bucket).isoformat() for bucket in starts],
         cpu_cost=per_resource["cpu"],
         memory_cost=per_resource["memory"],
         storage_cost=per_resource["storage"],

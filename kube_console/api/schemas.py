@@ -1,0 +1,770 @@
+"""What the REST API sends and accepts: pydantic models built from the services' DTOs.
+
+The wire rules live here, once: times are RFC 3339 in UTC with a `Z` (null when unknown),
+quantities are plain numbers whose unit is in the field name (`cpu_request_cores`,
+`memory_usage_bytes`, `duration_ms`), ratios are fractions (0.25 is 25 %), and every object
+that carries money carries its `currency`. Models only reshape DTOs; they compute nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Annotated, Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
+
+from kube_console import dto
+from kube_console.models import ENVIRONMENTS
+
+
+def _as_utc(value: Any) -> Any:
+    """DTO times are ISO 8601 strings ("" when unknown); day and month keys are dates."""
+    if value in ("", None):
+        return None
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        value = dt.datetime(value.year, value.month, value.day)
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+    return value
+
+
+def rfc3339(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+Time = Annotated[
+    dt.datetime,
+    BeforeValidator(_as_utc),
+    PlainSerializer(rfc3339, return_type=str),
+    WithJsonSchema({"type": "string", "format": "date-time", "example": "2026-03-10T12:00:00Z"}),
+]
+OptionalTime = Annotated[Time | None, BeforeValidator(_as_utc)]
+OptionalId = Annotated[
+    int | None, BeforeValidator(lambda value: value or None)
+]  # DTOs say 0 for none
+
+Currency = Annotated[str, Field(description="ISO 4217 code of every money figure in this object")]
+
+
+class ApiModel(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    @classmethod
+    def of(cls, dto: Any, **extra: Any):
+        """The model of a DTO (a dataclass), with `extra` fields added or replaced."""
+        return cls.model_validate({**dataclasses.asdict(dto), **extra})
+
+
+# ---------------------------------------------------------------- errors and pages
+
+
+class FieldProblem(BaseModel):
+    field: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(
+        description="machine-readable: not_authenticated, forbidden, not_found, validation_failed, ..."
+    )
+    message: str
+    field: str | None = Field(default=None, description="the field at fault, when one is")
+    details: list[FieldProblem] | None = Field(
+        default=None, description="every field at fault, when several are"
+    )
+
+
+class ErrorResponse(BaseModel):
+    """The one shape of every error the API returns."""
+
+    error: ErrorBody
+
+
+ItemT = TypeVar("ItemT")
+
+
+class Page(BaseModel, Generic[ItemT]):
+    items: list[ItemT]
+    next_cursor: str | None = Field(
+        description="pass as `cursor` for the next page; null on the last page"
+    )
+
+
+# ---------------------------------------------------------------- clusters
+
+
+class ClusterItem(ApiModel):
+    id: int
+    name: str
+    environment: str
+    provider: str
+    provider_name: str
+    version: str
+    status: str
+    node_count: int
+    ready_node_count: int
+    namespace_count: int
+    pod_count: int
+    running_pod_count: int
+    last_success_at: OptionalTime
+    month_to_date_cost: float = Field(description="this month so far, namespaces and idle")
+    currency: Currency
+
+
+class ClusterPage(Page[ClusterItem]):
+    pass
+
+
+class ClusterDetail(ApiModel):
+    """A cluster's card and capacity: never the credential, only what identifies it."""
+
+    id: int
+    name: str
+    environment: str
+    provider: str
+    provider_name: str
+    version: str
+    status: str
+    node_count: int
+    ready_node_count: int
+    namespace_count: int
+    pod_count: int
+    running_pod_count: int
+    last_sync_at: OptionalTime
+    last_success_at: OptionalTime
+    last_sync_duration_ms: float
+    last_error: str
+    api_latency_ms: float
+    metrics_available: bool
+    insecure_tls: bool = Field(
+        description="insecure-skip-tls-verify was acknowledged at registration"
+    )
+    server_host: str
+    credential_user: str
+    credential_kind: str
+    certificate_expires_at: OptionalTime
+    permission_warnings: list[str]
+    backoff_until: OptionalTime
+    cpu_capacity_cores: float
+    cpu_allocatable_cores: float
+    cpu_requested_cores: float
+    cpu_used_cores: float | None
+    memory_capacity_bytes: int
+    memory_allocatable_bytes: int
+    memory_requested_bytes: int
+    memory_used_bytes: int | None
+    month: dt.date = Field(description="first day of the month the month-to-date costs cover")
+    month_to_date_cost: float = Field(description="namespaces only")
+    month_to_date_idle_cost: float
+    currency: Currency
+
+    @classmethod
+    def build(cls, card: dto.ClusterCard, overview: dto.ClusterOverview) -> ClusterDetail:
+        figures = dataclasses.asdict(overview)
+        del figures["health"]
+        return cls.model_validate({**figures, **dataclasses.asdict(card)})
+
+
+class FirstSync(BaseModel):
+    status: str
+    duration_ms: float
+    pods: int
+    error: str | None
+
+
+class ClusterRegistered(BaseModel):
+    cluster: ClusterDetail
+    first_sync: FirstSync
+
+
+class RegisterCluster(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(
+        max_length=200, description="1 to 63 lower-case letters, digits, '-', '_' or '.'"
+    )
+    environment: Literal[ENVIRONMENTS]  # type: ignore[valid-type]
+    kubeconfig: str = Field(
+        max_length=512 * 1024,
+        description=(
+            "the kubeconfig YAML; only an https server, CA data and a token or a client "
+            "certificate are accepted"
+        ),
+    )
+    context: str | None = Field(
+        default=None, max_length=253, description="default: its current-context"
+    )
+    acknowledge_insecure_tls: bool = False
+
+
+class UpdateCluster(BaseModel):
+    """Fields left out keep their value; a kubeconfig replaces the credential, tested first."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, max_length=200)
+    environment: Literal[ENVIRONMENTS] | None = None  # type: ignore[valid-type]
+    kubeconfig: str | None = Field(default=None, max_length=512 * 1024)
+    context: str | None = Field(default=None, max_length=253)
+    acknowledge_insecure_tls: bool = False
+
+
+class ClusterDeletion(ApiModel):
+    """What deleting the cluster removes (or, with dry_run, would remove)."""
+
+    cluster_id: int
+    name: str
+    deleted: bool
+    namespaces: int
+    nodes: int
+    workloads: int
+    pods: int
+    pvcs: int
+    helm_releases: int
+    usage_samples: int
+    cost_rows: int
+
+
+class HealthComponent(ApiModel):
+    name: str
+    ok: bool
+
+
+class ClusterHealth(ApiModel):
+    cluster_id: int
+    status: str
+    ok: bool = Field(
+        description="the API server's readyz (or healthz) answered ok at the last sync"
+    )
+    endpoint: str
+    components: list[HealthComponent]
+    problems: dict[str, str] = Field(description="kind -> what failed at the last sync")
+    api_latency_ms: float | None
+    metrics_available: bool
+    last_sync_at: OptionalTime
+    last_success_at: OptionalTime
+    last_error: str
+
+
+# ---------------------------------------------------------------- sync runs and workers
+
+
+class SyncAccepted(BaseModel):
+    run_id: int
+    status_url: str = Field(description="GET it to follow the run")
+
+
+class Run(ApiModel):
+    id: int
+    job: str
+    trigger: str
+    status: str = Field(description="queued | running | succeeded | failed")
+    cluster_id: OptionalId
+    requested_at: OptionalTime
+    started_at: OptionalTime
+    finished_at: OptionalTime
+    duration_ms: float
+    items_total: int
+    items_done: int
+    items_failed: int
+    error: str
+
+
+class ClusterSyncStats(ApiModel):
+    cluster_id: int
+    name: str
+    status: str
+    syncs_total: int
+    syncs_failed: int
+    last_sync_at: OptionalTime
+    last_success_at: OptionalTime
+    last_sync_duration_ms: float
+    last_error: str
+    backoff_until: OptionalTime
+
+
+class WorkerStatus(ApiModel):
+    leader_process: str
+    leader_since: OptionalTime
+    heartbeat_at: OptionalTime
+    alive: bool
+    running_job: str
+    sync_interval_seconds: int
+    cost_interval_seconds: int
+    stats: dict[str, str]
+    clusters: list[ClusterSyncStats]
+    recent_runs: list[Run]
+
+
+# ---------------------------------------------------------------- inventory
+
+
+class NamespaceItem(ApiModel):
+    id: int
+    name: str
+    cluster_id: int
+    cluster_name: str
+    team: str
+    cost_center: str
+    phase: str
+    pods_running: int
+    pods_total: int
+    cpu_request_cores: float
+    cpu_usage_cores: float | None
+    memory_request_bytes: int
+    memory_usage_bytes: int | None
+    month_to_date_cost: float
+    currency: Currency
+    created_at: OptionalTime
+
+
+class NamespacePage(Page[NamespaceItem]):
+    pass
+
+
+class NodeItem(ApiModel):
+    id: int
+    name: str
+    cluster_id: int
+    cluster_name: str
+    status: str
+    ready: bool
+    unschedulable: bool
+    roles: list[str]
+    instance_type: str
+    zone: str
+    spot: bool
+    allocatable_cpu_cores: float
+    allocatable_memory_bytes: int
+    allocatable_pods: int
+    cpu_requested_cores: float
+    memory_requested_bytes: int
+    cpu_used_cores: float | None
+    memory_used_bytes: int | None
+    cpu_requested_ratio: float | None
+    memory_requested_ratio: float | None
+    cpu_used_ratio: float | None
+    memory_used_ratio: float | None
+    pods: int
+    kubelet_version: str
+    created_at: OptionalTime
+
+
+class NodePage(Page[NodeItem]):
+    pass
+
+
+class DeploymentItem(ApiModel):
+    id: int
+    kind: str = Field(description="Deployment | StatefulSet | DaemonSet")
+    name: str
+    namespace: str
+    namespace_id: int | None
+    cluster_id: int
+    cluster_name: str
+    replicas_desired: int
+    replicas_ready: int
+    replicas_available: int
+    replicas_updated: int
+    health: str = Field(description="healthy | progressing | degraded | down | scaled_down")
+    cpu_request_cores: float = Field(description="per replica")
+    memory_request_bytes: int = Field(description="per replica")
+    created_at: OptionalTime
+
+
+class DeploymentPage(Page[DeploymentItem]):
+    pass
+
+
+class ContainerSpec(ApiModel):
+    name: str
+    image: str
+    cpu_request_cores: float | None
+    memory_request_bytes: int | None
+    cpu_limit_cores: float | None
+    memory_limit_bytes: int | None
+
+
+class CostShare(ApiModel):
+    """The workload's month-to-date share of its namespace's CPU and memory cost."""
+
+    month: dt.date
+    currency: Currency
+    namespace_cost: float
+    namespace_cpu_cost: float
+    namespace_memory_cost: float
+    pods_counted: int
+    cpu_alloc_cores: float
+    namespace_cpu_alloc_cores: float
+    memory_alloc_bytes: int
+    namespace_memory_alloc_bytes: int
+    cpu_share: float | None
+    memory_share: float | None
+    cost: float
+    share_of_namespace_cost: float | None
+
+
+class DeploymentDetail(DeploymentItem):
+    labels: dict[str, str]
+    selector: dict[str, str]
+    containers: list[ContainerSpec] = Field(description="from the pod template")
+    pods_total: int
+    pods_running: int
+    cost_share: CostShare
+    deleted_at: OptionalTime
+
+    @classmethod
+    def build(cls, detail: dto.WorkloadDetail) -> DeploymentDetail:
+        fields = dataclasses.asdict(detail)
+        return cls.model_validate({**fields.pop("workload"), **fields})
+
+
+class PodItem(ApiModel):
+    id: int
+    name: str
+    namespace: str
+    namespace_id: int | None
+    cluster_id: int
+    cluster_name: str
+    phase: str
+    node_name: str
+    owner_kind: str
+    owner_name: str
+    workload_id: int | None
+    containers_ready: int
+    containers_total: int
+    restarts: int
+    cpu_request_cores: float
+    memory_request_bytes: int
+    cpu_usage_cores: float | None
+    memory_usage_bytes: int | None
+    created_at: OptionalTime
+
+
+class PodPage(Page[PodItem]):
+    pass
+
+
+class ContainerStatus(ApiModel):
+    name: str
+    image: str
+    state: str = Field(description="running | waiting:<reason> | terminated:<reason>")
+    ready: bool
+    restarts: int
+    cpu_request_cores: float | None
+    memory_request_bytes: int | None
+    cpu_limit_cores: float | None
+    memory_limit_bytes: int | None
+    cpu_usage_cores: float | None
+    memory_usage_bytes: int | None
+
+
+class PodDetail(PodItem):
+    workload_kind: str
+    workload_name: str
+    qos_class: str
+    start_time: OptionalTime
+    cpu_limit_cores: float | None
+    memory_limit_bytes: int | None
+    labels: dict[str, str]
+    pvc_claims: list[str]
+    containers: list[ContainerStatus]
+    deleted_at: OptionalTime
+
+    @classmethod
+    def build(cls, detail: dto.PodDetail) -> PodDetail:
+        fields = dataclasses.asdict(detail)
+        return cls.model_validate({**fields.pop("pod"), **fields})
+
+
+class HelmReleaseItem(ApiModel):
+    id: int
+    name: str
+    namespace: str
+    namespace_id: int | None
+    cluster_id: int
+    cluster_name: str
+    chart: str
+    chart_version: str
+    app_version: str
+    status: str
+    revision: int
+    updated_at: OptionalTime
+
+
+class HelmReleasePage(Page[HelmReleaseItem]):
+    pass
+
+
+# ---------------------------------------------------------------- usage over time
+
+
+class ClusterUsagePoint(BaseModel):
+    """Means over the cluster's samples in the bucket; null where the bucket has none."""
+
+    time: Time
+    cpu_capacity_cores: float | None
+    cpu_allocatable_cores: float | None
+    cpu_requested_cores: float | None
+    cpu_used_cores: float | None
+    memory_capacity_bytes: float | None
+    memory_allocatable_bytes: float | None
+    memory_requested_bytes: float | None
+    memory_used_bytes: float | None
+    network_bytes: float | None = Field(
+        description="transferred within the bucket; null when unknown"
+    )
+
+
+class ClusterUsage(BaseModel):
+    cluster_id: int
+    window: str
+    bucket_seconds: int
+    network_known: bool
+    points: list[ClusterUsagePoint]
+
+    @classmethod
+    def build(cls, series: dto.ClusterUsageSeries) -> ClusterUsage:
+        return cls(
+            cluster_id=series.cluster_id,
+            window=series.window,
+            bucket_seconds=series.bucket_seconds,
+            network_known=series.network_known,
+            points=_points(series, ClusterUsagePoint),
+        )
+
+
+class NamespaceUsagePoint(BaseModel):
+    time: Time
+    cpu_request_cores: float | None
+    cpu_usage_cores: float | None
+    memory_request_bytes: float | None
+    memory_usage_bytes: float | None
+    network_bytes: float | None = Field(
+        description="transferred within the bucket; null when unknown"
+    )
+
+
+class NamespaceUsage(BaseModel):
+    namespace_id: int
+    window: str
+    bucket_seconds: int
+    network_known: bool
+    points: list[NamespaceUsagePoint]
+
+    @classmethod
+    def build(cls, series: dto.NamespaceUsageSeries) -> NamespaceUsage:
+        return cls(
+            namespace_id=series.namespace_id,
+            window=series.window,
+            bucket_seconds=series.bucket_seconds,
+            network_known=series.network_known,
+            points=_points(series, NamespaceUsagePoint),
+        )
+
+
+def _points(series: Any, point: type[BaseModel]) -> list[Any]:
+    """Columns (one list per figure, aligned with `times`) turned into one object per bucket."""
+    names = [name for name in point.model_fields if name != "time"]
+    columns = [getattr(series, name) for name in names]
+    return [
+        point.model_validate({"time": time, **dict(zip(names, values, strict=True))})
+        for time, *values in zip(series.times, *columns, strict=True)
+    ]
+
+
+# ---------------------------------------------------------------- costs
+
+
+class NamespaceCostBucket(BaseModel):
+    start: Time
+    cpu_cost: float
+    memory_cost: float
+    storage_cost: float
+    network_cost: float
+    total_cost: float
+
+
+class NamespaceCosts(BaseModel):
+    """A namespace's cost per resource and bucket (its share of idle is not in it)."""
+
+    namespace_id: int
+    step: str
+    start: Time
+    end: Time
+    currency: Currency
+    window_cost: float
+    buckets: list[NamespaceCostBucket]
+
+    @classmethod
+    def build(cls, breakdown: dto.NamespaceCostBreakdown) -> NamespaceCosts:
+        return cls(
+            namespace_id=breakdown.namespace_id,
+            step=breakdown.step,
+            start=breakdown.start,
+            end=breakdown.end,
+            currency=breakdown.currency,
+            window_cost=breakdown.window_cost,
+            buckets=[
+                NamespaceCostBucket(
+                    start=start,
+                    cpu_cost=cpu,
+                    memory_cost=memory,
+                    storage_cost=storage,
+                    network_cost=network,
+                    total_cost=total,
+                )
+                for start, cpu, memory, storage, network, total in zip(
+                    breakdown.buckets,
+                    breakdown.cpu_cost,
+                    breakdown.memory_cost,
+                    breakdown.storage_cost,
+                    breakdown.network_cost,
+                    breakdown.total_cost,
+                    strict=True,
+                )
+            ],
+        )
+
+
+class CpuMath(BaseModel):
+    average_request_cores: float | None
+    average_usage_cores: float | None
+    average_allocated_cores: float | None
+    allocated_core_hours: float
+    price_per_core_hour: float
+    cost: float
+
+
+class MemoryMath(BaseModel):
+    average_request_gib: float | None
+    average_usage_gib: float | None
+    average_allocated_gib: float | None
+    allocated_gib_hours: float
+    price_per_gib_hour: float
+    cost: float
+
+
+class StorageMath(BaseModel):
+    average_allocated_gib: float | None
+    allocated_gib_hours: float
+    price_per_gib_hour: float
+    cost: float
+
+
+class NetworkMath(BaseModel):
+    transferred_gb: float
+    price_per_gb: float
+    cost: float
+
+
+class CostMath(BaseModel):
+    """ "Show the math": hours × average allocation = amount; amount × price = cost."""
+
+    hours: float
+    cpu: CpuMath
+    memory: MemoryMath
+    storage: StorageMath
+    network: NetworkMath
+
+    @classmethod
+    def build(cls, lines: list[dto.CostMathLine], hours: float) -> CostMath:
+        by = {line.resource: line for line in lines}
+        cpu, memory, storage, network = by["cpu"], by["memory"], by["storage"], by["network"]
+        return cls(
+            hours=hours,
+            cpu=CpuMath(
+                average_request_cores=cpu.average_request,
+                average_usage_cores=cpu.average_usage,
+                average_allocated_cores=cpu.average_allocated,
+                allocated_core_hours=cpu.allocated,
+                price_per_core_hour=cpu.price,
+                cost=cpu.cost,
+            ),
+            memory=MemoryMath(
+                average_request_gib=memory.average_request,
+                average_usage_gib=memory.average_usage,
+                average_allocated_gib=memory.average_allocated,
+                allocated_gib_hours=memory.allocated,
+                price_per_gib_hour=memory.price,
+                cost=memory.cost,
+            ),
+            storage=StorageMath(
+                average_allocated_gib=storage.average_allocated,
+                allocated_gib_hours=storage.allocated,
+                price_per_gib_hour=storage.price,
+                cost=storage.cost,
+            ),
+            network=NetworkMath(
+                transferred_gb=network.allocated, price_per_gb=network.price, cost=network.cost
+            ),
+        )
+
+
+class CostGroupModel(BaseModel):
+    key: str = Field(description="stable id, such as team=payments|cluster=3, or ...|idle")
+    label: str
+    values: dict[str, str] = Field(description="dimension -> the value shown")
+    idle: bool
+    total_cost: float
+    cpu_cost: float
+    memory_cost: float
+    storage_cost: float
+    network_cost: float
+    idle_share_cost: float = Field(description="idle spread onto this group (idle=share)")
+    share: float | None = Field(description="of the report's total")
+    previous_cost: float
+    change: float | None = Field(description="(total - previous) / |previous|")
+    cpu_efficiency: float | None = Field(description="usage / request")
+    memory_efficiency: float | None
+    coverage: float | None
+    forecast_cost: float = Field(description="at this month's end")
+    negative_idle_hours: int
+    math: CostMath
+
+    @classmethod
+    def build(cls, group: dto.CostGroup, hours: float) -> CostGroupModel:
+        fields = dataclasses.asdict(group)
+        fields["math"] = CostMath.build(group.math, hours)
+        return cls.model_validate(fields)
+
+
+class CostSeries(ApiModel):
+    key: str
+    label: str
+    idle: bool
+    values: list[float] = Field(description="cost per bucket, aligned with the report's buckets")
+
+
+class CostReportModel(BaseModel):
+    window: str
+    step: str
+    group_by: list[str]
+    idle: str
+    start: Time
+    end: Time
+    previous_start: Time
+    previous_end: Time
+    hours: float = Field(description="closed hours of the window")
+    currency: Currency
+    buckets: list[Time]
+    series: list[CostSeries] = Field(description="the most expensive groups, then 'other'")
+    groups: list[CostGroupModel] = Field(description="most expensive first")
+    total_cost: float
+    previous_cost: float
+    change: float | None
+    cpu_efficiency: float | None
+    memory_efficiency: float | None
+    coverage: float | None
+    forecast_cost: float
+    forecast_days: int
+    negative_idle_hours: int
+
+    @classmethod
+    def build(cls, report: dto.CostReport) -> CostReportModel:
+        fields = dataclasses.asdict(report)
+        fields["groups"] = [CostGroupModel.build(group, report.hours) for group in report.groups]
+        return cls.model_validate(fields)
