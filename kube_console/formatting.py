@@ -60,6 +60,24 @@ def format_money(amount: float | None, currency: str = "USD") -> str:
     return f"{sign}{written(f'{abs(amount):,.2f}')}"
 
 
+def currency_affixes(currency: str = "USD") -> tuple[str, str]:
+    """What goes before and after an amount: ("$", "") for USD, ("", " CHF") for a code without
+    a symbol; for chart axes and hover labels, which format the number themselves."""
+    symbol = _CURRENCY_SYMBOLS.get(currency)
+    return (symbol, "") if symbol else ("", f" {currency}")
+
+
+def format_unit_price(amount: float | None, currency: str = "USD") -> str:
+    """A unit price, to the precision prices are set with: 0.04 → "$0.04", 0.0001 → "$0.0001"."""
+    if amount is None:
+        return UNKNOWN
+    prefix, suffix = currency_affixes(currency)
+    digits = f"{abs(amount):,.6f}".rstrip("0")
+    whole, _, decimals = digits.partition(".")
+    sign = "-" if amount < 0 else ""
+    return f"{sign}{prefix}{whole}.{decimals.ljust(2, '0')}{suffix}"
+
+
 def format_percent(fraction: float | None) -> str:
     """A fraction as a percentage: 0.423 → "42%", 0.042 → "4.2%", 1.5 → "150%"."""
     if fraction is None:

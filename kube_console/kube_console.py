@@ -13,13 +13,27 @@ from kube_console.pages.admin_settings import admin_settings_page
 from kube_console.pages.admin_users import admin_users_page
 from kube_console.pages.admin_workers import admin_workers_page
 from kube_console.pages.auth import login_page, setup_page
+from kube_console.pages.cluster_detail import cluster_detail_page
 from kube_console.pages.clusters import clusters_page
 from kube_console.pages.costs import costs_page
 from kube_console.pages.helm import helm_page
+from kube_console.pages.namespace_detail import namespace_detail_page
 from kube_console.pages.overview import overview_page
+from kube_console.pages.pod_detail import pod_detail_page
+from kube_console.pages.pods import pods_page
 from kube_console.pages.profile import profile_page
+from kube_console.pages.workload_detail import workload_detail_page
 from kube_console.states.admin_settings import SettingsState
 from kube_console.states.admin_workers import WorkersState
+from kube_console.states.clusters import ClustersState
+from kube_console.states.costs import CostsState
+from kube_console.states.explore_cluster import ClusterDetailState
+from kube_console.states.explore_helm import HelmState
+from kube_console.states.explore_namespace import NamespaceDetailState
+from kube_console.states.explore_pod import PodDetailState
+from kube_console.states.explore_pods import PodsState
+from kube_console.states.explore_workload import WorkloadDetailState
+from kube_console.states.overview import OverviewState
 from kube_console.states.profile import ProfileState
 from kube_console.states.session import SessionState, SetupState, SignInState
 from kube_console.states.users import UsersState
@@ -41,10 +55,15 @@ app.add_page(setup_page, route=routes.SETUP, title="Set up · kube-console", on_
 app.add_page(login_page, route=routes.LOGIN, title="Sign in · kube-console", on_load=SignInState.load)
 
 SIGNED_IN = SessionState.require_session  # fills the shell, or sends the browser to sign in
-app.add_page(overview_page, route=routes.OVERVIEW, title="Overview · kube-console", on_load=SIGNED_IN)
-app.add_page(clusters_page, route=routes.CLUSTERS, title="Clusters · kube-console", on_load=SIGNED_IN)
-app.add_page(costs_page, route=routes.COSTS, title="Costs · kube-console", on_load=SIGNED_IN)
-app.add_page(helm_page, route=routes.HELM, title="Helm releases · kube-console", on_load=SIGNED_IN)
+app.add_page(overview_page, route=routes.OVERVIEW, title="Overview · kube-console", on_load=[SIGNED_IN, OverviewState.load])
+app.add_page(clusters_page, route=routes.CLUSTERS, title="Clusters · kube-console", on_load=[SIGNED_IN, ClustersState.load])
+app.add_page(costs_page, route=routes.COSTS, title="Costs · kube-console", on_load=[SIGNED_IN, CostsState.load])
+app.add_page(helm_page, route=routes.HELM, title="Helm releases · kube-console", on_load=[SIGNED_IN, HelmState.load])
+app.add_page(cluster_detail_page, route=routes.CLUSTER_DETAIL, title="Cluster · kube-console", on_load=[SIGNED_IN, ClusterDetailState.load])
+app.add_page(namespace_detail_page, route=routes.NAMESPACE_DETAIL, title="Namespace · kube-console", on_load=[SIGNED_IN, NamespaceDetailState.load])
+app.add_page(workload_detail_page, route=routes.WORKLOAD_DETAIL, title="Workload · kube-console", on_load=[SIGNED_IN, WorkloadDetailState.load])
+app.add_page(pods_page, route=routes.PODS, title="Pods · kube-console", on_load=[SIGNED_IN, PodsState.load])
+app.add_page(pod_detail_page, route=routes.POD_DETAIL, title="Pod · kube-console", on_load=[SIGNED_IN, PodDetailState.load])
 app.add_page(profile_page, route=routes.PROFILE, title="Profile · kube-console", on_load=[SIGNED_IN, ProfileState.load])
 app.add_page(admin_users_page, route=routes.ADMIN_USERS, title="Users · kube-console", on_load=[SIGNED_IN, UsersState.load])
 app.add_page(admin_workers_page, route=routes.ADMIN_WORKERS, title="Workers · kube-console", on_load=[SIGNED_IN, WorkersState.load])

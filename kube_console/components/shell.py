@@ -1,5 +1,5 @@
-"""The app shell: sidebar navigation, top bar with the user menu, and the page frame, plus the
-page header, empty state and refusal panel every page uses.
+"""The app shell: sidebar navigation, top bar with the global search and the user menu, and the
+page frame, plus the page header, empty state and refusal panel every page uses.
 
 From 992 px up the sidebar is always there; below that (tablets at 768 px, phones) a menu
 button in the top bar holds the same links.
@@ -11,11 +11,13 @@ import reflex as rx
 
 from kube_console import routes
 from kube_console.components.forms import post_form
+from kube_console.components.search import global_search
 from kube_console.states.session import SessionState
 
 NAV = [
     ("Overview", "layout-dashboard", routes.OVERVIEW),
     ("Clusters", "server", routes.CLUSTERS),
+    ("Pods", "box", routes.PODS),
     ("Costs", "chart-column", routes.COSTS),
     ("Helm releases", "package", routes.HELM),
 ]
@@ -214,7 +216,8 @@ def user_menu() -> rx.Component:
 def top_bar(title: str) -> rx.Component:
     return rx.hstack(
         navigation_menu(),
-        rx.heading(title, size="5", as_="h1", trim="both"),
+        rx.heading(title, size="5", as_="h1", trim="both", white_space="nowrap"),
+        global_search(),
         rx.spacer(),
         rx.color_mode.button(
             variant="ghost", color_scheme="gray", aria_label="Switch light or dark mode"

@@ -926,6 +926,16 @@ def filter_options(*, session: Session, org_id: int) -> CostFilterOptions:
     )
 
 
+def network_sources(*, session: Session, org_id: int) -> dict[str, str]:
+    """Each cluster's network source, by cluster name: "none" where its traffic is not measured,
+    so its network cost is zero (cost-model.md, "Samples")."""
+    return dict(
+        session.execute(
+            select(Cluster.name, Cluster.network_source).where(Cluster.org_id == org_id)
+        ).all()
+    )
+
+
 def _slices(
     totals: dict[GroupKey, _Sums],
     dims: Sequence[str],

@@ -43,8 +43,6 @@ def test_the_colour_mode_switches_between_light_and_dark(team, page: Page):
         ("/clusters", "No clusters yet"),
         ("/costs", "No costs yet"),
         ("/helm", "No Helm releases yet"),
-        ("/admin/workers", "Worker status isn't shown here yet"),
-        ("/admin/settings", "Nothing to set here yet"),
     ],
 )
 def test_pages_later_issues_fill_show_an_honest_empty_state(team, page: Page, path, empty_state):

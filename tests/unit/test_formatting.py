@@ -4,12 +4,14 @@ import pytest
 
 from kube_console.formatting import (
     UNKNOWN,
+    currency_affixes,
     format_absolute_time,
     format_bytes,
     format_cores,
     format_money,
     format_percent,
     format_relative_time,
+    format_unit_price,
 )
 
 NOW = dt.datetime(2026, 3, 10, 12, 0, tzinfo=dt.UTC)
@@ -107,3 +109,25 @@ def test_absolute_time_for_hovering():
     assert format_absolute_time("2026-03-10T14:05:09.123456+00:00") == "2026-03-10 14:05:09 UTC"
     assert format_absolute_time("2026-03-10T16:05:09+02:00") == "2026-03-10 14:05:09 UTC"
     assert format_absolute_time("") == UNKNOWN
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "text"),
+    [
+        (0.04, "USD", "$0.04"),
+        (0.005, "USD", "$0.005"),
+        (0.0001, "EUR", "€0.0001"),
+        (0.0123456, "USD", "$0.012346"),
+        (1250, "GBP", "£1,250.00"),
+        (0.5, "CHF", "0.50 CHF"),
+        (0, "USD", "$0.00"),
+        (None, "USD", UNKNOWN),
+    ],
+)
+def test_unit_prices_keep_the_precision_they_are_set_with(amount, currency, text):
+    assert format_unit_price(amount, currency) == text
+
+
+def test_currency_affixes_put_a_symbol_before_and_a_code_after():
+    assert currency_affixes("USD") == ("$", "")
+    assert currency_affixes("CHF") == ("", " CHF")

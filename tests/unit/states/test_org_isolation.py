@@ -13,6 +13,7 @@ entry in `ATTEMPTS` says how to aim it at org B.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import inspect
 from collections.abc import Callable
 from typing import Any
@@ -23,11 +24,21 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from kube_console import routes
-from kube_console.models import ApiToken, AuthSession, Organization, User
+from kube_console.models import (
+    ApiToken,
+    AuthSession,
+    Cluster,
+    CostRun,
+    Organization,
+    PriceSheet,
+    User,
+)
 from kube_console.services import tokens as tokens_service
 from kube_console.states import guard
 from kube_console.states.admin_settings import SettingsState
 from kube_console.states.admin_workers import WorkersState
+from kube_console.states.clusters import ClustersState
+from kube_console.states.costs import CostsState
 from kube_console.states.profile import ProfileState
 from kube_console.states.users import UsersState
 from tests.factories import PASSWORD, Factory
@@ -37,6 +48,13 @@ from tests.unit.states.test_policies import console_handlers
 
 B_MARK = "globex"  # in every name, e-mail and token name of org B, and nowhere in org A
 NEW_PASSWORD = "another long password"
+SHEET = {
+    "currency": "USD",
+    "cpu_core_hour": "1",
+    "memory_gib_hour": "1",
+    "storage_gib_hour": "1",
+    "network_gb": "1",
+}
 
 
 @dataclasses.dataclass
@@ -47,6 +65,20 @@ class Org:
     disabled: User
     admin_token_id: int
     member_token_id: int
+    cluster_id: int
+    namespace_id: int
+    workload_id: int
+    pod_id: int
+
+
+def _inventory(make: Factory, cluster: Cluster, name: str) -> tuple[int, int, int]:
+    """A namespace running one Deployment with one pod, and a Helm release, every name carrying
+    the org's name (and "checkout", which both orgs share, for the search to find)."""
+    namespace = make.namespace(cluster, name=f"{name}-shop", team=f"{name}-team")
+    workload = make.workload(namespace, name=f"{name}-checkout")
+    pod = make.pod(namespace, name=f"{name}-checkout-7d9f8b", workload=workload, node_name=f"{name}-node")
+    make.helm_release(namespace, name=f"{name}-checkout", chart=f"{name}-chart")
+    return namespace.id, workload.id, pod.id
 
 
 def _org(make: Factory, session: Session, name: str, domain: str) -> Org:
@@ -60,8 +92,18 @@ def _org(make: Factory, session: Session, name: str, domain: str) -> Org:
     member_token = tokens_service.create_token(
         session=session, org_id=org.id, user_id=member.id, name=f"{name}-grafana", role="read"
     )
+    cluster = make.cluster(org, name=f"{name}-prod", server_host=f"api.{domain}", credential_user=f"{name}-reader")
     session.commit()
-    return Org(org, admin, member, disabled, admin_token.row.id, member_token.row.id)
+    return Org(
+        org,
+        admin,
+        member,
+        disabled,
+        admin_token.row.id,
+        member_token.row.id,
+        cluster.id,
+        *_inventory(make, cluster, name),
+    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -82,7 +124,32 @@ class Plant:
     value: int
 
 
-Step = Fire | Plant
+@dataclasses.dataclass(frozen=True)
+class Open:
+    """Open a page by its URL (its on_load handlers run), as a forged link to one of B's objects
+    would: the page must say "not found" and show nothing of B."""
+
+    path: str
+
+
+Step = Fire | Plant | Open
+
+
+def _drilldown_attempts(state: str, page_of_b: Callable[[Org], str]) -> dict[str, Callable[[Org], list[Step]]]:
+    """Every drill-down page reads its object (and its filters' ids) from the URL: aimed at B,
+    it opens B's URL, then sends its handlers from there."""
+    return {
+        f"{state}.load": lambda b: [Open(page_of_b(b)), Fire({})],
+        f"{state}.refresh": lambda b: [Open(page_of_b(b)), Fire({"visible": True})],
+        f"{state}.filter_chosen": lambda b: [
+            Open(page_of_b(b)),
+            Fire({"name": "cluster", "value": str(b.cluster_id)}, aims_at_b=False),
+        ],
+        f"{state}.search_typed": lambda b: [
+            Open(page_of_b(b)),
+            Fire({"text": "checkout"}, aims_at_b=False),
+        ],
+    }
 
 # How to aim each handler that takes arguments (or reads a target from a backend var) at org B.
 ATTEMPTS: dict[str, Callable[[Org], list[Step]]] = {
@@ -142,6 +209,79 @@ ATTEMPTS: dict[str, Callable[[Org], list[Step]]] = {
     "UsersState.disable_dialog_changed": lambda b: [Fire({"open": False}, aims_at_b=False)],
     "UsersState.reset_dialog_changed": lambda b: [Fire({"open": False}, aims_at_b=False)],
     "ProfileState.token_dialog_changed": lambda b: [Fire({"open": True}, aims_at_b=False)],
+    "WorkersState.refresh": lambda b: [Fire({"visible": True}, aims_at_b=False)],
+    "ClustersState.refresh": lambda b: [Fire({"visible": True}, aims_at_b=False)],
+    "ClustersState.sync_now": lambda b: [Fire({"cluster_id": b.cluster_id})],
+    "ClustersState.ask_to_edit": lambda b: [Fire({"cluster_id": b.cluster_id})],
+    "ClustersState.save_edit": lambda b: [
+        Plant(ClustersState, "_edit_cluster_id", b.cluster_id),
+        Fire({"form": {"name": "renamed", "environment": "staging", "kubeconfig": ""}}),
+    ],
+    "ClustersState.ask_to_delete": lambda b: [Fire({"cluster_id": b.cluster_id})],
+    "ClustersState.delete_confirmed": lambda b: [
+        Plant(ClustersState, "_delete_cluster_id", b.cluster_id),
+        Fire({}),
+    ],
+    "ClustersState.submit_register": lambda b: [
+        Fire({"form": {"name": "new", "environment": "production", "kubeconfig": "not: [a kubeconfig"}}, aims_at_b=False)
+    ],
+    "ClustersState.kubeconfig_entered": lambda b: [Fire({"kubeconfig": "clusters: []"}, aims_at_b=False)],
+    "ClustersState.kubeconfig_file_read": lambda b: [
+        Fire({"file": {"name": "config", "size": 12, "text": "clusters: []"}}, aims_at_b=False)
+    ],
+    "ClustersState.choose_context": lambda b: [Fire({"context": "prod"}, aims_at_b=False)],
+    "ClustersState.acknowledge_insecure_tls_changed": lambda b: [Fire({"checked": True}, aims_at_b=False)],
+    "ClustersState.register_dialog_changed": lambda b: [Fire({"open": True}, aims_at_b=False)],
+    "ClustersState.edit_dialog_changed": lambda b: [Fire({"open": False}, aims_at_b=False)],
+    "ClustersState.delete_dialog_changed": lambda b: [Fire({"open": False}, aims_at_b=False)],
+    **_drilldown_attempts("ClusterDetailState", lambda b: f"/clusters/{b.cluster_id}?tab=namespaces"),
+    **_drilldown_attempts("NamespaceDetailState", lambda b: f"/namespaces/{b.namespace_id}"),
+    **_drilldown_attempts("WorkloadDetailState", lambda b: f"/deployments/{b.workload_id}"),
+    **_drilldown_attempts("PodDetailState", lambda b: f"/pods/{b.pod_id}"),
+    **_drilldown_attempts("PodsState", lambda b: f"/pods?cluster={b.cluster_id}"),
+    **_drilldown_attempts("HelmState", lambda b: f"/helm?cluster={b.cluster_id}"),
+    "PodsState.owner_typed": lambda b: [Fire({"text": "checkout"}, aims_at_b=False)],
+    "HelmState.namespace_typed": lambda b: [Fire({"text": "shop"}, aims_at_b=False)],
+    "HelmState.chart_typed": lambda b: [Fire({"text": "chart"}, aims_at_b=False)],
+    # A search for what both orgs' objects are named: B's must not come back.
+    "SearchState.typed": lambda b: [Fire({"text": "checkout"}, aims_at_b=False)],
+    "SearchState.key_pressed": lambda b: [
+        Fire({"key": "ArrowDown"}, aims_at_b=False),
+        Fire({"key": "Enter"}, aims_at_b=False),
+    ],
+    # Costs: filters are names, echoed into the tab's own URL, so the values carry no B_MARK;
+    # the costs page tests filter by another org's cluster and labels.
+    "CostsState.choose_window": lambda b: [Fire({"window": "7d"}, aims_at_b=False)],
+    "CostsState.custom_start_chosen": lambda b: [Fire({"day": "2026-03-01"}, aims_at_b=False)],
+    "CostsState.custom_end_chosen": lambda b: [Fire({"day": "2026-03-02"}, aims_at_b=False)],
+    "CostsState.choose_step": lambda b: [Fire({"step": "hour"}, aims_at_b=False)],
+    "CostsState.choose_idle": lambda b: [Fire({"idle": "share"}, aims_at_b=False)],
+    "CostsState.choose_group": lambda b: [
+        Fire({"position": 0, "dimension": "team"}, aims_at_b=False)
+    ],
+    "CostsState.toggle_filter": lambda b: [
+        Fire({"dimension": "cluster", "value": "other-prod"}, aims_at_b=False)
+    ],
+    "CostsState.sort_by": lambda b: [Fire({"key": "cost"}, aims_at_b=False)],
+    "CostsState.go_to_page": lambda b: [Fire({"page": 2}, aims_at_b=False)],
+    "CostsState.picker_changed": lambda b: [
+        Fire({"dimension": "team", "open": True}, aims_at_b=False)
+    ],
+    "CostsState.search_picker": lambda b: [Fire({"text": "team"}, aims_at_b=False)],
+    "CostsState.show_math": lambda b: [Fire({"key": f"cluster={b.cluster_id}"})],
+    "CostsState.math_dialog_changed": lambda b: [Fire({"open": False}, aims_at_b=False)],
+    "OverviewState.refresh": lambda b: [Fire({"visible": True}, aims_at_b=False)],
+    "SettingsState.select_scope": lambda b: [Fire({"cluster_id": b.cluster_id})],
+    "SettingsState.create_sheet": lambda b: [
+        Plant(SettingsState, "_scope_cluster_id", b.cluster_id),
+        Fire({"form": {**SHEET, "effective_from": "2026-01-01T00:00"}}),
+    ],
+    "SettingsState.recompute": lambda b: [
+        Plant(SettingsState, "_scope_cluster_id", b.cluster_id),
+        Fire({"form": {"since": "2020-01-01", "scope": "cluster"}}),
+    ],
+    "SettingsState.sheet_dialog_changed": lambda b: [Fire({"open": True}, aims_at_b=False)],
+    "SettingsState.recompute_dialog_changed": lambda b: [Fire({"open": True}, aims_at_b=False)],
 }
 
 # The page each state's handlers are sent from (the page's on_load runs first, as in a browser).
@@ -150,6 +290,8 @@ PAGE_OF = {
     ProfileState: routes.PROFILE,
     WorkersState: routes.ADMIN_WORKERS,
     SettingsState: routes.ADMIN_SETTINGS,
+    CostsState: routes.COSTS,
+    ClustersState: routes.CLUSTERS,
 }
 
 
@@ -184,6 +326,22 @@ def _org_b_rows(engine: Engine, b: Org) -> dict[str, list[tuple]]:
                     select(ApiToken).where(ApiToken.org_id == b.org.id).order_by(ApiToken.id)
                 )
             ],
+            "price_sheets": [
+                (p.id, p.cluster_id, p.effective_from, p.cpu_core_hour)
+                for p in db.exec(
+                    select(PriceSheet).where(PriceSheet.org_id == b.org.id).order_by(PriceSheet.id)
+                )
+            ],
+            "cost_runs": [
+                (r.cluster_id, r.computed_until)
+                for r in db.exec(
+                    select(CostRun).join(Cluster).where(Cluster.org_id == b.org.id)
+                )
+            ],
+            "clusters": [
+                (c.id, c.name, c.environment, c.credential_key_id, c.syncs_total, c.updated_at)
+                for c in db.exec(select(Cluster).where(Cluster.org_id == b.org.id).order_by(Cluster.id))
+            ],
             "sessions": [
                 (s.id, s.user_id, s.revoked, s.expires_at)
                 for s in db.exec(
@@ -201,6 +359,9 @@ def orgs(console_db, session: Session, make: Factory) -> tuple[Org, Org]:
     b = _org(make, session, B_MARK, f"{B_MARK}.test")
     signed_in(session, b.admin)  # B has live sessions that must stay open
     signed_in(session, b.member)
+    # B's costs are computed up to a watermark that a recompute would move back
+    session.add(CostRun(cluster_id=b.cluster_id, computed_until=dt.datetime(2026, 3, 1, tzinfo=dt.UTC)))
+    session.commit()
     return a, b
 
 
@@ -211,9 +372,15 @@ async def _attempt(
     for step in steps:
         if isinstance(step, Plant):
             setattr(await tab.state(step.state), step.var, step.value)
+        elif isinstance(step, Open):
+            await tab.open(step.path)
         else:
             replies.append((step, await tab.fire(state.event_handlers[name], **step.payload)))
     return replies
+
+
+async def _page_says_not_found(tab: Tab, state: type[rx.State]) -> bool:
+    return getattr(await tab.state(state), "view", None) == "missing"
 
 
 @pytest.mark.anyio
@@ -236,9 +403,11 @@ async def test_no_handler_reads_or_changes_another_organization(
         assert B_MARK not in (await tab.snapshot_text()).lower()
         for step, reply in replies:
             if step.aims_at_b:
-                clean = [
-                    toast for toast in reply.toasts if toast.kind == "error"
-                ] or reply.redirects
+                clean = (
+                    [toast for toast in reply.toasts if toast.kind == "error"]
+                    or reply.redirects
+                    or await _page_says_not_found(tab, state)
+                )
                 assert clean, f"{step} got no clean message back: {reply.updates}"
 
 

@@ -31,11 +31,13 @@ from kube_console.security.authz import AuthContext
 from kube_console.security.keyring import Keyring, generate_key
 from kube_console.services import tokens as tokens_service
 from kube_console.services.credentials import store_credential
+from kube_console.states.clusters import ClustersState
 from kube_console.states.profile import ProfileState
 from kube_console.states.session import SessionState
 from kube_console.states.users import UsersState
 from tests.factories import Factory
 from tests.fakekube.pki import CertificateAuthority
+from tests.support.kubeconfig import kubeconfig_yaml
 from tests.support.reflex_events import EventDriver, Tab
 from tests.unit.states.conftest import signed_in
 from tests.unit.states.test_policies import console_states
@@ -166,6 +168,41 @@ async def test_a_new_api_token_is_shown_once_and_gone_from_state_when_its_dialog
         assert not SECRET_PATTERNS["API token"].search(await tab.snapshot_text())
         for state in await _console_state_instances(tab):
             assert new_token.encode() not in state._serialize(), type(state).__name__
+
+
+@pytest.mark.anyio
+async def test_a_pasted_kubeconfig_is_kept_neither_in_state_nor_sent_back(
+    world, cluster_registration, fake_kube, fake_cluster
+):
+    """The register dialog with a kubeconfig pasted, tested, and registered: its client key
+    reaches the console only as the form's argument, and no state keeps it or sends it back."""
+    pasted = kubeconfig_yaml(fake_kube.credentials_for(fake_cluster, auth="client-certificate"))
+    client_key = fake_kube.client_certificate().key_base64
+    assert client_key in pasted  # the scans below can fail
+    world.secrets.append(client_key)
+
+    async def assert_nothing_kept(tab: Tab, after: str) -> None:
+        assert _found_secrets(tab.received_text(), world) == [], after
+        assert _found_secrets(await tab.snapshot_text(), world) == [], after
+        for state in await _console_state_instances(tab):
+            stored = state._serialize().decode("latin-1")
+            assert _found_secrets(stored, world) == [], f"{type(state).__name__} {after}"
+
+    form = {"name": "small", "environment": "production", "kubeconfig": pasted}
+    async with EventDriver() as driver:
+        tab = driver.tab(session_token=world.session_token)
+        await tab.open("/clusters")
+        await tab.fire(ClustersState.register_dialog_changed, open=True)
+        await tab.fire(ClustersState.kubeconfig_entered, kubeconfig=pasted)
+        await assert_nothing_kept(tab, "after pasting")
+
+        await tab.fire(ClustersState.submit_register, form=form)
+        assert (await tab.state(ClustersState)).report.credential_kind == "client-certificate"
+        await assert_nothing_kept(tab, "after the connection test")
+
+        await tab.fire(ClustersState.submit_register, form=form)
+        assert "small" in [tile.card.name for tile in (await tab.state(ClustersState)).tiles]
+        await assert_nothing_kept(tab, "after registering")
 
 
 def _public_vars(state: rx.State) -> dict[str, typing.Any]:

@@ -1,0 +1,269 @@
+"""What every drill-down page is made of besides its data: the panels for a first load, an id
+that is not there and a link the page can't follow, the freshness line, tabs that are links,
+figure cards and label chips."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from kube_console.components.charts import plot
+from kube_console.components.live import auto_refresh, updated_ago
+from kube_console.dto import LabelPair
+
+
+def _panel(icon: str, colour: str, title: str, text: Any, action: rx.Component) -> rx.Component:
+    return rx.center(
+        rx.vstack(
+            rx.center(
+                rx.icon(icon, size=28, color=rx.color(colour, 11)),
+                width="56px",
+                height="56px",
+                border_radius="50%",
+                background=rx.color(colour, 3),
+            ),
+            rx.heading(title, size="4", as_="h2"),
+            rx.text(
+                text, color=rx.color("gray", 11), text_align="center", max_width="36rem", size="2"
+            ),
+            action,
+            align="center",
+            spacing="3",
+        ),
+        padding="4rem 1.5rem",
+        border=f"1px dashed {rx.color('gray', 6)}",
+        border_radius="var(--radius-4)",
+        background=rx.color("gray", 2),
+        width="100%",
+    )
+
+
+def missing_panel(what: str, back_label: str, back_href: str) -> rx.Component:
+    """A bad or foreign id: the same words either way, so ids can't be probed."""
+    return rx.box(
+        _panel(
+            "search-x",
+            "gray",
+            f"{what} not found",
+            f"There is no {what.lower()} with this address in your organization. It may have "
+            "been deleted, or the link may be wrong.",
+            rx.link(rx.button(back_label, variant="soft"), href=back_href),
+        ),
+        role="alert",
+        width="100%",
+    )
+
+
+def invalid_panel(problem: rx.Var[str], reset_href: str | rx.Var[str]) -> rx.Component:
+    """A URL asking for a sort or filter the page can't do (hand-edited, or from an old link)."""
+    return rx.box(
+        _panel(
+            "link-2-off",
+            "amber",
+            "This link asks for something the page can't show",
+            rx.fragment("The address says: ", rx.code(problem), "."),
+            rx.link(rx.button("Show the default view", variant="soft"), href=reset_href),
+        ),
+        role="alert",
+        width="100%",
+    )
+
+
+def failed_panel(retry: Any) -> rx.Component:
+    """Reading the page failed (the database is down, or a bug): say so, and offer to retry."""
+    return rx.box(
+        _panel(
+            "server-crash",
+            "red",
+            "This page could not be read",
+            "Something went wrong on the server; it has been logged. Try again in a moment.",
+            rx.button(rx.icon("rotate-ccw", size=14), "Try again", variant="soft", on_click=retry),
+        ),
+        role="alert",
+        width="100%",
+    )
+
+
+def first_load_skeleton() -> rx.Component:
+    return rx.vstack(
+        rx.skeleton(height="2rem", width="40%", loading=True),
+        rx.grid(
+            *[rx.skeleton(height="5rem", loading=True) for _ in range(4)],
+            columns=rx.breakpoints(initial="2", md="4"),
+            spacing="3",
+            width="100%",
+        ),
+        *[rx.skeleton(height="2.25rem", width="100%", loading=True) for _ in range(6)],
+        spacing="3",
+        width="100%",
+        aria_busy="true",
+        aria_label="Loading",
+    )
+
+
+def freshness(updated_at: rx.Var[str], refreshing: rx.Var[bool], refresh: Any) -> rx.Component:
+    """ "updated 12 s ago" with a spinner while a reload runs, and the 30-second refresh timer."""
+    return rx.hstack(
+        rx.spinner(loading=refreshing, size="1"),
+        updated_ago(updated_at),
+        auto_refresh(refresh),
+        spacing="2",
+        align="center",
+        role="status",
+    )
+
+
+def tab_links(
+    tabs: list[tuple[str, str, str]], current: rx.Var[str], hrefs: rx.Var[dict[str, str]]
+) -> rx.Component:
+    """Tabs that are links (`?tab=...`): each can be bookmarked, and the back button returns."""
+
+    def tab(key: str, label: str, icon: str) -> rx.Component:
+        selected = current == key
+        return rx.link(
+            rx.hstack(rx.icon(icon, size=15), label, spacing="2", align="center"),
+            href=hrefs[key],
+            underline="none",
+            size="2",
+            weight="medium",
+            padding="0.6rem 0.85rem",
+            color=rx.cond(selected, rx.color("gray", 12), rx.color("gray", 11)),
+            border_bottom=rx.cond(
+                selected, f"2px solid {rx.color('accent', 9)}", "2px solid transparent"
+            ),
+            aria_current=rx.cond(selected, "page", "false"),
+            _hover={"color": rx.color("gray", 12), "background": rx.color("gray", 3)},
+            white_space="nowrap",
+        )
+
+    return rx.el.nav(
+        rx.hstack(*[tab(*item) for item in tabs], spacing="0", overflow_x="auto"),
+        aria_label="Sections",
+        style={"border_bottom": f"1px solid {rx.color('gray', 5)}", "width": "100%"},
+    )
+
+
+def figure_card(label: str, value: Any, hint: Any = None, icon: str | None = None) -> rx.Component:
+    """One headline figure: what it is, the figure, and what it rests on."""
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.icon(icon, size=14, color=rx.color("gray", 10)) if icon else rx.fragment(),
+                rx.text(label, size="1", weight="medium", color=rx.color("gray", 11)),
+                spacing="1",
+                align="center",
+            ),
+            rx.text(value, size="5", weight="bold", trim="both"),
+            rx.text(hint, size="1", color=rx.color("gray", 10))
+            if hint is not None
+            else rx.fragment(),
+            spacing="2",
+        ),
+        size="2",
+        width="100%",
+    )
+
+
+def section(
+    title: str, *children: rx.Component, actions: rx.Component | None = None
+) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.flex(
+                rx.heading(title, size="3", as_="h2"),
+                rx.spacer(),
+                actions or rx.fragment(),
+                align="center",
+                spacing="3",
+                wrap="wrap",
+                width="100%",
+            ),
+            *children,
+            spacing="3",
+            width="100%",
+        ),
+        size="3",
+        width="100%",
+    )
+
+
+def label_chips(labels: rx.Var[list[LabelPair]], empty: str = "No labels") -> rx.Component:
+    return rx.cond(
+        labels.length() > 0,
+        rx.flex(
+            rx.foreach(
+                labels,
+                lambda pair: rx.code(
+                    pair.key, "=", pair.value, variant="soft", size="1", color_scheme="gray"
+                ),
+            ),
+            spacing="2",
+            wrap="wrap",
+        ),
+        rx.text(empty, size="2", color=rx.color("gray", 10)),
+    )
+
+
+def choice_links(
+    choices: list[tuple[str, str]], current: rx.Var[str], hrefs: rx.Var[dict[str, str]], label: str
+) -> rx.Component:
+    """A small segmented switch made of links (24 h / 7 days, hour / day / month)."""
+    return rx.hstack(
+        *[
+            rx.link(
+                text,
+                href=hrefs[key],
+                size="1",
+                weight="medium",
+                underline="none",
+                padding="0.25rem 0.6rem",
+                border_radius="var(--radius-2)",
+                color=rx.cond(current == key, rx.color("gray", 12), rx.color("gray", 11)),
+                background=rx.cond(current == key, rx.color("gray", 1), "transparent"),
+                box_shadow=rx.cond(current == key, "var(--shadow-1)", "none"),
+                aria_current=rx.cond(current == key, "true", "false"),
+            )
+            for key, text in choices
+        ],
+        spacing="1",
+        padding="0.2rem",
+        background=rx.color("gray", 3),
+        border_radius="var(--radius-3)",
+        role="group",
+        aria_label=label,
+    )
+
+
+def usage_over_time(title: str, state: Any, *, lines: str, height: str) -> rx.Component:
+    """CPU and memory charts side by side over a 24-hour or 7-day window, from a state with
+    `has_samples`, `cpu_chart`, `memory_chart`, `window` and `window_hrefs`; `lines` says what
+    the charts draw ("requested and used") for their accessible labels."""
+    def chart(resource: str, figure: rx.Var) -> rx.Component:
+        return rx.vstack(
+            rx.text(resource, size="2", weight="medium"),
+            plot(figure, label=f"{resource} {lines} over time", height=height),
+            width="100%",
+        )
+
+    return section(
+        title,
+        rx.cond(
+            state.has_samples,
+            rx.grid(
+                chart("CPU", state.cpu_chart),
+                chart("Memory", state.memory_chart),
+                columns=rx.breakpoints(initial="1", lg="2"),
+                spacing="5",
+                width="100%",
+            ),
+            rx.text(
+                "No usage samples in this window yet. Each sync adds one.",
+                size="2",
+                color=rx.color("gray", 11),
+            ),
+        ),
+        actions=choice_links(
+            [("24h", "24 hours"), ("7d", "7 days")], state.window, state.window_hrefs, "Time window"
+        ),
+    )

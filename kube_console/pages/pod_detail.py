@@ -1,0 +1,286 @@
+"""Pod detail: its containers (state, restarts, requests, limits, usage), the node it runs on,
+what owns it, its age, labels and volume claims."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from kube_console import routes
+from kube_console.components.breadcrumbs import breadcrumbs
+from kube_console.components.drilldown import (
+    failed_panel,
+    figure_card,
+    first_load_skeleton,
+    freshness,
+    invalid_panel,
+    label_chips,
+    missing_panel,
+    section,
+)
+from kube_console.components.explore_rows import cluster_link, namespace_link, owner_link
+from kube_console.components.listing import table_caption
+from kube_console.components.shell import page_frame
+from kube_console.components.status_badges import container_state_badge, pod_phase_badge
+from kube_console.components.tables import when
+from kube_console.dto import ContainerStatusView
+from kube_console.states.explore_pod import PodDetailState
+
+State = PodDetailState
+
+
+def _header() -> rx.Component:
+    pod = State.pod
+    return rx.vstack(
+        breadcrumbs(
+            ("Clusters", routes.CLUSTERS),
+            (pod.cluster_name, routes.cluster(pod.cluster_id)),
+            (
+                pod.namespace,
+                rx.cond(
+                    pod.namespace_id,
+                    routes.namespace(pod.namespace_id),
+                    routes.cluster(pod.cluster_id),
+                ),
+            ),
+            (
+                "Pods",
+                routes.PODS
+                + "?cluster="
+                + pod.cluster_id.to_string()
+                + rx.cond(pod.namespace_id, "&namespace=" + pod.namespace_id.to_string(), ""),
+            ),
+            (pod.name, ""),
+        ),
+        rx.flex(
+            rx.vstack(
+                rx.hstack(
+                    rx.heading(pod.name, size="6", as_="h2", overflow_wrap="anywhere"),
+                    pod_phase_badge(pod.phase),
+                    rx.cond(
+                        pod.deleted_at,
+                        rx.badge(
+                            rx.icon("trash-2", size=12),
+                            "Deleted",
+                            color_scheme="red",
+                            variant="soft",
+                        ),
+                    ),
+                    spacing="3",
+                    align="center",
+                    wrap="wrap",
+                ),
+                rx.text(
+                    "Pod in ",
+                    namespace_link(pod.namespace, pod.namespace_id),
+                    " on ",
+                    cluster_link(pod.cluster_name, pod.cluster_id),
+                    " · created ",
+                    when(pod.created_at, never="at an unknown time"),
+                    size="2",
+                    color=rx.color("gray", 11),
+                ),
+                spacing="1",
+            ),
+            rx.spacer(),
+            freshness(State.updated_at, State.refreshing, State.refresh),
+            align="end",
+            spacing="3",
+            wrap="wrap",
+            width="100%",
+        ),
+        spacing="3",
+        width="100%",
+    )
+
+
+def _figures() -> rx.Component:
+    pod = State.pod
+    return rx.grid(
+        figure_card("Containers ready", pod.ready, icon="circle-check"),
+        figure_card(
+            "Restarts",
+            rx.text(
+                pod.restarts.to_string(),
+                color=rx.cond(pod.restarts > 0, rx.color("amber", 11), "inherit"),
+            ),
+            icon="rotate-ccw",
+        ),
+        figure_card(
+            "CPU used / requested",
+            pod.cpu_usage + " / " + pod.cpu_request,
+            hint="limit: " + pod.cpu_limit,
+            icon="cpu",
+        ),
+        figure_card(
+            "Memory used / requested",
+            pod.memory_usage + " / " + pod.memory_request,
+            hint="limit: " + pod.memory_limit,
+            icon="memory-stick",
+        ),
+        columns=rx.breakpoints(initial="2", md="4"),
+        spacing="3",
+        width="100%",
+    )
+
+
+def _placement() -> rx.Component:
+    pod = State.pod
+    on_node = routes.PODS + "?cluster=" + pod.cluster_id.to_string() + "&node=" + pod.node
+    return section(
+        "Where it runs",
+        rx.data_list.root(
+            rx.data_list.item(
+                rx.data_list.label("Node"),
+                rx.data_list.value(
+                    rx.cond(
+                        pod.node,
+                        rx.link(
+                            pod.node,
+                            href=on_node,
+                            title="Pods on this node",
+                            overflow_wrap="anywhere",
+                        ),
+                        rx.text("Not scheduled yet", color=rx.color("gray", 11)),
+                    )
+                ),
+            ),
+            rx.data_list.item(
+                rx.data_list.label("Owner"),
+                rx.data_list.value(owner_link(pod.owner_kind, pod.owner_name, pod.workload_id)),
+            ),
+            rx.data_list.item(
+                rx.data_list.label("Namespace"),
+                rx.data_list.value(namespace_link(pod.namespace, pod.namespace_id)),
+            ),
+            rx.data_list.item(
+                rx.data_list.label("Cluster"),
+                rx.data_list.value(cluster_link(pod.cluster_name, pod.cluster_id)),
+            ),
+            rx.data_list.item(rx.data_list.label("QoS class"), rx.data_list.value(pod.qos_class)),
+            rx.data_list.item(
+                rx.data_list.label("Started"),
+                rx.data_list.value(when(pod.start_time, never="Not started")),
+            ),
+            rx.data_list.item(
+                rx.data_list.label("Created"), rx.data_list.value(when(pod.created_at, never="—"))
+            ),
+            size="2",
+        ),
+    )
+
+
+def _claims_and_labels() -> rx.Component:
+    pod = State.pod
+    return section(
+        "Labels and volume claims",
+        label_chips(pod.labels),
+        rx.text("Volume claims", size="1", weight="bold", color=rx.color("gray", 11)),
+        rx.cond(
+            pod.pvc_claims.length() > 0,
+            rx.flex(
+                rx.foreach(
+                    pod.pvc_claims,
+                    lambda claim: rx.badge(
+                        rx.icon("hard-drive", size=12), claim, variant="soft", color_scheme="gray"
+                    ),
+                ),
+                spacing="2",
+                wrap="wrap",
+            ),
+            rx.text("None", size="2", color=rx.color("gray", 10)),
+        ),
+    )
+
+
+def _figures_cell(used: rx.Var[str], request: rx.Var[str], limit: rx.Var[str]) -> rx.Component:
+    return rx.table.cell(
+        rx.vstack(
+            rx.text(used, " used", size="2"),
+            rx.text("request ", request, " · limit ", limit, size="1", color=rx.color("gray", 11)),
+            spacing="0",
+            align="end",
+        ),
+        white_space="nowrap",
+    )
+
+
+def _container(container: ContainerStatusView) -> rx.Component:
+    return rx.table.row(
+        rx.table.row_header_cell(
+            rx.vstack(
+                rx.text(container.name, weight="medium"),
+                rx.code(container.image, variant="ghost", size="1", overflow_wrap="anywhere"),
+                spacing="1",
+            ),
+            max_width="22rem",
+        ),
+        rx.table.cell(container_state_badge(container.state, container.running)),
+        rx.table.cell(rx.cond(container.ready, "Yes", "No")),
+        rx.table.cell(
+            rx.text(
+                container.restarts.to_string(),
+                color=rx.cond(container.restarts > 0, rx.color("amber", 11), "inherit"),
+            ),
+            text_align="right",
+        ),
+        _figures_cell(container.cpu_usage, container.cpu_request, container.cpu_limit),
+        _figures_cell(container.memory_usage, container.memory_request, container.memory_limit),
+        align="center",
+    )
+
+
+def _containers() -> rx.Component:
+    return section(
+        "Containers",
+        rx.box(
+            rx.table.root(
+                table_caption("Containers"),
+                rx.table.header(
+                    rx.table.row(
+                        rx.table.column_header_cell("Container"),
+                        rx.table.column_header_cell("State"),
+                        rx.table.column_header_cell("Ready"),
+                        rx.table.column_header_cell("Restarts", text_align="right"),
+                        rx.table.column_header_cell("CPU", text_align="right"),
+                        rx.table.column_header_cell("Memory", text_align="right"),
+                    )
+                ),
+                rx.table.body(rx.foreach(State.pod.containers, _container)),
+                variant="ghost",
+                size="1",
+                width="100%",
+            ),
+            overflow_x="auto",
+            width="100%",
+        ),
+    )
+
+
+def pod_detail_page() -> rx.Component:
+    return page_frame(
+        "Pod",
+        rx.match(
+            State.view,
+            ("missing", missing_panel("Pod", "Back to pods", routes.PODS)),
+            ("invalid", invalid_panel(State.problem, rx.State.router.url.path)),
+            ("failed", failed_panel(State.load)),
+            rx.cond(
+                State.pod,
+                rx.vstack(
+                    _header(),
+                    _figures(),
+                    _containers(),
+                    rx.grid(
+                        _placement(),
+                        _claims_and_labels(),
+                        columns=rx.breakpoints(initial="1", md="2"),
+                        spacing="4",
+                        width="100%",
+                    ),
+                    spacing="4",
+                    width="100%",
+                ),
+                first_load_skeleton(),
+            ),
+        ),
+    )

@@ -1,0 +1,221 @@
+"""Cluster detail: the cluster the URL names and one tab of it (`?tab=`): its overview with health,
+capacity, usage over time and month-to-date cost, or one page of its namespaces, nodes,
+workloads or Helm releases, sorted, filtered and paged in SQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.graph_objects as go
+import reflex as rx
+from sqlmodel import Session
+
+from kube_console import routes
+from kube_console.components.charts import empty_figure
+from kube_console.components.usage_charts import in_gib, usage_figure, usage_lines
+from kube_console.dto import (
+    ClusterView,
+    HelmTableRow,
+    ListPosition,
+    NamespaceTableRow,
+    NodeTableRow,
+    Page,
+    PageRequest,
+    WorkloadTableRow,
+)
+from kube_console.security.authz import NotFound
+from kube_console.services import explore
+from kube_console.services.usage_series import cluster_usage_series
+from kube_console.states.explore_support import (
+    EMPTY_POSITION,
+    DrilldownPage,
+    ListSpec,
+    Updates,
+    choice_parameter,
+    id_in_path,
+)
+from kube_console.states.explore_views import (
+    cluster_view,
+    helm_table_row,
+    namespace_table_row,
+    node_table_row,
+    workload_table_row,
+)
+from kube_console.states.guard import current_context, in_thread
+
+TABS = ("overview", "namespaces", "nodes", "workloads", "helm")
+WINDOWS = ("24h", "7d")
+WORKLOAD_KINDS = explore.WORKLOAD_KINDS
+
+LISTS = {
+    "namespaces": ListSpec(
+        sorts=(
+            "name",
+            "team",
+            "cost_center",
+            "pods",
+            "cpu_request",
+            "cpu_usage",
+            "memory_request",
+            "memory_usage",
+            "cost",
+            "age",
+        ),
+        descending_first=frozenset(
+            {"pods", "cpu_request", "cpu_usage", "memory_request", "memory_usage", "cost"}
+        ),
+    ),
+    "nodes": ListSpec(
+        sorts=(
+            "name",
+            "status",
+            "instance_type",
+            "zone",
+            "spot",
+            "cpu_allocatable",
+            "cpu_requested",
+            "memory_requested",
+            "cpu_used",
+            "memory_used",
+            "pods",
+            "age",
+        ),
+        descending_first=frozenset(
+            {
+                "cpu_allocatable",
+                "cpu_requested",
+                "memory_requested",
+                "cpu_used",
+                "memory_used",
+                "pods",
+            }
+        ),
+    ),
+    "workloads": ListSpec(
+        sorts=(
+            "name",
+            "namespace",
+            "kind",
+            "desired",
+            "ready",
+            "cpu_request",
+            "memory_request",
+            "age",
+        ),
+        descending_first=frozenset({"desired", "ready", "cpu_request", "memory_request"}),
+    ),
+    "helm": ListSpec(
+        sorts=("name", "namespace", "chart", "status", "revision", "updated"),
+        descending_first=frozenset({"revision", "updated"}),
+    ),
+}
+
+
+def _overview_tab(*, session: Session, org_id: int, cluster_id: int, window: str) -> Updates:
+    overview = explore.cluster_overview(session=session, org_id=org_id, cluster_id=cluster_id)
+    series = cluster_usage_series(
+        session=session, org_id=org_id, cluster_id=cluster_id, window=window
+    )
+    return {
+        "cluster": cluster_view(overview),
+        "cpu_chart": usage_figure(
+            times=series.times,
+            bucket_seconds=series.bucket_seconds,
+            lines=usage_lines(
+                allocatable=series.cpu_allocatable_cores,
+                requested=series.cpu_requested_cores,
+                used=series.cpu_used_cores,
+            ),
+            unit="cores",
+        ),
+        "memory_chart": usage_figure(
+            times=series.times,
+            bucket_seconds=series.bucket_seconds,
+            lines=usage_lines(
+                allocatable=in_gib(series.memory_allocatable_bytes),
+                requested=in_gib(series.memory_requested_bytes),
+                used=in_gib(series.memory_used_bytes),
+            ),
+            unit="GiB",
+        ),
+        "has_samples": any(value is not None for value in series.cpu_requested_cores),
+    }
+
+
+def _list_tab(
+    *,
+    session: Session,
+    org_id: int,
+    cluster_id: int,
+    tab: str,
+    request: PageRequest,
+    search: str,
+    kind: str,
+) -> tuple[Updates, Page[Any]]:
+    overview = explore.cluster_overview(session=session, org_id=org_id, cluster_id=cluster_id)
+    scope = {"session": session, "org_id": org_id, "request": request, "cluster_id": cluster_id}
+    if tab == "namespaces":
+        page = explore.list_namespaces(**scope, search=search)
+        rows = {"namespaces": [namespace_table_row(row) for row in page.rows]}
+    elif tab == "nodes":
+        page = explore.list_nodes(**scope, search=search)
+        rows = {"nodes": [node_table_row(row) for row in page.rows]}
+    elif tab == "workloads":
+        page = explore.list_workloads(**scope, search=search, kind=kind or None)
+        rows = {"workloads": [workload_table_row(row) for row in page.rows]}
+    else:
+        page = explore.list_helm_releases(**scope, search=search)
+        rows = {"releases": [helm_table_row(row) for row in page.rows]}
+    return {"cluster": cluster_view(overview), **rows}, page
+
+
+class ClusterDetailState(DrilldownPage, rx.State):
+    cluster: ClusterView | None = None
+    tab: str = "overview"
+    tab_hrefs: dict[str, str] = {}
+
+    window: str = "24h"
+    window_hrefs: dict[str, str] = {}
+    cpu_chart: go.Figure = empty_figure()
+    memory_chart: go.Figure = empty_figure()
+    has_samples: bool = False
+
+    namespaces: list[NamespaceTableRow] = []
+    nodes: list[NodeTableRow] = []
+    workloads: list[WorkloadTableRow] = []
+    releases: list[HelmTableRow] = []
+    position: ListPosition = EMPTY_POSITION
+    kind: str = ""  # the workloads tab's kind filter
+
+    def _page_key(self, path: str, query: dict[str, str]) -> str:
+        return f"{path}#{query.get('tab', '')}"
+
+    async def _read(self, path: str, query: dict[str, str], *, first: bool) -> Updates:
+        cluster_id = id_in_path(path)
+        if cluster_id is None:
+            raise NotFound("no such cluster")
+        tab = choice_parameter(query, "tab", TABS) or "overview"
+        org_id = current_context().org_id
+        common = {
+            "tab": tab,
+            "tab_hrefs": {name: routes.with_query(path, {"tab": name}) for name in TABS},
+        }
+        if tab == "overview":
+            window = choice_parameter(query, "window", WINDOWS) or "24h"
+            updates = await in_thread(
+                _overview_tab, org_id=org_id, cluster_id=cluster_id, window=window
+            )
+            window_hrefs = {name: routes.with_query(path, {"window": name}) for name in WINDOWS}
+            return common | updates | {"window": window, "window_hrefs": window_hrefs}
+        spec = LISTS[tab]
+        kind = choice_parameter(query, "kind", WORKLOAD_KINDS) if tab == "workloads" else ""
+        updates, page = await in_thread(
+            _list_tab,
+            org_id=org_id,
+            cluster_id=cluster_id,
+            tab=tab,
+            request=spec.request(query),
+            search=query.get("q", ""),
+            kind=kind,
+        )
+        return common | updates | {"position": spec.position(page, path, query), "kind": kind}

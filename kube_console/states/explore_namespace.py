@@ -1,0 +1,215 @@
+"""Namespace detail: the namespace the URL names with its labels, team and cost-center, then one
+tab (`?tab=`): its cost by resource, usage against requests and efficiency with a right-sizing
+hint, or one page of its workloads, pods or PVCs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.graph_objects as go
+import reflex as rx
+from sqlmodel import Session
+
+from kube_console import routes
+from kube_console.components.charts import Series, empty_figure, stacked_costs_figure
+from kube_console.components.usage_charts import in_gib, usage_figure, usage_lines
+from kube_console.dto import (
+    EfficiencyView,
+    ListPosition,
+    NamespaceView,
+    Page,
+    PageRequest,
+    PodTableRow,
+    PvcTableRow,
+    WorkloadTableRow,
+)
+from kube_console.formatting import format_money
+from kube_console.security.authz import NotFound
+from kube_console.services import explore
+from kube_console.services.inventory_costs import namespace_cost_breakdown
+from kube_console.services.usage_series import namespace_efficiency, namespace_usage_series
+from kube_console.states.explore_support import (
+    EMPTY_POSITION,
+    DrilldownPage,
+    ListSpec,
+    Updates,
+    choice_parameter,
+    id_in_path,
+)
+from kube_console.states.explore_views import (
+    efficiency_basis,
+    efficiency_views,
+    namespace_view,
+    pod_table_row,
+    pvc_table_row,
+    workload_table_row,
+)
+from kube_console.states.guard import current_context, in_thread
+
+TABS = ("overview", "workloads", "pods", "pvcs")
+WINDOWS = ("24h", "7d")
+STEPS = ("hour", "day", "month")
+COST_RESOURCES = (
+    ("cpu", "CPU"),
+    ("memory", "Memory"),
+    ("storage", "Storage"),
+    ("network", "Network"),
+)
+
+LISTS = {
+    "workloads": ListSpec(
+        sorts=("name", "kind", "desired", "ready", "cpu_request", "memory_request", "age"),
+        descending_first=frozenset({"desired", "ready", "cpu_request", "memory_request"}),
+    ),
+    "pods": ListSpec(
+        sorts=(
+            "name",
+            "phase",
+            "restarts",
+            "node",
+            "cpu_request",
+            "cpu_usage",
+            "memory_request",
+            "memory_usage",
+            "age",
+        ),
+        descending_first=frozenset(
+            {"restarts", "cpu_request", "cpu_usage", "memory_request", "memory_usage"}
+        ),
+    ),
+    "pvcs": ListSpec(
+        sorts=("name", "phase", "storage_class", "capacity", "age"),
+        descending_first=frozenset({"capacity"}),
+    ),
+}
+
+
+def _overview_tab(
+    *, session: Session, org_id: int, namespace_id: int, window: str, step: str
+) -> Updates:
+    detail = explore.namespace_detail(session=session, org_id=org_id, namespace_id=namespace_id)
+    breakdown = namespace_cost_breakdown(
+        session=session, org_id=org_id, namespace_id=namespace_id, step=step
+    )
+    series = namespace_usage_series(
+        session=session, org_id=org_id, namespace_id=namespace_id, window=window
+    )
+    efficiency = namespace_efficiency(session=session, org_id=org_id, namespace_id=namespace_id)
+    cost_series = [
+        Series(key=f"resource={key}", label=label, values=getattr(breakdown, f"{key}_cost"))
+        for key, label in COST_RESOURCES
+    ]
+    return {
+        "namespace": namespace_view(detail),
+        # automargin: the shared figure's 8 px margins clip the money ticks ("$0.05" reads "5").
+        "cost_chart": stacked_costs_figure(
+            buckets=breakdown.buckets, step=step, series=cost_series, currency=breakdown.currency
+        ).update_layout(xaxis_automargin=True, yaxis_automargin=True),
+        "window_cost": format_money(breakdown.window_cost, breakdown.currency),
+        "has_costs": breakdown.window_cost > 0,
+        "cpu_chart": usage_figure(
+            times=series.times,
+            bucket_seconds=series.bucket_seconds,
+            lines=usage_lines(requested=series.cpu_request_cores, used=series.cpu_usage_cores),
+            unit="cores",
+        ),
+        "memory_chart": usage_figure(
+            times=series.times,
+            bucket_seconds=series.bucket_seconds,
+            lines=usage_lines(
+                requested=in_gib(series.memory_request_bytes),
+                used=in_gib(series.memory_usage_bytes),
+            ),
+            unit="GiB",
+        ),
+        "has_samples": any(value is not None for value in series.cpu_request_cores),
+        "efficiency": efficiency_views(efficiency),
+        "efficiency_basis": efficiency_basis(efficiency),
+    }
+
+
+def _list_tab(
+    *, session: Session, org_id: int, namespace_id: int, tab: str, request: PageRequest, search: str
+) -> tuple[Updates, Page[Any]]:
+    detail = explore.namespace_detail(session=session, org_id=org_id, namespace_id=namespace_id)
+    scope = {"session": session, "org_id": org_id, "request": request, "namespace_id": namespace_id}
+    if tab == "workloads":
+        page = explore.list_workloads(**scope, search=search)
+        rows = {"workloads": [workload_table_row(row) for row in page.rows]}
+    elif tab == "pods":
+        page = explore.list_pods(**scope, search=search)
+        rows = {"pods": [pod_table_row(row) for row in page.rows]}
+    else:
+        page = explore.list_pvcs(**scope, search=search)
+        rows = {"pvcs": [pvc_table_row(row) for row in page.rows]}
+    return {"namespace": namespace_view(detail), **rows}, page
+
+
+class NamespaceDetailState(DrilldownPage, rx.State):
+    namespace: NamespaceView | None = None
+    tab: str = "overview"
+    tab_hrefs: dict[str, str] = {}
+
+    step: str = "day"
+    step_hrefs: dict[str, str] = {}
+    cost_chart: go.Figure = empty_figure()
+    window_cost: str = ""
+    has_costs: bool = False
+
+    window: str = "24h"
+    window_hrefs: dict[str, str] = {}
+    cpu_chart: go.Figure = empty_figure()
+    memory_chart: go.Figure = empty_figure()
+    has_samples: bool = False
+
+    efficiency: list[EfficiencyView] = []
+    efficiency_basis: str = ""
+
+    workloads: list[WorkloadTableRow] = []
+    pods: list[PodTableRow] = []
+    pvcs: list[PvcTableRow] = []
+    position: ListPosition = EMPTY_POSITION
+
+    def _page_key(self, path: str, query: dict[str, str]) -> str:
+        return f"{path}#{query.get('tab', '')}"
+
+    async def _read(self, path: str, query: dict[str, str], *, first: bool) -> Updates:
+        namespace_id = id_in_path(path)
+        if namespace_id is None:
+            raise NotFound("no such namespace")
+        tab = choice_parameter(query, "tab", TABS) or "overview"
+        org_id = current_context().org_id
+        common = {
+            "tab": tab,
+            "tab_hrefs": {name: routes.with_query(path, {"tab": name}) for name in TABS},
+        }
+        if tab == "overview":
+            window = choice_parameter(query, "window", WINDOWS) or "24h"
+            step = choice_parameter(query, "step", STEPS) or "day"
+            updates = await in_thread(
+                _overview_tab, org_id=org_id, namespace_id=namespace_id, window=window, step=step
+            )
+            return (
+                common
+                | updates
+                | {
+                    "window": window,
+                    "step": step,
+                    "window_hrefs": {
+                        name: routes.with_query(path, {**query, "window": name}) for name in WINDOWS
+                    },
+                    "step_hrefs": {
+                        name: routes.with_query(path, {**query, "step": name}) for name in STEPS
+                    },
+                }
+            )
+        spec = LISTS[tab]
+        updates, page = await in_thread(
+            _list_tab,
+            org_id=org_id,
+            namespace_id=namespace_id,
+            tab=tab,
+            request=spec.request(query),
+            search=query.get("q", ""),
+        )
+        return common | updates | {"position": spec.position(page, path, query)}

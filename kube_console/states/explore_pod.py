@@ -1,0 +1,24 @@
+"""Pod detail: its containers with state, restarts, requests, limits and usage; where it runs,
+what owns it, its labels and claims."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from kube_console.dto import PodView
+from kube_console.security.authz import NotFound
+from kube_console.services import explore
+from kube_console.states.explore_support import DrilldownPage, Updates, id_in_path
+from kube_console.states.explore_views import pod_view
+from kube_console.states.guard import current_context, in_thread
+
+
+class PodDetailState(DrilldownPage, rx.State):
+    pod: PodView | None = None
+
+    async def _read(self, path: str, query: dict[str, str], *, first: bool) -> Updates:
+        pod_id = id_in_path(path)
+        if pod_id is None:
+            raise NotFound("no such pod")
+        detail = await in_thread(explore.pod_detail, org_id=current_context().org_id, pod_id=pod_id)
+        return {"pod": pod_view(detail)}

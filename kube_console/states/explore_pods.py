@@ -1,0 +1,127 @@
+"""Pods: one page of the org's pods, filtered by cluster, namespace, phase, node and owner and by
+text in their name, sorted and paged in SQL; the filters' choices for the chosen cluster."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+from sqlmodel import Session
+
+from kube_console.dto import Choice, ListPosition, Page, PageRequest, PodTableRow
+from kube_console.services import explore
+from kube_console.states.explore_support import (
+    EMPTY_POSITION,
+    DrilldownPage,
+    ListSpec,
+    Updates,
+    choice_parameter,
+    filtered_href,
+    id_parameter,
+    url_of,
+)
+from kube_console.states.explore_views import pod_table_row
+from kube_console.states.guard import current_context, in_thread, ui_only
+
+PHASES = ("Running", "Pending", "Succeeded", "Failed", "Unknown")
+OWNER_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "CronJob", "Job", "ReplicaSet", "Node")
+FILTERS = ("cluster", "namespace", "phase", "node", "owner_kind", "owner", "q")
+CHOICES_LIMIT = 500  # a filter menu longer than this is better served by typing a name
+
+PODS = ListSpec(
+    sorts=(
+        "name",
+        "namespace",
+        "cluster",
+        "phase",
+        "restarts",
+        "node",
+        "cpu_request",
+        "cpu_usage",
+        "memory_request",
+        "memory_usage",
+        "age",
+    ),
+    descending_first=frozenset(
+        {"restarts", "cpu_request", "cpu_usage", "memory_request", "memory_usage"}
+    ),
+)
+
+
+def _choices(*, session: Session, org_id: int, cluster_id: int | None) -> dict[str, list[Choice]]:
+    """The clusters to choose from, and the chosen cluster's namespaces and nodes."""
+    by_name = PageRequest(sort="name", limit=CHOICES_LIMIT)
+    clusters = explore.list_cluster_rows(session=session, org_id=org_id, request=by_name)
+    found = {
+        "cluster_choices": [Choice(value=str(row.id), label=row.name) for row in clusters.rows],
+        "namespace_choices": [],
+        "node_choices": [],
+    }
+    if cluster_id is not None:
+        in_cluster = {
+            "session": session,
+            "org_id": org_id,
+            "request": by_name,
+            "cluster_id": cluster_id,
+        }
+        found["namespace_choices"] = [
+            Choice(value=str(row.id), label=row.name)
+            for row in explore.list_namespaces(**in_cluster).rows
+        ]
+        found["node_choices"] = [
+            Choice(value=row.name, label=row.name) for row in explore.list_nodes(**in_cluster).rows
+        ]
+    return found
+
+
+class PodsState(DrilldownPage, rx.State):
+    pods: list[PodTableRow] = []
+    position: ListPosition = EMPTY_POSITION
+    filters: dict[str, str] = {}  # URL parameter -> value, as the filter controls show them
+    filtered: bool = False
+    owner_text: str = ""
+    cluster_choices: list[Choice] = []
+    namespace_choices: list[Choice] = []
+    node_choices: list[Choice] = []
+    _choices_for: str = ""  # the cluster filter the choices were read for
+
+    async def _read(self, path: str, query: dict[str, str], *, first: bool) -> Updates:
+        cluster_id = id_parameter(query, "cluster")
+        namespace_id = id_parameter(query, "namespace")
+        request = PODS.request(query)
+        org_id = current_context().org_id
+        page: Page[Any] = await in_thread(
+            explore.list_pods,
+            org_id=org_id,
+            request=request,
+            cluster_id=cluster_id,
+            namespace_id=namespace_id,
+            phase=choice_parameter(query, "phase", PHASES) or None,
+            node=query.get("node") or None,
+            owner_kind=choice_parameter(query, "owner_kind", OWNER_KINDS) or None,
+            owner_name=query.get("owner") or None,
+            search=query.get("q", ""),
+        )
+        updates: Updates = {
+            "pods": [pod_table_row(row) for row in page.rows],
+            "position": PODS.position(page, path, query),
+            "filters": {name: query.get(name, "") for name in FILTERS},
+            "filtered": any(query.get(name) for name in FILTERS),
+            "owner_text": query.get("owner", ""),
+        }
+        choices_for = str(cluster_id or "")
+        if first and (choices_for != self._choices_for or not self.cluster_choices):
+            updates |= await in_thread(_choices, org_id=org_id, cluster_id=cluster_id)
+            updates["_choices_for"] = choices_for
+        return updates
+
+    def _filter_changes(self, name: str, value: str) -> dict[str, str | None]:
+        if name == "cluster":  # another cluster's namespaces and nodes don't apply
+            return {"cluster": value or None, "namespace": None, "node": None}
+        return {name: value or None}
+
+    @ui_only
+    def owner_typed(self, text: str):
+        self.owner_text = text
+        path, query = url_of(self)
+        return rx.redirect(filtered_href(path, query, owner=text.strip() or None), replace=True)

@@ -1,0 +1,237 @@
+"""The drill-down in Chromium, on a cluster of the fake API server synced and costed into the
+console's database: cluster → namespace → deployment → pod with the expected names and figures,
+the global search jumping to a pod, the pod list filtered by phase, and ids that are not there.
+
+The fleet belongs to its own organization (Umbrella), so the Initech pages other tests check
+for empty states stay empty.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from sqlmodel import Session
+
+from kube_console.db import make_engine
+from kube_console.dto import PageRequest
+from kube_console.formatting import format_money
+from kube_console.models import Cluster, Organization
+from kube_console.security.keyring import Keyring
+from kube_console.services import explore
+from tests.e2e.conftest import Account, Console, console_database_path, sign_in_as
+from tests.fakekube.server import FakeKubeServer
+from tests.support.synced_fleet import SHOP, fetch_snapshots, shop_cluster, sync_fleet
+
+UMBRELLA_ADMIN = Account("ada@umbrella.test", "ada's long password", "admin", "Ada Wong")
+CLUSTER = "prod-eu"
+
+
+@dataclass(frozen=True)
+class Fleet:
+    cluster_id: int
+    namespace_id: int
+    foreign_cluster_id: int
+    cluster_cost: str  # this month so far, idle included, as the pages write it
+    namespace_cost: str
+    running_pods: int
+    total_pods: int
+    pending_pods: int
+
+
+def _org_id(console: Console, name: str) -> int:
+    with sqlite3.connect(console_database_path(console)) as db:
+        return db.execute("SELECT id FROM organizations WHERE name = ?", (name,)).fetchone()[0]
+
+
+@pytest.fixture(scope="module")
+def fleet(console: Console) -> Iterator[Fleet]:
+    made = console.cli(
+        "create-admin",
+        "--org",
+        "Umbrella",
+        "--email",
+        UMBRELLA_ADMIN.email,
+        "--name",
+        UMBRELLA_ADMIN.name,
+        stdin=UMBRELLA_ADMIN.password + "\n",
+    )
+    assert made.returncode == 0, made.stderr
+    database_url = console.env["KUBE_CONSOLE_DB_URL"]
+    org_id = _org_id(console, "Umbrella")
+    with FakeKubeServer() as server:  # serving on, for the console's scheduler to sync
+        ids = sync_fleet(
+            database_url,
+            org_id=org_id,
+            snapshots=fetch_snapshots([shop_cluster(CLUSTER, seed=3)], server),
+            hours=3,
+            credentials={CLUSTER: server.credentials_for(CLUSTER)},
+            keyring=Keyring.parse(console.env["KUBE_CONSOLE_ENCRYPTION_KEYS"]),
+        )
+        yield _figures(database_url, org_id, ids[CLUSTER])
+
+
+def _figures(database_url: str, org_id: int, cluster_id: int) -> Fleet:
+    """What the pages must show, read through the services, and an id of another org."""
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        globex = Organization(name="Globex")
+        session.add(globex)
+        session.flush()
+        foreign = Cluster(org_id=globex.id, name="globex-prod")
+        session.add(foreign)
+        session.commit()
+        overview = explore.cluster_overview(session=session, org_id=org_id, cluster_id=cluster_id)
+        (shop,) = explore.list_namespaces(
+            session=session,
+            org_id=org_id,
+            request=PageRequest(),
+            cluster_id=cluster_id,
+            search=SHOP.namespace,
+        ).rows
+        pending = explore.list_pods(
+            session=session, org_id=org_id, request=PageRequest(limit=500), phase="Pending"
+        ).total
+        fleet = Fleet(
+            cluster_id=cluster_id,
+            namespace_id=shop.id,
+            foreign_cluster_id=foreign.id,
+            cluster_cost=format_money(
+                overview.month_to_date_cost + overview.month_to_date_idle_cost
+            ),
+            namespace_cost=format_money(shop.month_to_date_cost),
+            running_pods=overview.running_pod_count,
+            total_pods=overview.pod_count,
+            pending_pods=pending,
+        )
+    engine.dispose()
+    assert shop.month_to_date_cost > 0, "the cost job priced the sampled hours"
+    return fleet
+
+
+@pytest.fixture(scope="module")
+def signed_in(browser: Browser, console: Console, fleet: Fleet) -> Iterator[Page]:
+    """One signed-in tab for the module's tests (signing in is the slow part of each); every
+    test starts by going to a page of its own."""
+    context = browser.new_context(base_url=console.url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    sign_in_as(page, UMBRELLA_ADMIN)
+    yield page
+    context.close()
+
+
+def test_drilling_down_from_a_cluster_to_a_pod_shows_each_level_with_its_figures(
+    signed_in: Page, fleet: Fleet
+):
+    page = signed_in
+    page.goto(f"/clusters/{fleet.cluster_id}")
+    main = page.get_by_role("main")
+    expect(main.get_by_role("heading", name=CLUSTER)).to_be_visible()
+    expect(main).to_contain_text(f"{fleet.running_pods} / {fleet.total_pods} running")
+    expect(main).to_contain_text(fleet.cluster_cost)
+    expect(main.get_by_text("Healthy", exact=True)).to_be_visible()
+
+    page.get_by_role("link", name="Namespaces").click()
+    expect(page).to_have_url(re.compile(r"\?tab=namespaces$"))
+    shop_row = page.get_by_role("row").filter(
+        has=page.get_by_role("link", name=SHOP.namespace, exact=True)
+    )
+    expect(shop_row).to_contain_text(SHOP.team)
+    expect(shop_row).to_contain_text(SHOP.cost_center)
+    expect(shop_row).to_contain_text("2 / 3")
+    expect(shop_row).to_contain_text("500 m")  # the two running replicas' requests
+    expect(shop_row).to_contain_text("512 MiB")
+    expect(shop_row).to_contain_text(fleet.namespace_cost)
+
+    shop_row.get_by_role("link", name=SHOP.namespace, exact=True).click()
+    expect(page).to_have_url(re.compile(rf"/namespaces/{fleet.namespace_id}/?$"))
+    expect(main.get_by_role("heading", name=SHOP.namespace)).to_be_visible()
+    breadcrumb = page.get_by_role("navigation", name="Breadcrumb")
+    expect(breadcrumb.get_by_role("link", name=CLUSTER)).to_be_visible()
+    expect(main).to_contain_text(SHOP.team)
+    expect(main).to_contain_text(SHOP.cost_center)
+    expect(main).to_contain_text(fleet.namespace_cost)
+    expect(main.get_by_text("team=payments")).to_be_visible()
+
+    page.get_by_role("link", name="Workloads").click()
+    page.get_by_role("link", name=SHOP.deployment, exact=True).click()
+    expect(main.get_by_role("heading", name=SHOP.deployment)).to_be_visible()
+    expect(main.get_by_text("Degraded")).to_be_visible()
+    containers = page.get_by_role("table", name="Containers")
+    expect(containers).to_contain_text("250 m")
+    expect(containers).to_contain_text("500 m")
+    expect(containers).to_contain_text("256 MiB")
+    expect(containers).to_contain_text("512 MiB")
+    pods = page.get_by_role("table", name="Pods")
+    expect(pods.get_by_role("row")).to_have_count(1 + len(SHOP.pod_names))
+
+    running_pod = SHOP.pod_names[0]
+    pods.get_by_role("link", name=running_pod).click()
+    expect(main.get_by_role("heading", name=running_pod)).to_be_visible()
+    expect(main.get_by_text("Running", exact=True).first).to_be_visible()
+    expect(
+        main.get_by_role("link", name=re.compile(rf"Deployment\s*{SHOP.deployment}"))
+    ).to_be_visible()
+    pod_containers = page.get_by_role("table", name="Containers")
+    expect(pod_containers).to_contain_text("250 m")  # requested
+    expect(pod_containers).to_contain_text("100 m")  # used
+    expect(pod_containers).to_contain_text("512 MiB")  # limit
+    expect(main.get_by_role("status").filter(has_text="updated")).to_be_visible()
+
+
+def test_the_global_search_jumps_to_a_pod(signed_in: Page, fleet: Fleet):
+    page = signed_in
+    page.goto("/")
+    search = page.get_by_role("combobox", name="Search")
+    search.fill(SHOP.pending_pod[:-2])
+    option = page.get_by_role("option", name=re.compile(SHOP.pending_pod))
+    expect(option).to_be_visible()
+    search.press("ArrowDown")
+    expect(option).to_have_attribute("aria-selected", "true")
+    search.press("Enter")
+    expect(page).to_have_url(re.compile(r"/pods/\d+/?$"))
+    expect(page.get_by_role("main").get_by_role("heading", name=SHOP.pending_pod)).to_be_visible()
+    expect(page.get_by_role("main").get_by_text("Not scheduled yet")).to_be_visible()
+
+
+def test_the_pod_list_filters_by_phase_and_keeps_the_filter_in_the_url(
+    signed_in: Page, fleet: Fleet
+):
+    page = signed_in
+    page.goto("/")
+    page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Pods").click()
+    table = page.get_by_role("table", name="Pods")
+    expect(table).to_be_visible()
+    page.get_by_role("combobox", name="Phase").click()
+    page.get_by_role("option", name="Pending", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/pods/?\?phase=Pending$"))
+    expect(table.get_by_role("row")).to_have_count(1 + fleet.pending_pods)
+    expect(table.get_by_role("row").filter(has_text="Running")).to_have_count(0)
+    expect(table.get_by_role("link", name=SHOP.pending_pod)).to_be_visible()
+
+    page.reload()
+    expect(page.get_by_role("table", name="Pods").get_by_role("row")).to_have_count(
+        1 + fleet.pending_pods
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [
+        ("/pods/not-a-pod", "Pod not found"),
+        ("/clusters/{foreign_cluster_id}", "Cluster not found"),
+        ("/namespaces/987654321", "Namespace not found"),
+    ],
+)
+def test_an_id_that_is_not_the_orgs_gives_a_clean_not_found(
+    signed_in: Page, fleet: Fleet, path: str, title: str
+):
+    page = signed_in
+    page.goto(path.format(foreign_cluster_id=fleet.foreign_cluster_id))
+    expect(page.get_by_role("heading", name=title)).to_be_visible()
+    expect(page.get_by_role("main")).not_to_contain_text("globex")

@@ -1,0 +1,109 @@
+"""The shared chart palette and figure builders: a group's colour is stable and readable in both
+colour modes, and figures stay small enough to live in page state."""
+
+from __future__ import annotations
+
+import json
+
+import plotly.io
+
+from kube_console.components.charts import (
+    DARK_BACKGROUND,
+    IDLE_COLOR,
+    LIGHT_BACKGROUND,
+    OTHER_COLOR,
+    PALETTE,
+    Series,
+    color_book,
+    color_for,
+    daily_trend_figure,
+    stacked_costs_figure,
+)
+
+
+def _luminance(color: str) -> float:
+    def linear(channel: int) -> float:
+        value = channel / 255
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (int(color[index : index + 2], 16) for index in (1, 3, 5))
+    return 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
+
+
+def _contrast(one: str, other: str) -> float:
+    lighter, darker = sorted((_luminance(one), _luminance(other)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def test_every_chart_colour_stands_out_on_the_light_and_the_dark_page():
+    for color in (*PALETTE, IDLE_COLOR, OTHER_COLOR):
+        assert _contrast(color, LIGHT_BACKGROUND) >= 3.0, color
+        assert _contrast(color, DARK_BACKGROUND) >= 3.0, color
+    assert len(set(PALETTE)) == len(PALETTE) and not {IDLE_COLOR, OTHER_COLOR} & set(PALETTE)
+
+
+def test_a_group_keeps_its_colour_and_groups_spread_over_the_palette():
+    # pinned: the colour must not depend on the process (Python's own hash() is salted per run)
+    assert color_for("team=payments") == "#AD7F58"
+    teams = [color_for(f"team=team-{index}") for index in range(200)]
+    assert set(teams) == set(PALETTE)  # many teams reach every colour
+
+
+def test_a_set_no_larger_than_the_palette_never_shares_a_colour_and_keeps_it_in_any_order():
+    teams = [
+        f"team={name}" for name in ("search", "checkout", "web", "unallocated", "data", "payments")
+    ]
+    assert color_for("team=data") == color_for("team=unallocated")  # hashing alone collides
+    book = color_book(teams)
+    assert len(set(book.values())) == len(teams)
+    assert book == color_book(reversed(teams))
+    as_many = [f"team=t{index}" for index in range(len(PALETTE))]
+    assert len(set(color_book(as_many).values())) == len(PALETTE)
+    many = [f"namespace=ns-{index}" for index in range(40)]
+    assert color_book(many) == {key: color_for(key) for key in many}
+
+
+def _size(figure) -> int:
+    return len(json.dumps(json.loads(plotly.io.to_json(figure))))
+
+
+def test_hourly_bars_carry_a_start_and_a_stride_instead_of_every_time():
+    buckets = [f"2026-03-{1 + hour // 24:02}T{hour % 24:02}:00:00+00:00" for hour in range(744)]
+    series = [
+        Series(key=f"team=t{index}", label=f"t{index}", values=[0.123456] * 744)
+        for index in range(10)
+    ]
+    figure = stacked_costs_figure(
+        buckets=buckets,
+        step="hour",
+        series=[*series, Series(key="other", label="Other (4)", values=[1.0] * 744, kind="other")],
+        currency="USD",
+    )
+    first = figure.data[0]
+    assert (first.x, first.x0, first.dx) == (None, buckets[0], 3_600_000)
+    assert first.y[0] == 0.123  # tenths of a cent are plenty for an hour
+    assert figure.data[-1].marker.color == OTHER_COLOR
+    assert figure.layout.template.layout.to_plotly_json() == {}  # the page's theme is laid over it
+    assert figure.layout.yaxis.tickprefix == "$"
+    assert _size(figure) < 100_000
+
+
+def test_monthly_bars_name_their_months_and_idle_is_hatched_grey():
+    figure = stacked_costs_figure(
+        buckets=["2026-01-01", "2026-02-01"],
+        step="month",
+        series=[Series(key="cluster=1|idle", label="prod · Idle", values=[-1.0, 2.0], kind="idle")],
+        currency="EUR",
+    )
+    [idle] = figure.data
+    assert list(idle.x) == ["2026-01-01", "2026-02-01"]
+    assert (idle.marker.color, idle.marker.pattern.shape) == (IDLE_COLOR, "/")
+    assert figure.layout.barmode == "relative"  # a negative idle stacks below zero
+    assert idle.hovertemplate == "€%{y:,.2f}"
+
+
+def test_the_daily_trend_shows_the_day_still_filling_lighter():
+    figure = daily_trend_figure(
+        days=["2026-03-01", "2026-03-02"], costs=[8.64, 2.16], currency="USD"
+    )
+    assert list(figure.data[0].marker.opacity) == [1.0, 0.45]
