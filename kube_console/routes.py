@@ -1,6 +1,6 @@
 """URL builders, so pages link to each other without spelling paths twice."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from urllib.parse import urlencode
 
 OVERVIEW = "/"
@@ -16,6 +16,16 @@ LOGIN = "/login"
 SETUP = "/setup"
 SIGN_IN_ENDPOINT = "/auth/sign-in"
 SIGN_OUT_ENDPOINT = "/auth/sign-out"
+
+
+def page_query(parameters: Mapping[str, str]) -> dict[str, str]:
+    """A page URL's query parameters as the pages read them: without NUL characters (%00), which
+    no name in a cluster holds and PostgreSQL refuses to compare text with."""
+    return {
+        name: value.replace("\x00", "")
+        for name, value in parameters.items()
+        if "\x00" not in name
+    }
 
 
 def cluster(cluster_id: int) -> str:

@@ -34,12 +34,16 @@ bearer = HTTPBearer(
 )
 
 
-def _reject_unknown_parameters(request: Request) -> None:
-    """Each query parameter must be one the route declares, and given once unless it is a list."""
+def _reject_unknown_or_unsafe_parameters(request: Request) -> None:
+    """Each query parameter must be one the route declares, and given once unless it is a list.
+    No value may hold a NUL character: no name in a cluster does, and PostgreSQL refuses to
+    compare text with one."""
     declared = declared_query_parameters(request)
     errors = []
     for name in dict.fromkeys(request.query_params):
-        if name not in declared:
+        if any("\x00" in value for value in request.query_params.getlist(name)):
+            errors.append(FieldError(name, "must not contain a NUL character (%00)"))
+        elif name not in declared:
             takes = ", ".join(sorted(declared)) or "none"
             errors.append(FieldError(name, f"is not a parameter of this route; it takes {takes}"))
         elif not declared[name] and len(request.query_params.getlist(name)) > 1:
@@ -62,7 +66,7 @@ def api_caller(
         ctx = auth_service.resolve_api_token(session=session, token=token)
     if ctx is None:
         raise NotAuthenticated("unknown or revoked API token")
-    _reject_unknown_parameters(request)
+    _reject_unknown_or_unsafe_parameters(request)
     return ctx
 
 

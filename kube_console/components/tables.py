@@ -29,6 +29,43 @@ def data_table(columns: list[str], body: rx.Component, label: str) -> rx.Compone
     )
 
 
+def record_table(
+    columns: list[tuple[str, str]],
+    rows: rx.Var[list],
+    render_row,
+    *,
+    label: str,
+    empty: str,
+    size: str = "2",
+) -> rx.Component:
+    """A read-only table of `rows` under (header, alignment) columns, scrolling sideways when
+    narrow; `empty` is said instead when there is no row."""
+    return rx.cond(
+        rows.length() > 0,
+        rx.box(
+            rx.table.root(
+                rx.table.header(
+                    rx.table.row(
+                        *[
+                            rx.table.column_header_cell(name, white_space="nowrap", text_align=align)
+                            for name, align in columns
+                        ]
+                    )
+                ),
+                rx.table.body(rx.foreach(rows, render_row)),
+                variant="surface",
+                size=size,
+                width="100%",
+            ),
+            width="100%",
+            overflow_x="auto",
+            role="region",
+            aria_label=label,
+        ),
+        rx.text(empty, size="2", color=rx.color("gray", 10)),
+    )
+
+
 def when(iso_time: rx.Var[str], *, never: str = "Never") -> rx.Component:
     """ "3 hours ago", with the exact local date and time on hover; `never` when empty."""
     return rx.cond(

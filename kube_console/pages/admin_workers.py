@@ -15,7 +15,7 @@ from kube_console.components.shell import (
     page_header,
     refusal_panel,
 )
-from kube_console.components.tables import when
+from kube_console.components.tables import record_table, when
 from kube_console.dto import ClusterSyncStats, SchedulerJobSummary, WorkerRunRow
 from kube_console.states.admin_workers import WorkersState
 
@@ -236,40 +236,20 @@ def _cluster_row(cluster: ClusterSyncStats) -> rx.Component:
 
 
 def _clusters_table() -> rx.Component:
-    clusters = WorkersState.status.clusters
-    return rx.cond(
-        clusters.length() > 0,
-        rx.box(
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        *[
-                            rx.table.column_header_cell(
-                                name, white_space="nowrap", text_align=align
-                            )
-                            for name, align in [
-                                ("Cluster", "left"),
-                                ("Status", "left"),
-                                ("Last sync", "left"),
-                                ("Duration", "right"),
-                                ("Syncs", "left"),
-                                ("Error", "left"),
-                                ("Next try", "left"),
-                            ]
-                        ]
-                    )
-                ),
-                rx.table.body(rx.foreach(clusters, _cluster_row)),
-                variant="surface",
-                size="2",
-                width="100%",
-            ),
-            width="100%",
-            overflow_x="auto",
-            role="region",
-            aria_label="Cluster syncs",
-        ),
-        rx.text("No clusters are registered yet.", size="2", color=rx.color("gray", 10)),
+    return record_table(
+        [
+            ("Cluster", "left"),
+            ("Status", "left"),
+            ("Last sync", "left"),
+            ("Duration", "right"),
+            ("Syncs", "left"),
+            ("Error", "left"),
+            ("Next try", "left"),
+        ],
+        WorkersState.status.clusters,
+        _cluster_row,
+        label="Cluster syncs",
+        empty="No clusters are registered yet.",
     )
 
 
@@ -339,40 +319,21 @@ def _run_row(run: WorkerRunRow) -> rx.Component:
 
 
 def _runs_table() -> rx.Component:
-    runs = WorkersState.status.recent_runs
-    return rx.cond(
-        runs.length() > 0,
-        rx.box(
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        *[
-                            rx.table.column_header_cell(
-                                name, white_space="nowrap", text_align=align
-                            )
-                            for name, align in [
-                                ("Asked", "left"),
-                                ("Job", "left"),
-                                ("Trigger", "left"),
-                                ("Status", "left"),
-                                ("Duration", "right"),
-                                ("Items", "left"),
-                                ("Error", "left"),
-                            ]
-                        ]
-                    )
-                ),
-                rx.table.body(rx.foreach(runs, _run_row)),
-                variant="surface",
-                size="1",
-                width="100%",
-            ),
-            width="100%",
-            overflow_x="auto",
-            role="region",
-            aria_label="Recent runs",
-        ),
-        rx.text("No runs recorded in the last 14 days.", size="2", color=rx.color("gray", 10)),
+    return record_table(
+        [
+            ("Asked", "left"),
+            ("Job", "left"),
+            ("Trigger", "left"),
+            ("Status", "left"),
+            ("Duration", "right"),
+            ("Items", "left"),
+            ("Error", "left"),
+        ],
+        WorkersState.status.recent_runs,
+        _run_row,
+        label="Recent runs",
+        empty="No runs recorded in the last 14 days.",
+        size="1",
     )
 
 

@@ -178,15 +178,13 @@ def _insecure_tls_acknowledgement() -> rx.Component:
     )
 
 
-def _connection_error() -> rx.Component:
+def _problem(message: rx.Var[str], icon: str, lead: str) -> rx.Component:
+    """A red alert, shown while `message` is set: `lead` in bold, then the message."""
     return rx.cond(
-        ClustersState.connection_error,
+        message,
         rx.callout.root(
-            rx.callout.icon(rx.icon("unplug")),
-            rx.callout.text(
-                rx.text("Could not connect. ", weight="bold", as_="span"),
-                ClustersState.connection_error,
-            ),
+            rx.callout.icon(rx.icon(icon)),
+            rx.callout.text(rx.text(lead, weight="bold", as_="span"), message),
             color_scheme="red",
             size="1",
             role="alert",
@@ -194,19 +192,13 @@ def _connection_error() -> rx.Component:
     )
 
 
+def _connection_error() -> rx.Component:
+    return _problem(ClustersState.connection_error, "unplug", "Could not connect. ")
+
+
 def _keyring_problem() -> rx.Component:
-    return rx.cond(
-        ClustersState.keyring_problem,
-        rx.callout.root(
-            rx.callout.icon(rx.icon("key-round")),
-            rx.callout.text(
-                rx.text("Cluster credentials can't be stored or read. ", weight="bold", as_="span"),
-                ClustersState.keyring_problem,
-            ),
-            color_scheme="red",
-            size="1",
-            role="alert",
-        ),
+    return _problem(
+        ClustersState.keyring_problem, "key-round", "Cluster credentials can't be stored or read. "
     )
 
 

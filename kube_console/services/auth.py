@@ -64,7 +64,7 @@ def normalize_email(email: str) -> str:
 
 
 def email_problem(email: str) -> str | None:
-    if not EMAIL_PATTERN.match(email) or len(email) > 254:
+    if not EMAIL_PATTERN.match(email) or len(email) > 254 or not email.isprintable():
         return "Enter an e-mail address such as ana@example.com."
     return None
 
@@ -140,7 +140,9 @@ def sign_in(
     client_key = _throttle_key("client", client)
     if wait := _locked_for(session, [email_key, client_key], now):
         raise SignInThrottled(wait)
-    user = session.exec(select(User).where(User.email == email)).first()
+    # What is no e-mail address names no user (and one with a NUL byte can't even be compared
+    # on PostgreSQL): it is refused and counted like any other.
+    user = None if email_problem(email) else session.exec(select(User).where(User.email == email)).first()
     password_ok = verify_password(user.password_hash if user else None, password)
     if user is None or not password_ok or not user.active:
         _record_failure(session, email_key, MAX_FAILURES_PER_EMAIL, now)

@@ -72,7 +72,8 @@ def search(
     *, session: Session, org_id: int, query: str, limit_per_kind: int = DEFAULT_PER_KIND
 ) -> SearchResults:
     """The org's clusters, namespaces, workloads, pods and Helm releases named like `query`."""
-    text = query.strip().lower()[:MAX_QUERY_LENGTH]
+    # No name holds a NUL character, and PostgreSQL refuses to compare text with one.
+    text = query.replace("\x00", "").strip().lower()[:MAX_QUERY_LENGTH]
     if not text:
         return SearchResults(query="", hits=[])
     limit = max(1, min(limit_per_kind, MAX_PER_KIND))

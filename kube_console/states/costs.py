@@ -666,7 +666,7 @@ class CostsState(rx.State):
 
     @guarded(Action.READ)
     async def load(self):
-        view, ignored = view_from_query(self.router.url.query_parameters)
+        view, ignored = view_from_query(routes.page_query(self.router.url.query_parameters))
         async with self:
             self._generation += 1
             generation = self._generation

@@ -49,7 +49,7 @@ def id_in_path(path: str) -> int | None:
 def url_of(state: rx.State) -> tuple[str, dict[str, str]]:
     """The path and query parameters of the page the event was sent from."""
     url = state.router.url
-    return url.path.rstrip("/") or "/", dict(url.query_parameters)
+    return url.path.rstrip("/") or "/", routes.page_query(url.query_parameters)
 
 
 def now_iso() -> str:
@@ -239,7 +239,7 @@ class DrilldownPage(rx.State, mixin=True):
 
 def _split(url: str) -> tuple[str, dict[str, str]]:
     path, _, query = url.partition("?")
-    return path, dict(parse_qsl(query))
+    return path, routes.page_query(dict(parse_qsl(query)))
 
 
 async def forget_other_pages(state: rx.State) -> None:

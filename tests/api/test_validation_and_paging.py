@@ -120,6 +120,24 @@ def test_bad_parameters_name_their_field(
     assert_invalid(api.get(PREFIX + path, headers=acme.member, params=params), field)
 
 
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/helm/releases?status=fai%00led", "status"),
+        ("/namespaces/{ns}/pods?node=%00", "node"),
+        ("/clusters?provider=e%00ks", "provider"),
+        ("/costs?team=web&team=w%00eb", "team"),
+    ],
+)
+def test_a_nul_character_in_a_value_is_refused_by_name(
+    api, acme: Org, fleet: Fleet, path: str, field: str
+):
+    """PostgreSQL can't compare text holding NUL: without this check it was a 500 there."""
+    path = path.format(ns=fleet.acme.shop.id)
+    error = assert_invalid(api.get(PREFIX + path, headers=acme.member), field)
+    assert "NUL" in error["message"]
+
+
 def test_several_bad_fields_are_all_listed(api, acme: Org):
     error = assert_invalid(
         api.get(

@@ -43,7 +43,9 @@ def test_sign_in_opens_a_session_that_resolves_to_the_user(session, make):
     assert signed_in.token not in stored  # only the hash is kept
 
 
-@pytest.mark.parametrize("email", ["ana@example.com", "nobody@example.com"])
+@pytest.mark.parametrize(
+    "email", ["ana@example.com", "nobody@example.com", "ana@exa\x00mple.com", "not an address"]
+)
 def test_wrong_password_and_unknown_email_get_the_same_answer(session, make, email):
     make.user(make.org(), email="ana@example.com")
     with pytest.raises(auth.SignInRefused) as failure:

@@ -112,3 +112,9 @@ def test_many_matches_stop_at_the_cap(session, make):
     assert [hit.name for hit in results.hits] == [
         f"batch-{index:03d}" for index in range(MAX_PER_KIND)
     ]
+
+
+def test_a_nul_character_in_the_query_is_dropped_not_sent_to_the_database(session, orgs):
+    acme, _ = orgs
+    results = search(session=session, org_id=acme.id, query="payme\x00nts")
+    assert found(results) == [("namespace", "payments")]

@@ -293,6 +293,17 @@ async def test_a_url_asking_for_what_a_page_cannot_do_says_what(shop, query, fie
 
 
 @pytest.mark.anyio
+async def test_a_nul_character_in_the_url_is_dropped_before_the_database_sees_it(shop):
+    """PostgreSQL refuses to compare text holding NUL: a crafted %00 must not fail the page."""
+    async with EventDriver() as driver:
+        tab = driver.tab(session_token=shop.token)
+        await tab.open(routes.pods(phase="Run\x00ning", node="node-\x00a", sort="name"))
+        page = await tab.state(PodsState)
+        assert page.view == "ready", page.problem
+        assert [pod.name for pod in page.pods] == ["checkout-7d9f8b-aaaaa", "checkout-7d9f8b-bbbbb"]
+
+
+@pytest.mark.anyio
 async def test_the_refresh_rereads_the_same_page_while_the_tab_is_visible_and_skips_when_hidden(
     shop, session: Session
 ):
