@@ -265,7 +265,7 @@ def page_header(subtitle: str | rx.Var, *actions: rx.Component) -> rx.Component:
         rx.spacer(),
         *actions,
         align="center",
-        gap="3",
+        spacing="3",
         wrap="wrap",
         width="100%",
     )
