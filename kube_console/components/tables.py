@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import reflex as rx
 from reflex_components_moment.moment import Moment
 
@@ -32,7 +35,7 @@ def data_table(columns: list[str], body: rx.Component, label: str) -> rx.Compone
 def record_table(
     columns: list[tuple[str, str]],
     rows: rx.Var[list],
-    render_row,
+    render_row: Callable[[Any], rx.Component],
     *,
     label: str,
     empty: str,
