@@ -528,13 +528,7 @@ class ClusterUsage(BaseModel):
 
     @classmethod
     def build(cls, series: dto.ClusterUsageSeries) -> ClusterUsage:
-        return cls(
-            cluster_id=series.cluster_id,
-            window=series.window,
-            bucket_seconds=series.bucket_seconds,
-            network_known=series.network_known,
-            points=_points(series, ClusterUsagePoint),
-        )
+        return _usage(cls, series, ClusterUsagePoint)
 
 
 class NamespaceUsagePoint(BaseModel):
@@ -557,13 +551,16 @@ class NamespaceUsage(BaseModel):
 
     @classmethod
     def build(cls, series: dto.NamespaceUsageSeries) -> NamespaceUsage:
-        return cls(
-            namespace_id=series.namespace_id,
-            window=series.window,
-            bucket_seconds=series.bucket_seconds,
-            network_known=series.network_known,
-            points=_points(series, NamespaceUsagePoint),
-        )
+        return _usage(cls, series, NamespaceUsagePoint)
+
+
+UsageT = TypeVar("UsageT", bound=BaseModel)
+
+
+def _usage(model: type[UsageT], series: Any, point: type[BaseModel]) -> UsageT:
+    """A usage answer: the series' own fields as they are, and its columns as `points`."""
+    fields = {name: getattr(series, name) for name in model.model_fields if name != "points"}
+    return model.model_validate({**fields, "points": _points(series, point)})
 
 
 def _points(series: Any, point: type[BaseModel]) -> list[Any]:
