@@ -4,12 +4,16 @@ import sys
 
 import reflex as rx
 
+from kube_console.security.private_files import private_state_store
 from kube_console.settings import SettingsError, get_settings
 
 try:
     settings = get_settings()
 except SettingsError as problem:
     sys.exit(f"kube-console cannot start.\n{problem}")
+
+# Every Reflex process reads this file before it starts its state manager.
+private_state_store(redis_url=settings.redis_url)
 
 config = rx.Config(
     app_name="kube_console",

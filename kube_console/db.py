@@ -2,7 +2,9 @@
 
 SQLite is the embedded default and PostgreSQL the production database; everything here
 works on both. SQLite connections get `PRAGMA foreign_keys=ON` (so deletes cascade)
-plus WAL and a busy timeout, because the scheduler writes while pages read.
+plus WAL and a busy timeout, because the scheduler writes while pages read. The SQLite file
+holds every credential's ciphertext and every token's hash: it is created readable by the
+console's user only (security/private_files.py).
 """
 
 from __future__ import annotations
@@ -18,10 +20,12 @@ import orjson
 
 from sqlalchemy import DateTime, Engine, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel
 
+from kube_console.security.private_files import private_sqlite_file
 from kube_console.settings import get_settings
 
 
@@ -69,16 +73,16 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _ensure_sqlite_directory(url: str) -> None:
-    path = url.removeprefix("sqlite:///")
-    if path and path != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+def _prepare_sqlite_file(url: str) -> None:
+    database = make_url(url).database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        private_sqlite_file(Path(database))
 
 
 def make_engine(url: str) -> Engine:
     """An engine for `url` with the console's connection settings."""
     if url.startswith("sqlite"):
-        _ensure_sqlite_directory(url)
+        _prepare_sqlite_file(url)
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 10}, **_JSON_CODEC
         )
@@ -90,7 +94,7 @@ def make_engine(url: str) -> Engine:
 def make_unpooled_engine(url: str) -> Engine:
     """An engine that holds no connection between uses (for one-off maintenance tasks)."""
     if url.startswith("sqlite"):
-        _ensure_sqlite_directory(url)
+        _prepare_sqlite_file(url)
     engine = create_engine(url, poolclass=NullPool)
     if url.startswith("sqlite"):
         event.listen(engine, "connect", _on_sqlite_connect)

@@ -36,6 +36,10 @@ EXPECTED_FORMS: dict[str, str] = {
     "port": "a TCP port from 1 to 65535",
     "api_rate_limit_per_minute": "a whole number of requests per minute from 1 to 100000",
     "api_rate_limit_burst": "a whole number of requests from 1 to 100000",
+    "event_rate_limit_per_minute": "a whole number of events per minute from 1 to 100000",
+    "event_rate_limit_burst": "a whole number of events from 1 to 100000",
+    "event_user_rate_limit_per_minute": "a whole number of events per minute from 1 to 100000",
+    "event_user_rate_limit_burst": "a whole number of events from 1 to 100000",
 }
 
 
@@ -75,9 +79,15 @@ class Settings(BaseSettings):
     allowed_origin: str = "http://localhost:3000"
     port: int = Field(default=3000, ge=1, le=65535)
     session_hours: int = Field(default=12, ge=1, le=720)
-    # REST API, per token: a bucket of `burst` requests refilled at `per_minute` (api/rate_limit.py)
+    # Token buckets of `burst` refilled at `per_minute` (security/rate_limit.py). REST API: per token.
     api_rate_limit_per_minute: int = Field(default=120, ge=1, le=100_000)
     api_rate_limit_burst: int = Field(default=60, ge=1, le=100_000)
+    # Page events that query: per sign-in session, and per user across their sessions. A page
+    # load is two or three events and a visible page refreshes every 30 s: people never get near.
+    event_rate_limit_per_minute: int = Field(default=300, ge=1, le=100_000)
+    event_rate_limit_burst: int = Field(default=60, ge=1, le=100_000)
+    event_user_rate_limit_per_minute: int = Field(default=600, ge=1, le=100_000)
+    event_user_rate_limit_burst: int = Field(default=120, ge=1, le=100_000)
 
     team_label_keys: Annotated[list[str], NoDecode] = ["team"]
     cost_center_label_keys: Annotated[list[str], NoDecode] = [

@@ -15,7 +15,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from kube_console.api.errors import RateLimited
-from kube_console.api.rate_limit import limiter_for
+from kube_console.security.rate_limit import api_limiter
 from kube_console.api.spec import declared_query_parameters
 from kube_console.db import session_scope
 from kube_console.errors import FieldError, ValidationFailed
@@ -59,7 +59,7 @@ def api_caller(
     if credentials is None or not credentials.credentials:
         raise NotAuthenticated("no API token")
     token = credentials.credentials
-    wait = limiter_for(get_settings()).take(hash_token(token))
+    wait = api_limiter(get_settings()).take(hash_token(token))
     if wait > 0:
         raise RateLimited(wait)
     with session_scope() as session:

@@ -11,7 +11,7 @@ from kube_console.components.shell import empty_state, loading_rows, page_frame
 from kube_console.components.tables import data_table, day, when
 from kube_console.dto import ApiTokenRow
 from kube_console.security.secrets import MIN_PASSWORD_LENGTH
-from kube_console.states.profile import ProfileState
+from kube_console.states.profile import NEW_API_TOKEN, ProfileState
 from kube_console.states.session import SessionState
 
 
@@ -127,7 +127,7 @@ def _new_token_shown() -> rx.Component:
         ),
         rx.hstack(
             rx.input(
-                value=ProfileState.new_token,
+                value=NEW_API_TOKEN.value,
                 read_only=True,
                 aria_label="New API token",
                 width="100%",
@@ -136,7 +136,7 @@ def _new_token_shown() -> rx.Component:
             rx.icon_button(
                 rx.icon("copy", size=16),
                 on_click=[
-                    rx.set_clipboard(ProfileState.new_token),
+                    rx.set_clipboard(NEW_API_TOKEN.value),
                     rx.toast.success("Token copied to the clipboard."),
                 ],
                 aria_label="Copy token",
@@ -199,9 +199,9 @@ def _token_dialog() -> rx.Component:
     return form_dialog(
         open=ProfileState.token_dialog_open,
         on_open_change=ProfileState.token_dialog_changed,
-        title=rx.cond(ProfileState.new_token, "Your new API token", "Create an API token"),
+        title=rx.cond(ProfileState.new_token_name, "Your new API token", "Create an API token"),
         description="API tokens let scripts read the console's REST API as you.",
-        body=rx.cond(ProfileState.new_token, _new_token_shown(), _new_token_form()),
+        body=rx.cond(ProfileState.new_token_name, _new_token_shown(), _new_token_form()),
     )
 
 

@@ -4,6 +4,11 @@ user's change of their own password.
 Callers authorize first (`Action.MANAGE_USERS`, or `Action.MANAGE_OWN_ACCOUNT` for
 `change_own_password`); every function here is scoped to `org_id`, so an id from another
 organization is simply not found.
+
+An e-mail is a sign-in name, so it is unique across the console. An address that is taken is
+refused with one message wherever it is used: the admin of one organization is told neither
+that another organization has it nor which, only what the address of one of their own users
+would tell them.
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ from kube_console.security.secrets import (
     verify_password,
 )
 from kube_console.services.auth import email_problem, normalize_email, revoke_user_sessions
+
+EMAIL_NOT_AVAILABLE = "This e-mail address can't be used for a new user. Choose another one."
 
 
 def _row(user: User) -> UserRow:
@@ -77,7 +84,7 @@ def create_user(
     if errors:
         raise ValidationFailed(errors)
     if session.exec(select(User.id).where(User.email == email)).first() is not None:
-        raise ValidationFailed.one("email", "A user with this e-mail already exists.")
+        raise ValidationFailed.one("email", EMAIL_NOT_AVAILABLE)
     user = User(
         org_id=org_id,
         email=email,

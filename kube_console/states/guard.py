@@ -8,16 +8,25 @@
 - `ui_only`: a plain event that only changes what the page shows; it must not read or
   write org data (it has no caller to check it against).
 
+Guarded and public events are requests like the API's (reflex-rules.md, rule 5b): each one
+first spends from its sign-in session's token bucket (a signed-out caller's: its connection's)
+and then, once the caller is known, from the user's bucket shared by all their sessions
+(security/rate_limit.py). Past either budget the browser gets a toast saying when to try
+again and the handler does not run; past the session's, not even the session is looked up.
+
 A test lists every handler of every State and fails when one carries no policy.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
+import dataclasses
 import functools
 import inspect
-from collections.abc import Callable
+import math
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -25,8 +34,11 @@ import reflex as rx
 
 from kube_console.db import session_scope
 from kube_console.security.authz import Action, AuthContext, Forbidden, NotAuthenticated, authorize
+from kube_console.security.rate_limit import session_event_limiter, user_event_limiter
+from kube_console.security.secrets import hash_token
 from kube_console.security.session_cookie import SESSION_DIGEST_HEADER
 from kube_console.services import auth as auth_service
+from kube_console.settings import get_settings
 
 POLICY_ATTRIBUTE = "__kube_console_policy__"
 PUBLIC = "public"
@@ -40,12 +52,39 @@ def _resolve(digest: str | None) -> AuthContext | None:
         return auth_service.resolve_session_digest(session=session, digest=digest)
 
 
+def _session_digest(state: rx.State) -> str | None:
+    return state.router.headers.raw_headers.get(SESSION_DIGEST_HEADER)
+
+
 async def resolve_caller(state: rx.State) -> AuthContext | None:
     """The signed-in user behind this event's connection, looked up in the database now.
 
     The connection carries the session token's digest, never the token (security/session_cookie.py)."""
-    digest = state.router.headers.raw_headers.get(SESSION_DIGEST_HEADER)
-    return await asyncio.to_thread(_resolve, digest)
+    return await asyncio.to_thread(_resolve, _session_digest(state))
+
+
+def _session_bucket(state: rx.State) -> str:
+    """The bucket of the sign-in session the event comes with, else of its websocket connection
+    (whose id the server sets, not the browser). Hashed again: the digest is what the
+    connection authenticates with, and bucket keys may sit in Redis."""
+    if digest := _session_digest(state):
+        return "session:" + hash_token(digest)
+    return "connection:" + hash_token(state.router.session.session_id or "")
+
+
+def _too_many_requests(wait_seconds: float) -> Any:
+    return rx.toast.error(f"Too many requests; try again in {math.ceil(wait_seconds)} s.")
+
+
+def _resolve_within_budget(session_bucket: str, digest: str | None) -> AuthContext | float | None:
+    """The caller (None when signed out), or the seconds to wait when a budget is spent."""
+    settings = get_settings()
+    if wait := session_event_limiter(settings).take(session_bucket):
+        return wait
+    caller = _resolve(digest)
+    if caller is not None and (wait := user_event_limiter(settings).take(str(caller.user_id))):
+        return wait
+    return caller
 
 
 def current_context() -> AuthContext:
@@ -64,11 +103,22 @@ def _sign_in_redirect(state: rx.State) -> Any:
 OnForbidden = Callable[[Any, str], None]
 
 
-async def _admit(state: rx.State, action: Action, on_forbidden: OnForbidden | None) -> AuthContext | Any:
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Admitted:
+    caller: AuthContext | None  # None for a public event
+
+
+async def _admit(
+    state: rx.State, action: Action, on_forbidden: OnForbidden | None
+) -> _Admitted | Any:
     """The caller when allowed, else the event that tells the browser why not (or None)."""
-    caller = await resolve_caller(state)
+    caller = await asyncio.to_thread(
+        _resolve_within_budget, _session_bucket(state), _session_digest(state)
+    )
+    if isinstance(caller, float):
+        return _too_many_requests(caller)
     try:
-        return authorize(caller, action)
+        return _Admitted(authorize(caller, action))
     except NotAuthenticated:
         return _sign_in_redirect(state)
     except Forbidden as refusal:
@@ -79,44 +129,67 @@ async def _admit(state: rx.State, action: Action, on_forbidden: OnForbidden | No
         return None
 
 
+async def _admit_anyone(state: rx.State) -> _Admitted | Any:
+    """A public event, when its connection's (or session's) budget allows it."""
+    limiter = session_event_limiter(get_settings())
+    if wait := await asyncio.to_thread(limiter.take, _session_bucket(state)):
+        return _too_many_requests(wait)
+    return _Admitted(None)
+
+
+@contextlib.contextmanager
+def _acting_as(caller: AuthContext | None) -> Iterator[None]:
+    if caller is None:
+        yield
+        return
+    token = _caller.set(caller)
+    try:
+        yield
+    finally:
+        _caller.reset(token)
+
+
+def _admitted_only(
+    handler: Callable[..., Any], admit: Callable[[rx.State], Awaitable[_Admitted | Any]]
+) -> Callable[..., Any]:
+    """`handler` run only when `admit` lets the event in; otherwise its answer (an event for the
+    browser, or None) is all the event does."""
+    if inspect.isasyncgenfunction(handler):
+
+        @functools.wraps(handler)
+        async def run_generator(self: rx.State, *args: Any, **kwargs: Any) -> Any:
+            admission = await admit(self)
+            if not isinstance(admission, _Admitted):
+                if admission is not None:
+                    yield admission
+                return
+            with _acting_as(admission.caller):
+                async for item in handler(self, *args, **kwargs):
+                    yield item
+
+        return run_generator
+    if inspect.iscoroutinefunction(handler):
+
+        @functools.wraps(handler)
+        async def run_coroutine(self: rx.State, *args: Any, **kwargs: Any) -> Any:
+            admission = await admit(self)
+            if not isinstance(admission, _Admitted):
+                return admission
+            with _acting_as(admission.caller):
+                return await handler(self, *args, **kwargs)
+
+        return run_coroutine
+    raise TypeError(
+        f"{handler.__qualname__}: guarded and public handlers are async (they do I/O off the event loop)"
+    )
+
+
 def guarded(action: Action, *, on_forbidden: OnForbidden | None = None) -> Callable[[Callable[..., Any]], Any]:
     """`on_forbidden(state, reason)` runs under the state lock instead of the refusal toast:
     page loads use it to show "you need the admin role" and drop what the page held."""
 
     def decorate(handler: Callable[..., Any]) -> Any:
-        if inspect.isasyncgenfunction(handler):
-
-            @functools.wraps(handler)
-            async def run_generator(self: rx.State, *args: Any, **kwargs: Any) -> Any:
-                admitted = await _admit(self, action, on_forbidden)
-                if not isinstance(admitted, AuthContext):
-                    if admitted is not None:
-                        yield admitted
-                    return
-                token = _caller.set(admitted)
-                try:
-                    async for item in handler(self, *args, **kwargs):
-                        yield item
-                finally:
-                    _caller.reset(token)
-
-            run: Callable[..., Any] = run_generator
-        elif inspect.iscoroutinefunction(handler):
-
-            @functools.wraps(handler)
-            async def run_coroutine(self: rx.State, *args: Any, **kwargs: Any) -> Any:
-                admitted = await _admit(self, action, on_forbidden)
-                if not isinstance(admitted, AuthContext):
-                    return admitted
-                token = _caller.set(admitted)
-                try:
-                    return await handler(self, *args, **kwargs)
-                finally:
-                    _caller.reset(token)
-
-            run = run_coroutine
-        else:
-            raise TypeError(f"{handler.__qualname__}: guarded handlers are async (they do I/O off the event loop)")
+        run = _admitted_only(handler, lambda state: _admit(state, action, on_forbidden))
         setattr(run, POLICY_ATTRIBUTE, action)
         return rx.event(background=True)(run)
 
@@ -124,8 +197,10 @@ def guarded(action: Action, *, on_forbidden: OnForbidden | None = None) -> Calla
 
 
 def public(handler: Callable[..., Any]) -> Any:
-    setattr(handler, POLICY_ATTRIBUTE, PUBLIC)
-    return rx.event(background=True)(handler)
+    """Anyone may call it; it still spends from its connection's budget."""
+    run = _admitted_only(handler, _admit_anyone)
+    setattr(run, POLICY_ATTRIBUTE, PUBLIC)
+    return rx.event(background=True)(run)
 
 
 def ui_only(handler: Callable[..., Any]) -> Any:

@@ -1,14 +1,18 @@
 """Profile: the caller's API tokens (list, create, revoke) and their own password.
 
 Everything here acts on the caller only: the services take the caller's org and user id,
-so a token id of anyone else is not found. A new token's raw value lives in `new_token`
-only while the dialog that shows it is open; closing the dialog (or leaving and reloading
-the page) drops it.
+so a token id of anyone else is not found.
+
+A new token's raw value is never kept in state, public or backend (reflex-rules.md, rule 2:
+states are pickled to disk or Redis): the event that creates it pushes it to the browser
+into `NEW_API_TOKEN`, a React state of the page, and keeps no copy. The dialog shows it
+from there; closing the dialog, or loading the page again, empties it in the browser too.
 """
 
 from __future__ import annotations
 
 import reflex as rx
+from reflex.experimental.client_state import ClientStateVar
 
 from kube_console.dto import ApiTokenRow
 from kube_console.errors import ValidationFailed
@@ -18,6 +22,9 @@ from kube_console.services import users as users_service
 from kube_console.security.session_cookie import SESSION_DIGEST_HEADER
 from kube_console.states.guard import current_context, guarded, in_thread, ui_only
 
+# Lives only in the browser tab's memory (React state), never on the server.
+NEW_API_TOKEN = ClientStateVar.create("new_api_token", default="")
+
 
 class ProfileState(rx.State):
     tokens: list[ApiTokenRow] = []
@@ -26,8 +33,7 @@ class ProfileState(rx.State):
     token_dialog_open: bool = False
     token_errors: dict[str, str] = {}
     creating_token: bool = False
-    new_token: str = ""
-    new_token_name: str = ""
+    new_token_name: str = ""  # set while the dialog shows a new token (its value is browser-only)
 
     revoking: bool = False
 
@@ -46,15 +52,16 @@ class ProfileState(rx.State):
     @guarded(Action.MANAGE_OWN_ACCOUNT)
     async def load(self):
         async with self:
-            self.new_token, self.new_token_name, self.token_dialog_open = "", "", False
+            self.new_token_name, self.token_dialog_open = "", False
             self.token_errors, self.password_errors = {}, {}
         await self._reload_tokens()
+        return NEW_API_TOKEN.push("")
 
     @ui_only
     def token_dialog_changed(self, open: bool):
-        """Opening starts a fresh form; closing forgets the raw token for good."""
-        self.token_dialog_open, self.token_errors = open, {}
-        self.new_token, self.new_token_name = "", ""
+        """Opening starts a fresh form; closing makes the browser forget the raw token for good."""
+        self.token_dialog_open, self.token_errors, self.new_token_name = open, {}, ""
+        return NEW_API_TOKEN.push("")
 
     @guarded(Action.MANAGE_OWN_ACCOUNT)
     async def create_token(self, form: dict[str, str]):
@@ -75,8 +82,8 @@ class ProfileState(rx.State):
             return
         await self._reload_tokens()
         async with self:
-            self.creating_token = False
-            self.new_token, self.new_token_name = created.token, created.row.name
+            self.creating_token, self.new_token_name = False, created.row.name
+        return NEW_API_TOKEN.push(created.token)  # to this browser, once; no copy is kept
 
     @guarded(Action.MANAGE_OWN_ACCOUNT)
     async def revoke_token(self, token_id: int):

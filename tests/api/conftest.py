@@ -31,7 +31,7 @@ with warnings.catch_warnings():  # Starlette 1.x suggests httpx2; httpx serves t
 from kube_console import db as console_db
 from kube_console import settings
 from kube_console.api.background import requested_syncs
-from kube_console.api.rate_limit import _limiter
+from kube_console.security.rate_limit import forget_buckets
 from kube_console.api.v1 import api_v1
 from kube_console.db import utcnow
 from kube_console.models import Cluster, Namespace, Node, Organization, User, WorkerRun
@@ -53,7 +53,7 @@ def _clear_caches() -> None:
     settings.get_settings.cache_clear()
     console_db.get_engine.cache_clear()
     keyring.get_keyring.cache_clear()
-    _limiter.cache_clear()
+    forget_buckets()
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import secrets
 import pytest
 import redis
 
-from kube_console.api.rate_limit import MemoryRateLimiter, Rate, RedisRateLimiter
+from kube_console.security.rate_limit import MemoryRateLimiter, Rate, RedisRateLimiter
 from tests.api.conftest import PREFIX, Org, reload_settings
 
 REDIS_URL = os.environ.get("KUBE_CONSOLE_TEST_REDIS_URL", "")

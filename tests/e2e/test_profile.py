@@ -1,11 +1,24 @@
-"""Profile in Chromium: an API token is created, shown once, works, and is revoked; a user
-changes their own password; the REST API's docs load from the console itself."""
+"""Profile in Chromium: an API token is created, shown once, works, and is revoked, and the
+server's state store never holds it; a user changes their own password; the REST API's docs
+load from the console itself."""
 
 from __future__ import annotations
 
+import stat
+import time
+from pathlib import Path
+
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import TEAM_ADMIN, TEAM_MEMBER, Account, Console, ensure_account, sign_in_as
+from tests.e2e.conftest import (
+    TEAM_ADMIN,
+    TEAM_MEMBER,
+    Account,
+    Console,
+    console_database_path,
+    ensure_account,
+    sign_in_as,
+)
 
 PASSWORD_CHANGER = Account("fay@initech.test", "fay's long password", "member", "Fay Okafor")
 
@@ -16,6 +29,22 @@ def _list_clusters(page: Page, console: Console, token: str) -> int:
         f"{console.url}/api/v1/k8s/clusters", headers={"Authorization": f"Bearer {token}"}
     )
     return reply.status
+
+
+def _stored_states(console: Console) -> Path:
+    return Path(console.env["REFLEX_STATES_WORKDIR"])
+
+
+def _wait_until_stored(console: Console, text: str) -> list[bytes]:
+    """The state store's pickles, once one of them holds `text` (Reflex writes them a moment
+    after the event that changed the state)."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        pickles = [path.read_bytes() for path in _stored_states(console).glob("*.pkl")]
+        if any(text.encode() in pickle for pickle in pickles):
+            return pickles
+        time.sleep(0.2)
+    raise AssertionError(f"no state in {_stored_states(console)} came to hold {text!r}")
 
 
 def test_an_api_token_is_shown_once_works_and_stops_working_when_revoked(team, page: Page):
@@ -33,6 +62,11 @@ def test_an_api_token_is_shown_once_works_and_stops_working_when_revoked(team, p
     expect(shown).to_contain_text("this is the only time it is shown")
     token = shown.get_by_label("New API token").input_value()
     assert token.startswith("kct_")
+    # The profile state with the new token's row is on disk by now, without the token itself.
+    pickles = _wait_until_stored(team, "e2e-exporter")
+    assert not [pickle for pickle in pickles if token.encode() in pickle]
+    assert stat.S_IMODE(_stored_states(team).stat().st_mode) == 0o700
+    assert stat.S_IMODE(Path(console_database_path(team)).stat().st_mode) == 0o600
 
     shown.get_by_role("button", name="Copy token").click()
     expect(page.get_by_text("Token copied to the clipboard.")).to_be_visible()
@@ -43,6 +77,10 @@ def test_an_api_token_is_shown_once_works_and_stops_working_when_revoked(team, p
     shown.get_by_role("button", name="I have copied it").click()
     expect(shown).to_be_hidden()
     assert token not in page.content()
+    page.get_by_role("button", name="Create token").click()  # a fresh form, not the last token
+    expect(page.get_by_role("dialog", name="Create an API token")).to_be_visible()
+    assert token not in page.content()
+    page.get_by_role("button", name="Cancel").click()
     row = page.get_by_role("row").filter(has_text="e2e-exporter").first
     expect(row).to_contain_text(token[:10])
     expect(row).to_contain_text("Active")

@@ -70,6 +70,21 @@ def test_admin_user_and_token_creation(cli, session):
     assert session.execute(select(User.email).order_by(User.email)).scalars().all() == ["ana@example.com", "bo@example.com"]
 
 
+def test_users_create_answers_for_another_orgs_address_as_for_its_own(cli):
+    for org, admin in (("Acme", "ana@example.com"), ("Rival", "cy@rival.test")):
+        made = cli("create-admin", "--org", org, "--email", admin, stdin="a long password\n")
+        assert made.returncode == 0, made.stderr
+
+    def add(email: str) -> subprocess.CompletedProcess[str]:
+        return cli("users", "create", "--email", email, "--as", "ana@example.com", stdin="another long one\n")
+
+    elsewhere, here = add("cy@rival.test"), add("ana@example.com")
+    assert elsewhere.returncode == here.returncode == 1
+    assert elsewhere.stderr == here.stderr == (
+        "error: email: This e-mail address can't be used for a new user. Choose another one.\n"
+    )
+
+
 def test_a_bad_setting_names_the_variable_and_exits_non_zero(cli):
     result = cli("migrate", KUBE_CONSOLE_SYNC_BATCH_SIZE="lots")
     assert result.returncode == 1

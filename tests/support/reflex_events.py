@@ -40,6 +40,7 @@ from reflex_base.event.processor import BaseStateEventProcessor
 from reflex_base.utils import format
 
 from kube_console import db, settings
+from kube_console.security.rate_limit import forget_buckets
 from kube_console.security.secrets import hash_token
 from kube_console.security.session_cookie import SESSION_DIGEST_HEADER
 
@@ -220,14 +221,17 @@ def console_database(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iter
     """Point the app's settings, and so `db.get_engine()`, at the test database.
 
     The engine is cached per process, so it is dropped before and after; the handlers
-    then open sessions on the same database the `session` fixture uses.
+    then open sessions on the same database the `session` fixture uses. So are the events'
+    rate-limit buckets: user ids repeat from one test to the next.
     """
     monkeypatch.setenv(settings.ENV_PREFIX + "DB_URL", database_url)
     settings.get_settings.cache_clear()
     db.get_engine.cache_clear()
+    forget_buckets()
     try:
         yield
     finally:
         db.get_engine().dispose()
         settings.get_settings.cache_clear()
         db.get_engine.cache_clear()
+        forget_buckets()

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from kube_console.errors import Conflict, ValidationFailed
@@ -20,10 +22,30 @@ def test_duplicate_email_and_bad_role_are_named(session, make):
     make.user(org, email="bob@example.com")
     with pytest.raises(ValidationFailed) as failure:
         users.create_user(session=session, org_id=org.id, email="bob@example.com", password="long enough pw", role="member")
-    assert "email" in failure.value.by_field()
+    assert failure.value.by_field() == {"email": users.EMAIL_NOT_AVAILABLE}
     with pytest.raises(ValidationFailed) as failure:
         users.create_user(session=session, org_id=org.id, email="c@example.com", password="long enough pw", role="root")
     assert "role" in failure.value.by_field()
+
+
+def test_an_address_used_in_another_org_is_refused_as_if_it_were_in_this_one(session, make):
+    """Nothing in the answer tells an admin that another organization has this address, or
+    which: it is word for word the refusal of an address of the admin's own organization,
+    and says no more than that this address can't be used (e-mails are sign-in names, unique
+    across the console)."""
+    acme, rival = make.org("acme"), make.org("rival-corp")
+    make.user(acme, email="ana@acme.test")
+    make.user(rival, email="cy@rival.test")
+
+    def refusal(email: str) -> dict[str, str]:
+        with pytest.raises(ValidationFailed) as failure:
+            users.create_user(session=session, org_id=acme.id, email=email, password="long enough pw", role="member")
+        return failure.value.by_field()
+
+    elsewhere, here = refusal("CY@rival.test"), refusal("ana@acme.test")
+    assert elsewhere == here == {"email": "This e-mail address can't be used for a new user. Choose another one."}
+    assert not re.search(r"exist|already|organi[sz]ation|rival", str(elsewhere), re.IGNORECASE)
+    assert [u.email for u in users.list_users(session=session, org_id=acme.id)] == ["ana@acme.test"]
 
 
 def test_the_last_active_admin_cannot_be_demoted_or_disabled(session, make):

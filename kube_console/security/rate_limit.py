@@ -1,10 +1,14 @@
-"""Per-token rate limit of the REST API: a token bucket of `burst` requests refilled at
-`per_minute` (settings `api_rate_limit_per_minute`, `api_rate_limit_burst`).
+"""Token buckets of `burst` requests refilled at `per_minute`, one implementation for every budget:
+
+- the REST API, per API token (api/caller.py; settings `api_rate_limit_*`);
+- the pages' events, per sign-in session (or per connection of someone signed out) and per
+  user across all their sessions (states/guard.py; settings `event_rate_limit_*` and
+  `event_user_rate_limit_*`).
 
 Buckets live in this process's memory, or in Redis when KUBE_CONSOLE_REDIS_URL is set, so that
-every web worker draws from the same bucket. Keys are the SHA-256 of the presented token,
-never the token. If Redis can't be reached the process's own buckets stand in (and it says so
-in the log) rather than turning every request away.
+every web worker draws from the same bucket. Keys are SHA-256 digests or user ids, never a
+token. If Redis can't be reached the process's own buckets stand in (and it says so in the
+log) rather than turning every request away.
 """
 
 from __future__ import annotations
@@ -93,7 +97,7 @@ return tostring(wait)
 
 
 class RedisRateLimiter:
-    def __init__(self, rate: Rate, url: str, *, prefix: str = "kube_console:api_rate:"):
+    def __init__(self, rate: Rate, url: str, *, prefix: str = "kube_console:rate:"):
         self.rate = rate
         self.prefix = prefix
         self._client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
@@ -111,11 +115,35 @@ class RedisRateLimiter:
 
 
 @functools.cache
-def _limiter(rate: Rate, redis_url: str | None) -> RateLimiter:
-    return RedisRateLimiter(rate, redis_url) if redis_url else MemoryRateLimiter(rate)
+def _limiter(rate: Rate, redis_url: str | None, budget: str) -> RateLimiter:
+    if redis_url:
+        return RedisRateLimiter(rate, redis_url, prefix=f"kube_console:{budget}_rate:")
+    return MemoryRateLimiter(rate)
 
 
-def limiter_for(settings: Settings) -> RateLimiter:
-    """The process's limiter for these settings (one per distinct rate and Redis URL)."""
+def api_limiter(settings: Settings) -> RateLimiter:
+    """Per API token."""
     rate = Rate(per_minute=settings.api_rate_limit_per_minute, burst=settings.api_rate_limit_burst)
-    return _limiter(rate, settings.redis_url)
+    return _limiter(rate, settings.redis_url, "api")
+
+
+def session_event_limiter(settings: Settings) -> RateLimiter:
+    """Per sign-in session (every tab of a browser shares its cookie), or per connection."""
+    rate = Rate(
+        per_minute=settings.event_rate_limit_per_minute, burst=settings.event_rate_limit_burst
+    )
+    return _limiter(rate, settings.redis_url, "event_session")
+
+
+def user_event_limiter(settings: Settings) -> RateLimiter:
+    """Per user, across all their sessions: signing in again does not buy a fresh budget."""
+    rate = Rate(
+        per_minute=settings.event_user_rate_limit_per_minute,
+        burst=settings.event_user_rate_limit_burst,
+    )
+    return _limiter(rate, settings.redis_url, "event_user")
+
+
+def forget_buckets() -> None:
+    """Drop this process's limiters, and with them its in-memory buckets (tests; new settings)."""
+    _limiter.cache_clear()
