@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -22,7 +21,12 @@ from kube_console.errors import FieldError, ValidationFailed
 from kube_console.kube.client import InvalidClientCredentials, build_api_client
 from kube_console.kube.credentials import ClusterCredentials
 from kube_console.kube.fetch import ClusterFetchError, check_permissions, fetch_snapshot
-from kube_console.kube.intake import KubeconfigRejected, list_contexts, parse_kubeconfig
+from kube_console.kube.intake import (
+    KubeconfigRejected,
+    console_address_policy,
+    list_contexts,
+    parse_kubeconfig,
+)
 from kube_console.kube.objects import ClusterSnapshot
 from kube_console.kube.provider import detect_provider, parse_version
 from kube_console.models import (
@@ -64,16 +68,6 @@ def label_keys(settings: Settings) -> LabelKeys:
     return LabelKeys(team=settings.team_label_keys, cost_center=settings.cost_center_label_keys)
 
 
-def own_endpoints(settings: Settings) -> list[tuple[str, int | None]]:
-    """The console's database and Redis: a kubeconfig must never point the console at them."""
-    endpoints: list[tuple[str, int | None]] = []
-    for url, default_port in ((settings.database_url, 5432), (settings.redis_url or "", 6379)):
-        parts = urlsplit(url)
-        if parts.scheme.startswith(("postgresql", "redis", "rediss")) and parts.hostname:
-            endpoints.append((parts.hostname, parts.port or default_port))
-    return endpoints
-
-
 def contexts_in(kubeconfig: str) -> tuple[list[str], str | None]:
     """The contexts a pasted kubeconfig offers, for the form's picker."""
     try:
@@ -90,18 +84,18 @@ def check_kubeconfig(
     *, kubeconfig: str, context: str | None, acknowledge_insecure_tls: bool, settings: Settings
 ) -> CheckedCluster:
     """Validate, connect, detect and check permissions; nothing is stored."""
+    address_policy = console_address_policy(settings)
     try:
         credentials = parse_kubeconfig(
             kubeconfig,
             context=context or None,
             acknowledge_insecure_tls=acknowledge_insecure_tls,
-            allow_loopback=settings.allow_loopback_clusters,
-            forbidden_endpoints=own_endpoints(settings),
+            address_policy=address_policy,
         )
     except KubeconfigRejected as rejected:
         raise _as_validation(rejected) from None
     try:
-        api_client = build_api_client(credentials)
+        api_client = build_api_client(credentials, address_policy=address_policy)
     except InvalidClientCredentials as invalid:
         raise ValidationFailed.one("kubeconfig", str(invalid)) from None
     try:
