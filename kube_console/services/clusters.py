@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 import re
+import ssl
+from typing import TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -18,9 +21,9 @@ from sqlmodel import Session
 from kube_console.db import utcnow
 from kube_console.dto import ClusterCard, ConnectionReport, DeletionPreview
 from kube_console.errors import FieldError, ValidationFailed
-from kube_console.kube.client import InvalidClientCredentials, build_api_client
+from kube_console.kube.client import InvalidClientCredentials, ServerAddressRefused, build_api_client
 from kube_console.kube.credentials import ClusterCredentials
-from kube_console.kube.fetch import ClusterFetchError, check_permissions, fetch_snapshot
+from kube_console.kube.fetch import ClusterAuthFailed, ClusterFetchError, check_permissions, fetch_snapshot
 from kube_console.kube.intake import (
     KubeconfigRejected,
     console_address_policy,
@@ -47,6 +50,9 @@ from kube_console.services.inventory import LabelKeys
 from kube_console.services.org_scope import owned_cluster
 from kube_console.services.sync import OpenSession, SyncOutcome, sync_cluster
 from kube_console.settings import Settings
+
+log = logging.getLogger(__name__)
+E = TypeVar("E", bound=BaseException)
 
 NAME_PATTERN = re.compile(r"^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$")
 
@@ -102,7 +108,7 @@ def check_kubeconfig(
         snapshot = fetch_snapshot(api_client)
         permissions = check_permissions(api_client)
     except ClusterFetchError as failure:
-        raise ConnectionFailed(f"Could not connect to {credentials.server_host}: {failure}") from None
+        raise ConnectionFailed(_connection_failure_message(credentials.server_host, failure)) from None
     finally:
         api_client.close()
     version = parse_version(snapshot.version)
@@ -130,6 +136,51 @@ def check_kubeconfig(
         warnings=[*permissions.warnings, *[f"{kind}: {text}" for kind, text in sorted(snapshot.errors.items())]],
     )
     return CheckedCluster(credentials=credentials, snapshot=snapshot, report=report)
+
+
+def _connection_failure_message(host: str, failure: ClusterFetchError) -> str:
+    """What the admin is told when the cluster could not be reached.
+
+    Whether a connection was refused, timed out or met something that is not TLS tells
+    who is listening where on the console's network: registering would scan it. So all of
+    those get one message, and the detail goes to the server log only. What stays specific
+    tells nothing about the network: the server answered TLS with a certificate the
+    credential does not trust, or refused the credential (401/403), or the console's own
+    address policy refused the address."""
+    log.warning("registration: could not connect to the API server at %s: %s", host, failure)
+    if isinstance(failure, ClusterAuthFailed):
+        return f"The API server at {host} refused the credential: {failure}."
+    untrusted = _cause(failure, ssl.SSLCertVerificationError)
+    if untrusted is not None:
+        return (
+            f"The API server at {host} presented a TLS certificate the credential does not "
+            f"trust ({untrusted.verify_message}): check certificate-authority-data, and "
+            "tls-server-name if the certificate names another host."
+        )
+    refused = _cause(failure, ServerAddressRefused)
+    if refused is not None:
+        return f"The console will not connect: {refused}."
+    return (
+        f"The console could not connect to the API server at {host}: check the address, "
+        "and that the console's network reaches it."
+    )
+
+
+def _cause(error: BaseException, kind: type[E]) -> E | None:
+    """The first exception of `kind` in the chain that led to `error`."""
+    seen: set[int] = set()
+    pending: list[BaseException] = [error]
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, kind):
+            return current
+        # urllib3 keeps the ssl error as an argument of its own SSLError, not as a cause.
+        pending.extend(arg for arg in current.args if isinstance(arg, BaseException))
+        pending.extend(link for link in (current.__cause__, current.__context__) if link is not None)
+    return None
 
 
 def _validated_identity(name: str, environment: str) -> tuple[str, str]:
