@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+
 import reflex as rx
+from reflex import constants
+from reflex.utils import prerequisites
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
 from kube_console import routes
-from kube_console.api import browser_auth
+from kube_console.api import browser_auth, edge
 from kube_console.api.v1 import api_v1
 from kube_console.pages.admin_settings import admin_settings_page
 from kube_console.pages.admin_users import admin_users_page
@@ -23,6 +28,7 @@ from kube_console.pages.pod_detail import pod_detail_page
 from kube_console.pages.pods import pods_page
 from kube_console.pages.profile import profile_page
 from kube_console.pages.workload_detail import workload_detail_page
+from kube_console.security.headers import BuiltPages
 from kube_console.states.admin_settings import SettingsState
 from kube_console.states.admin_workers import WorkersState
 from kube_console.states.clusters import ClustersState
@@ -39,14 +45,25 @@ from kube_console.states.session import SessionState, SetupState, SignInState
 from kube_console.states.users import UsersState
 from kube_console.workers.scheduler import scheduler_lifespan
 
+
+
+def _built_pages_directory() -> Path:
+    """Where `reflex run --env prod` builds the pages the server then serves (as Reflex's
+    own frontend mount finds them)."""
+    frontend_path = rx.config.get_config().frontend_path.strip("/")
+    return prerequisites.get_web_dir() / constants.Dirs.STATIC / frontend_path
+
+
 app = rx.App(
     stylesheets=["/styles.css"],
     head_components=[rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml")],
     # Reflex runs behind hide_session_cookie; /auth/* is served before it, with the cookie.
     # The REST API authenticates by bearer token only and never sees Reflex's state.
+    # The edge comes last, so it wraps everything: it limits bodies and adds the headers.
     api_transformer=[
         browser_auth.hide_session_cookie,
         Starlette(routes=[*browser_auth.routes, Mount("/api/v1", app=api_v1)]),
+        functools.partial(edge.guard_edge, pages=BuiltPages(_built_pages_directory())),
     ],
 )
 app.register_lifespan_task(scheduler_lifespan)

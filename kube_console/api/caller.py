@@ -62,12 +62,17 @@ def api_caller(
     wait = api_limiter(get_settings()).take(hash_token(token))
     if wait > 0:
         raise RateLimited(wait)
-    with session_scope() as session:
-        ctx = auth_service.resolve_api_token(session=session, token=token)
+    ctx = resolve_token(token)
     if ctx is None:
         raise NotAuthenticated("unknown or revoked API token")
     _reject_unknown_or_unsafe_parameters(request)
     return ctx
+
+
+def resolve_token(token: str) -> AuthContext | None:
+    """Who the token acts for, or None for an unknown or revoked token."""
+    with session_scope() as session:
+        return auth_service.resolve_api_token(session=session, token=token)
 
 
 Caller = Annotated[AuthContext, Depends(api_caller)]

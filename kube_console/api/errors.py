@@ -126,13 +126,17 @@ async def _on_http_exception(request: Request, exc: StarletteHTTPException) -> J
     return error_response(exc.status_code, code, message, headers=headers)
 
 
-async def _on_not_authenticated(_request: Request, _exc: NotAuthenticated) -> JSONResponse:
+def not_authenticated_response(headers: Mapping[str, str] | None = None) -> JSONResponse:
     return error_response(
         401,
         "not_authenticated",
         "Send an API token: 'Authorization: Bearer <token>' (Profile → API tokens).",
-        headers={"WWW-Authenticate": "Bearer"},
+        headers={"WWW-Authenticate": "Bearer", **(headers or {})},
     )
+
+
+async def _on_not_authenticated(_request: Request, _exc: NotAuthenticated) -> JSONResponse:
+    return not_authenticated_response()
 
 
 async def _on_forbidden(_request: Request, exc: Forbidden) -> JSONResponse:

@@ -18,6 +18,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from kube_console.api import clusters, costs, errors, inventory
+from kube_console.security.headers import inline_script_hashes, page_policy
+from kube_console.settings import get_settings
 
 # Swagger UI 5 (it reads OpenAPI 3.1), as the pinned fastapi-offline package ships it.
 SWAGGER_ASSETS = Path(fastapi_offline.__file__).parent / "static"
@@ -61,7 +63,7 @@ def create_api() -> FastAPI:
     @app.get("/docs", include_in_schema=False)
     def docs(request: Request) -> HTMLResponse:
         root = request.scope.get("root_path", "").rstrip("/")
-        return get_swagger_ui_html(
+        page = get_swagger_ui_html(
             openapi_url=f"{root}{app.openapi_url}",
             title="kube-console API",
             swagger_js_url=f"{root}{DOCS_ASSETS_PATH}/swagger-ui-bundle.js",
@@ -69,6 +71,12 @@ def create_api() -> FastAPI:
             swagger_favicon_url=f"{root}{DOCS_ASSETS_PATH}/favicon.png",
             swagger_ui_parameters=app.swagger_ui_parameters,
         )
+        # Its one inline script (Swagger UI's start) is allowed by its hash, like the pages'.
+        scripts = inline_script_hashes(page.body.decode("utf-8"))
+        page.headers["Content-Security-Policy"] = page_policy(
+            scripts, origin=get_settings().allowed_origin
+        )
+        return page
 
     return app
 

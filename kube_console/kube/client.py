@@ -5,24 +5,39 @@ Configuration is built from the accepted fields only. TLS is set up in one `ssl.
 installed into the client's urllib3 pool: the CA is loaded from memory; the client
 certificate and key can only be loaded from files, so they go through a private temporary
 directory that is deleted as soon as they are loaded.
+
+Every connection the client opens resolves the server's host once, checks each address
+against the address policy intake uses (kube/intake.py) and connects to a checked address: a
+name that now points at a metadata service, or a loopback server once loopback clusters are
+turned off, is refused at every sync, not only at registration. The host name stays the one
+TLS is verified against (and sent as SNI).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import os
+import socket
 import ssl
+import sys
 import tempfile
 
 import kubernetes.client
+import urllib3
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+from urllib3.util import connection as urllib3_connection
 
 from kube_console.kube.credentials import ClusterCredentials
+from kube_console.kube.intake import AddressPolicy, AddressRefused, console_address_policy
+from kube_console.settings import get_settings
 
 __all__ = [
     "DEFAULT_CONNECT_TIMEOUT",
     "DEFAULT_READ_TIMEOUT",
     "InvalidClientCredentials",
+    "ServerAddressRefused",
     "build_api_client",
     "request_timeout",
 ]
@@ -30,10 +45,19 @@ __all__ = [
 DEFAULT_CONNECT_TIMEOUT = 3.0
 DEFAULT_READ_TIMEOUT = 10.0
 _USER_AGENT = "kube-console"
+# A host may resolve to many addresses; each one tried costs up to the connect timeout.
+_MAX_ADDRESSES_TRIED = 4
 
 
 class InvalidClientCredentials(ValueError):
     """The credential's certificate data cannot be loaded."""
+
+
+class ServerAddressRefused(Exception):
+    """The API server's host resolves to an address the console never connects to.
+
+    Not an OSError on purpose: urllib3 would retry it or report it as a plain connection
+    failure, and the reason would be lost."""
 
 
 def build_api_client(
@@ -41,9 +65,11 @@ def build_api_client(
     *,
     connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
     read_timeout: float = DEFAULT_READ_TIMEOUT,
+    address_policy: AddressPolicy | None = None,
 ) -> kubernetes.client.ApiClient:
     """An ApiClient for one cluster; `request_timeout(client)` gives the timeouts to pass
-    as `_request_timeout` on every call."""
+    as `_request_timeout` on every call. Its connections are checked against
+    `address_policy`, by default the one the console's settings define."""
     configuration = kubernetes.client.Configuration(host=creds.server.rstrip("/"))
     configuration.verify_ssl = not creds.insecure_skip_tls_verify
     configuration.tls_server_name = creds.tls_server_name or None
@@ -56,7 +82,13 @@ def build_api_client(
 
     api_client = kubernetes.client.ApiClient(configuration)
     api_client.user_agent = _USER_AGENT
-    api_client.rest_client.pool_manager.connection_pool_kw["ssl_context"] = _ssl_context(creds)
+    pool_manager = api_client.rest_client.pool_manager
+    pool_manager.connection_pool_kw["ssl_context"] = _ssl_context(creds)
+    policy = address_policy or console_address_policy(get_settings())
+    pool_manager.pool_classes_by_scheme = {
+        "http": functools.partial(_CheckedHTTPConnectionPool, address_policy=policy),
+        "https": functools.partial(_CheckedHTTPSConnectionPool, address_policy=policy),
+    }
     api_client.request_timeout = (connect_timeout, read_timeout)
     return api_client
 
@@ -111,3 +143,69 @@ def _write_private_file(path: str, text: str) -> None:
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w", encoding="ascii") as file:
         file.write(text)
+
+
+# ---------------------------------------------------------------- checked connections
+
+
+class _CheckedConnectionMixin:
+    """Opens the socket to an address the policy allowed, resolved once for this connection.
+
+    Only socket creation changes: `host` stays the server's name, so TLS still sends it as
+    SNI and verifies the certificate against it (or against tls-server-name)."""
+
+    def __init__(self, *args, address_policy: AddressPolicy, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._address_policy = address_policy
+
+    def _new_conn(self) -> socket.socket:
+        try:
+            addresses = self._address_policy.checked_addresses(self.host, self.port)
+        except AddressRefused as refused:
+            raise ServerAddressRefused(f"the API server address {self.host} {refused}") from None
+        error: Exception | None = None
+        for address in addresses[:_MAX_ADDRESSES_TRIED]:
+            try:
+                sock = urllib3_connection.create_connection(
+                    (str(address), self.port),
+                    self.timeout,
+                    source_address=self.source_address,
+                    socket_options=self.socket_options,
+                )
+            except TimeoutError as timeout:  # socket.timeout, as urllib3 reports it
+                error = ConnectTimeoutError(
+                    self, f"Connection to {self.host} timed out. (connect timeout={self.timeout})"
+                )
+                error.__cause__ = timeout
+            except OSError as failure:
+                error = NewConnectionError(self, f"Failed to establish a new connection: {failure}")
+                error.__cause__ = failure
+            else:
+                sys.audit("http.client.connect", self, self.host, self.port)
+                return sock
+        assert error is not None
+        raise error
+
+
+class _CheckedHTTPConnection(_CheckedConnectionMixin, urllib3.connection.HTTPConnection):
+    pass
+
+
+class _CheckedHTTPSConnection(_CheckedConnectionMixin, urllib3.connection.HTTPSConnection):
+    pass
+
+
+class _PolicyPoolMixin:
+    """Hands the address policy to every connection the pool makes."""
+
+    def __init__(self, *args, address_policy: AddressPolicy, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.conn_kw["address_policy"] = address_policy
+
+
+class _CheckedHTTPConnectionPool(_PolicyPoolMixin, urllib3.HTTPConnectionPool):
+    ConnectionCls = _CheckedHTTPConnection
+
+
+class _CheckedHTTPSConnectionPool(_PolicyPoolMixin, urllib3.HTTPSConnectionPool):
+    ConnectionCls = _CheckedHTTPSConnection

@@ -7,6 +7,10 @@ cluster and one user, accepts only the fields kubeconfig-intake.md lists, and re
 addresses the console must never connect to (cloud metadata, link-local, its own database).
 Every problem found is reported at once, one `FieldError` per field, and no message ever
 repeats a secret.
+
+The address rules are one `AddressPolicy`: intake checks the server with it, and the client
+(kube/client.py) checks every address it connects to with the same policy, because a DNS
+name can point elsewhere by the time a sync runs, and the settings can change.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import ipaddress
 import socket
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import urlsplit
 
 import yaml
@@ -26,6 +30,9 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 
 from kube_console.kube.credentials import ClusterCredentials
+
+if TYPE_CHECKING:
+    from kube_console.settings import Settings
 
 MAX_KUBECONFIG_BYTES = 256 * 1024
 # Alias expansion is the only way a document under the size cap can build a huge object
@@ -135,16 +142,13 @@ def parse_kubeconfig(
     *,
     context: str | None = None,
     acknowledge_insecure_tls: bool = False,
-    allow_loopback: bool = False,
-    forbidden_endpoints: Collection[tuple[str, int | None]] = (),
-    resolve: Resolver | None = None,
+    address_policy: AddressPolicy | None = None,
 ) -> ClusterCredentials:
     """Validate one context of `raw` and return only its accepted fields.
 
     `context` picks the context (default: the document's current-context).
-    `forbidden_endpoints` are the console's own services as (host, port); port None means any.
-    `resolve` maps a host name to IP address strings (default: the system resolver).
-    Raises KubeconfigRejected listing every problem found.
+    `address_policy` says where the server may be (default: the strictest policy, with the
+    system resolver). Raises KubeconfigRejected listing every problem found.
     """
     document = _read_document(raw)
     context_name, context_body = _choose_context(document, context)
@@ -162,9 +166,7 @@ def parse_kubeconfig(
                 f"clusters[{cluster_name}].cluster",
                 errors,
                 acknowledge_insecure_tls=acknowledge_insecure_tls,
-                allow_loopback=allow_loopback,
-                forbidden_endpoints=forbidden_endpoints,
-                resolve=resolve,
+                address_policy=address_policy or AddressPolicy(),
             )
     user_fields: dict[str, Any] = {}
     if user_name is not None:
@@ -183,37 +185,73 @@ def parse_kubeconfig(
     )
 
 
-def server_address_problem(
-    host: str,
-    port: int,
-    *,
-    allow_loopback: bool = False,
-    forbidden_endpoints: Collection[tuple[str, int | None]] = (),
-    resolve: Resolver | None = None,
-) -> str | None:
-    """Why the console must not connect to host:port, or None when it may.
+class AddressRefused(ValueError):
+    """The console must not connect to this server address; the message says why."""
 
-    Every address the host resolves to is checked, so one bad record is enough to refuse.
+
+@dataclass(frozen=True)
+class AddressPolicy:
+    """Where the console may open a connection to an API server.
+
+    Cloud metadata, link-local and unspecified addresses are always refused, loopback unless
+    `allow_loopback`, and `forbidden_endpoints` (the console's own services, as (host, port);
+    port None means any) always. `resolve` maps a host name to IP address strings.
     """
-    resolve = resolve or _system_resolve
-    if _normalize_hostname(host) in _METADATA_HOSTNAMES:
-        return f"names {host}, a cloud metadata service; the console never connects there"
-    addresses = _resolve_addresses(host, resolve)
-    if not addresses:
-        return (
-            f"the host {host} could not be resolved; check the name, or use an address "
-            "the console's server can reach"
-        )
-    for address in addresses:
-        refusal = _address_refusal(address, allow_loopback=allow_loopback)
-        if refusal:
-            return refusal
-    if _is_forbidden_endpoint(addresses, port, forbidden_endpoints, resolve):
-        return (
-            "points at one of the console's own services (its database or Redis); "
-            "give the cluster's API server address"
-        )
-    return None
+
+    allow_loopback: bool = False
+    forbidden_endpoints: tuple[tuple[str, int | None], ...] = ()
+    resolve: Resolver | None = None
+
+    def problem(self, host: str, port: int) -> str | None:
+        """Why the console must not connect to host:port, or None when it may."""
+        try:
+            self.checked_addresses(host, port)
+        except AddressRefused as refused:
+            return str(refused)
+        return None
+
+    def checked_addresses(self, host: str, port: int) -> list[IPAddress]:
+        """Resolve `host` once and return its addresses, every one of them allowed.
+
+        One bad address is enough to refuse the host: which one a client would pick is up to
+        its resolver. Raises AddressRefused with a message that follows the field or the
+        host's name ("points to 169.254.169.254, a link-local address, ...")."""
+        resolve = self.resolve or _system_resolve
+        if _normalize_hostname(host) in _METADATA_HOSTNAMES:
+            raise AddressRefused(
+                f"names {host}, a cloud metadata service; the console never connects there"
+            )
+        addresses = _resolve_addresses(host, resolve)
+        if not addresses:
+            raise AddressRefused(
+                f"names {host}, which could not be resolved; check the name, or use an address "
+                "the console's server can reach"
+            )
+        for address in addresses:
+            refusal = _address_refusal(address, allow_loopback=self.allow_loopback)
+            if refusal:
+                raise AddressRefused(refusal)
+        if _is_forbidden_endpoint(addresses, port, self.forbidden_endpoints, resolve):
+            raise AddressRefused(
+                "points at one of the console's own services (its database or Redis); "
+                "give the cluster's API server address"
+            )
+        return addresses
+
+
+def console_address_policy(settings: Settings, resolve: Resolver | None = None) -> AddressPolicy:
+    """The policy the console's settings define: loopback as KUBE_CONSOLE_ALLOW_LOOPBACK_CLUSTERS
+    says, and never its own database or Redis."""
+    endpoints: list[tuple[str, int | None]] = []
+    for url, default_port in ((settings.database_url, 5432), (settings.redis_url or "", 6379)):
+        parts = urlsplit(url)
+        if parts.scheme.startswith(("postgresql", "redis", "rediss")) and parts.hostname:
+            endpoints.append((parts.hostname, parts.port or default_port))
+    return AddressPolicy(
+        allow_loopback=settings.allow_loopback_clusters,
+        forbidden_endpoints=tuple(endpoints),
+        resolve=resolve,
+    )
 
 
 def _read_document(raw: str | bytes) -> Mapping[str, Any]:
@@ -390,20 +428,13 @@ def _read_cluster(
     errors: list[FieldError],
     *,
     acknowledge_insecure_tls: bool,
-    allow_loopback: bool,
-    forbidden_endpoints: Collection[tuple[str, int | None]],
-    resolve: Resolver | None,
+    address_policy: AddressPolicy,
 ) -> dict[str, Any]:
     _refuse_unaccepted_fields(cluster, path, _REFUSED_CLUSTER_FIELDS, _CLUSTER_FIELDS, errors)
     accepted: dict[str, Any] = {}
 
     server = cluster.get("server")
-    problem = _server_problem(
-        server,
-        allow_loopback=allow_loopback,
-        forbidden_endpoints=forbidden_endpoints,
-        resolve=resolve,
-    )
+    problem = _server_problem(server, address_policy)
     if problem:
         errors.append(FieldError(f"{path}.server", problem))
     else:
@@ -456,13 +487,7 @@ def _read_cluster(
     return accepted
 
 
-def _server_problem(
-    server: Any,
-    *,
-    allow_loopback: bool,
-    forbidden_endpoints: Collection[tuple[str, int | None]],
-    resolve: Resolver | None,
-) -> str | None:
+def _server_problem(server: Any, address_policy: AddressPolicy) -> str | None:
     if not isinstance(server, str) or not server.strip():
         return "is missing; give the API server's https:// URL"
     try:
@@ -481,13 +506,7 @@ def _server_problem(
         return "must not carry a user name or password; use a token or a client certificate"
     if not url.hostname:
         return "has no host; give the API server's https:// URL, like https://api.example.com:6443"
-    return server_address_problem(
-        url.hostname,
-        port,
-        allow_loopback=allow_loopback,
-        forbidden_endpoints=forbidden_endpoints,
-        resolve=resolve,
-    )
+    return address_policy.problem(url.hostname, port)
 
 
 def _read_user(user: Mapping[str, Any], path: str, errors: list[FieldError]) -> dict[str, Any]:

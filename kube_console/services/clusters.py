@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 import re
-from urllib.parse import urlsplit
+import ssl
+from typing import TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -19,10 +21,15 @@ from sqlmodel import Session
 from kube_console.db import utcnow
 from kube_console.dto import ClusterCard, ConnectionReport, DeletionPreview
 from kube_console.errors import FieldError, ValidationFailed
-from kube_console.kube.client import InvalidClientCredentials, build_api_client
+from kube_console.kube.client import InvalidClientCredentials, ServerAddressRefused, build_api_client
 from kube_console.kube.credentials import ClusterCredentials
-from kube_console.kube.fetch import ClusterFetchError, check_permissions, fetch_snapshot
-from kube_console.kube.intake import KubeconfigRejected, list_contexts, parse_kubeconfig
+from kube_console.kube.fetch import ClusterAuthFailed, ClusterFetchError, check_permissions, fetch_snapshot
+from kube_console.kube.intake import (
+    KubeconfigRejected,
+    console_address_policy,
+    list_contexts,
+    parse_kubeconfig,
+)
 from kube_console.kube.objects import ClusterSnapshot
 from kube_console.kube.provider import detect_provider, parse_version
 from kube_console.models import (
@@ -44,6 +51,9 @@ from kube_console.services.org_scope import owned_cluster
 from kube_console.services.sync import OpenSession, SyncOutcome, sync_cluster
 from kube_console.settings import Settings
 
+log = logging.getLogger(__name__)
+E = TypeVar("E", bound=BaseException)
+
 NAME_PATTERN = re.compile(r"^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$")
 
 
@@ -64,16 +74,6 @@ def label_keys(settings: Settings) -> LabelKeys:
     return LabelKeys(team=settings.team_label_keys, cost_center=settings.cost_center_label_keys)
 
 
-def own_endpoints(settings: Settings) -> list[tuple[str, int | None]]:
-    """The console's database and Redis: a kubeconfig must never point the console at them."""
-    endpoints: list[tuple[str, int | None]] = []
-    for url, default_port in ((settings.database_url, 5432), (settings.redis_url or "", 6379)):
-        parts = urlsplit(url)
-        if parts.scheme.startswith(("postgresql", "redis", "rediss")) and parts.hostname:
-            endpoints.append((parts.hostname, parts.port or default_port))
-    return endpoints
-
-
 def contexts_in(kubeconfig: str) -> tuple[list[str], str | None]:
     """The contexts a pasted kubeconfig offers, for the form's picker."""
     try:
@@ -90,25 +90,25 @@ def check_kubeconfig(
     *, kubeconfig: str, context: str | None, acknowledge_insecure_tls: bool, settings: Settings
 ) -> CheckedCluster:
     """Validate, connect, detect and check permissions; nothing is stored."""
+    address_policy = console_address_policy(settings)
     try:
         credentials = parse_kubeconfig(
             kubeconfig,
             context=context or None,
             acknowledge_insecure_tls=acknowledge_insecure_tls,
-            allow_loopback=settings.allow_loopback_clusters,
-            forbidden_endpoints=own_endpoints(settings),
+            address_policy=address_policy,
         )
     except KubeconfigRejected as rejected:
         raise _as_validation(rejected) from None
     try:
-        api_client = build_api_client(credentials)
+        api_client = build_api_client(credentials, address_policy=address_policy)
     except InvalidClientCredentials as invalid:
         raise ValidationFailed.one("kubeconfig", str(invalid)) from None
     try:
         snapshot = fetch_snapshot(api_client)
         permissions = check_permissions(api_client)
     except ClusterFetchError as failure:
-        raise ConnectionFailed(f"Could not connect to {credentials.server_host}: {failure}") from None
+        raise ConnectionFailed(_connection_failure_message(credentials.server_host, failure)) from None
     finally:
         api_client.close()
     version = parse_version(snapshot.version)
@@ -136,6 +136,51 @@ def check_kubeconfig(
         warnings=[*permissions.warnings, *[f"{kind}: {text}" for kind, text in sorted(snapshot.errors.items())]],
     )
     return CheckedCluster(credentials=credentials, snapshot=snapshot, report=report)
+
+
+def _connection_failure_message(host: str, failure: ClusterFetchError) -> str:
+    """What the admin is told when the cluster could not be reached.
+
+    Whether a connection was refused, timed out or met something that is not TLS tells
+    who is listening where on the console's network: registering would scan it. So all of
+    those get one message, and the detail goes to the server log only. What stays specific
+    tells nothing about the network: the server answered TLS with a certificate the
+    credential does not trust, or refused the credential (401/403), or the console's own
+    address policy refused the address."""
+    log.warning("registration: could not connect to the API server at %s: %s", host, failure)
+    if isinstance(failure, ClusterAuthFailed):
+        return f"The API server at {host} refused the credential: {failure}."
+    untrusted = _cause(failure, ssl.SSLCertVerificationError)
+    if untrusted is not None:
+        return (
+            f"The API server at {host} presented a TLS certificate the credential does not "
+            f"trust ({untrusted.verify_message}): check certificate-authority-data, and "
+            "tls-server-name if the certificate names another host."
+        )
+    refused = _cause(failure, ServerAddressRefused)
+    if refused is not None:
+        return f"The console will not connect: {refused}."
+    return (
+        f"The console could not connect to the API server at {host}: check the address, "
+        "and that the console's network reaches it."
+    )
+
+
+def _cause(error: BaseException, kind: type[E]) -> E | None:
+    """The first exception of `kind` in the chain that led to `error`."""
+    seen: set[int] = set()
+    pending: list[BaseException] = [error]
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, kind):
+            return current
+        # urllib3 keeps the ssl error as an argument of its own SSLError, not as a cause.
+        pending.extend(arg for arg in current.args if isinstance(arg, BaseException))
+        pending.extend(link for link in (current.__cause__, current.__context__) if link is not None)
+    return None
 
 
 def _validated_identity(name: str, environment: str) -> tuple[str, str]:

@@ -16,6 +16,7 @@ from kube_console.settings import get_settings
 from tests.api.conftest import PREFIX, Fleet, Org, reload_settings
 from tests.fakekube.generator import generate_cluster
 from tests.support.kubeconfig import kubeconfig_yaml
+from tests.support.listeners import closed_port, not_tls
 
 
 @pytest.fixture
@@ -106,6 +107,20 @@ def test_a_cluster_that_refuses_the_credential_is_a_connection_failure(
     assert (error["code"], error["field"]) == ("connection_failed", "kubeconfig")
     assert "127.0.0.1" in error["message"]
     assert api.get(f"{PREFIX}/clusters", headers=acme.member).json()["items"] == []
+
+
+@pytest.mark.parametrize("situation", [closed_port, not_tls])
+def test_an_unreachable_server_gets_one_message_whatever_answered(
+    api, acme: Org, kubeconfig: str, fake_kube, situation
+):
+    with situation() as port:
+        unreachable = kubeconfig.replace(f"127.0.0.1:{fake_kube.port}", f"127.0.0.1:{port}")
+        error = error_of(register(api, acme.admin, unreachable), 422)
+    assert (error["code"], error["field"]) == ("connection_failed", "kubeconfig")
+    assert error["message"] == (
+        "The console could not connect to the API server at 127.0.0.1: check the address, "
+        "and that the console's network reaches it."
+    )
 
 
 def test_registration_is_refused_without_encryption_keys(api, api_env, acme: Org, kubeconfig: str):

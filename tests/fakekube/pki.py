@@ -1,6 +1,7 @@
 """A throwaway certificate authority for the fake API server: server and client certificates.
 
-The CA signs the server's certificate (valid for IP 127.0.0.1 and DNS localhost) and any
+The CA signs the server's certificate (valid for IP 127.0.0.1, DNS localhost and DNS
+SERVER_DNS_NAME, a name only a test's own resolver knows) and any
 client certificates the tests ask for, the way a cluster's CA signs both sides. Keys are
 EC P-256 so that building a PKI costs milliseconds.
 """
@@ -16,6 +17,11 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+
+# A name in the server certificate that no real resolver answers: a test that reaches the
+# server by it proves the connection went where the test's resolver said.
+SERVER_DNS_NAME = "api.fakekube.test"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -129,6 +135,7 @@ class CertificateAuthority:
             [
                 x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
                 x509.DNSName("localhost"),
+                x509.DNSName(SERVER_DNS_NAME),
             ],
             valid_days=30,
         )

@@ -1,23 +1,33 @@
-"""build_api_client against the fake API server: TLS verification, both auth kinds, timeouts."""
+"""build_api_client against the fake API server: TLS verification, both auth kinds, timeouts,
+and the address policy checked on every connection."""
 
 import base64
 import dataclasses
 import os
+import socket
 import ssl
 import tempfile
 import time
 
 import kubernetes
 import pytest
+from urllib3.util import connection as urllib3_connection
 
 from kube_console.kube.client import (
     InvalidClientCredentials,
     build_api_client,
     request_timeout,
 )
-from kube_console.kube.fetch import ClusterAuthFailed, ClusterUnreachable, fetch_version
+from kube_console.kube.fetch import (
+    ClusterAuthFailed,
+    ClusterError,
+    ClusterUnreachable,
+    fetch_version,
+)
+from kube_console.kube.intake import AddressPolicy
+from kube_console.settings import get_settings
 from tests.fakekube import FakeCluster, Fault
-from tests.fakekube.pki import CertificateAuthority
+from tests.fakekube.pki import SERVER_DNS_NAME, CertificateAuthority
 
 
 @pytest.fixture
@@ -144,3 +154,111 @@ def test_certificate_data_that_is_not_base64_pem_is_refused(fake_kube, cluster):
 
     with pytest.raises(InvalidClientCredentials, match="certificate authority data"):
         build_api_client(creds)
+
+
+# --- the address policy, checked on every connection ------------------------------------
+
+
+class Resolver:
+    """A resolver the test controls: answers per host, and every question asked."""
+
+    def __init__(self, answers: dict[str, list[str]]) -> None:
+        self.answers = answers
+        self.asked: list[str] = []
+
+    def __call__(self, host: str) -> list[str]:
+        self.asked.append(host)
+        if host not in self.answers:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return list(self.answers[host])
+
+
+def served_as(fake_kube, cluster: FakeCluster, host: str):
+    """The cluster's credential with the server named `host` instead of 127.0.0.1."""
+    creds = fake_kube.credentials_for(cluster)
+    return dataclasses.replace(creds, server=creds.server.replace("127.0.0.1", host, 1))
+
+
+def test_a_name_is_resolved_by_the_policy_and_the_checked_address_is_dialled(fake_kube, cluster):
+    # No real resolver knows SERVER_DNS_NAME: reaching the server proves the client dialled
+    # the address the policy resolved and checked.
+    resolver = Resolver({SERVER_DNS_NAME: ["127.0.0.1"]})
+    policy = AddressPolicy(allow_loopback=True, resolve=resolver)
+
+    api_client = build_api_client(served_as(fake_kube, cluster, SERVER_DNS_NAME), address_policy=policy)
+
+    assert fetch_version(api_client)["gitVersion"] == "v1.30.5-gke.1014001"
+    assert resolver.asked == [SERVER_DNS_NAME]  # once, for the one connection the call opened
+
+
+def test_the_certificate_is_checked_against_the_name_not_the_dialled_address(fake_kube, cluster):
+    # The certificate is valid for IP 127.0.0.1, so a client that verified the address it
+    # dialled would accept it; the name the credential gives is not in it.
+    resolver = Resolver({"impostor.fakekube.test": ["127.0.0.1"]})
+    policy = AddressPolicy(allow_loopback=True, resolve=resolver)
+    api_client = build_api_client(
+        served_as(fake_kube, cluster, "impostor.fakekube.test"), address_policy=policy
+    )
+
+    with pytest.raises(ClusterUnreachable, match="certificate verify failed.*[Hh]ostname mismatch"):
+        fetch_version(api_client)
+    assert fake_kube.requests("tls") == []
+
+
+@pytest.mark.parametrize(
+    ("answers", "refused"),
+    [
+        (["169.254.169.254"], "169.254.169.254"),
+        (["203.0.113.7", "169.254.169.254"], "169.254.169.254"),
+        (["::ffff:169.254.169.254"], "::ffff:a9fe:a9fe"),
+        (["fe80::1"], "fe80::1"),
+        (["fd00:ec2::254"], "fd00:ec2::254"),
+        (["100.100.100.200"], "100.100.100.200"),
+    ],
+)
+def test_a_name_that_now_resolves_to_a_metadata_or_link_local_address_is_refused(
+    fake_kube, cluster, monkeypatch, answers, refused
+):
+    dialled = []
+    monkeypatch.setattr(
+        urllib3_connection, "create_connection", lambda address, *a, **k: dialled.append(address)
+    )
+    resolver = Resolver({SERVER_DNS_NAME: answers})
+    policy = AddressPolicy(allow_loopback=True, resolve=resolver)
+    api_client = build_api_client(served_as(fake_kube, cluster, SERVER_DNS_NAME), address_policy=policy)
+
+    with pytest.raises(ClusterError) as failure:
+        fetch_version(api_client)
+
+    assert f"the API server address {SERVER_DNS_NAME} points to {refused}" in str(failure.value)
+    assert "the console never connects there" in str(failure.value)
+    assert dialled == [] and fake_kube.requests("tls") == []
+
+
+def test_loopback_is_refused_at_connect_unless_the_policy_allows_it(fake_kube, cluster):
+    creds = fake_kube.credentials_for(cluster)
+
+    with pytest.raises(ClusterError, match="127.0.0.1, a loopback address .*ALLOW_LOOPBACK"):
+        fetch_version(build_api_client(creds, address_policy=AddressPolicy(allow_loopback=False)))
+    assert fake_kube.requests("tls") == []
+    assert fetch_version(build_api_client(creds, address_policy=AddressPolicy(allow_loopback=True)))
+
+
+def test_the_default_policy_is_the_settings_one(fake_kube, cluster, monkeypatch):
+    monkeypatch.setenv("KUBE_CONSOLE_ALLOW_LOOPBACK_CLUSTERS", "0")
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(ClusterError, match="KUBE_CONSOLE_ALLOW_LOOPBACK_CLUSTERS"):
+            fetch_version(build_api_client(fake_kube.credentials_for(cluster)))
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
+    assert fetch_version(build_api_client(fake_kube.credentials_for(cluster)))["gitVersion"]
+
+
+def test_the_consoles_own_database_is_refused_at_connect(fake_kube, cluster):
+    # The console's PostgreSQL on this machine, on the fake server's port for the test.
+    policy = AddressPolicy(allow_loopback=True, forbidden_endpoints=(("localhost", fake_kube.port),))
+
+    with pytest.raises(ClusterError, match="console's own services"):
+        fetch_version(build_api_client(fake_kube.credentials_for(cluster), address_policy=policy))

@@ -21,6 +21,7 @@ from cryptography.x509.oid import NameOID
 
 from kube_console.kube.intake import (
     MAX_KUBECONFIG_BYTES,
+    AddressPolicy,
     FieldError,
     KubeconfigRejected,
     list_contexts,
@@ -131,8 +132,12 @@ def kubeconfig(
 
 def parse(document: dict[str, Any] | str | bytes, **options: Any):
     raw = yaml.safe_dump(document) if isinstance(document, dict) else document
-    options.setdefault("resolve", fake_resolve)
-    return parse_kubeconfig(raw, **options)
+    policy = AddressPolicy(
+        allow_loopback=options.pop("allow_loopback", False),
+        forbidden_endpoints=tuple(options.pop("forbidden_endpoints", ())),
+        resolve=options.pop("resolve", fake_resolve),
+    )
+    return parse_kubeconfig(raw, address_policy=policy, **options)
 
 
 def rejection(document: dict[str, Any] | str | bytes, **options: Any) -> list[FieldError]:
@@ -694,7 +699,7 @@ def test_unresolvable_host_is_refused_with_a_clear_message() -> None:
     error = only_error(kubeconfig({"server": "https://nowhere.example.test"}))
 
     assert error.field == f"{CLUSTER}.server"
-    assert "nowhere.example.test could not be resolved" in error.message
+    assert "nowhere.example.test, which could not be resolved" in error.message
 
 
 def test_public_host_with_ipv4_and_ipv6_addresses_is_accepted() -> None:
@@ -772,10 +777,10 @@ def test_intake_starts_no_process_and_opens_no_file_even_when_the_kubeconfig_nam
 
     with forbid_subprocess_and_foreign_files(allowed_dirs=()) as audit:
         with pytest.raises(KubeconfigRejected):
-            parse_kubeconfig(raw, resolve=fake_resolve)
+            parse_kubeconfig(raw, address_policy=AddressPolicy(resolve=fake_resolve))
         assert list_contexts(raw) == (["prod-admin"], "prod-admin")
         with pytest.raises(KubeconfigRejected):
-            parse_kubeconfig(python_tag, resolve=fake_resolve)
+            parse_kubeconfig(python_tag, address_policy=AddressPolicy(resolve=fake_resolve))
 
     assert audit.violations == []
     assert not marker.exists()
@@ -790,7 +795,7 @@ def test_accepted_intake_opens_no_file(pki: Pki) -> None:
     )
 
     with forbid_subprocess_and_foreign_files(allowed_dirs=()) as audit:
-        parse_kubeconfig(raw, resolve=fake_resolve)
+        parse_kubeconfig(raw, address_policy=AddressPolicy(resolve=fake_resolve))
 
     assert audit.violations == []
 

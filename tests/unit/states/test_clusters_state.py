@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
-import socket
 import threading
 
 import pytest
@@ -22,6 +21,7 @@ from kube_console.services import clusters as cluster_service
 from kube_console.states.clusters import CLUSTER_GONE, ClustersState
 from tests.fakekube.generator import generate_cluster
 from tests.support.kubeconfig import kubeconfig_yaml
+from tests.support.listeners import closed_port, not_tls
 from tests.support.reflex_events import EventDriver, Tab, Toast
 from tests.unit.states.conftest import signed_in
 
@@ -245,18 +245,22 @@ async def test_insecure_tls_is_registered_only_once_acknowledged_and_then_flagge
         assert tile.card.insecure_tls is True
 
 
+@pytest.mark.parametrize("situation", [closed_port, not_tls])
 async def test_an_unreachable_server_is_a_connection_error_not_a_field_error(
-    team, session, kubeconfig, fake_kube
+    team, session, kubeconfig, fake_kube, situation
 ):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        closed_port = probe.getsockname()[1]
-    unreachable = kubeconfig.replace(f"127.0.0.1:{fake_kube.port}", f"127.0.0.1:{closed_port}")
     async with EventDriver() as driver:
         tab = await _open_admin_page(driver, team)
-        await tab.fire(ClustersState.submit_register, form=_form(unreachable))
+        with situation() as port:
+            unreachable = kubeconfig.replace(f"127.0.0.1:{fake_kube.port}", f"127.0.0.1:{port}")
+            await tab.fire(ClustersState.submit_register, form=_form(unreachable))
         page = await tab.state(ClustersState)
-        assert page.connection_error.startswith("Could not connect to 127.0.0.1")
+        # The same words whether nothing listened or something not TLS answered: the form
+        # must not tell the admin what is listening on the console's network.
+        assert page.connection_error == (
+            "The console could not connect to the API server at 127.0.0.1: check the address, "
+            "and that the console's network reaches it."
+        )
         assert page.form_errors == {} and page.report is None and page.testing is False
 
 
