@@ -145,7 +145,10 @@ def costs(
             description="one or two different dimensions (repeat the parameter)",
         ),
     ] = ["namespace"],  # noqa: B006 - FastAPI copies defaults
-    cluster_id: Annotated[list[Annotated[int, Query(ge=1, le=ID_MAX)]], Query(max_length=200)] = [],  # noqa: B006
+    cluster_id: Annotated[
+        list[Annotated[int, Query(ge=1, le=ID_MAX)]],
+        Query(max_length=cost_queries.MAX_FILTER_VALUES),
+    ] = [],  # noqa: B006
     team: Names = [],  # noqa: B006
     cost_center: Names = [],  # noqa: B006
     namespace: Names = [],  # noqa: B006
@@ -154,7 +157,7 @@ def costs(
         Query(description="hide idle, keep it as its own groups, or share it onto namespaces"),
     ] = "separate",
     series_limit: Annotated[
-        int, Query(ge=1, le=100, description="groups charted on their own")
+        int, Query(ge=1, le=cost_queries.MAX_SERIES, description="groups charted on their own")
     ] = 10,
     format: Format = "json",
 ):

@@ -9,6 +9,7 @@ import csv
 import dataclasses
 import datetime as dt
 import io
+import tracemalloc
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -233,8 +234,35 @@ async def test_a_window_the_report_refuses_is_explained_and_shows_no_figures(fle
         assert costs.problem == "the last day must be after the start"
         assert costs.has_costs and costs.rows == [] and costs.columns == []
 
-        await tab.open("/costs?window=custom&from=2025-01-01&to=2026-03-01&step=hour")
+        await tab.open("/costs?window=custom&from=2025-06-01&to=2026-03-01&step=hour")
         assert (await _costs(tab)).problem == "too many hours in this window; choose a coarser step"
+
+
+# What opening the page on a refused window may allocate at its peak (hydrating and reading the
+# filter choices included); building every hour since year 1 took 949 MiB.
+REFUSAL_PEAK_BYTES = 4 * 2**20
+
+
+@pytest.mark.anyio
+async def test_a_window_of_ten_thousand_years_is_refused_before_anything_is_built(fleet):
+    async with EventDriver() as driver:
+        tab = driver.tab(session_token=fleet.token)
+        await tab.open("/costs")  # the page once, so the measure holds the refusal alone
+
+        tracemalloc.start()
+        try:
+            await tab.open("/costs?window=custom&from=0001-01-01&to=9999-12-31&step=hour")
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+
+        assert peak < REFUSAL_PEAK_BYTES, f"{peak / 2**20:.1f} MiB"
+        costs = await _costs(tab)
+        assert costs.problem == (
+            "the first day must not be before 2025-03-01: costs are kept for 13 months; "
+            "the last day must not be after 2026-04-03, 31 days ahead"
+        )
+        assert costs.rows == [] and costs.columns == []
 
 
 @pytest.mark.anyio
@@ -378,6 +406,9 @@ async def test_a_big_report_is_sent_a_page_at_a_time_and_its_state_stays_small(m
         costs = await _costs(tab)
         assert [_cells(row)[0] for row in costs.rows[-2:]] == ["ns-001", "ns-000"]
         assert costs.row_range == "576–600 of 600"
+        for beyond in (10**30, float("inf"), "9" * 5000, "next"):  # a forged event: the last page
+            await tab.fire(CostsState.go_to_page, page=beyond)
+            assert (await _costs(tab)).row_range == "576–600 of 600"
 
         await tab.fire(CostsState.picker_changed, dimension="team", open=True)
         await tab.fire(CostsState.search_picker, text="team-3")
