@@ -9,10 +9,8 @@ namespaces of its cluster and period in proportion to their CPU and memory cost.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import datetime as dt
-import io
 from collections.abc import Sequence
 from typing import Any
 
@@ -50,6 +48,7 @@ from kube_console.services.cost_math import (
     ratio,
 )
 from kube_console.services.costs import SUMMED_FIGURES
+from kube_console.services.csv_text import Figure, csv_text
 from kube_console.services.prices import resolve_prices
 
 WINDOWS = ("24h", "7d", "30d", "mtd", "last_month", "custom")
@@ -882,11 +881,11 @@ def _series(
 
 
 def _money(value: float) -> str:
-    return f"{value:.2f}"
+    return Figure(f"{value:.2f}")
 
 
 def _percent(value: float | None) -> str:
-    return "" if value is None else f"{value * 100:.1f}"
+    return "" if value is None else Figure(f"{value * 100:.1f}")
 
 
 _PART_COSTS = ("cpu_cost", "memory_cost", "storage_cost", "network_cost")
@@ -959,13 +958,9 @@ def cost_table(report: CostReport) -> CostTable:
 def export_csv(
     *, session: Session, org_id: int, query: CostQuery, now: dt.datetime | None = None
 ) -> str:
-    """The page's cost table for `query`, as CSV text."""
+    """The page's cost table for `query`, as CSV text (labels neutralised, figures numbers)."""
     table = cost_table(cost_report(session=session, org_id=org_id, query=query, now=now))
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(table.columns)
-    writer.writerows(table.rows)
-    return out.getvalue()
+    return csv_text([table.columns, *table.rows])
 
 
 def filter_options(*, session: Session, org_id: int) -> CostFilterOptions:
