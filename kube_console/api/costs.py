@@ -8,8 +8,6 @@ row per bucket with the same figures as its JSON.
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
@@ -24,6 +22,7 @@ from kube_console.dto import CostQuery
 from kube_console.errors import ValidationFailed
 from kube_console.security.authz import Action, authorize
 from kube_console.services import cost_queries, inventory_costs
+from kube_console.services.csv_text import Cell, csv_text
 
 router = APIRouter(tags=["costs"])
 
@@ -42,14 +41,17 @@ TimeBound = Annotated[
         ),
     ),
 ]
-Names = Annotated[list[str], Query(max_length=200, description="repeat the parameter for several")]
+Names = Annotated[
+    list[str],
+    Query(
+        max_length=cost_queries.MAX_FILTER_VALUES, description="repeat the parameter for several"
+    ),
+]
 
 
-def _csv_response(rows: list[list[object]], filename: str) -> Response:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
+def _csv_response(rows: list[list[Cell]], filename: str) -> Response:
     return Response(
-        out.getvalue(),
+        csv_text(rows),
         media_type=CSV_MEDIA_TYPE,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
@@ -112,7 +114,7 @@ def namespace_costs(
     rows = [
         [
             bucket.model_dump(mode="json")["start"],
-            *(repr(getattr(bucket, name)) for name in header[1:6]),
+            *(getattr(bucket, name) for name in header[1:6]),
             costs.currency,
         ]
         for bucket in costs.buckets
@@ -145,7 +147,10 @@ def costs(
             description="one or two different dimensions (repeat the parameter)",
         ),
     ] = ["namespace"],  # noqa: B006 - FastAPI copies defaults
-    cluster_id: Annotated[list[Annotated[int, Query(ge=1, le=ID_MAX)]], Query(max_length=200)] = [],  # noqa: B006
+    cluster_id: Annotated[
+        list[Annotated[int, Query(ge=1, le=ID_MAX)]],
+        Query(max_length=cost_queries.MAX_FILTER_VALUES),
+    ] = [],  # noqa: B006
     team: Names = [],  # noqa: B006
     cost_center: Names = [],  # noqa: B006
     namespace: Names = [],  # noqa: B006
@@ -154,7 +159,7 @@ def costs(
         Query(description="hide idle, keep it as its own groups, or share it onto namespaces"),
     ] = "separate",
     series_limit: Annotated[
-        int, Query(ge=1, le=100, description="groups charted on their own")
+        int, Query(ge=1, le=cost_queries.MAX_SERIES, description="groups charted on their own")
     ] = 10,
     format: Format = "json",
 ):

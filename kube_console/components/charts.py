@@ -8,6 +8,10 @@ set, the colour is its key's hash. Every palette colour stands out from both the
 the dark page background (3:1 at least, the contrast WCAG asks of chart marks). Idle
 capacity and the "Other" series are greys, so they never pass for a group.
 
+Every text a figure draws that did not come from this module (a group's label, a currency) goes
+through `plotly_text`: plotly reads a subset of HTML in trace names, legends, hover and tick
+labels, and a team label is whatever anyone who can label a namespace wrote.
+
 Figures carry no template of their own (plotly's default would add ~6 KB to every figure in
 state); `plot()` lays a small light or dark one over them in the browser.
 """
@@ -15,6 +19,7 @@ state); `plot()` lays a small light or dark one over them in the browser.
 from __future__ import annotations
 
 import dataclasses
+import html
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -45,6 +50,12 @@ DARK_BACKGROUND = "#111113"  # Radix slate 1 in dark mode, the page behind every
 _BUCKET_MILLISECONDS = {"hour": 3_600_000, "day": 86_400_000}
 _HOVER_FORMATS = {"hour": "%a %d %b, %H:%M UTC", "day": "%a %d %b %Y", "month": "%B %Y"}
 _FONT = "Inter, -apple-system, BlinkMacSystemFont, 'Segoe UI', Roboto, sans-serif"
+
+
+def plotly_text(text: str) -> str:
+    """`text` as plotly shows it, never as markup: `<a href=...>` is drawn, not linked. Plotly
+    turns the entities back into the characters written."""
+    return html.escape(text, quote=False)
 
 
 def _slot(key: str) -> int:
@@ -93,8 +104,8 @@ def series_color(series: Series, book: Mapping[str, str]) -> str:
 def _money_axis(currency: str) -> dict:
     prefix, suffix = currency_affixes(currency)
     return {
-        "tickprefix": prefix,
-        "ticksuffix": suffix,
+        "tickprefix": plotly_text(prefix),
+        "ticksuffix": plotly_text(suffix),
         "tickformat": ",.2~f",
         "rangemode": "tozero",
         "automargin": True,
@@ -103,7 +114,7 @@ def _money_axis(currency: str) -> dict:
 
 def _hover(currency: str) -> str:
     prefix, suffix = currency_affixes(currency)
-    return f"{prefix}%{{y:,.2f}}{suffix}"
+    return f"{plotly_text(prefix)}%{{y:,.2f}}{plotly_text(suffix)}"
 
 
 def _base_layout(**layout: object) -> go.Layout:
@@ -143,7 +154,7 @@ def stacked_costs_figure(
     hover = _hover(currency)
     traces = [
         go.Bar(
-            name=item.label,
+            name=plotly_text(item.label),
             y=_rounded(item.values),
             marker={
                 "color": series_color(item, colors or {}),

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from kube_console.components.charts import IDLE_COLOR, PALETTE
+from kube_console.components.charts import IDLE_COLOR, PALETTE, plotly_text
 
 GIB = 2**30
 # What each line means decides its colour, the same on every usage chart: used in the
@@ -48,9 +48,10 @@ def usage_figure(
 ) -> go.Figure:
     """One line per figure over the window; `unit` ("cores", "GiB") labels the axis and hover."""
     start = {"x0": _plotly_time(times[0]), "dx": bucket_seconds * 1000} if times else {}
+    unit = plotly_text(unit)
     traces = [
         go.Scatter(
-            name=line.label,
+            name=plotly_text(line.label),
             y=[round(value, 3) if value is not None else None for value in line.values],
             # Markers too: a bucket between two empty ones (a sync after an outage) is a point.
             mode="lines+markers",

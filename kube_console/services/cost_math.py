@@ -72,11 +72,15 @@ def ceil_month(moment: dt.datetime) -> dt.datetime:
 
 
 def parse_utc_time(text: str) -> dt.datetime:
-    """An ISO 8601 date or time as an aware datetime; one given without a zone is UTC."""
+    """An ISO 8601 date or time as an aware datetime; one given without a zone is UTC.
+    ValueError when it is none, or when its offset moves it out of years 1 to 9999."""
     value = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone(dt.UTC)
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError:
+        raise ValueError(f"{text!r} is out of range in UTC") from None
 
 
 def covered_seconds(

@@ -9,10 +9,8 @@ namespaces of its cluster and period in proportion to their CPU and memory cost.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import datetime as dt
-import io
 from collections.abc import Sequence
 from typing import Any
 
@@ -50,6 +48,7 @@ from kube_console.services.cost_math import (
     ratio,
 )
 from kube_console.services.costs import SUMMED_FIGURES
+from kube_console.services.csv_text import Figure, csv_text
 from kube_console.services.prices import resolve_prices
 
 WINDOWS = ("24h", "7d", "30d", "mtd", "last_month", "custom")
@@ -57,6 +56,12 @@ STEPS = ("hour", "day", "month")
 DIMENSIONS = ("cluster", "namespace", "team", "cost_center")
 IDLE_MODES = ("hide", "separate", "share")
 MAX_BUCKETS = {"hour": 31 * 24, "day": 400, "month": 120}
+# A custom window lies within the cost rollups the console keeps, 13 months (this one and the 12
+# before it), and may end a little ahead, so a whole month can be chosen while it runs.
+KEPT_MONTHS = 13
+MAX_AHEAD = 31 * DAY
+MAX_FILTER_VALUES = 200  # values of one filter, as the REST API takes them
+MAX_SERIES = 100  # groups charted on their own
 FORECAST_DAYS = 7
 IDLE_LABEL = "Idle"
 DIMENSION_TITLES = {
@@ -123,7 +128,28 @@ def _advance(step: str, moment: dt.datetime) -> dt.datetime:
     return add_months(moment, 1) if step == "month" else moment + (HOUR if step == "hour" else DAY)
 
 
+def bucket_count(step: str, start: dt.datetime, end: dt.datetime) -> int:
+    """How many buckets of `step` [start, end) holds (start aligned to the step), by arithmetic:
+    nothing is built, however long the window."""
+    if end <= start:
+        return 0
+    if step == "month":
+        months = (end.year - start.year) * 12 + end.month - start.month
+        return months + (add_months(start, months) < end)
+    return -(-(end - start) // (HOUR if step == "hour" else DAY))
+
+
+def _check_bucket_count(step: str, start: dt.datetime, end: dt.datetime) -> None:
+    if bucket_count(step, start, end) > MAX_BUCKETS[step]:
+        raise ValidationFailed.one(
+            "step", f"too many {step}s in this window; choose a coarser step"
+        )
+
+
 def buckets(step: str, start: dt.datetime, end: dt.datetime) -> list[dt.datetime]:
+    """The starts of the buckets of [start, end); refused, before any is built, past the step's
+    cap."""
+    _check_bucket_count(step, start, end)
     found, moment = [], start
     while moment < end:
         found.append(moment)
@@ -131,17 +157,51 @@ def buckets(step: str, start: dt.datetime, end: dt.datetime) -> list[dt.datetime
     return found
 
 
-def _custom_bound(field: str, text: str, errors: list[FieldError]) -> dt.datetime | None:
+def kept_since(now: dt.datetime) -> dt.datetime:
+    """The start of the oldest month whose costs the console keeps."""
+    return add_months(floor_month(now), 1 - KEPT_MONTHS)
+
+
+def _day_text(moment: dt.datetime) -> str:
+    return moment.date().isoformat()
+
+
+def _custom_bound(
+    field: str, text: str, errors: list[FieldError], *, earliest: dt.datetime, latest: dt.datetime
+) -> dt.datetime | None:
+    """One bound of a custom window, or None with the reason in `errors`.
+
+    Checked against [earliest, latest] before anything is aligned or counted, so a time at
+    the edge of the calendar (year 1, year 9999) is a clear refusal, not an overflow.
+    """
     if not text:
         errors.append(FieldError(field, "is needed for a custom window"))
         return None
     try:
-        return parse_utc_time(text)
+        moment = parse_utc_time(text)
     except ValueError:
         errors.append(
             FieldError(field, "must be a date or time, such as 2026-11-01 or 2026-11-01T12:00Z")
         )
         return None
+    if moment < earliest:
+        errors.append(
+            FieldError(
+                field,
+                f"must not be before {_day_text(earliest)}: costs are kept for "
+                f"{KEPT_MONTHS} months",
+            )
+        )
+        return None
+    if moment > latest:
+        errors.append(
+            FieldError(
+                field,
+                f"must not be after {_day_text(latest)}, {MAX_AHEAD.days} days ahead",
+            )
+        )
+        return None
+    return moment
 
 
 def resolve_window(query: CostQuery, now: dt.datetime) -> Window:
@@ -162,9 +222,10 @@ def resolve_window(query: CostQuery, now: dt.datetime) -> Window:
     }[query.window]
     if query.window == "custom":
         errors: list[FieldError] = []
+        kept = {"earliest": kept_since(now), "latest": now + MAX_AHEAD}
         start, end = (
-            _custom_bound("start", query.start, errors),
-            _custom_bound("end", query.end, errors),
+            _custom_bound("start", query.start, errors, **kept),
+            _custom_bound("end", query.end, errors, **kept),
         )
         if start and end and start >= end:
             errors.append(FieldError("end", "must be after the start"))
@@ -175,10 +236,7 @@ def resolve_window(query: CostQuery, now: dt.datetime) -> Window:
         min(_ceil(query.step, end), _ceil(query.step, closed_until)),
     )
     end = max(start, end)
-    if len(buckets(query.step, start, end)) > MAX_BUCKETS[query.step]:
-        raise ValidationFailed.one(
-            "step", f"too many {query.step}s in this window; choose a coarser step"
-        )
+    _check_bucket_count(query.step, start, end)
     return Window(start=start, end=end, data_end=max(start, min(end, closed_until)))
 
 
@@ -186,7 +244,7 @@ def previous_window(window: Window, step: str) -> tuple[dt.datetime, dt.datetime
     """The equal period just before (whole months for a monthly step); a window still filling is
     compared with the same elapsed time of it, like for like."""
     if step == "month":
-        start = add_months(window.start, -len(buckets("month", window.start, window.end)))
+        start = add_months(window.start, -bucket_count("month", window.start, window.end))
     else:
         start = window.start - (window.end - window.start)
     if window.data_end == window.end:
@@ -439,8 +497,16 @@ def _validated(query: CostQuery) -> None:
         errors.append(
             FieldError("group_by", f"must be one or two different of {', '.join(DIMENSIONS)}")
         )
-    if query.series_limit < 1:
-        errors.append(FieldError("series_limit", "must be 1 or more"))
+    if not 1 <= query.series_limit <= MAX_SERIES:
+        errors.append(FieldError("series_limit", f"must be from 1 to {MAX_SERIES}"))
+    for field, values, words in (
+        ("clusters", query.clusters, "clusters"),
+        ("teams", query.teams, "teams"),
+        ("cost_centers", query.cost_centers, "cost-centers"),
+        ("namespaces", query.namespaces, "namespaces"),
+    ):
+        if len(values) > MAX_FILTER_VALUES:
+            errors.append(FieldError(field, f"choose at most {MAX_FILTER_VALUES} {words} at once"))
     if errors:
         raise ValidationFailed(errors)
 
@@ -815,11 +881,11 @@ def _series(
 
 
 def _money(value: float) -> str:
-    return f"{value:.2f}"
+    return Figure(f"{value:.2f}")
 
 
 def _percent(value: float | None) -> str:
-    return "" if value is None else f"{value * 100:.1f}"
+    return "" if value is None else Figure(f"{value * 100:.1f}")
 
 
 _PART_COSTS = ("cpu_cost", "memory_cost", "storage_cost", "network_cost")
@@ -892,13 +958,9 @@ def cost_table(report: CostReport) -> CostTable:
 def export_csv(
     *, session: Session, org_id: int, query: CostQuery, now: dt.datetime | None = None
 ) -> str:
-    """The page's cost table for `query`, as CSV text."""
+    """The page's cost table for `query`, as CSV text (labels neutralised, figures numbers)."""
     table = cost_table(cost_report(session=session, org_id=org_id, query=query, now=now))
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(table.columns)
-    writer.writerows(table.rows)
-    return out.getvalue()
+    return csv_text([table.columns, *table.rows])
 
 
 def filter_options(*, session: Session, org_id: int) -> CostFilterOptions:

@@ -26,6 +26,9 @@ from kube_console.dto import Page, PageRequest
 from kube_console.errors import ValidationFailed
 
 MAX_LIMIT = 500
+MAX_PAGE = 100_000  # 50 million rows at the largest limit: beyond any list the console holds
+# Sort values and ids in a cursor must fit the database's 64-bit integers, or binding them fails.
+_INT64 = range(-(2**63), 2**63)
 _CURSOR_VERSION = 1
 _BAD_CURSOR = "is not a cursor this list handed out; start again from the first page"
 
@@ -97,7 +100,8 @@ def _decode_value(kind: str, value: Any) -> Any:
         if moment.tzinfo is not None:
             return moment
     elif kind == "int" and isinstance(value, int) and not isinstance(value, bool):
-        return value
+        if value in _INT64:
+            return value
     elif kind == "float" and isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
     elif kind == "str" and isinstance(value, str):
@@ -125,7 +129,7 @@ def _decode_cursor(
         version, cursor_list, cursor_sort, cursor_descending, value, row_id = orjson.loads(raw)
         if (version, cursor_list) != (_CURSOR_VERSION, list_name):
             raise ValueError("cursor of another list")
-        if not isinstance(row_id, int) or isinstance(row_id, bool):
+        if not isinstance(row_id, int) or isinstance(row_id, bool) or row_id not in _INT64:
             raise ValueError("cursor id is not an id")
         decoded = _decode_value(kind, value)
     except (binascii.Error, orjson.JSONDecodeError, TypeError, ValueError):
@@ -175,11 +179,15 @@ def page_of_ids(
         statement = statement.where(position < bound if descending else position > bound)
         total, page = None, 0
     else:
+        if request.page > MAX_PAGE:
+            raise ValidationFailed.one("page", f"must be {MAX_PAGE:,} or less")
         total = session.execute(select(func.count()).select_from(ids.subquery())).scalar_one()
         page = max(1, request.page)
         statement = statement.offset((page - 1) * limit)
 
-    found: Sequence[Any] = session.execute(statement.limit(limit + 1)).all()
+    found: Sequence[Any] = []
+    if total is None or (page - 1) * limit < total:  # a page past the end has no rows to read
+        found = session.execute(statement.limit(limit + 1)).all()
     rows = found[:limit]
     next_cursor = ""
     if len(found) > limit:

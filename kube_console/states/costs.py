@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -436,6 +437,20 @@ def _load_costs(*, session: Session, org_id: int, view: CostView, now: dt.dateti
     )
 
 
+def _page_number(value: object) -> int | None:
+    """The page an event asks for, as sent by any browser (the table clamps it to its pages), or
+    None when it names none: a digit string is read only when short, infinity never."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and math.isfinite(value):
+        return int(value)
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 9:
+        return int(value)
+    return None
+
+
 def _day_after(day: str) -> str:
     """The exclusive end of a window whose last day is `day` ("" when it is no day)."""
     try:
@@ -794,8 +809,11 @@ class CostsState(rx.State):
 
     @guarded(Action.READ)
     async def go_to_page(self, page: int):
+        number = _page_number(page)
+        if number is None:
+            return
         async with self:
-            self._show_rows(page=int(page))
+            self._show_rows(page=number)
 
     # ------------------------------------------------------------ filter pickers
 

@@ -24,6 +24,7 @@ from kube_console.components.live import REFRESH_SECONDS
 from kube_console.dto import ListPosition, Page, PageRequest
 from kube_console.errors import ValidationFailed
 from kube_console.security.authz import Action, NotFound
+from kube_console.services.paging import MAX_PAGE
 from kube_console.states.guard import guarded, ui_only
 
 log = logging.getLogger(__name__)
@@ -33,11 +34,17 @@ ALL = "all"  # a filter select's "no filter" value: Radix selects take no empty 
 _LARGEST_ID = 2**63 - 1  # beyond a BIGINT primary key: no object has it
 
 
-def _as_id(text: str) -> int | None:
-    if not text.isascii() or not text.isdigit():
+def _bounded_number(text: str, largest: int) -> int | None:
+    """`text` as a number from 1 to `largest`, or None. Its length is checked first: Python
+    refuses to read an int of more than 4,300 digits, and a URL can hold many more."""
+    if not text.isascii() or not text.isdigit() or len(text) > len(str(largest)):
         return None
     number = int(text)
-    return number if 0 < number <= _LARGEST_ID else None
+    return number if 0 < number <= largest else None
+
+
+def _as_id(text: str) -> int | None:
+    return _bounded_number(text, _LARGEST_ID)
 
 
 def id_in_path(path: str) -> int | None:
@@ -94,12 +101,11 @@ class ListSpec:
         if order not in ("", "asc", "desc"):
             raise ValidationFailed.one("order", "must be asc or desc")
         page_text = query.get("page", "") or "1"
-        if not page_text.isascii() or not page_text.isdigit() or not 1 <= int(page_text) <= 100_000:
-            raise ValidationFailed.one("page", f"{page_text!r} is not a page number")
+        page = _bounded_number(page_text, MAX_PAGE)
+        if page is None:
+            raise ValidationFailed.one("page", f"{page_text[:20]!r} is not a page number")
         descending = order == "desc" if order else sort in self.descending_first
-        return PageRequest(
-            sort=sort, descending=descending, limit=self.page_size, page=int(page_text)
-        )
+        return PageRequest(sort=sort, descending=descending, limit=self.page_size, page=page)
 
     def position(self, page: Page[Any], path: str, query: Mapping[str, str]) -> ListPosition:
         """Where `page` stands in its list, with the links to re-sort and turn pages."""

@@ -19,6 +19,7 @@ from kube_console.components.charts import (
     daily_trend_figure,
     stacked_costs_figure,
 )
+from kube_console.components.usage_charts import Line, usage_figure
 
 
 def _luminance(color: str) -> float:
@@ -107,3 +108,47 @@ def test_the_daily_trend_shows_the_day_still_filling_lighter():
         days=["2026-03-01", "2026-03-02"], costs=[8.64, 2.16], currency="USD"
     )
     assert list(figure.data[0].marker.opacity) == [1.0, 0.45]
+
+
+HOSTILE_LABEL = '<a href="https://evil.example/steal">web</a><b>&amp;</b>'
+# What plotly shows for the label: its own entities turn back into the characters written.
+ESCAPED_LABEL = (
+    '&lt;a href="https://evil.example/steal"&gt;web&lt;/a&gt;&lt;b&gt;&amp;amp;&lt;/b&gt;'
+)
+
+
+def _figure_json(figure) -> str:
+    """The figure's JSON as the browser reads it (plotly writes < and > as \\u003c, \\u003e)."""
+    return json.dumps(json.loads(plotly.io.to_json(figure)), ensure_ascii=False)
+
+
+def test_a_label_written_as_markup_reaches_the_cost_chart_as_text():
+    figure = stacked_costs_figure(
+        buckets=["2026-03-01", "2026-03-02"],
+        step="day",
+        series=[Series(key=f"team={HOSTILE_LABEL}", label=HOSTILE_LABEL, values=[1.0, 2.0])],
+        currency="USD",
+    )
+    [bar] = figure.data
+    assert bar.name == ESCAPED_LABEL
+    assert "<a" not in _figure_json(figure) and "<b>" not in _figure_json(figure)
+
+
+def test_a_currency_or_unit_written_as_markup_reaches_axes_and_hover_as_text():
+    costs = stacked_costs_figure(
+        buckets=["2026-03-01"], step="day", series=[Series("k", "k", [1.0])], currency="<i>X</i>"
+    )
+    trend = daily_trend_figure(days=["2026-03-01"], costs=[1.0], currency="<i>X</i>")
+    usage = usage_figure(
+        times=["2026-03-01T00:00:00+00:00"],
+        bucket_seconds=300,
+        lines=[Line(HOSTILE_LABEL, [1.0], "#000000")],
+        unit="<i>cores</i>",
+    )
+    for figure in (costs, trend, usage):
+        text = _figure_json(figure)
+        assert "<i>" not in text and "<a" not in text, text
+    assert costs.layout.yaxis.ticksuffix == " &lt;i&gt;X&lt;/i&gt;"
+    assert trend.data[0].hovertemplate == "%{y:,.2f} &lt;i&gt;X&lt;/i&gt;<extra></extra>"
+    assert usage.data[0].name == ESCAPED_LABEL
+    assert usage.layout.yaxis.ticksuffix == " &lt;i&gt;cores&lt;/i&gt;"

@@ -182,3 +182,9 @@ def test_calendar_helpers():
 )
 def test_times_are_read_as_utc(text, expected):
     assert parse_utc_time(text) == expected
+
+
+@pytest.mark.parametrize("text", ["0001-01-01T00:00+05:00", "9999-12-31T23:00-05:00"])
+def test_a_time_that_is_no_utc_time_is_refused_as_such(text):
+    with pytest.raises(ValueError, match="out of range"):  # not an OverflowError: callers say why
+        parse_utc_time(text)

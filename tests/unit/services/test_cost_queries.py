@@ -32,7 +32,10 @@ from kube_console.errors import ValidationFailed
 from kube_console.models import Cluster, CostHourly, Organization
 from kube_console.services.cost_math import GIB
 from kube_console.services.cost_queries import (
+    MAX_BUCKETS,
     Window,
+    bucket_count,
+    buckets,
     cost_overview,
     cost_report,
     cost_table,
@@ -443,7 +446,15 @@ def test_overview_cards(fleet):
         (CostQuery(group_by=("team", "cluster", "namespace")), {"group_by"}),
         (CostQuery(window="custom", start="yesterday"), {"start", "end"}),
         (CostQuery(window="custom", start="2026-03-02", end="2026-03-01"), {"end"}),
-        (CostQuery(window="custom", start="2025-01-01", end="2026-03-01", step="hour"), {"step"}),
+        (CostQuery(window="custom", start="2025-06-01", end="2026-03-01", step="hour"), {"step"}),
+        (CostQuery(window="custom", start="2025-02-28", end="2026-03-01"), {"start"}),
+        (CostQuery(window="custom", start="2026-03-01", end="2026-04-03T06:31"), {"end"}),
+        (
+            CostQuery(window="custom", start="0001-01-01T00:00+05:00", end="9999-12-31"),
+            {"start", "end"},
+        ),
+        (CostQuery(series_limit=101), {"series_limit"}),
+        (CostQuery(teams=tuple(f"team-{index}" for index in range(201))), {"teams"}),
     ],
 )
 def test_bad_queries_name_their_fields(fleet, query, fields):
@@ -468,6 +479,31 @@ def test_windows_align_to_the_step_and_stop_at_the_last_closed_hour():
         dt.datetime(2026, 1, 1, tzinfo=UTC),
         dt.datetime(2026, 2, 1, tzinfo=UTC),
     )
+
+
+@pytest.mark.parametrize(
+    ("step", "start", "end"),
+    [
+        ("hour", MAR_1, CLOSED),
+        ("hour", MAR_1, MAR_1),
+        ("day", FEB_28, CLOSED),  # the last day not whole
+        ("day", dt.datetime(2025, 2, 1, tzinfo=UTC), MAR_1),  # 393 days
+        ("month", dt.datetime(2016, 3, 1, tzinfo=UTC), MAR_1),
+        ("month", dt.datetime(2025, 12, 1, tzinfo=UTC), CLOSED),  # the last month not whole
+    ],
+)
+def test_buckets_are_counted_without_being_built(step, start, end):
+    assert bucket_count(step, start, end) == len(buckets(step, start, end))
+
+
+@pytest.mark.parametrize("step", ["hour", "day", "month"])
+def test_too_many_buckets_are_refused_before_any_is_built(step):
+    start = dt.datetime(1, 1, 1, tzinfo=UTC)
+    end = dt.datetime(9999, 12, 1, tzinfo=UTC)
+    assert bucket_count(step, start, end) > MAX_BUCKETS[step]
+    with pytest.raises(ValidationFailed) as refused:
+        buckets(step, start, end)
+    assert list(refused.value.by_field()) == ["step"]
 
 
 def test_a_span_is_read_from_whole_months_then_days_then_hours():

@@ -11,7 +11,7 @@ from kube_console.dto import PageRequest
 from kube_console.errors import ValidationFailed
 from kube_console.models import Pod
 from kube_console.services.explore import list_pods, list_workloads
-from kube_console.services.paging import MAX_LIMIT
+from kube_console.services.paging import MAX_LIMIT, MAX_PAGE
 
 UTC = dt.UTC
 
@@ -121,6 +121,14 @@ def test_limits_are_clamped(session, seven_pods):
     assert pods(session, seven_pods, page=-4).page == 1
 
 
+def test_a_page_number_beyond_any_list_is_refused_by_name(session, seven_pods):
+    assert pods(session, seven_pods, page=MAX_PAGE).rows == []
+    for page in (MAX_PAGE + 1, 10**30):  # as an offset, 10**30 overflowed the database
+        with pytest.raises(ValidationFailed) as failure:
+            pods(session, seven_pods, page=page)
+        assert list(failure.value.by_field()) == ["page"]
+
+
 def test_a_sort_outside_the_whitelist_is_refused(session, seven_pods):
     with pytest.raises(ValidationFailed) as failure:
         pods(session, seven_pods, sort="name; DROP TABLE pods")
@@ -142,6 +150,8 @@ def _forged(payload) -> str:
         _forged([1, "workloads", "name", False, "pod-b", 3]),
         _forged([1, "pods", "age", False, "yesterday", 3]),
         _forged([1, "pods", "age", False, "2026-03-01T00:00:00", 3]),  # no zone
+        _forged([1, "pods", "name", False, "pod-b", 2**63]),  # no 64-bit id
+        _forged([1, "pods", "restarts", False, 2**64 - 1, 3]),  # no 64-bit count
     ],
 )
 def test_a_malformed_or_foreign_cursor_is_refused_by_name(session, seven_pods, cursor):

@@ -9,6 +9,7 @@ import csv
 import dataclasses
 import datetime as dt
 import io
+import tracemalloc
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -233,8 +234,35 @@ async def test_a_window_the_report_refuses_is_explained_and_shows_no_figures(fle
         assert costs.problem == "the last day must be after the start"
         assert costs.has_costs and costs.rows == [] and costs.columns == []
 
-        await tab.open("/costs?window=custom&from=2025-01-01&to=2026-03-01&step=hour")
+        await tab.open("/costs?window=custom&from=2025-06-01&to=2026-03-01&step=hour")
         assert (await _costs(tab)).problem == "too many hours in this window; choose a coarser step"
+
+
+# What opening the page on a refused window may allocate at its peak (hydrating and reading the
+# filter choices included); building every hour since year 1 took 949 MiB.
+REFUSAL_PEAK_BYTES = 4 * 2**20
+
+
+@pytest.mark.anyio
+async def test_a_window_of_ten_thousand_years_is_refused_before_anything_is_built(fleet):
+    async with EventDriver() as driver:
+        tab = driver.tab(session_token=fleet.token)
+        await tab.open("/costs")  # the page once, so the measure holds the refusal alone
+
+        tracemalloc.start()
+        try:
+            await tab.open("/costs?window=custom&from=0001-01-01&to=9999-12-31&step=hour")
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+
+        assert peak < REFUSAL_PEAK_BYTES, f"{peak / 2**20:.1f} MiB"
+        costs = await _costs(tab)
+        assert costs.problem == (
+            "the first day must not be before 2025-03-01: costs are kept for 13 months; "
+            "the last day must not be after 2026-04-03, 31 days ahead"
+        )
+        assert costs.rows == [] and costs.columns == []
 
 
 @pytest.mark.anyio
@@ -344,24 +372,65 @@ async def test_the_csv_is_the_table_of_the_view_as_it_was_loaded(fleet, session,
         ]
 
 
+def _one_cluster_org(session, engine, make: Factory, org_name: str, spec: ClusterSpec) -> Fleet:
+    """An org with a member and one cluster sampled since today 00:00, costed."""
+    org = make.org(org_name)
+    member = make.user(org)
+    clusters = build_fleet(session, engine, org, now=NOW, days=0, clusters={"prod": spec})
+    return Fleet(org_id=org.id, token=signed_in(session, member), clusters=clusters)
+
+
+@pytest.fixture
+def hostile_labels(console_db, session, engine, make: Factory, frozen_now) -> Fleet:
+    """One cluster whose teams are written as spreadsheet formulas and as chart markup, on a
+    node too small for them: its idle is negative."""
+    teams = {"formula": '=HYPERLINK("https://evil.example","x")', "link": HOSTILE_LINK}
+    namespaces = {name: Figures(cpu_request=1, team=team) for name, team in teams.items()}
+    return _one_cluster_org(
+        session, engine, make, "mallory", ClusterSpec(node=(1, 0), namespaces=namespaces)
+    )
+
+
+HOSTILE_LINK = '<a href="https://evil.example">web</a>'
+
+
+@pytest.mark.anyio
+async def test_labels_written_as_formulas_or_markup_stay_text_in_the_csv_and_the_chart(
+    hostile_labels,
+):
+    async with EventDriver() as driver:
+        tab = driver.tab(session_token=hostile_labels.token)
+        await tab.open("/costs?window=24h&step=hour&group_by=team")
+        costs = await _costs(tab)
+        assert sorted(trace.name for trace in costs.chart.data) == [
+            "&lt;a href=\"https://evil.example\"&gt;web&lt;/a&gt;",
+            "=HYPERLINK(\"https://evil.example\",\"x\")",
+            "Idle",
+        ]
+
+        _, text = _downloaded(await tab.fire(CostsState.download_csv))
+        header, *rows = list(csv.reader(io.StringIO(text, newline="")))
+        cost = header.index("Cost (USD)")
+        assert {row[0]: row[cost] for row in rows} == {
+            # Sampled since 3 Mar 00:00: 6 hours of 1 core each ($0.24), on a node of 1 core
+            # (idle -1 core). A genuine negative figure stays a number.
+            "Idle": "-0.24",
+            '\'=HYPERLINK("https://evil.example","x")': "0.24",
+            HOSTILE_LINK: "0.24",
+            "Total": "0.24",
+        }
+
+
 @pytest.fixture
 def many_namespaces(console_db, session, engine, make: Factory, frozen_now) -> Fleet:
     """One cluster with 600 namespaces, namespace i asking (i + 1) / 100 cores."""
-    org = make.org("bigco")
-    member = make.user(org)
     namespaces = {
         f"ns-{index:03}": Figures(cpu_request=(index + 1) / 100, team=f"team-{index % 40}")
         for index in range(600)
     }
-    clusters = build_fleet(
-        session,
-        engine,
-        org,
-        now=NOW,
-        days=0,
-        clusters={"big": ClusterSpec(node=(400, 1600 * GIB), namespaces=namespaces)},
+    return _one_cluster_org(
+        session, engine, make, "bigco", ClusterSpec(node=(400, 1600 * GIB), namespaces=namespaces)
     )
-    return Fleet(org_id=org.id, token=signed_in(session, member), clusters=clusters)
 
 
 @pytest.mark.anyio
@@ -378,6 +447,9 @@ async def test_a_big_report_is_sent_a_page_at_a_time_and_its_state_stays_small(m
         costs = await _costs(tab)
         assert [_cells(row)[0] for row in costs.rows[-2:]] == ["ns-001", "ns-000"]
         assert costs.row_range == "576–600 of 600"
+        for beyond in (10**30, float("inf"), "9" * 5000, "next"):  # a forged event: the last page
+            await tab.fire(CostsState.go_to_page, page=beyond)
+            assert (await _costs(tab)).row_range == "576–600 of 600"
 
         await tab.fire(CostsState.picker_changed, dimension="team", open=True)
         await tab.fire(CostsState.search_picker, text="team-3")

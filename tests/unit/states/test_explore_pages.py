@@ -256,6 +256,7 @@ async def test_pages_of_a_long_list_come_from_the_url(shop, session: Session, ma
         ("/clusters/abc", ClusterDetailState),
         ("/pods/-4", PodDetailState),
         ("/namespaces/99999999999999999999999", NamespaceDetailState),
+        ("/pods/" + "9" * 5000, PodDetailState),
         ("/pods?cluster={other_cluster_id}", PodsState),
         ("/helm?cluster={other_cluster_id}", HelmState),
     ],
@@ -278,6 +279,8 @@ async def test_another_orgs_or_a_bad_id_is_a_clean_not_found_that_shows_nothing_
         ("?tab=nodes&sort=password", "sort"),
         ("?tab=nodes&order=sideways", "order"),
         ("?tab=nodes&page=0", "page"),
+        ("?tab=nodes&page=100001", "page"),
+        ("?tab=nodes&page=" + "9" * 5000, "page"),  # more digits than Python reads as an int
         ("?tab=secrets", "tab"),
         ("?window=1y", "window"),
         ("?tab=workloads&kind=CronJob", "kind"),
