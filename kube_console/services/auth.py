@@ -11,11 +11,12 @@ import datetime as dt
 import math
 import re
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from kube_console.db import utcnow
 from kube_console.errors import FieldError, ValidationFailed
-from kube_console.models import ApiToken, AuthSession, LoginThrottle, Organization, User
+from kube_console.models import ApiToken, AuthSession, FirstRunSetup, LoginThrottle, Organization, User
 from kube_console.security.authz import AuthContext
 from kube_console.security.secrets import (
     SESSION_TOKEN_PREFIX,
@@ -76,7 +77,11 @@ def setup_required(*, session: Session) -> bool:
 def complete_setup(
     *, session: Session, org_name: str, email: str, password: str, display_name: str = ""
 ) -> User:
-    """Create the organization and its first admin. Refused once any user exists."""
+    """Create the organization and its first admin. Refused once any user exists.
+
+    Setups racing on an empty console all pass the first check; the database then lets
+    exactly one of them write the `FirstRunSetup` row, and the others get SetupClosed.
+    """
     if not setup_required(session=session):
         raise SetupClosed("setup is already complete")
     org_name = org_name.strip()
@@ -90,18 +95,28 @@ def complete_setup(
         errors.append(FieldError("password", problem))
     if errors:
         raise ValidationFailed(errors)
-    org = Organization(name=org_name)
-    session.add(org)
-    session.flush()
-    admin = User(
-        org_id=org.id,
-        email=email,
-        display_name=display_name.strip(),
-        password_hash=hash_password(password),
-        role="admin",
-    )
-    session.add(admin)
-    session.flush()
+    password_hash = hash_password(password)  # slow: before the transaction takes any lock
+    try:
+        org = Organization(name=org_name)
+        session.add(org)
+        session.flush()
+        session.add(FirstRunSetup(org_id=org.id))
+        session.flush()
+        admin = User(
+            org_id=org.id,
+            email=email,
+            display_name=display_name.strip(),
+            password_hash=password_hash,
+            role="admin",
+        )
+        session.add(admin)
+        session.flush()
+    except IntegrityError:
+        # Another setup got there first (its organization or admin may even hold these names).
+        session.rollback()
+        if not setup_required(session=session):
+            raise SetupClosed("setup is already complete") from None
+        raise
     return admin
 
 
