@@ -23,8 +23,8 @@ from kube_console.services import auth as auth_service
 from kube_console.settings import get_settings
 from kube_console.security.secrets import hash_token
 from kube_console.security.session_cookie import (
-    SESSION_COOKIE,
     SESSION_DIGEST_HEADER,
+    session_cookie_name,
     session_token,
     without_session_cookie,
 )
@@ -80,7 +80,7 @@ async def sign_in(request: Request) -> Response:
         )
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
-        SESSION_COOKIE,
+        session_cookie_name(),
         signed_in.token,
         max_age=hours * 3600,
         path="/",
@@ -94,7 +94,7 @@ async def sign_in(request: Request) -> Response:
 async def sign_out(request: Request) -> Response:
     if not _same_origin(request):
         return PlainTextResponse("cross-site sign-out refused", status_code=403)
-    token = session_token(request.headers.get("cookie", ""))
+    token = session_token(*request.headers.getlist("cookie"))
 
     def revoke() -> None:
         with session_scope() as session:
@@ -102,7 +102,7 @@ async def sign_out(request: Request) -> Response:
 
     await asyncio.to_thread(revoke)
     response = RedirectResponse("/login?signed_out=1", status_code=303)
-    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=_secure(request))
+    response.delete_cookie(session_cookie_name(), path="/", httponly=True, samesite="lax", secure=_secure(request))
     return response
 
 
@@ -118,25 +118,25 @@ _DIGEST_HEADER = SESSION_DIGEST_HEADER.encode()
 def hide_session_cookie(app: ASGIApp) -> ASGIApp:
     """Wrap the Reflex app: its requests carry the session token's digest instead of the cookie.
 
-    Any digest header a client sends is dropped; only this middleware sets it.
+    Any digest header a client sends is dropped; only this middleware sets it. The session
+    cookie is read across every Cookie header (HTTP/2 splits them); twice is none at all.
     """
 
     async def with_session_digest(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] in ("http", "websocket"):
-            headers, digest = [], None
+            headers, cookie_headers = [], []
             for name, value in scope["headers"]:
                 if name == _DIGEST_HEADER:
                     continue
                 if name == b"cookie":
                     cookie_header = value.decode("latin-1")
-                    if token := session_token(cookie_header):
-                        digest = hash_token(token)
+                    cookie_headers.append(cookie_header)
                     if kept := without_session_cookie(cookie_header):
                         headers.append((name, kept.encode("latin-1")))
                     continue
                 headers.append((name, value))
-            if digest:
-                headers.append((_DIGEST_HEADER, digest.encode()))
+            if token := session_token(*cookie_headers):
+                headers.append((_DIGEST_HEADER, hash_token(token).encode()))
             scope = {**scope, "headers": headers}
         await app(scope, receive, send)
 
