@@ -9,6 +9,7 @@ console from starting; it fails closed instead (see security/keyring.py).
 from __future__ import annotations
 
 import functools
+import ipaddress
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -30,6 +31,8 @@ EXPECTED_FORMS: dict[str, str] = {
     "run_workers": "1 or 0 (true or false)",
     "allow_loopback_clusters": "1 or 0 (true or false)",
     "allowed_origin": "the console's own origin, such as https://console.example.com",
+    "trusted_proxies": "comma-separated addresses or CIDR ranges of the proxies in front of the console, "
+    "such as 10.0.0.5,10.1.0.0/16, or empty",
     "team_label_keys": "comma-separated namespace label keys, such as team,owner",
     "cost_center_label_keys": "comma-separated namespace label keys, such as cost-center,cost_center",
     "session_hours": "a whole number of hours from 1 to 720",
@@ -56,6 +59,13 @@ def _comma_list(value: Any) -> list[str]:
     return keys
 
 
+def _networks(value: Any) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """Addresses and CIDR ranges; a range with host bits set (10.0.0.5/8) is refused as a likely typo."""
+    if isinstance(value, str):
+        value = value.split(",")
+    return [ipaddress.ip_network(str(item).strip()) for item in value if str(item).strip()]
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix=ENV_PREFIX,
@@ -77,6 +87,8 @@ class Settings(BaseSettings):
     allow_loopback_clusters: bool = False
 
     allowed_origin: str = "http://localhost:3000"
+    # Proxies whose X-Forwarded-For is believed when they are the socket peer (api/browser_auth.py)
+    trusted_proxies: Annotated[list[ipaddress.IPv4Network | ipaddress.IPv6Network], NoDecode] = []
     port: int = Field(default=3000, ge=1, le=65535)
     session_hours: int = Field(default=12, ge=1, le=720)
     # Token buckets of `burst` refilled at `per_minute` (security/rate_limit.py). REST API: per token.
@@ -100,6 +112,11 @@ class Settings(BaseSettings):
     @classmethod
     def _split_keys(cls, value: Any) -> list[str]:
         return _comma_list(value)
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _parse_networks(cls, value: Any) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+        return _networks(value)
 
     @field_validator("db_url")
     @classmethod

@@ -6,11 +6,18 @@ HttpOnly cookie: page scripts (and so any injected script) never see the session
 websocket handshake's headers: it passes on the token's digest instead
 (security/session_cookie.py). Cross-site posts are refused by an Origin check, on top of
 SameSite=Lax.
+
+Sign-in is throttled per client address (services/auth.py). Behind the TLS proxy every
+connection comes from the proxy, so the address is taken from X-Forwarded-For, but only when
+the connection comes from one of KUBE_CONSOLE_TRUSTED_PROXIES: anyone else could write any
+address there and get a fresh allowance of guesses with each.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ipaddress
+from collections.abc import Sequence
 from urllib.parse import quote, urlsplit
 
 from starlette.requests import Request
@@ -23,11 +30,16 @@ from kube_console.services import auth as auth_service
 from kube_console.settings import get_settings
 from kube_console.security.secrets import hash_token
 from kube_console.security.session_cookie import (
-    SESSION_COOKIE,
     SESSION_DIGEST_HEADER,
+    session_cookie_name,
     session_token,
     without_session_cookie,
 )
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+# X-Forwarded-For entries looked at, from the right: a chain of proxies is short, and the
+# header is the client's to make as long as it likes.
+MAX_FORWARDED_HOPS = 16
 
 
 def _same_origin(request: Request) -> bool:
@@ -47,8 +59,56 @@ def _secure(request: Request) -> bool:
     return request.url.scheme == "https" or get_settings().allowed_origin.startswith("https://")
 
 
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """An address as proxies write it: 192.0.2.1, 192.0.2.1:443, 2001:db8::1 or [2001:db8::1]:443."""
+    text = text.strip()
+    if text.startswith("["):
+        text = text[1:].partition("]")[0]
+    elif text.count(":") == 1:
+        text = text.partition(":")[0]
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
+def client_address(peer: str | None, forwarded_for: Sequence[str], trusted: Sequence[Network]) -> str:
+    """The address a request comes from, for throttling.
+
+    The socket peer, unless it is a trusted proxy: then the right-most X-Forwarded-For entry
+    that is not a trusted proxy. Each proxy appends the address it saw, so that entry was
+    written by our own proxy; whatever lies left of it the client wrote itself. An entry our
+    proxies would not write (not an address) stops the walk at the last trusted hop.
+    """
+    nearest = _address(peer) if peer else None
+    if nearest is None:
+        return peer or "unknown"
+
+    def is_trusted(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+        return any(address in network for network in trusted)
+
+    if not is_trusted(nearest):
+        return str(nearest)
+    hops = ",".join(forwarded_for).rsplit(",", MAX_FORWARDED_HOPS)[-MAX_FORWARDED_HOPS:]
+    for hop in reversed(hops):
+        address = _address(hop)
+        if address is None:
+            break
+        nearest = address
+        if not is_trusted(address):
+            break
+    return str(nearest)
+
+
 def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    return client_address(
+        request.client.host if request.client else None,
+        request.headers.getlist("x-forwarded-for"),
+        get_settings().trusted_proxies,
+    )
 
 
 async def sign_in(request: Request) -> Response:
@@ -60,15 +120,13 @@ async def sign_in(request: Request) -> Response:
     target = _safe_next(str(form.get("next", "")))
     hours = get_settings().session_hours
 
+    client = _client(request)
+
     def attempt() -> auth_service.SignedIn:
         with session_scope() as session:
-            try:
-                return auth_service.sign_in(
-                    session=session, email=email, password=password, client=_client(request), session_hours=hours
-                )
-            except auth_service.SignInRefused:
-                session.commit()  # keep the counted failure
-                raise
+            return auth_service.sign_in(
+                session=session, email=email, password=password, client=client, session_hours=hours
+            )
 
     try:
         signed_in = await asyncio.to_thread(attempt)
@@ -76,11 +134,11 @@ async def sign_in(request: Request) -> Response:
         return RedirectResponse(f"/login?error=refused&next={quote(target)}", status_code=303)
     except auth_service.SignInThrottled as throttled:
         return RedirectResponse(
-            f"/login?error=throttled&minutes={throttled.minutes}&next={quote(target)}", status_code=303
+            f"/login?error=throttled&retry={throttled.seconds}&next={quote(target)}", status_code=303
         )
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
-        SESSION_COOKIE,
+        session_cookie_name(),
         signed_in.token,
         max_age=hours * 3600,
         path="/",
@@ -94,7 +152,7 @@ async def sign_in(request: Request) -> Response:
 async def sign_out(request: Request) -> Response:
     if not _same_origin(request):
         return PlainTextResponse("cross-site sign-out refused", status_code=403)
-    token = session_token(request.headers.get("cookie", ""))
+    token = session_token(*request.headers.getlist("cookie"))
 
     def revoke() -> None:
         with session_scope() as session:
@@ -102,7 +160,7 @@ async def sign_out(request: Request) -> Response:
 
     await asyncio.to_thread(revoke)
     response = RedirectResponse("/login?signed_out=1", status_code=303)
-    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=_secure(request))
+    response.delete_cookie(session_cookie_name(), path="/", httponly=True, samesite="lax", secure=_secure(request))
     return response
 
 
@@ -118,25 +176,25 @@ _DIGEST_HEADER = SESSION_DIGEST_HEADER.encode()
 def hide_session_cookie(app: ASGIApp) -> ASGIApp:
     """Wrap the Reflex app: its requests carry the session token's digest instead of the cookie.
 
-    Any digest header a client sends is dropped; only this middleware sets it.
+    Any digest header a client sends is dropped; only this middleware sets it. The session
+    cookie is read across every Cookie header (HTTP/2 splits them); twice is none at all.
     """
 
     async def with_session_digest(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] in ("http", "websocket"):
-            headers, digest = [], None
+            headers, cookie_headers = [], []
             for name, value in scope["headers"]:
                 if name == _DIGEST_HEADER:
                     continue
                 if name == b"cookie":
                     cookie_header = value.decode("latin-1")
-                    if token := session_token(cookie_header):
-                        digest = hash_token(token)
+                    cookie_headers.append(cookie_header)
                     if kept := without_session_cookie(cookie_header):
                         headers.append((name, kept.encode("latin-1")))
                     continue
                 headers.append((name, value))
-            if digest:
-                headers.append((_DIGEST_HEADER, digest.encode()))
+            if token := session_token(*cookie_headers):
+                headers.append((_DIGEST_HEADER, hash_token(token).encode()))
             scope = {**scope, "headers": headers}
         await app(scope, receive, send)
 

@@ -1,9 +1,10 @@
-"""Organizations, their users, browser sessions, API tokens and the login throttle."""
+"""Organizations, their users, browser sessions, API tokens, the login throttle and first-run setup."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import CheckConstraint
 from sqlmodel import Field, SQLModel
 
 from kube_console.db import UTCDateTime, utcnow
@@ -65,8 +66,26 @@ class ApiToken(SQLModel, table=True):
     revoked: bool = False
 
 
+class FirstRunSetup(SQLModel, table=True):
+    """The row first-run setup writes, with the organization it created. Its key can only be
+    1, so of several setups racing on an empty console exactly one can insert it. Deleting
+    that organization deletes the row, and a console left with no user can be set up again."""
+
+    __tablename__ = "first_run_setup"
+    __table_args__ = (CheckConstraint("id = 1", name="ck_first_run_setup_singleton"),)
+
+    id: int = Field(default=1, primary_key=True, sa_column_kwargs={"autoincrement": False})
+    org_id: int = Field(foreign_key="organizations.id", ondelete="CASCADE")
+    completed_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
 class LoginThrottle(SQLModel, table=True):
-    """Failed sign-ins per key (a hashed e-mail, or a client address), whether or not the account exists."""
+    """Password-check counters per key (services/throttle.py), whether or not the account exists.
+
+    A streak (a guesser: an e-mail and a client): `failures` in a row since
+    `window_started_at`, and no attempt before `locked_until`. A budget (a client across
+    e-mails): `failures` attempts in the window starting at `window_started_at`.
+    """
 
     __tablename__ = "login_throttle"
 

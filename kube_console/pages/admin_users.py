@@ -166,7 +166,8 @@ def _reset_dialog() -> rx.Component:
         description=rx.text(
             "Choose a new password for ",
             rx.text(UsersState.reset_email, weight="bold", as_="span"),
-            ". They are signed out everywhere.",
+            ". They are signed out everywhere, and their API tokens are revoked: whoever knew the "
+            "old password may have made one.",
         ),
         body=rx.form(
             rx.vstack(
@@ -190,6 +191,12 @@ def _reset_dialog() -> rx.Component:
                         auto_complete="new-password",
                     ),
                     errors.get("password_again", ""),
+                ),
+                rx.checkbox(
+                    "Keep their API tokens working (only if nobody else can have known the old password)",
+                    name="keep_api_tokens",
+                    default_checked=False,
+                    size="2",
                 ),
                 dialog_buttons("Reset password", UsersState.resetting),
                 spacing="3",

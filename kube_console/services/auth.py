@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import ipaddress
 import math
 import re
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from kube_console.db import utcnow
 from kube_console.errors import FieldError, ValidationFailed
-from kube_console.models import ApiToken, AuthSession, LoginThrottle, Organization, User
+from kube_console.models import ApiToken, AuthSession, FirstRunSetup, Organization, User
 from kube_console.security.authz import AuthContext
 from kube_console.security.secrets import (
     SESSION_TOKEN_PREFIX,
@@ -25,11 +27,17 @@ from kube_console.security.secrets import (
     password_problem,
     verify_password,
 )
+from kube_console.services import throttle
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-THROTTLE_WINDOW = dt.timedelta(minutes=15)
-MAX_FAILURES_PER_EMAIL = 5
-MAX_FAILURES_PER_CLIENT = 20
+# Sign-in throttling (services/throttle.py). Failures are counted per (e-mail, client): a
+# guesser is slowed down, doubling the wait after each failure, while the owner on their own
+# client is never refused for someone else's failures. A client's failures across all
+# e-mails are capped too, so guessing many accounts from one place stays slow.
+FREE_GUESSES = 5
+MAX_DELAY = dt.timedelta(minutes=15)
+CLIENT_BUDGET = 20
+CLIENT_WINDOW = dt.timedelta(minutes=15)
 SESSION_TOUCH_EVERY = dt.timedelta(minutes=1)
 SIGN_IN_REFUSED = "That e-mail and password don't match an active account."
 
@@ -42,14 +50,32 @@ class SignInRefused(Exception):
     """Wrong e-mail or password, or a disabled account; never says which."""
 
 
-class SignInThrottled(Exception):
+class Throttled(Exception):
+    """Too many wrong passwords: nothing was checked; try again after `retry_after`."""
+
+    what = "attempts"
+
     def __init__(self, retry_after: dt.timedelta):
-        self.minutes = max(1, math.ceil(retry_after.total_seconds() / 60))
-        super().__init__(throttled_message(self.minutes))
+        self.retry_after = retry_after
+        self.seconds = max(1, math.ceil(retry_after.total_seconds()))
+        super().__init__(throttled_message(self.seconds, self.what))
 
 
-def throttled_message(minutes: int) -> str:
-    return f"Too many sign-in attempts. Try again in {minutes} minute{'s' if minutes > 1 else ''}."
+class SignInThrottled(Throttled):
+    what = "sign-in attempts"
+
+
+class PasswordChecksThrottled(Throttled):
+    what = "wrong passwords"
+
+
+def throttled_message(seconds: int, what: str = "sign-in attempts") -> str:
+    if seconds < 60:
+        wait = f"{seconds} second{'s' if seconds > 1 else ''}"
+    else:
+        minutes = math.ceil(seconds / 60)
+        wait = f"{minutes} minute{'s' if minutes > 1 else ''}"
+    return f"Too many {what}. Try again in {wait}."
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -76,7 +102,11 @@ def setup_required(*, session: Session) -> bool:
 def complete_setup(
     *, session: Session, org_name: str, email: str, password: str, display_name: str = ""
 ) -> User:
-    """Create the organization and its first admin. Refused once any user exists."""
+    """Create the organization and its first admin. Refused once any user exists.
+
+    Setups racing on an empty console all pass the first check; the database then lets
+    exactly one of them write the `FirstRunSetup` row, and the others get SetupClosed.
+    """
     if not setup_required(session=session):
         raise SetupClosed("setup is already complete")
     org_name = org_name.strip()
@@ -90,41 +120,64 @@ def complete_setup(
         errors.append(FieldError("password", problem))
     if errors:
         raise ValidationFailed(errors)
-    org = Organization(name=org_name)
-    session.add(org)
-    session.flush()
-    admin = User(
-        org_id=org.id,
-        email=email,
-        display_name=display_name.strip(),
-        password_hash=hash_password(password),
-        role="admin",
-    )
-    session.add(admin)
-    session.flush()
+    password_hash = hash_password(password)  # slow: before the transaction takes any lock
+    try:
+        org = Organization(name=org_name)
+        session.add(org)
+        session.flush()
+        session.add(FirstRunSetup(org_id=org.id))
+        session.flush()
+        admin = User(
+            org_id=org.id,
+            email=email,
+            display_name=display_name.strip(),
+            password_hash=password_hash,
+            role="admin",
+        )
+        session.add(admin)
+        session.flush()
+    except IntegrityError:
+        # Another setup got there first (its organization or admin may even hold these names).
+        session.rollback()
+        if not setup_required(session=session):
+            raise SetupClosed("setup is already complete") from None
+        raise
     return admin
 
 
-def _throttle_key(kind: str, value: str) -> str:
-    return hash_token(f"{kind}:{value}")
+def _throttle_key(*parts: object) -> str:
+    return hash_token(repr(parts))
 
 
-def _locked_for(session: Session, keys: list[str], now: dt.datetime) -> dt.timedelta | None:
-    rows = session.exec(select(LoginThrottle).where(LoginThrottle.key_hash.in_(keys))).all()
-    waits = [row.locked_until - now for row in rows if row.locked_until and row.locked_until > now]
-    return max(waits) if waits else None
+def client_identity(client: str) -> str:
+    """Who a sign-in comes from, for counting: the address, or for IPv6 its /64, since one
+    host or household is given a whole /64 and could otherwise change address per guess."""
+    try:
+        address = ipaddress.ip_address(client)
+    except ValueError:
+        return client
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
 
 
-def _record_failure(session: Session, key: str, limit: int, now: dt.datetime) -> None:
-    row = session.get(LoginThrottle, key)
-    if row is None:
-        row = LoginThrottle(key_hash=key, failures=0, window_started_at=now)
-    if now - row.window_started_at > THROTTLE_WINDOW:
-        row.failures, row.window_started_at, row.locked_until = 0, now, None
-    row.failures += 1
-    if row.failures >= limit:
-        row.locked_until = now + THROTTLE_WINDOW
-    session.add(row)
+def _reserve_sign_in(session: Session, *, email: str, client: str, now: dt.datetime) -> tuple[str, str]:
+    """Count the attempt before any password is checked, and commit that, or raise SignInThrottled."""
+    identity = client_identity(client)
+    guesser_key = _throttle_key("sign-in", email, identity)
+    client_key = _throttle_key("client", identity)
+    wait = throttle.reserve_streak_attempt(
+        session, guesser_key, now=now, free=FREE_GUESSES, max_delay=MAX_DELAY
+    ) or throttle.reserve_budget_attempt(
+        session, client_key, now=now, limit=CLIENT_BUDGET, window=CLIENT_WINDOW
+    )
+    if wait:
+        session.rollback()  # a refused attempt checks nothing, so it costs nothing
+        raise SignInThrottled(wait)
+    session.commit()
+    return guesser_key, client_key
 
 
 def sign_in(
@@ -132,28 +185,45 @@ def sign_in(
 ) -> SignedIn:
     """Check the password and open a session, or raise SignInRefused / SignInThrottled.
 
-    The caller must commit even when this raises SignInRefused, so the failure is counted.
+    `client` is the caller's address (api/browser_auth.py decides which one to believe).
+    The attempt is counted and committed before the password is checked (so pass a session
+    with nothing pending); the caller commits the new session.
     """
     now = utcnow()
     email = normalize_email(email)
-    email_key = _throttle_key("email", email)
-    client_key = _throttle_key("client", client)
-    if wait := _locked_for(session, [email_key, client_key], now):
-        raise SignInThrottled(wait)
+    guesser_key, client_key = _reserve_sign_in(session, email=email, client=client, now=now)
     # What is no e-mail address names no user (and one with a NUL byte can't even be compared
     # on PostgreSQL): it is refused and counted like any other.
     user = None if email_problem(email) else session.exec(select(User).where(User.email == email)).first()
     password_ok = verify_password(user.password_hash if user else None, password)
     if user is None or not password_ok or not user.active:
-        _record_failure(session, email_key, MAX_FAILURES_PER_EMAIL, now)
-        _record_failure(session, client_key, MAX_FAILURES_PER_CLIENT, now)
         raise SignInRefused(SIGN_IN_REFUSED)
-    if (row := session.get(LoginThrottle, email_key)) is not None:
-        session.delete(row)
+    throttle.forget_streak(session, guesser_key)
+    throttle.refund_budget_attempt(session, client_key)
     token = new_token(SESSION_TOKEN_PREFIX)
     expires_at = now + dt.timedelta(hours=session_hours)
     session.add(AuthSession(user_id=user.id, token_hash=hash_token(token), expires_at=expires_at))
     return SignedIn(token=token, expires_at=expires_at, context=_context(user, "session"))
+
+
+def _password_change_key(user_id: int, session_digest: str | None) -> str:
+    # Per session: whoever holds a stolen session can't slow the owner's own session down.
+    return _throttle_key("password-change", user_id, session_digest)
+
+
+def reserve_password_check(*, session: Session, user_id: int, session_digest: str | None) -> None:
+    """Count one check of the signed-in user's current password (to change it) before it is
+    made, as sign-in counts its guesses; raise PasswordChecksThrottled while this session must wait."""
+    key = _password_change_key(user_id, session_digest)
+    if wait := throttle.reserve_streak_attempt(
+        session, key, now=utcnow(), free=FREE_GUESSES, max_delay=MAX_DELAY
+    ):
+        raise PasswordChecksThrottled(wait)
+
+
+def forget_password_checks(*, session: Session, user_id: int, session_digest: str | None) -> None:
+    """The password was changed: this session's count of wrong passwords starts over."""
+    throttle.forget_streak(session, _password_change_key(user_id, session_digest))
 
 
 def _context(user: User, via: str, role: str | None = None) -> AuthContext:

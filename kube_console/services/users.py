@@ -13,12 +13,15 @@ would tell them.
 
 from __future__ import annotations
 
+import dataclasses
+
+from sqlalchemy import update
 from sqlmodel import Session, func, select
 
 from kube_console.db import utcnow
 from kube_console.dto import Profile, UserRow
 from kube_console.errors import Conflict, FieldError, ValidationFailed
-from kube_console.models import ROLES, AuthSession, Organization, User
+from kube_console.models import ROLES, ApiToken, AuthSession, Organization, User
 from kube_console.security.authz import NotFound
 from kube_console.security.secrets import (
     hash_password,
@@ -127,14 +130,33 @@ def set_active(*, session: Session, org_id: int, user_id: int, active: bool) -> 
     return _row(user)
 
 
-def reset_password(*, session: Session, org_id: int, user_id: int, password: str) -> UserRow:
+@dataclasses.dataclass(frozen=True, slots=True)
+class PasswordReset:
+    user: UserRow
+    revoked_tokens: int  # the user's API tokens the reset revoked
+    kept_tokens: int  # and those it left working, as the admin chose
+
+
+def reset_password(
+    *, session: Session, org_id: int, user_id: int, password: str, revoke_tokens: bool = True
+) -> PasswordReset:
+    """Set a new password and sign the user out everywhere.
+
+    A reset means the old password may be known to someone else, who may have made API
+    tokens with it: they are revoked too, unless the admin chooses to keep them.
+    """
     if problem := password_problem(password):
         raise ValidationFailed.one("password", problem)
     user = _get(session, org_id=org_id, user_id=user_id)
     user.password_hash, user.updated_at = hash_password(password), utcnow()
     session.add(user)
     revoke_user_sessions(session=session, user_id=user.id)
-    return _row(user)
+    live_tokens = (ApiToken.user_id == user.id, ApiToken.revoked == False)  # noqa: E712
+    if revoke_tokens:
+        revoked = session.execute(update(ApiToken).where(*live_tokens).values(revoked=True)).rowcount
+        return PasswordReset(user=_row(user), revoked_tokens=revoked, kept_tokens=0)
+    kept = session.exec(select(func.count(ApiToken.id)).where(*live_tokens)).one()
+    return PasswordReset(user=_row(user), revoked_tokens=0, kept_tokens=kept)
 
 
 def change_own_password(

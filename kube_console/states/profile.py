@@ -17,6 +17,7 @@ from reflex.experimental.client_state import ClientStateVar
 from kube_console.dto import ApiTokenRow
 from kube_console.errors import ValidationFailed
 from kube_console.security.authz import Action, NotFound
+from kube_console.services import auth as auth_service
 from kube_console.services import tokens as tokens_service
 from kube_console.services import users as users_service
 from kube_console.security.session_cookie import SESSION_DIGEST_HEADER
@@ -118,19 +119,32 @@ class ProfileState(rx.State):
                 self.changing_password = False
                 self.password_errors = {"new_password_again": "The two new passwords differ."}
             return
+        digest = self.router.headers.raw_headers.get(SESSION_DIGEST_HEADER)
         try:
+            # Counted before the current password is checked, as sign-in counts its guesses.
+            await in_thread(
+                auth_service.reserve_password_check, user_id=caller.user_id, session_digest=digest
+            )
             await in_thread(
                 users_service.change_own_password,
                 org_id=caller.org_id,
                 user_id=caller.user_id,
                 current_password=form.get("current_password", ""),
                 new_password=form.get("new_password", ""),
-                keep_session_digest=self.router.headers.raw_headers.get(SESSION_DIGEST_HEADER),
+                keep_session_digest=digest,
             )
+        except auth_service.PasswordChecksThrottled as throttled:
+            async with self:
+                self.changing_password = False
+                self.password_errors = {"current_password": str(throttled)}
+            return
         except ValidationFailed as invalid:
             async with self:
                 self.changing_password, self.password_errors = False, invalid.by_field()
             return
+        await in_thread(
+            auth_service.forget_password_checks, user_id=caller.user_id, session_digest=digest
+        )
         async with self:
             # A new key re-creates the form, which empties its password fields.
             self.changing_password, self.password_form_key = False, self.password_form_key + 1

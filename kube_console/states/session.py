@@ -75,6 +75,14 @@ class SetupState(rx.State):
         return rx.redirect("/login?setup=done")
 
 
+def _retry_seconds(text: str) -> int:
+    """The wait the sign-in redirect names (the URL is the browser's: anything may be there)."""
+    longest = int(auth_service.MAX_DELAY.total_seconds())
+    if not (text.isascii() and text.isdigit()):
+        return longest
+    return max(1, min(int(text[:7]), longest))  # no more digits than a bound needs
+
+
 class SignInState(rx.State):
     """The sign-in page: shows why the last attempt failed (the form posts to /auth/sign-in)."""
 
@@ -97,7 +105,7 @@ class SignInState(rx.State):
             if query.get("error") == "refused":
                 self.error = auth_service.SIGN_IN_REFUSED
             elif query.get("error") == "throttled":
-                self.error = auth_service.throttled_message(int(query.get("minutes", "15") or 15))
+                self.error = auth_service.throttled_message(_retry_seconds(query.get("retry", "")))
             elif query.get("setup") == "done":
                 self.notice = "Your organization is ready. Sign in with the admin account you just created."
             elif query.get("signed_out"):

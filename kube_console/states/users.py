@@ -21,6 +21,20 @@ from kube_console.states.guard import current_context, guarded, in_thread, ui_on
 USER_GONE = "That user is not in your organization any more. The list has been refreshed."
 
 
+def _reset_done(reset: users_service.PasswordReset) -> str:
+    done = f"Password reset. {reset.user.email} was signed out everywhere"
+    if reset.revoked_tokens:
+        revoked = _their_tokens(reset.revoked_tokens)
+        return f"{done} and {revoked} revoked; they sign in with the new password."
+    if reset.kept_tokens:
+        return f"{done}; {_their_tokens(reset.kept_tokens)} kept."
+    return f"{done} and signs in with the new password."
+
+
+def _their_tokens(count: int) -> str:
+    return "their API token was" if count == 1 else f"their {count} API tokens were"
+
+
 class UsersState(rx.State):
     users: list[UserRow] = []
     loaded: bool = False
@@ -197,11 +211,13 @@ class UsersState(rx.State):
         try:
             if user_id is None:
                 raise NotFound("no user chosen")
-            row = await in_thread(
+            reset = await in_thread(
                 users_service.reset_password,
                 org_id=current_context().org_id,
                 user_id=user_id,
                 password=form.get("password", ""),
+                # Revoked unless the admin ticks "keep": a form that lost the box revokes.
+                revoke_tokens=not form.get("keep_api_tokens"),
             )
         except ValidationFailed as invalid:
             async with self:
@@ -224,6 +240,4 @@ class UsersState(rx.State):
                 None,
                 "",
             )
-        return rx.toast.success(
-            f"Password reset. {row.email} was signed out everywhere and signs in with the new one."
-        )
+        return rx.toast.success(_reset_done(reset))

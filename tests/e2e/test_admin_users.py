@@ -1,5 +1,6 @@
-"""Admin → Users in Chromium: an admin adds a user, changes a role and disables a user; a
-member is refused, sees no data, and can't run admin handlers even by sending events."""
+"""Admin → Users in Chromium: an admin adds a user, changes a role, resets a password and
+disables a user; a member is refused, sees no data, and can't run admin handlers even by
+sending events."""
 
 from __future__ import annotations
 
@@ -11,7 +12,14 @@ from playwright.sync_api import Page, expect
 from reflex_base.utils.format import format_event_handler
 
 from kube_console.states.users import UsersState
-from tests.e2e.conftest import TEAM_ADMIN, TEAM_MEMBER, console_database_path, sign_in_as
+from tests.e2e.conftest import (
+    TEAM_ADMIN,
+    TEAM_MEMBER,
+    Account,
+    console_database_path,
+    ensure_account,
+    sign_in_as,
+)
 
 NEW_USER = "gus@initech.test"
 
@@ -99,6 +107,49 @@ def test_an_admin_adds_a_user_makes_them_admin_and_disables_them(team, page: Pag
     ).to_be_visible()
     expect(_row(page, NEW_USER)).to_contain_text("Disabled")
     assert _user_row(team, NEW_USER)[1:] == ("admin", 0)
+
+
+RESET_USER = Account("hal@initech.test", "hal's long password", "member", "Hal Nine")
+
+
+def _live_token_count(console, email: str) -> int:
+    with sqlite3.connect(console_database_path(console)) as db:
+        return db.execute(
+            "SELECT COUNT(*) FROM api_tokens JOIN users ON users.id = api_tokens.user_id"
+            " WHERE users.email = ? AND NOT api_tokens.revoked",
+            (email,),
+        ).fetchone()[0]
+
+
+def _reset_password(page: Page, email: str, password: str, *, keep_tokens: bool) -> None:
+    page.get_by_role("button", name=f"Actions for {email}").click()
+    page.get_by_role("menuitem", name="Reset password…").click()
+    dialog = page.get_by_role("dialog", name="Reset password")
+    expect(dialog).to_contain_text("their API tokens are revoked")
+    dialog.get_by_label("New password", exact=True).fill(password)
+    dialog.get_by_label("New password again").fill(password)
+    if keep_tokens:
+        dialog.get_by_role("checkbox", name="Keep their API tokens working").click()
+    dialog.get_by_role("button", name="Reset password").click()
+    expect(dialog).to_be_hidden()
+
+
+def test_an_admin_reset_revokes_the_users_api_tokens_unless_the_admin_keeps_them(team, page: Page):
+    _forget_user(team, RESET_USER.email)
+    ensure_account(team, RESET_USER)
+    for name in ("ci", "grafana"):
+        made = team.cli("api-token", "create", "--email", RESET_USER.email, "--name", name)
+        assert made.returncode == 0, made.stderr
+    sign_in_as(page, TEAM_ADMIN)
+    page.goto("/admin/users")
+
+    _reset_password(page, RESET_USER.email, "hal's second password", keep_tokens=True)
+    expect(page.get_by_text("their 2 API tokens were kept.")).to_be_visible()
+    assert _live_token_count(team, RESET_USER.email) == 2
+
+    _reset_password(page, RESET_USER.email, "hal's third password", keep_tokens=False)
+    expect(page.get_by_text("their 2 API tokens were revoked")).to_be_visible()
+    assert _live_token_count(team, RESET_USER.email) == 0
 
 
 def test_a_member_is_refused_on_admin_pages_and_sees_no_data(team, page: Page):

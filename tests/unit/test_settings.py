@@ -44,6 +44,8 @@ def test_label_keys_are_read_as_comma_separated_lists(monkeypatch):
         ("KUBE_CONSOLE_TEAM_LABEL_KEYS", " , ", "comma-separated namespace label keys"),
         ("KUBE_CONSOLE_EVENT_RATE_LIMIT_BURST", "0", "a whole number of events from 1 to 100000"),
         ("KUBE_CONSOLE_EVENT_USER_RATE_LIMIT_PER_MINUTE", "lots", "a whole number of events per minute"),
+        ("KUBE_CONSOLE_TRUSTED_PROXIES", "proxy.internal", "addresses or CIDR ranges of the proxies"),
+        ("KUBE_CONSOLE_TRUSTED_PROXIES", "10.0.0.5/8", "addresses or CIDR ranges of the proxies"),
     ],
 )
 def test_a_bad_value_names_the_variable_and_the_expected_form(monkeypatch, variable, value, expected):
@@ -52,6 +54,16 @@ def test_a_bad_value_names_the_variable_and_the_expected_form(monkeypatch, varia
         load_settings()
     assert variable in str(failure.value)
     assert expected in str(failure.value)
+
+
+def test_trusted_proxies_are_read_as_addresses_and_ranges(monkeypatch):
+    assert load_settings().trusted_proxies == []
+    monkeypatch.setenv("KUBE_CONSOLE_TRUSTED_PROXIES", "10.0.0.5, 10.1.0.0/16,fd00::/8")
+    assert [str(network) for network in load_settings().trusted_proxies] == [
+        "10.0.0.5/32",
+        "10.1.0.0/16",
+        "fd00::/8",
+    ]
 
 
 def test_postgres_urls_are_accepted(monkeypatch):

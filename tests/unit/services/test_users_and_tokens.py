@@ -80,6 +80,29 @@ def test_password_reset_revokes_open_sessions(session, make):
     assert auth.resolve_session(session=session, token=token) is None
 
 
+def test_password_reset_revokes_the_users_api_tokens_unless_the_admin_keeps_them(session, make):
+    org = make.org()
+    bob, ann = make.user(org), make.user(org)
+    def token_of(user) -> str:
+        return tokens.create_token(session=session, org_id=org.id, user_id=user.id, name="ci", role="read").token
+
+    bobs, anns = [token_of(bob), token_of(bob)], token_of(ann)
+    session.commit()
+
+    kept = users.reset_password(
+        session=session, org_id=org.id, user_id=bob.id, password="a brand new one", revoke_tokens=False
+    )
+    session.commit()
+    assert (kept.revoked_tokens, kept.kept_tokens) == (0, 2)
+    assert all(auth.resolve_api_token(session=session, token=token) for token in bobs)
+
+    reset = users.reset_password(session=session, org_id=org.id, user_id=bob.id, password="another new one")
+    session.commit()
+    assert (reset.user.id, reset.revoked_tokens, reset.kept_tokens) == (bob.id, 2, 0)
+    assert [auth.resolve_api_token(session=session, token=token) for token in bobs] == [None, None]
+    assert auth.resolve_api_token(session=session, token=anns).user_id == ann.id  # only bob's
+
+
 def test_api_tokens_are_shown_once_stored_hashed_and_capped_by_the_creators_role(session, make):
     org = make.org()
     member = make.user(org)
