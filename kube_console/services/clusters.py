@@ -269,9 +269,12 @@ def update_cluster(
         )
     with open_session() as session:
         cluster = owned_cluster(session, org_id=org_id, cluster_id=cluster_id)
+        if checked is not None:
+            _refuse_a_second_registration(
+                session, org_id=org_id, checked=checked, except_id=cluster_id
+            )
         cluster.name, cluster.environment, cluster.updated_at = name, environment, utcnow()
         if checked is not None:
-            _refuse_a_second_registration(session, org_id=org_id, checked=checked, except_id=cluster_id)
             cluster.kube_system_uid = kube_system_uid(checked.snapshot)
             store_credential(cluster=cluster, credentials=checked.credentials, keyring=keyring)
             cluster.permission_warnings = checked.report.warnings

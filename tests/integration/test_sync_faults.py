@@ -14,11 +14,12 @@ from kube_console.db import make_unpooled_engine
 from kube_console.errors import Conflict
 from kube_console.models import Cluster, Namespace, Node, Pod, Workload
 from kube_console.services import explore
-from kube_console.services.clusters import list_clusters
+from kube_console.services.clusters import list_clusters, update_cluster
 from kube_console.services.credentials import store_credential
 from kube_console.states.explore_views import cluster_view
 from tests.fakekube import Fault, Rule, generate_cluster
 from tests.fakekube import builders as b
+from tests.support.kubeconfig import kubeconfig_yaml
 from tests.support.sync import count_rows, sync_now
 
 LIVE_DEPLOYMENTS = (Workload.kind == "Deployment", Workload.deleted_at.is_(None))
@@ -372,6 +373,30 @@ def test_without_namespaces_the_address_and_ca_identify_the_cluster(register, sm
 
     with pytest.raises(Conflict, match="already registered as prod-eu"):
         register(small, name="prod-eu-again")
+
+
+def test_a_credential_replaced_by_one_of_another_registered_cluster_is_refused(
+    register, fake_kube, small, open_session, keyring, settings, fake_credentials
+):
+    register(small, name="prod-eu")
+    other = fake_kube.add_cluster(
+        generate_cluster("faulty-other", seed=98, namespaces=3, nodes=1, deployments=1, pods=2)
+    )
+    card = register(other, name="staging")
+
+    with pytest.raises(Conflict, match="already registered as prod-eu"):
+        update_cluster(
+            open_session=open_session,
+            org_id=register.org.id,
+            cluster_id=card.id,
+            name="staging",
+            environment="staging",
+            kubeconfig=kubeconfig_yaml(fake_credentials(small)),
+            context=None,
+            acknowledge_insecure_tls=False,
+            keyring=keyring,
+            settings=settings,
+        )
 
 
 def test_the_same_cluster_may_be_registered_in_another_organization(register, small, make):
