@@ -8,9 +8,9 @@ Every 30 s most objects are unchanged but for their usage. So each listed object
 digest of everything stored from it; only new or changed objects have their row built and
 written, the others get their usage through a narrow update and last_seen in one statement.
 
-What the cluster sends is not trusted to fit: a string longer than its column is clipped, an
-object without a usable uid (none, one longer than its column, or one listed twice) is
-skipped, and a team or cost-center label that is no valid Kubernetes label value is ignored.
+What the cluster sends is not trusted to fit: a string longer than its column is clipped (and
+one holding NUL characters, which PostgreSQL refuses in text, loses them), an object without a
+usable uid (none, one that doesn't fit its column, or one listed twice) is skipped, and a team or cost-center label that is no valid Kubernetes label value is ignored.
 Each is counted in the sync's report (`StoredDataReport`), so one odd object never fails the
 whole cluster's sync.
 """
@@ -72,23 +72,23 @@ class LabelKeys:
 class StoredDataReport:
     """What storing one snapshot had to change in it, for the cluster page and the logs."""
 
-    clipped: dict[str, int] = dataclasses.field(default_factory=dict)  # "table.column" -> values
+    # "table.column" -> values clipped to the column's length or cleared of NUL characters
+    clipped: dict[str, int] = dataclasses.field(default_factory=dict)
     skipped: dict[str, int] = dataclasses.field(default_factory=dict)  # table -> objects
     rejected_labels: int = 0
     # "namespace (label keys)" of the first NAMED_NAMESPACES namespaces with a rejected label
     rejected_in: list[str] = dataclasses.field(default_factory=list)
 
-    def count_long_values(self, table: Any, record: Any) -> None:
-        """Count the record's strings that are longer than their column, which `clip` clips.
+    def count_unfit_values(self, table: Any, record: Any) -> None:
+        """Count the record's strings that `clip` changes to fit their column.
 
         Counted for every object listed, written this time or not, so that each sync reports
         the same clipped values for as long as the cluster sends them."""
         for column, length in _string_lengths(table):
             value = getattr(record, column, None)
-            if type(value) is str and len(value) > length:
+            if type(value) is str and not _fits(value, length):
                 where = f"{table.name}.{column}"
                 self.clipped[where] = self.clipped.get(where, 0) + 1
-
 
     def reject_labels(self, namespace: str, keys: list[str]) -> None:
         self.rejected_labels += len(keys)
@@ -102,15 +102,15 @@ class StoredDataReport:
             total = sum(self.clipped.values())
             where = ", ".join(f"{column} ({n})" for column, n in sorted(self.clipped.items()))
             notes.append(
-                f"{total} value{'s' if total != 1 else ''} longer than the column that stores it "
-                f"clipped: {where}"
+                f"{total} value{'s' if total != 1 else ''} clipped to fit the column that stores "
+                f"it (its length; no NUL characters): {where}"
             )
         if self.skipped:
             total = sum(self.skipped.values())
             which = ", ".join(f"{table} ({count})" for table, count in sorted(self.skipped.items()))
             notes.append(
                 f"{total} object{'s' if total != 1 else ''} skipped for want of a usable uid "
-                f"(none, too long, or listed twice): {which}"
+                f"(none, one that doesn't fit its column, or one listed twice): {which}"
             )
         if self.rejected_labels:
             more = ", …" if self.rejected_labels > len(self.rejected_in) else ""
@@ -132,11 +132,15 @@ class StoredDataReport:
 
 
 def clip(table: Any, row: dict[str, Any]) -> None:
-    """Clip the row's strings that are longer than their column."""
+    """Fit the row's strings to their columns: NUL characters removed, then clipped to length."""
     for column, length in _string_lengths(table):
         value = row.get(column)
-        if type(value) is str and len(value) > length:
-            row[column] = value[:length]
+        if type(value) is str and not _fits(value, length):
+            row[column] = value.replace("\x00", "")[:length]
+
+
+def _fits(value: str, length: int) -> bool:
+    return len(value) <= length and "\x00" not in value
 
 
 @functools.cache
@@ -238,17 +242,17 @@ def _sync_rows(
 
 def _usable(entries: list[_Entry], table: Any, report: StoredDataReport) -> list[_Entry]:
     """The entries with a uid that can key their row: present, fitting its column, listed once
-    (their values too long for their columns counted on the way)."""
+    (the values that don't fit their columns counted on the way)."""
     longest = table.c.uid.type.length
     seen: set[str] = set()
     usable = []
     for entry in entries:
         uid = entry.uid
-        if not uid or len(uid) > longest or uid in seen:
+        if not uid or not _fits(uid, longest) or uid in seen:
             report.skipped[table.name] = report.skipped.get(table.name, 0) + 1
             continue
         seen.add(uid)
-        report.count_long_values(table, entry.record)
+        report.count_unfit_values(table, entry.record)
         usable.append(entry)
     return usable
 

@@ -35,7 +35,7 @@ from kube_console.models import Cluster, NamespaceUsageSample, NodeUsageSample, 
 from kube_console.security.keyring import CredentialUnreadable, Keyring
 from kube_console.services.cluster_identity import endpoint_fingerprint, kube_system_uid
 from kube_console.services.credentials import load_credential
-from kube_console.services.inventory import LabelKeys, StoredDataReport, apply_snapshot
+from kube_console.services.inventory import LabelKeys, StoredDataReport, apply_snapshot, clip
 
 log = logging.getLogger(__name__)
 
@@ -217,10 +217,11 @@ def _record_success(
     cluster: Cluster, snapshot: ClusterSnapshot, report: StoredDataReport, now: dt.datetime
 ) -> None:
     version = parse_version(snapshot.version)
-    git_version, longest = version.git_version, Cluster.__table__.c.version.type.length
-    if len(git_version) > longest:
+    facts = {"version": version.git_version}
+    clip(Cluster.__table__, facts)
+    if facts["version"] != version.git_version:
         report.clipped["clusters.version"] = 1
-    cluster.version = git_version[:longest]
+    cluster.version = facts["version"]
     if snapshot.nodes is not None:
         provider = detect_provider(
             git_version=version.git_version,

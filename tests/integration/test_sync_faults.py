@@ -72,12 +72,17 @@ def test_a_malformed_list_keeps_that_kinds_rows_and_names_the_kind(
 # ---------------------------------------------------------------- values the columns can't hold
 
 
-def test_over_long_values_are_clipped_to_their_column_and_counted_at_every_sync(
+def test_values_that_do_not_fit_their_column_are_clipped_and_counted_at_every_sync(
     register, small, session, open_session, keyring, settings
 ):
     node_name = small.objects("Node")[0]["metadata"]["name"]
     small.update(
-        "Node", "", node_name, lambda node: node["status"]["nodeInfo"].update(osImage="o" * 400)
+        "Node",
+        "",
+        node_name,
+        lambda node: node["status"]["nodeInfo"].update(
+            osImage="o" * 400, containerRuntimeVersion="containerd\x00://1.7.22"
+        ),
     )
     pod = small.objects("Pod")[0]["metadata"]
     small.update(
@@ -92,14 +97,17 @@ def test_over_long_values_are_clipped_to_their_column_and_counted_at_every_sync(
     node = session.execute(
         select(Node).where(Node.cluster_id == card.id, Node.name == node_name)
     ).scalar_one()
-    assert node.os_image == "o" * 255
+    assert (node.os_image, node.container_runtime) == ("o" * 255, "containerd://1.7.22")
     stored_pod = session.execute(select(Pod).where(Pod.uid == pod["uid"])).scalar_one()
     assert stored_pod.node_name == "n" * 253
     cluster = _reread(session, card.id)
     assert (cluster.status, cluster.syncs_failed) == ("healthy", 0)
     report = cluster.health["report"]
-    assert report["clipped"] == 2
-    assert any("nodes.os_image" in note and "pods.node_name" in note for note in report["notes"])
+    assert report["clipped"] == 3
+    assert any(
+        "nodes.container_runtime (1), nodes.os_image (1), pods.node_name (1)" in note
+        for note in report["notes"]
+    )
 
     outcome = sync_now(card.id, open_session, keyring, settings)  # nothing to write this time
 
