@@ -73,13 +73,17 @@ def endpoint_fingerprint(credentials: ClusterCredentials) -> str:
     return hashlib.sha256(f"{server}\n{authority}".encode()).hexdigest()
 
 
-def registered_as(
-    session: Session, *, org_id: int, identity: Identity, except_id: int | None = None
-) -> tuple[str, str] | None:
-    """(name, what they share) of a cluster of the org that is the same cluster, if any."""
-    matches = [Cluster.endpoint_fingerprint == identity.endpoint_fingerprint]
+def _same_cluster(
+    session: Session, *, org_id: int, identity: Identity, except_id: int | None
+) -> list[Any]:
+    """The rows (IDENTITY_COLUMNS) of the org's other clusters that are this same cluster."""
+    matches = []
     if identity.kube_system_uid:
         matches.append(Cluster.kube_system_uid == identity.kube_system_uid)
+    if identity.endpoint_fingerprint:
+        matches.append(Cluster.endpoint_fingerprint == identity.endpoint_fingerprint)
+    if not matches:
+        return []
     query = (
         select(*IDENTITY_COLUMNS)
         .where(Cluster.org_id == org_id, or_(*matches))
@@ -87,11 +91,24 @@ def registered_as(
     )
     if except_id is not None:
         query = query.where(Cluster.id != except_id)
-    for cluster in session.execute(query):
-        other = Identity.of(cluster)
-        if identity.same_cluster_as(other):
-            return cluster.name, identity.how(other)
+    return [row for row in session.execute(query) if identity.same_cluster_as(Identity.of(row))]
+
+
+def registered_as(
+    session: Session, *, org_id: int, identity: Identity, except_id: int | None = None
+) -> tuple[str, str] | None:
+    """(name, what they share) of a cluster of the org that is the same cluster, if any."""
+    for row in _same_cluster(session, org_id=org_id, identity=identity, except_id=except_id):
+        return row.name, identity.how(Identity.of(row))
     return None
+
+
+def other_registrations(session: Session, cluster: Cluster) -> list[str]:
+    """The names of the org's other clusters that are this same cluster (NAMED_DUPLICATES)."""
+    rows = _same_cluster(
+        session, org_id=cluster.org_id, identity=Identity.of(cluster), except_id=cluster.id
+    )
+    return sorted(row.name for row in rows)[:NAMED_DUPLICATES]
 
 
 def duplicates(clusters: Iterable[Any]) -> dict[int, list[str]]:

@@ -47,6 +47,7 @@ from kube_console.services.cluster_identity import (
     duplicates,
     endpoint_fingerprint,
     kube_system_uid,
+    other_registrations,
     registered_as,
 )
 from kube_console.services.credentials import store_credential
@@ -281,7 +282,7 @@ def update_cluster(
             cluster.consecutive_auth_failures, cluster.backoff_until = 0, None
         session.add(cluster)
         session.flush()
-        return _card(cluster, _duplicates_of(session, cluster))
+        return _card(cluster, other_registrations(session, cluster))
 
 
 def deletion_preview(*, session: Session, org_id: int, cluster_id: int) -> DeletionPreview:
@@ -320,21 +321,6 @@ def data_is_stale(*, status: str, last_success_at: object) -> bool:
     return status in FAILED_SYNC_STATUSES and bool(last_success_at)
 
 
-def _duplicates_of(session: Session, cluster: Cluster) -> list[str]:
-    """The names of the other clusters of the org that are this same cluster."""
-    identity = Identity.of(cluster)
-    if not (identity.kube_system_uid or identity.endpoint_fingerprint):
-        return []
-    candidates = session.execute(
-        select(*IDENTITY_COLUMNS).where(
-            Cluster.org_id == cluster.org_id,
-            (Cluster.kube_system_uid == identity.kube_system_uid)
-            | (Cluster.endpoint_fingerprint == identity.endpoint_fingerprint),
-        )
-    )
-    return duplicates([cluster, *candidates]).get(cluster.id, [])
-
-
 def _card(cluster: Cluster, duplicate_of: list[str]) -> ClusterCard:
     return ClusterCard(
         id=cluster.id,
@@ -369,7 +355,7 @@ def _card(cluster: Cluster, duplicate_of: list[str]) -> ClusterCard:
 
 def get_cluster(*, session: Session, org_id: int, cluster_id: int) -> ClusterCard:
     cluster = owned_cluster(session, org_id=org_id, cluster_id=cluster_id)
-    return _card(cluster, _duplicates_of(session, cluster))
+    return _card(cluster, other_registrations(session, cluster))
 
 
 def list_clusters(

@@ -14,7 +14,7 @@ from kube_console.db import make_unpooled_engine
 from kube_console.errors import Conflict
 from kube_console.models import Cluster, Namespace, Node, Pod, Workload
 from kube_console.services import explore
-from kube_console.services.clusters import list_clusters, update_cluster
+from kube_console.services.clusters import get_cluster, list_clusters, update_cluster
 from kube_console.services.credentials import store_credential
 from kube_console.states.explore_views import cluster_view
 from tests.fakekube import Fault, Rule, generate_cluster
@@ -426,6 +426,8 @@ def test_an_existing_duplicate_is_flagged_on_both_cards(
 
     cards = {card.name: card for card in list_clusters(session=session, org_id=register.org.id)}
     assert (cards["first"].duplicate_of, cards["second"].duplicate_of) == ("second", "first")
+    shown = get_cluster(session=session, org_id=register.org.id, cluster_id=second.id)
+    assert shown.duplicate_of == "first"
 
 
 def test_registration_reads_the_cluster_once(register, fake_kube, small):
