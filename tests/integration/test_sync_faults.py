@@ -12,7 +12,7 @@ from sqlalchemy import Engine, event, select, text
 
 from kube_console.db import make_unpooled_engine
 from kube_console.errors import Conflict
-from kube_console.models import Cluster, Namespace, Node, Pod, Workload
+from kube_console.models import Cluster, HelmRelease, Namespace, Node, Pod, Workload
 from kube_console.services import explore
 from kube_console.services.clusters import get_cluster, list_clusters, update_cluster
 from kube_console.services.credentials import store_credential
@@ -67,6 +67,20 @@ def test_a_malformed_list_keeps_that_kinds_rows_and_names_the_kind(
     assert cluster.last_error.startswith("deployments: ")
     assert count_rows(session, Workload, card.id, *LIVE_DEPLOYMENTS) == 5
     assert count_rows(session, Pod, card.id, *LIVE_PODS) == 12
+
+
+def test_a_secrets_list_without_items_keeps_the_helm_releases(
+    register, small, session, open_session, keyring, settings
+):
+    card = register(small)
+    releases = count_rows(session, HelmRelease, card.id, HelmRelease.deleted_at.is_(None))
+    assert releases > 0
+    small.inject(Fault(path="/api/v1/secrets", omit_items=True))
+
+    outcome = sync_now(card.id, open_session, keyring, settings)
+
+    assert outcome.status == "degraded" and outcome.error.startswith("helm_releases: ")
+    assert count_rows(session, HelmRelease, card.id, HelmRelease.deleted_at.is_(None)) == releases
 
 
 # ---------------------------------------------------------------- values the columns can't hold
