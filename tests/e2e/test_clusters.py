@@ -172,13 +172,13 @@ def test_a_member_sees_how_old_a_failing_clusters_data_is_and_that_it_is_registe
     try:
         sign_in_as(page, TEAM_MEMBER)
         page.goto("/clusters")
-        card = page.get_by_role("article", name=CLUSTER)
+        card = page.get_by_role("article", name=CLUSTER, exact=True)
         expect(card).to_contain_text("Error")
         expect(card).to_contain_text(re.compile(r"Data from\s*\d+ \w+ \d{4}, \d\d:\d\d\s*\(stale\)"))
         expect(card).to_contain_text("Registered twice")
         expect(page.get_by_role("article", name=TWIN)).to_contain_text("Registered twice")
 
-        card.get_by_role("link", name=CLUSTER).click()
+        card.get_by_role("link", name=CLUSTER, exact=True).click()
         expect(page.get_by_role("heading", name=CLUSTER)).to_be_visible()
         expect(page.get_by_text("(stale: the last sync failed)")).to_be_visible()
     finally:
