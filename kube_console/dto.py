@@ -84,6 +84,8 @@ class ClusterCard:
     certificate_expires_at: str
     permission_warnings: list[str]
     backoff_until: str
+    data_stale: bool  # the last sync failed: the data shown is from last_success_at
+    duplicate_of: str  # the other registrations of this same cluster in the org, "" if none
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -404,6 +406,7 @@ class ClusterHealth:
     endpoint: str
     components: list[HealthComponent]
     problems: dict[str, str]  # kind -> what failed at the last sync
+    notes: list[str]  # what storing the last snapshot had to clip, skip or ignore
     api_latency_ms: float | None
     metrics_available: bool
     last_sync_at: str
@@ -826,6 +829,8 @@ class ClusterView:
     last_sync_at: str
     last_success_at: str
     last_error: str
+    data_stale: bool  # the last sync failed: the data shown is from last_success_at
+    sync_notes: list[str]  # what storing the last snapshot had to clip, skip or ignore
     health_ok: bool
     health_endpoint: str
     components: list[HealthComponent]

@@ -23,6 +23,7 @@ from kube_console.api.schemas import (
     ClusterItem,
     ClusterPage,
     ClusterRegistered,
+    ErrorResponse,
     FirstSync,
     NamespaceItem,
     NamespacePage,
@@ -46,6 +47,13 @@ from kube_console.settings import get_settings
 router = APIRouter(tags=["clusters"])
 ADMIN = {**errors.FORBIDDEN}
 BY_ID = {**errors.NOT_FOUND}
+ALREADY_REGISTERED = {
+    409: {
+        "model": ErrorResponse,
+        "description": "The kubeconfig reaches a cluster your organization has registered already; "
+        "the message names it",
+    }
+}
 
 
 def _detail(session: Session, ctx: AuthContext, cluster_id: int) -> ClusterDetail:
@@ -58,7 +66,7 @@ def _detail(session: Session, ctx: AuthContext, cluster_id: int) -> ClusterDetai
     "/clusters",
     status_code=201,
     response_model=ClusterRegistered,
-    responses={**ADMIN, **errors.KEYRING_MISSING},
+    responses={**ADMIN, **errors.KEYRING_MISSING, **ALREADY_REGISTERED},
     summary="Register a cluster (admin)",
 )
 def register_cluster(
@@ -67,7 +75,7 @@ def register_cluster(
     """Validate the kubeconfig as the form does (each refused field is named as
     `kubeconfig.<path>`), connect, detect version and provider, store the credential encrypted
     and run the first sync. A cluster that can't be reached is a 422 on `kubeconfig` with code
-    `connection_failed`."""
+    `connection_failed`; one already registered in the organization, under any name, a 409."""
     authorize(ctx, Action.MANAGE_CLUSTERS)
     keyring = get_keyring()
     card, outcome = cluster_service.register_cluster(
@@ -132,7 +140,7 @@ def get_cluster(id: Id, ctx: Caller) -> ClusterDetail:
 @router.patch(
     "/clusters/{id}",
     response_model=ClusterDetail,
-    responses={**ADMIN, **BY_ID, **errors.KEYRING_MISSING},
+    responses={**ADMIN, **BY_ID, **errors.KEYRING_MISSING, **ALREADY_REGISTERED},
     summary="Update a cluster (admin)",
 )
 def update_cluster(id: Id, body: UpdateCluster, ctx: Caller) -> ClusterDetail:

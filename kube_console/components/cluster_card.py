@@ -1,5 +1,6 @@
 """The card of one cluster on the Clusters page: health, provider, version, counts, last sync,
-what is wrong, and (for admins) Sync now, Edit and Delete."""
+what is wrong (how old its data is when the last sync failed, whether it is registered twice),
+and (for admins) Sync now, Edit and Delete."""
 
 from __future__ import annotations
 
@@ -27,6 +28,10 @@ TWO_LINES = {
 NO_METRICS_HINT = (
     "No metrics API (metrics-server) answered: usage and right-sizing hints need one. "
     "Inventory and request-based costs still work."
+)
+DUPLICATE_HINT = (
+    " (the same kube-system namespace, or the same API server and CA): its costs are counted "
+    "once per registration. Delete all but one."
 )
 
 
@@ -148,6 +153,15 @@ def _cautions(tile: ClusterTile) -> rx.Component:
             ),
         ),
         rx.cond(
+            card.duplicate_of,
+            warning_badge(
+                "copy",
+                "Registered twice",
+                colour="red",
+                hint="The same cluster as " + card.duplicate_of + DUPLICATE_HINT,
+            ),
+        ),
+        rx.cond(
             card.backoff_until,
             warning_badge(
                 "hourglass",
@@ -173,6 +187,26 @@ def _problem(tile: ClusterTile) -> rx.Component:
             color=rx.cond(card.status == "degraded", rx.color("amber", 11), rx.color("red", 11)),
             width="100%",
         ),
+    )
+
+
+def stale_note(last_success_at: rx.Var[str], *, size: str = "1", why: str = "") -> rx.Component:
+    """ "Data from 3 May, 14:05 (stale)": how old the data shown is, once a sync failed."""
+    return rx.hstack(
+        rx.icon("history", size=12 if size == "1" else 14),
+        rx.text("Data from", size=size),
+        rx.moment(
+            last_success_at,
+            format="D MMM YYYY, HH:mm",
+            with_title=True,
+            title_format="YYYY-MM-DD HH:mm:ss Z",
+            font_size=f"var(--font-size-{size})",
+        ),
+        rx.text(f"(stale{why})", size=size, weight="medium"),
+        spacing="1",
+        align="center",
+        color=rx.color("amber", 11),
+        white_space="nowrap",
     )
 
 
@@ -258,6 +292,7 @@ def cluster_card(tile: ClusterTile) -> rx.Component:
             _counts(tile),
             _cautions(tile),
             _problem(tile),
+            rx.cond(tile.card.data_stale, stale_note(tile.card.last_success_at)),
             rx.spacer(),
             rx.separator(size="4"),
             rx.hstack(

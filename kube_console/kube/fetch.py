@@ -2,9 +2,15 @@
 
 Every list is paged (`limit`/`continue`) and read with `_preload_content=False`, so the
 client's typed models are never built: each page's bytes go straight to
-`objects.ObjectDecoder`. Failures are turned into plain-words errors for the admin. Only
-the /version call is essential (its failure raises); any other kind that fails is left None
-in the snapshot with its reason in `errors`, so the caller keeps that kind's previous rows.
+`objects.ObjectDecoder`. Failures are turned into plain-words errors for the admin.
+
+A kind whose list fails (an error status, a dropped connection, an answer that is truncated,
+not JSON or has no `items`) is left None in the snapshot with its reason in `errors`, so the
+caller keeps that kind's previous rows. The whole fetch fails (raises) instead when what it
+would return could not be trusted or holds nothing: /version fails; the credential is rejected
+(401) on any call, or refused (403) on every list; no inventory list succeeds; or the time
+budget runs out — then the fetch is abandoned, requests still running included, rather than
+return a snapshot some of whose kinds were merely too slow.
 """
 
 from __future__ import annotations
@@ -16,8 +22,9 @@ import logging
 import re
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import kubernetes.client
@@ -61,6 +68,10 @@ HELM_SECRETS_PAGE_SIZE = 100
 METRICS_GROUP = "metrics.k8s.io"
 # Requests of one cluster's sync in flight at once (the client's pool keeps 10 connections).
 FETCH_CONCURRENCY = 4
+DEFAULT_BUDGET_SECONDS = 20.0
+# Every request's timeouts end by the deadline; this covers decoding the last pages. Past it,
+# a request is still running only because its server trickles the answer in: abandon it.
+_ABANDON_GRACE_SECONDS = 0.5
 
 
 class ClusterFetchError(Exception):
@@ -88,6 +99,10 @@ class _BudgetExhausted(ClusterFetchError):
     pass
 
 
+_Result = TypeVar("_Result")
+_TIMEOUT_IN_MESSAGE = re.compile(r"timeout=([0-9.]+)\)")
+
+
 class _Calls:
     """Makes the requests of one sync: applies the deadline and timeouts, and turns every
     failure into one of the plain-words exceptions above."""
@@ -105,14 +120,40 @@ class _Calls:
         parts = urlsplit(api_client.configuration.host)
         self.endpoint = f"{parts.hostname}:{parts.port or 443}"
         self.uses_token = bool(api_client.configuration.api_key)
+        # Set from any of the sync's threads (plain assignments), read once they are done.
+        self.rejected: ClusterAuthFailed | None = None  # the first 401
+        self.out_of_time = False
+        self.abandoned = False
 
     def _timeout(self) -> tuple[float, float]:
+        """The (connect, read) timeouts of a request starting now, cut to the budget left.
+        Nothing starts once the credential was rejected or the budget ran out."""
+        if self.rejected is not None:
+            raise ClusterAuthFailed(str(self.rejected), status=401)
         remaining = self.deadline - time.monotonic()
-        if remaining <= 0:
+        if remaining <= 0 or self.abandoned:
+            self.out_of_time = True
             raise _BudgetExhausted(
                 f"not fetched: the {_seconds(self.budget_seconds)} s budget for this sync ran out"
             )
         return (min(self.connect_timeout, remaining), min(self.read_timeout, remaining))
+
+    def timed_out(self) -> ClusterUnreachable:
+        return ClusterUnreachable(
+            f"timed out after {_seconds(self.budget_seconds)} s, the time one sync of a cluster "
+            "may take: this sync was abandoned and the cluster's data kept as it was"
+        )
+
+    def wait(self, future: Future[_Result]) -> _Result:
+        """The future's result, unless the budget (and its grace) runs out first: then the
+        fetch is abandoned, and no request of it starts any more."""
+        try:
+            return future.result(
+                timeout=max(0.0, self.deadline + _ABANDON_GRACE_SECONDS - time.monotonic())
+            )
+        except FutureTimeout:
+            self.abandoned = self.out_of_time = True
+            raise self.timed_out() from None
 
     def get(self, path: str, method: Callable[..., Any], *args: Any, **params: Any) -> bytes:
         """Call one of the client's API methods unread, and return the body's bytes."""
@@ -134,9 +175,12 @@ class _Calls:
         )
         try:
             response = self.api_client.call_api(*request, _request_timeout=timeout)
-            return response.status, response.read().decode("utf-8", "replace")
+            status, text = response.status, response.read().decode("utf-8", "replace")
         except Exception as error:
             raise self.classified(error, path, timeout) from error
+        if status == 401:
+            self._rejected()
+        return status, text
 
     def classified(self, error: Exception, path: str, timeout: tuple[float, float]) -> Exception:
         if isinstance(error, ApiException):
@@ -151,13 +195,14 @@ class _Calls:
             reason = getattr(error.__cause__, "strerror", None) or "the connection failed"
             return ClusterUnreachable(f"could not connect to {self.endpoint}: {reason}")
         if isinstance(error, urllib3.exceptions.ConnectTimeoutError):
-            return ClusterUnreachable(
-                f"could not connect to {self.endpoint} within {_seconds(timeout[0])} s"
-            )
+            return self._timed_out(path, timeout[0], connecting=True)
         if isinstance(error, urllib3.exceptions.ReadTimeoutError):
-            return ClusterUnreachable(
-                f"timed out after {_seconds(timeout[1])} s waiting for {path}"
-            )
+            # urllib3 reports a TLS handshake that stalls as a read timeout, of the connect
+            # timeout's length: the message names the timeout that fired.
+            match = _TIMEOUT_IN_MESSAGE.search(str(error))
+            waited = float(match.group(1)) if match else timeout[1]
+            connecting = waited == timeout[0] and timeout[0] != timeout[1]
+            return self._timed_out(path, waited, connecting=connecting)
         if isinstance(error, urllib3.exceptions.SSLError):
             return ClusterUnreachable(
                 f"the TLS connection to {self.endpoint} failed: {_ssl_reason(error)}"
@@ -170,6 +215,28 @@ class _Calls:
             )
         return ClusterError(f"the request for {path} failed: {error}")
 
+    def _timed_out(self, path: str, waited: float, *, connecting: bool) -> ClusterFetchError:
+        if waited < (self.connect_timeout if connecting else self.read_timeout):
+            # The timeout was cut short by the end of the budget: the sync is out of time.
+            self.out_of_time = True
+            return _BudgetExhausted(
+                f"the {_seconds(self.budget_seconds)} s budget ran out during {path}"
+            )
+        if connecting:
+            return ClusterUnreachable(
+                f"could not connect to {self.endpoint} within {_seconds(waited)} s"
+            )
+        return ClusterUnreachable(f"timed out after {_seconds(waited)} s waiting for {path}")
+
+    def _rejected(self) -> ClusterAuthFailed:
+        credential = "token" if self.uses_token else "client certificate"
+        rejected = ClusterAuthFailed(
+            f"the {credential} was rejected (401 Unauthorized)", status=401
+        )
+        if self.rejected is None:
+            self.rejected = rejected
+        return rejected
+
     def _from_status(self, error: ApiException, path: str) -> Exception:
         status = error.status
         if status == 0:
@@ -178,10 +245,7 @@ class _Calls:
                 f"the TLS connection to {self.endpoint} failed: {_ssl_reason(error.reason)}"
             )
         if status == 401:
-            credential = "token" if self.uses_token else "client certificate"
-            return ClusterAuthFailed(
-                f"the {credential} was rejected (401 Unauthorized)", status=status
-            )
+            return self._rejected()
         if status == 403:
             return ClusterAuthFailed(
                 f"the credential is not allowed to read {path} (403 Forbidden)", status=status
@@ -207,7 +271,11 @@ class _Calls:
                     data = self.get(path, method, *args, limit=page_size, _continue=token, **params)
                     try:
                         page = decode_page(data)
-                    except (msgspec.DecodeError, msgspec.ValidationError) as error:
+                    except msgspec.ValidationError as error:  # (a DecodeError itself)
+                        raise ClusterError(
+                            f"the API server sent a list for {path} that can't be read ({error})"
+                        ) from error
+                    except msgspec.DecodeError as error:
                         raise ClusterError(
                             f"the API server sent a response for {path} that is not valid JSON"
                         ) from error
@@ -373,38 +441,37 @@ def _health(calls: _Calls) -> tuple[HealthReport, str | None]:
 class _SnapshotParts:
     lists: dict[str, list | None] = dataclasses.field(default_factory=dict)
     errors: dict[str, str] = dataclasses.field(default_factory=dict)
+    statuses: dict[str, int | None] = dataclasses.field(default_factory=dict)  # of failed lists
 
 
 def fetch_snapshot(
-    api_client: kubernetes.client.ApiClient, *, budget_seconds: float = 30.0
+    api_client: kubernetes.client.ApiClient, *, budget_seconds: float = DEFAULT_BUDGET_SECONDS
 ) -> ClusterSnapshot:
     """Everything one sync stores about a cluster.
 
-    Raises ClusterUnreachable, ClusterAuthFailed or ClusterError only when /version fails;
-    once the budget runs out no new request is started and the kinds not fetched are None
-    with a reason in `errors`. After /version, up to FETCH_CONCURRENCY requests run at once:
-    a sync is mostly waiting on the API server, and a slow one must not hold a sync
-    worker for the sum of its round trips."""
+    Raises ClusterUnreachable, ClusterAuthFailed or ClusterError when the fetch as a whole
+    failed (see the module's docstring); else a kind that failed is None with its reason in
+    `errors`. After /version, up to FETCH_CONCURRENCY requests run at once: a sync is mostly
+    waiting on the API server, and a slow one must not hold a sync worker for the sum of its
+    round trips."""
     started = time.perf_counter()
     fetched_at = dt.datetime.now(dt.UTC)
     calls = _Calls(api_client, budget_seconds)
     version = _version(calls)
     parts = _SnapshotParts()
     decoder = ObjectDecoder()
-    with cyclic_gc_paused(), ThreadPoolExecutor(FETCH_CONCURRENCY, thread_name_prefix="fetch") as pool:
-        health = pool.submit(_health_or_problem, calls, parts)
-        discovery = pool.submit(_discovery, calls, parts)
-        lists = _list_plan(calls, decoder)
-        pending = {kind: pool.submit(_fetch_list, calls, parts, kind, *lists[kind]) for kind in lists if kind != "pods"}
-        for owner_kind in OWNER_KINDS:  # the pod pages need to know who owns them
-            pending[owner_kind].result()
-        pending["pods"] = pool.submit(_fetch_list, calls, parts, "pods", *lists["pods"])
-        api_groups, discovery_ok = discovery.result()
-        usage = pool.submit(_fetch_usage, calls, decoder, parts, api_groups, discovery_ok)
-        for future in pending.values():
-            future.result()
-        metrics_available = usage.result()
-        health_report = health.result()
+    plan = _list_plan(calls, decoder)
+    pool = ThreadPoolExecutor(FETCH_CONCURRENCY, thread_name_prefix="fetch")
+    try:
+        with cyclic_gc_paused():
+            health_report, api_groups, metrics_available = _fetch_all(
+                calls, parts, plan, decoder, pool
+            )
+    finally:
+        # An abandoned fetch leaves its running requests behind: they end with their
+        # timeouts (or their trickling server) and start nothing more.
+        pool.shutdown(wait=not calls.abandoned, cancel_futures=True)
+    _raise_unless_usable(calls, parts, plan)
     if parts.lists["helm_releases"] is not None:
         parts.lists["helm_releases"] = latest_revisions(parts.lists["helm_releases"])
     for owner_kind in OWNER_KINDS:
@@ -434,12 +501,81 @@ def fetch_snapshot(
         node_usage=lists.get("node_usage"),
         metrics_available=metrics_available,
         errors=parts.errors,
+        forbidden={
+            kind: RESOURCE_NAMES.get(kind, kind)
+            for kind in (*plan, *USAGE_KINDS)
+            if parts.statuses.get(kind) == 403
+        },
         skipped_quantities=decoder.skipped_quantities,
         fetch_seconds=time.perf_counter() - started,
     )
 
 
+def _fetch_all(
+    calls: _Calls,
+    parts: _SnapshotParts,
+    plan: dict[str, _ListSpec],
+    decoder: ObjectDecoder,
+    pool: ThreadPoolExecutor,
+) -> tuple[HealthReport, list[str], bool]:
+    """Health, discovery, every list and usage: (health report, API groups, metrics available)."""
+    health = pool.submit(_health_or_problem, calls, parts)
+    discovery = pool.submit(_discovery, calls, parts)
+    pending = {
+        kind: pool.submit(_fetch_list, calls, parts, kind, *plan[kind])
+        for kind in plan
+        if kind != "pods"
+    }
+    for owner_kind in OWNER_KINDS:  # the pod pages need to know who owns them
+        calls.wait(pending[owner_kind])
+    pending["pods"] = pool.submit(_fetch_list, calls, parts, "pods", *plan["pods"])
+    api_groups, discovery_ok = calls.wait(discovery)
+    usage = pool.submit(_fetch_usage, calls, decoder, parts, api_groups, discovery_ok)
+    for future in pending.values():
+        calls.wait(future)
+    return calls.wait(health), api_groups, calls.wait(usage)
+
+
+def _raise_unless_usable(calls: _Calls, parts: _SnapshotParts, plan: dict[str, _ListSpec]) -> None:
+    """Raise when the lists fetched can't be stored as this sync's view of the cluster."""
+    if calls.out_of_time:
+        raise calls.timed_out()
+    if calls.rejected is not None:
+        raise calls.rejected
+    if all(parts.statuses.get(kind) == 403 for kind in plan):
+        raise ClusterAuthFailed(
+            "the credential may not list any of the kinds the console reads (403 Forbidden)",
+            status=403,
+        )
+    failed = [kind for kind in INVENTORY_KINDS if parts.lists.get(kind) is None]
+    if len(failed) == len(INVENTORY_KINDS):
+        others = f" (and {len(failed) - 1} other lists failed too)" if len(failed) > 1 else ""
+        raise ClusterError(
+            f"no list could be read: {failed[0]}: {parts.errors[failed[0]]}{others}",
+            status=parts.statuses.get(failed[0]),
+        )
+
+
 OWNER_KINDS = ("replicasets", "jobs")
+# The lists whose objects are stored: a sync that read none of them read nothing.
+INVENTORY_KINDS = (
+    "namespaces",
+    "nodes",
+    "deployments",
+    "statefulsets",
+    "daemonsets",
+    "pods",
+    "pvcs",
+    "helm_releases",
+)
+USAGE_KINDS = ("pod_usage", "node_usage")
+# What an admin would grant, for the kinds whose name is not the API resource's.
+RESOURCE_NAMES = {
+    "pvcs": "persistentvolumeclaims",
+    "helm_releases": "secrets (Helm releases)",
+    "pod_usage": "pods.metrics.k8s.io",
+    "node_usage": "nodes.metrics.k8s.io",
+}
 
 _ListSpec = tuple[str, Callable[..., Any], Callable[[bytes], Page], dict[str, Any]]
 
@@ -509,6 +645,7 @@ def _fetch_list(
     except ClusterFetchError as error:
         parts.lists[kind] = None
         parts.errors[kind] = _list_failure_text(kind, error)
+        parts.statuses[kind] = error.status
 
 
 def _health_or_problem(calls: _Calls, parts: _SnapshotParts) -> HealthReport:
@@ -536,6 +673,8 @@ def _list_failure_text(kind: str, error: ClusterFetchError) -> str:
         return (
             "the credential may not list Secrets (403 Forbidden), so Helm releases cannot be read"
         )
+    if error.status == 403:
+        return f"the credential may not list {RESOURCE_NAMES.get(kind, kind)} (403 Forbidden)"
     return str(error)
 
 
@@ -565,5 +704,6 @@ def _fetch_usage(
                 parts.lists.pop("pod_usage", None)
                 return False
             parts.lists[kind] = None
-            parts.errors[kind] = str(error)
+            parts.errors[kind] = _list_failure_text(kind, error)
+            parts.statuses[kind] = error.status
     return True

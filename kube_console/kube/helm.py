@@ -84,8 +84,9 @@ class _RawSecret(_Raw):
 
 
 class _RawSecretList(_Raw):
+    # Required, as in objects._RawList: a list without it is not an empty one.
+    items: list[_RawSecret]
     metadata: _RawListMeta = _RawListMeta()
-    items: list[_RawSecret] = []
 
 
 _SECRET_LIST = msgspec.json.Decoder(_RawSecretList)

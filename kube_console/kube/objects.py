@@ -249,6 +249,9 @@ class ClusterSnapshot(_Record):
     # Field name (or "health", "api_groups", and "replicasets" / "jobs" when owners could not
     # be resolved past them) -> what went wrong, in plain words for the admin.
     errors: dict[str, str] = {}
+    # The kinds of `errors` the credential may not list (403), in list order -> the resource
+    # the admin would grant, e.g. "helm_releases" -> "secrets (Helm releases)".
+    forbidden: dict[str, str] = {}
     skipped_quantities: int = 0
     fetch_seconds: float = 0.0
 
@@ -289,8 +292,10 @@ _Item = TypeVar("_Item")
 
 
 class _RawList(_Raw, Generic[_Item]):
+    # Required, and a list: an answer without it (or with null) is not an empty list, and
+    # taking it for one would mark every object of the kind deleted.
+    items: list[_Item]
     metadata: _RawListMeta = _RawListMeta()
-    items: list[_Item] = []
 
 
 class _RawNamespaceStatus(_Raw):

@@ -1,6 +1,11 @@
 """The console's SQL tables (plain SQLModel, table=True). No logic beyond columns, keys and indexes."""
 
-from kube_console.models.cluster import CLUSTER_STATUSES, ENVIRONMENTS, Cluster
+from kube_console.models.cluster import (
+    CLUSTER_STATUSES,
+    ENVIRONMENTS,
+    FAILED_SYNC_STATUSES,
+    Cluster,
+)
 from kube_console.models.costs import (
     IDLE_NAMESPACE,
     UNALLOCATED,
@@ -34,6 +39,7 @@ from kube_console.models.worker import SchedulerLeader, WorkerRun
 __all__ = [
     "CLUSTER_STATUSES",
     "ENVIRONMENTS",
+    "FAILED_SYNC_STATUSES",
     "IDLE_NAMESPACE",
     "ROLES",
     "TOKEN_ROLES",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, LargeBinary, UniqueConstraint
+from sqlalchemy import JSON, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from kube_console.db import UTCDateTime, utcnow
@@ -13,12 +13,18 @@ from kube_console.db import UTCDateTime, utcnow
 # pending: registered, not synced yet; healthy / degraded: last sync worked (degraded = some
 # kinds or health checks failed); unreachable / auth_failed / error: the last sync failed.
 CLUSTER_STATUSES = ("pending", "healthy", "degraded", "unreachable", "auth_failed", "error")
+# The statuses of a failed last sync: the inventory shown is that of `last_success_at`.
+FAILED_SYNC_STATUSES = ("unreachable", "auth_failed", "error")
 ENVIRONMENTS = ("production", "staging", "development", "test", "other")
 
 
 class Cluster(SQLModel, table=True):
     __tablename__ = "clusters"
-    __table_args__ = (UniqueConstraint("org_id", "name", name="uq_clusters_org_name"),)
+    __table_args__ = (
+        UniqueConstraint("org_id", "name", name="uq_clusters_org_name"),
+        Index("ix_clusters_org_kube_system_uid", "org_id", "kube_system_uid"),
+        Index("ix_clusters_org_endpoint", "org_id", "endpoint_fingerprint"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     org_id: int = Field(foreign_key="organizations.id", ondelete="CASCADE", index=True)
@@ -49,6 +55,11 @@ class Cluster(SQLModel, table=True):
     certificate_expires_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     insecure_tls_acknowledged: bool = False
     permission_warnings: list[str] = Field(default_factory=list, sa_type=JSON)
+
+    # Which Kubernetes cluster this is (services/cluster_identity.py): the UID of its
+    # kube-system namespace, and a digest of the API server's URL and CA.
+    kube_system_uid: str | None = Field(default=None, max_length=128)
+    endpoint_fingerprint: str | None = Field(default=None, max_length=64)
 
     # Sync bookkeeping, read by the Workers page and the scheduler's back-off.
     last_sync_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -8,6 +8,7 @@ import reflex as rx
 from kube_console import routes
 from kube_console.components.badges import cluster_status_badge, environment_badge
 from kube_console.components.breadcrumbs import breadcrumbs
+from kube_console.components.cluster_card import stale_note
 from kube_console.components.drilldown import (
     failed_panel,
     figure_card,
@@ -70,6 +71,10 @@ def _header() -> rx.Component:
                     rx.cond(cluster.version, " · Kubernetes " + cluster.version, ""),
                     size="2",
                     color=rx.color("gray", 11),
+                ),
+                rx.cond(
+                    cluster.data_stale,
+                    stale_note(cluster.last_success_at, size="2", why=": the last sync failed"),
                 ),
                 spacing="1",
             ),
@@ -157,6 +162,19 @@ def _health() -> rx.Component:
                 ),
                 icon="triangle-alert",
                 color_scheme="amber",
+                size="1",
+            ),
+        ),
+        rx.cond(
+            cluster.sync_notes.length() > 0,
+            rx.callout(
+                rx.vstack(
+                    rx.text("Stored with changes", size="2", weight="bold"),
+                    rx.foreach(cluster.sync_notes, lambda text: rx.text(text, size="2")),
+                    spacing="1",
+                ),
+                icon="info",
+                color_scheme="gray",
                 size="1",
             ),
         ),

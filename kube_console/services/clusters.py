@@ -1,8 +1,9 @@
 """Registering, editing, listing and deleting clusters: one flow behind the form, the CLI and the API.
 
 Registration: validate the kubeconfig strictly (kube/intake.py) → connect → detect version
-and provider → check permissions (warn, never block) → save the credential encrypted →
-store the snapshot fetched while checking as the first sync.
+and provider → check permissions (warn, never block) → refuse a cluster the organization has
+registered already (services/cluster_identity.py) → save the credential encrypted → store the
+snapshot fetched while checking as the first sync (the cluster is read once).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from sqlmodel import Session
 
 from kube_console.db import utcnow
 from kube_console.dto import ClusterCard, ConnectionReport, DeletionPreview
-from kube_console.errors import FieldError, ValidationFailed
+from kube_console.errors import Conflict, FieldError, ValidationFailed
 from kube_console.kube.client import InvalidClientCredentials, ServerAddressRefused, build_api_client
 from kube_console.kube.credentials import ClusterCredentials
 from kube_console.kube.fetch import ClusterAuthFailed, ClusterFetchError, check_permissions, fetch_snapshot
@@ -34,17 +35,28 @@ from kube_console.kube.objects import ClusterSnapshot
 from kube_console.kube.provider import detect_provider, parse_version
 from kube_console.models import (
     ENVIRONMENTS,
+    FAILED_SYNC_STATUSES,
     Cluster,
     CostHourly,
     HelmRelease,
     Namespace,
     NamespaceUsageSample,
     Node,
+    Organization,
     PersistentVolumeClaim,
     Pod,
     Workload,
 )
 from kube_console.security.keyring import Keyring
+from kube_console.services.cluster_identity import (
+    IDENTITY_COLUMNS,
+    Identity,
+    duplicates,
+    endpoint_fingerprint,
+    kube_system_uid,
+    other_registrations,
+    registered_as,
+)
 from kube_console.services.credentials import store_credential
 from kube_console.services.inventory import LabelKeys
 from kube_console.services.org_scope import owned_cluster
@@ -59,6 +71,10 @@ NAME_PATTERN = re.compile(r"^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$")
 
 class ConnectionFailed(Exception):
     """The kubeconfig is acceptable but the cluster could not be reached or refused it."""
+
+
+class DuplicateCluster(Conflict):
+    """The kubeconfig reaches a cluster the organization has registered already."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -183,6 +199,25 @@ def _cause(error: BaseException, kind: type[E]) -> E | None:
     return None
 
 
+def _identity(checked: CheckedCluster) -> Identity:
+    return Identity(kube_system_uid(checked.snapshot), endpoint_fingerprint(checked.credentials))
+
+
+def _refuse_a_second_registration(
+    session: Session, *, org_id: int, checked: CheckedCluster, except_id: int | None = None
+) -> None:
+    # Registrations of one org wait for each other here (PostgreSQL; SQLite writes one at a
+    # time anyway), so two at once can't both find the cluster not registered yet.
+    session.execute(select(Organization.id).where(Organization.id == org_id).with_for_update())
+    found = registered_as(session, org_id=org_id, identity=_identity(checked), except_id=except_id)
+    if found is not None:
+        name, shared = found
+        raise DuplicateCluster(
+            f"This cluster is already registered as {name} in your organization ({shared}): "
+            "registered twice, its costs would be counted twice."
+        )
+
+
 def _validated_identity(name: str, environment: str) -> tuple[str, str]:
     name, environment = name.strip().lower(), environment.strip().lower()
     errors = []
@@ -225,6 +260,7 @@ def register_cluster(
     )
     try:
         with open_session() as session:
+            _refuse_a_second_registration(session, org_id=org_id, checked=checked)
             cluster = Cluster(
                 org_id=org_id,
                 name=name,
@@ -233,6 +269,7 @@ def register_cluster(
                 provider_name=checked.report.provider_name,
                 version=checked.report.version,
                 permission_warnings=checked.report.warnings,
+                kube_system_uid=kube_system_uid(checked.snapshot),
             )
             session.add(cluster)
             session.flush()
@@ -278,14 +315,19 @@ def update_cluster(
         )
     with open_session() as session:
         cluster = owned_cluster(session, org_id=org_id, cluster_id=cluster_id)
+        if checked is not None:
+            _refuse_a_second_registration(
+                session, org_id=org_id, checked=checked, except_id=cluster_id
+            )
         cluster.name, cluster.environment, cluster.updated_at = name, environment, utcnow()
         if checked is not None:
+            cluster.kube_system_uid = kube_system_uid(checked.snapshot)
             store_credential(cluster=cluster, credentials=checked.credentials, keyring=keyring)
             cluster.permission_warnings = checked.report.warnings
             cluster.consecutive_auth_failures, cluster.backoff_until = 0, None
         session.add(cluster)
         session.flush()
-        return _card(cluster)
+        return _card(cluster, other_registrations(session, cluster))
 
 
 def deletion_preview(*, session: Session, org_id: int, cluster_id: int) -> DeletionPreview:
@@ -319,7 +361,12 @@ def _iso(value: dt.datetime | None) -> str:
     return value.isoformat() if value else ""
 
 
-def _card(cluster: Cluster) -> ClusterCard:
+def data_is_stale(*, status: str, last_success_at: object) -> bool:
+    """The last sync failed, so what is shown is the inventory of the last success."""
+    return status in FAILED_SYNC_STATUSES and bool(last_success_at)
+
+
+def _card(cluster: Cluster, duplicate_of: list[str]) -> ClusterCard:
     return ClusterCard(
         id=cluster.id,
         name=cluster.name,
@@ -346,11 +393,14 @@ def _card(cluster: Cluster) -> ClusterCard:
         certificate_expires_at=_iso(cluster.certificate_expires_at),
         permission_warnings=list(cluster.permission_warnings or []),
         backoff_until=_iso(cluster.backoff_until),
+        data_stale=data_is_stale(status=cluster.status, last_success_at=cluster.last_success_at),
+        duplicate_of=", ".join(duplicate_of),
     )
 
 
 def get_cluster(*, session: Session, org_id: int, cluster_id: int) -> ClusterCard:
-    return _card(owned_cluster(session, org_id=org_id, cluster_id=cluster_id))
+    cluster = owned_cluster(session, org_id=org_id, cluster_id=cluster_id)
+    return _card(cluster, other_registrations(session, cluster))
 
 
 def list_clusters(
@@ -368,4 +418,8 @@ def list_clusters(
         query = query.where(Cluster.environment == environment)
     if provider:
         query = query.where(Cluster.provider == provider)
-    return [_card(cluster) for cluster in session.execute(query.order_by(Cluster.name)).scalars()]
+    clusters = session.execute(query.order_by(Cluster.name)).scalars().all()
+    # Against every cluster of the org: the other registration may be filtered out of this list.
+    org_clusters = select(*IDENTITY_COLUMNS).where(Cluster.org_id == org_id)
+    same = duplicates(session.execute(org_clusters)) if clusters else {}
+    return [_card(cluster, same.get(cluster.id, [])) for cluster in clusters]

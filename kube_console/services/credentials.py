@@ -11,6 +11,7 @@ from sqlmodel import Session, func, select
 from kube_console.kube.credentials import ClusterCredentials
 from kube_console.models import Cluster
 from kube_console.security.keyring import Keyring
+from kube_console.services.cluster_identity import endpoint_fingerprint
 
 
 def store_credential(*, cluster: Cluster, credentials: ClusterCredentials, keyring: Keyring) -> None:
@@ -26,6 +27,7 @@ def store_credential(*, cluster: Cluster, credentials: ClusterCredentials, keyri
     cluster.credential_kind = summary.credential_kind
     cluster.certificate_expires_at = summary.certificate_expires_at
     cluster.insecure_tls_acknowledged = credentials.insecure_skip_tls_verify
+    cluster.endpoint_fingerprint = endpoint_fingerprint(credentials)
 
 
 def load_credential(*, cluster: Cluster, keyring: Keyring) -> ClusterCredentials:

@@ -195,6 +195,7 @@ def _health(cluster: Cluster) -> ClusterHealth:
             for check in health.get("checks", [])
         ],
         problems={str(kind): str(text) for kind, text in (health.get("problems") or {}).items()},
+        notes=[str(note) for note in (health.get("report") or {}).get("notes", [])],
         api_latency_ms=cluster.api_latency_ms,
         metrics_available=cluster.metrics_available,
         last_sync_at=_iso(cluster.last_sync_at),

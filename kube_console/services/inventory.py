@@ -7,12 +7,19 @@ nothing is marked deleted on partial information. The caller runs this in one tr
 Every 30 s most objects are unchanged but for their usage. So each listed object gets a
 digest of everything stored from it; only new or changed objects have their row built and
 written, the others get their usage through a narrow update and last_seen in one statement.
+
+What the cluster sends is not trusted to fit: a string longer than its column is clipped (and
+one holding NUL characters, which PostgreSQL refuses in text, loses them), an object without a
+usable uid (none, one that doesn't fit its column, or one listed twice) is skipped, and a team or cost-center label that is no valid Kubernetes label value is ignored.
+Each is counted in the sync's report (`StoredDataReport`), so one odd object never fails the
+whole cluster's sync.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -45,12 +52,14 @@ from kube_console.models import (
     UsageSnapshot,
     Workload,
 )
-from kube_console.services.samples import label_value, namespace_figures, usage_by_container
+from kube_console.services.samples import namespace_figures, owner_label, usage_by_container
 
 _KEY = ("cluster_id", "uid")
 # Part of every digest: bump it when the rows built from a record change shape or meaning,
 # so the next sync rewrites every row instead of trusting digests of the old format.
-ROW_FORMAT = b"1:"
+ROW_FORMAT = b"2:"
+# The report names at most this many namespaces whose team or cost-center label was ignored.
+NAMED_NAMESPACES = 5
 
 
 @dataclasses.dataclass(frozen=True)
@@ -60,12 +69,98 @@ class LabelKeys:
 
 
 @dataclasses.dataclass
+class StoredDataReport:
+    """What storing one snapshot had to change in it, for the cluster page and the logs."""
+
+    # "table.column" -> values clipped to the column's length or cleared of NUL characters
+    clipped: dict[str, int] = dataclasses.field(default_factory=dict)
+    skipped: dict[str, int] = dataclasses.field(default_factory=dict)  # table -> objects
+    rejected_labels: int = 0
+    # "namespace (label keys)" of the first NAMED_NAMESPACES namespaces with a rejected label
+    rejected_in: list[str] = dataclasses.field(default_factory=list)
+
+    def count_unfit_values(self, table: Any, record: Any) -> None:
+        """Count the record's strings that `clip` changes to fit their column.
+
+        Counted for every object listed, written this time or not, so that each sync reports
+        the same clipped values for as long as the cluster sends them."""
+        for column, length in _string_lengths(table):
+            value = getattr(record, column, None)
+            if type(value) is str and not _fits(value, length):
+                where = f"{table.name}.{column}"
+                self.clipped[where] = self.clipped.get(where, 0) + 1
+
+    def reject_labels(self, namespace: str, keys: list[str]) -> None:
+        self.rejected_labels += len(keys)
+        if len(self.rejected_in) < NAMED_NAMESPACES:
+            self.rejected_in.append(f"{namespace} ({', '.join(keys)})")
+
+    def notes(self) -> list[str]:
+        """The report in plain words, one sentence per kind of change."""
+        notes = []
+        if self.clipped:
+            total = sum(self.clipped.values())
+            where = ", ".join(f"{column} ({n})" for column, n in sorted(self.clipped.items()))
+            notes.append(
+                f"{total} value{'s' if total != 1 else ''} clipped to fit the column that stores "
+                f"it (its length; no NUL characters): {where}"
+            )
+        if self.skipped:
+            total = sum(self.skipped.values())
+            which = ", ".join(f"{table} ({count})" for table, count in sorted(self.skipped.items()))
+            notes.append(
+                f"{total} object{'s' if total != 1 else ''} skipped for want of a usable uid "
+                f"(none, one that doesn't fit its column, or one listed twice): {which}"
+            )
+        if self.rejected_labels:
+            more = ", …" if self.rejected_labels > len(self.rejected_in) else ""
+            plural = "s" if self.rejected_labels != 1 else ""
+            notes.append(
+                f"{self.rejected_labels} team or cost-center label value{plural} ignored, not being "
+                f"valid Kubernetes label values: {', '.join(self.rejected_in)}{more}"
+            )
+        return notes
+
+    def as_health(self) -> dict[str, Any]:
+        """What cluster.health keeps of it."""
+        return {
+            "clipped": sum(self.clipped.values()),
+            "skipped": sum(self.skipped.values()),
+            "rejected_labels": self.rejected_labels,
+            "notes": self.notes(),
+        }
+
+
+def clip(table: Any, row: dict[str, Any]) -> None:
+    """Fit the row's strings to their columns: NUL characters removed, then clipped to length."""
+    for column, length in _string_lengths(table):
+        value = row.get(column)
+        if type(value) is str and not _fits(value, length):
+            row[column] = value.replace("\x00", "")[:length]
+
+
+def _fits(value: str, length: int) -> bool:
+    return len(value) <= length and "\x00" not in value
+
+
+@functools.cache
+def _string_lengths(table: Any) -> tuple[tuple[str, int], ...]:
+    """(column, length) of the table's bounded string columns."""
+    return tuple(
+        (column.name, length)
+        for column in table.columns
+        if (length := getattr(column.type, "length", None)) and column.name != "uid"
+    )
+
+
+@dataclasses.dataclass
 class AppliedSnapshot:
     """What one apply did, for logs, the CLI summary and tests."""
 
     upserted: dict[str, int] = dataclasses.field(default_factory=dict)
     deleted: dict[str, int] = dataclasses.field(default_factory=dict)
     sampled: bool = False
+    report: StoredDataReport = dataclasses.field(default_factory=StoredDataReport)
 
 
 @dataclasses.dataclass(slots=True)
@@ -74,6 +169,7 @@ class _Entry:
 
     uid: str
     digest: str
+    record: Any  # what the row is built from; its fields are named as the row's columns
     build: Callable[[], dict[str, Any]]
     usage: dict[str, Any] | None = None  # written on every sync, changed or not
 
@@ -83,7 +179,7 @@ def _entry(
 ) -> _Entry:
     """`derived` holds what the row takes from outside the record (ids it links to, label settings)."""
     digest = hashlib.blake2b(ROW_FORMAT + msgspec.json.encode((record, derived)), digest_size=8).hexdigest()
-    return _Entry(uid, digest, build, usage)
+    return _Entry(uid, digest, record, build, usage)
 
 
 def _sync_rows(
@@ -92,6 +188,7 @@ def _sync_rows(
     cluster_id: int,
     entries: list[_Entry],
     now: dt.datetime,
+    report: StoredDataReport,
     *,
     scope: Sequence[Any] = (),
 ) -> tuple[int, int]:
@@ -102,6 +199,7 @@ def _sync_rows(
     now in one statement. Returns (rows written whole, rows deleted).
     """
     table = model.__table__
+    entries = _usable(entries, table, report)
     existing = {
         uid: (row_id, digest, deleted_at)
         for uid, row_id, digest, deleted_at in session.execute(
@@ -116,6 +214,7 @@ def _sync_rows(
         known = existing.pop(entry.uid, None)
         if known is None or known[1] != entry.digest or known[2] is not None:
             row = entry.build() | (entry.usage or {})
+            clip(table, row)
             row.update(
                 cluster_id=cluster_id,
                 content_hash=entry.digest,
@@ -141,6 +240,23 @@ def _sync_rows(
     return len(changed), len(gone)
 
 
+def _usable(entries: list[_Entry], table: Any, report: StoredDataReport) -> list[_Entry]:
+    """The entries with a uid that can key their row: present, fitting its column, listed once
+    (the values that don't fit their columns counted on the way)."""
+    longest = table.c.uid.type.length
+    seen: set[str] = set()
+    usable = []
+    for entry in entries:
+        uid = entry.uid
+        if not uid or not _fits(uid, longest) or uid in seen:
+            report.skipped[table.name] = report.skipped.get(table.name, 0) + 1
+            continue
+        seen.add(uid)
+        report.count_unfit_values(table, entry.record)
+        usable.append(entry)
+    return usable
+
+
 def _live(session: Session, columns: Sequence[Any], model: Any, cluster_id: int) -> list[Any]:
     return session.execute(select(*columns).where(model.cluster_id == cluster_id, model.deleted_at.is_(None))).all()
 
@@ -160,11 +276,12 @@ def _apply(
 
     def store(kind: str, model: Any, entries: list[_Entry], scope: Sequence[Any] = ()) -> None:
         summary.upserted[kind], summary.deleted[kind] = _sync_rows(
-            session, model, cluster_id, entries, now, scope=scope
+            session, model, cluster_id, entries, now, summary.report, scope=scope
         )
 
     if snapshot.namespaces is not None:
-        store("namespaces", Namespace, [_namespace_entry(ns, label_keys) for ns in snapshot.namespaces])
+        entries = [_namespace_entry(ns, label_keys, summary.report) for ns in snapshot.namespaces]
+        store("namespaces", Namespace, entries)
     namespaces = {
         name: (ns_id, team, cost_center)
         for ns_id, name, team, cost_center in _live(
@@ -232,9 +349,13 @@ def _apply(
     return summary
 
 
-def _namespace_entry(ns: NamespaceRecord, label_keys: LabelKeys) -> _Entry:
-    team = label_value(ns.labels, label_keys.team)
-    cost_center = label_value(ns.labels, label_keys.cost_center)
+def _namespace_entry(
+    ns: NamespaceRecord, label_keys: LabelKeys, report: StoredDataReport
+) -> _Entry:
+    team, rejected_team = owner_label(ns.labels, label_keys.team)
+    cost_center, rejected_cost_center = owner_label(ns.labels, label_keys.cost_center)
+    if rejected_team or rejected_cost_center:
+        report.reject_labels(ns.name, [*rejected_team, *rejected_cost_center])
     return _entry(
         ns.uid,
         ns,

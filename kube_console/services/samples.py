@@ -9,6 +9,7 @@ for CPU and memory; plus the capacity of the namespace's Bound PVCs.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from kube_console.kube.objects import PodRecord, PodUsage, PvcRecord
@@ -74,9 +75,23 @@ def namespace_figures(
     return figures
 
 
-def label_value(labels: Mapping[str, str], keys: Sequence[str]) -> str:
-    """The first configured label key present wins; none present means "unallocated"."""
+# What Kubernetes accepts as a label value: 63 characters at most, alphanumerics with '-',
+# '_' and '.' inside. An API server that hands out anything else (markup, 300 characters)
+# is not to be believed about who owns a namespace.
+_LABEL_VALUE = re.compile(r"[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?")
+
+
+def owner_label(labels: Mapping[str, str], keys: Sequence[str]) -> tuple[str, list[str]]:
+    """(value, keys whose value was rejected): the first configured label key present with a
+    valid Kubernetes label value wins; none means "unallocated"."""
+    rejected = []
     for key in keys:
         if value := labels.get(key, "").strip():
-            return value
-    return UNALLOCATED
+            if _LABEL_VALUE.fullmatch(value):
+                return value, rejected
+            rejected.append(key)
+    return UNALLOCATED, rejected
+
+
+def label_value(labels: Mapping[str, str], keys: Sequence[str]) -> str:
+    return owner_label(labels, keys)[0]

@@ -1,9 +1,15 @@
 """Syncing one cluster end to end: decrypt its credential, fetch a snapshot, store it — or record why not.
 
 No database transaction is open while the cluster is being fetched (that can take up to
-the 30 s budget), so a slow cluster never holds a lock other clusters need. A failure
-leaves the previous inventory in place and says what happened in plain words; 401/403
-back off, doubling up to ten minutes, so a revoked credential is not hammered.
+the 20 s budget; past it the fetch is abandoned and the sync recorded as timed out), so a
+slow cluster never holds a lock other clusters need. A failure leaves the previous inventory
+in place and says what happened in plain words; an auth failure (401 on any call, 403 on
+/version or on every list) backs off, doubling up to ten minutes, so a revoked credential is
+not hammered.
+
+A failure is recorded in a transaction of its own: when storing the snapshot fails (a value
+the database refuses, the connection killed mid-write), that write is rolled back whole and
+the failure — status, error, failed-sync counter — is written after it, on a fresh connection.
 """
 
 from __future__ import annotations
@@ -16,21 +22,25 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlmodel import Session
 
 from kube_console.db import utcnow
 from kube_console.kube.client import InvalidClientCredentials, build_api_client
+from kube_console.kube.credentials import ClusterCredentials
 from kube_console.kube.fetch import ClusterAuthFailed, ClusterFetchError, ClusterUnreachable, fetch_snapshot
 from kube_console.kube.objects import ClusterSnapshot
 from kube_console.kube.provider import detect_provider, parse_version
 from kube_console.models import Cluster, NamespaceUsageSample, NodeUsageSample, UsageSnapshot, WorkerRun
 from kube_console.security.keyring import CredentialUnreadable, Keyring
+from kube_console.services.cluster_identity import endpoint_fingerprint, kube_system_uid
 from kube_console.services.credentials import load_credential
-from kube_console.services.inventory import LabelKeys, apply_snapshot
+from kube_console.services.inventory import LabelKeys, StoredDataReport, apply_snapshot, clip
 
 log = logging.getLogger(__name__)
 
-SYNC_BUDGET_SECONDS = 30.0
+# Well below the 30 s interval, so that a slow cluster's sync ends before its next one is due.
+SYNC_BUDGET_SECONDS = 20.0
 AUTH_BACKOFF_START = dt.timedelta(seconds=30)
 AUTH_BACKOFF_MAX = dt.timedelta(minutes=10)
 
@@ -46,6 +56,7 @@ class SyncOutcome:
     error: str | None = None
     pods: int = 0
     sampled: bool = False
+    notes: tuple[str, ...] = ()  # what storing the snapshot had to clip, skip or ignore
 
     @property
     def ok(self) -> bool:
@@ -63,6 +74,7 @@ def sync_cluster(
     label_keys: LabelKeys,
     open_session: OpenSession,
     snapshot: ClusterSnapshot | None = None,
+    budget_seconds: float = SYNC_BUDGET_SECONDS,
 ) -> SyncOutcome:
     """Sync one cluster (or store `snapshot` already fetched for it, as registration does)."""
     started = time.perf_counter()
@@ -79,27 +91,42 @@ def sync_cluster(
                 failure = (f"the stored credential can't be used: {unreadable}", "error")
 
     if snapshot is None and failure is None:
-        snapshot, failure = _fetch(credentials)
+        snapshot, failure = _fetch(credentials, budget_seconds)
+    if failure is None:
+        try:
+            return _store(open_session, cluster_id, name, snapshot, credentials, label_keys, started)
+        except Exception as error:  # its transaction is rolled back; the failure is recorded apart
+            log.exception("storing the sync of cluster %s (%d) failed", name, cluster_id)
+            failure = (_storing_failure_text(error), "error")
+    return _record_failure_apart(open_session, cluster_id, name, failure, started)
 
+
+def _store(
+    open_session: OpenSession,
+    cluster_id: int,
+    name: str,
+    snapshot: ClusterSnapshot,
+    credentials: ClusterCredentials | None,
+    label_keys: LabelKeys,
+    started: float,
+) -> SyncOutcome:
     with open_session() as session:
         cluster = session.get(Cluster, cluster_id)
         if cluster is None:  # deleted while it was being fetched
             return SyncOutcome(cluster_id, name, "deleted", _ms_since(started))
         now = utcnow()
-        cluster.syncs_total += 1
-        cluster.last_sync_at = now
-        cluster.last_sync_duration_ms = _ms_since(started)
-        cluster.updated_at = now
-        if failure is not None:
-            message, status = failure
-            _record_failure(cluster, message, status, now)
-            session.add(cluster)
-            log.warning("sync of cluster %s (%d) failed: %s", name, cluster_id, message)
-            return SyncOutcome(cluster_id, name, status, cluster.last_sync_duration_ms, error=message)
         applied = apply_snapshot(session=session, cluster=cluster, snapshot=snapshot, label_keys=label_keys, now=now)
-        _record_success(cluster, snapshot, now)
-        cluster.last_sync_duration_ms = _ms_since(started)
+        _record_success(cluster, snapshot, applied.report, now)
+        cluster.kube_system_uid = kube_system_uid(snapshot) or cluster.kube_system_uid
+        if credentials is not None:
+            cluster.endpoint_fingerprint = endpoint_fingerprint(credentials)
+        _count_sync(cluster, now, started)
         session.add(cluster)
+        notes = applied.report.notes()
+        if notes:
+            log.warning(
+                "sync of cluster %s (%d) stored with changes: %s", name, cluster_id, "; ".join(notes)
+            )
         return SyncOutcome(
             cluster_id,
             name,
@@ -108,20 +135,59 @@ def sync_cluster(
             error=cluster.last_error,
             pods=len(snapshot.pods or ()),
             sampled=applied.sampled,
+            notes=tuple(notes),
         )
+
+
+def _record_failure_apart(
+    open_session: OpenSession, cluster_id: int, name: str, failure: tuple[str, str], started: float
+) -> SyncOutcome:
+    """Record a failed sync in a transaction of its own."""
+    message, status = failure
+    log.warning("sync of cluster %s (%d) failed: %s", name, cluster_id, message)
+    try:
+        with open_session() as session:
+            cluster = session.get(Cluster, cluster_id)
+            if cluster is None:  # deleted meanwhile
+                return SyncOutcome(cluster_id, name, "deleted", _ms_since(started))
+            now = utcnow()
+            _record_failure(cluster, message, status, now)
+            _count_sync(cluster, now, started)
+            session.add(cluster)
+    except SQLAlchemyError:  # the database itself is down: the log is all there is
+        log.exception("the failed sync of cluster %s (%d) could not be recorded", name, cluster_id)
+    return SyncOutcome(cluster_id, name, status, _ms_since(started), error=message)
+
+
+def _count_sync(cluster: Cluster, now: dt.datetime, started: float) -> None:
+    cluster.syncs_total += 1
+    cluster.last_sync_at = now
+    cluster.last_sync_duration_ms = _ms_since(started)
+    cluster.updated_at = now
+
+
+def _storing_failure_text(error: Exception) -> str:
+    """The database's own first line (no statement, no parameters: they hold cluster data)."""
+    if isinstance(error, DBAPIError) and error.orig is not None:
+        reason = (str(error.orig).strip().splitlines() or [""])[0][:300]
+        reason = reason or type(error.orig).__name__
+        return f"this sync could not be stored; the database said: {reason}"
+    return f"this sync could not be stored: unexpected error ({type(error).__name__})"
 
 
 def _ms_since(started: float) -> float:
     return round((time.perf_counter() - started) * 1000, 1)
 
 
-def _fetch(credentials) -> tuple[ClusterSnapshot | None, tuple[str, str] | None]:
+def _fetch(
+    credentials: ClusterCredentials, budget_seconds: float
+) -> tuple[ClusterSnapshot | None, tuple[str, str] | None]:
     try:
         api_client = build_api_client(credentials)
     except InvalidClientCredentials as invalid:
         return None, (f"the stored credential can't be used: {invalid}", "error")
     try:
-        return fetch_snapshot(api_client, budget_seconds=SYNC_BUDGET_SECONDS), None
+        return fetch_snapshot(api_client, budget_seconds=budget_seconds), None
     except ClusterAuthFailed as refused:
         return None, (str(refused), "auth_failed")
     except ClusterUnreachable as unreachable:
@@ -147,9 +213,15 @@ def _record_failure(cluster: Cluster, message: str, status: str, now: dt.datetim
         cluster.backoff_until = None
 
 
-def _record_success(cluster: Cluster, snapshot: ClusterSnapshot, now: dt.datetime) -> None:
+def _record_success(
+    cluster: Cluster, snapshot: ClusterSnapshot, report: StoredDataReport, now: dt.datetime
+) -> None:
     version = parse_version(snapshot.version)
-    cluster.version = version.git_version
+    facts = {"version": version.git_version}
+    clip(Cluster.__table__, facts)
+    if facts["version"] != version.git_version:
+        report.clipped["clusters.version"] = 1
+    cluster.version = facts["version"]
     if snapshot.nodes is not None:
         provider = detect_provider(
             git_version=version.git_version,
@@ -167,11 +239,21 @@ def _record_success(cluster: Cluster, snapshot: ClusterSnapshot, now: dt.datetim
         "problems": dict(snapshot.errors),
         "skipped_quantities": snapshot.skipped_quantities,
         "fetch_seconds": round(snapshot.fetch_seconds, 3),
+        "report": report.as_health(),
     }
-    problems = {kind: text for kind, text in snapshot.errors.items() if kind != "metrics"}
-    degraded = not snapshot.health.ok or bool(problems) or cluster.ready_node_count < cluster.node_count
+    summary = []
+    if snapshot.forbidden:
+        may_not_read = ", ".join(snapshot.forbidden.values())
+        summary.append(f"the credential may not read {may_not_read} (403 Forbidden)")
+    summary += [
+        f"{kind}: {text}"
+        for kind, text in sorted(snapshot.errors.items())
+        if kind not in snapshot.forbidden
+    ]
+    unready = cluster.ready_node_count < cluster.node_count
+    degraded = not snapshot.health.ok or bool(summary) or unready
     cluster.status = "degraded" if degraded else "healthy"
-    cluster.last_error = "; ".join(f"{kind}: {text}" for kind, text in sorted(problems.items())) or None
+    cluster.last_error = "; ".join(summary) or None
     cluster.last_success_at = now
     cluster.consecutive_auth_failures = 0
     cluster.backoff_until = None

@@ -393,6 +393,10 @@ class ClustersState(rx.State):
                 self.connection_error = str(failed)
                 self.report, self._tested_fingerprint = None, ""
             return None
+        except cluster_service.DuplicateCluster as duplicate:
+            async with self:
+                self.connection_error = str(duplicate)
+            return None
         async with self:
             self.register_open = False
             self._clear_credential_form()
@@ -476,7 +480,7 @@ class ClustersState(rx.State):
             async with self:
                 self.form_errors = invalid.by_field()
             return None
-        except cluster_service.ConnectionFailed as failed:
+        except (cluster_service.ConnectionFailed, cluster_service.DuplicateCluster) as failed:
             async with self:
                 self.connection_error = str(failed)
             return None

@@ -45,6 +45,7 @@ from kube_console.formatting import (
     format_money,
     format_percent,
 )
+from kube_console.services.clusters import data_is_stale
 from kube_console.services.usage_series import LOW_EFFICIENCY, MIN_DAYS_OF_DATA
 
 SEARCH_KINDS = {
@@ -117,6 +118,8 @@ def cluster_view(overview: ClusterOverview) -> ClusterView:
         last_sync_at=health.last_sync_at,
         last_success_at=health.last_success_at,
         last_error=health.last_error,
+        data_stale=data_is_stale(status=health.status, last_success_at=health.last_success_at),
+        sync_notes=list(health.notes),
         health_ok=health.ok,
         health_endpoint=health.endpoint,
         components=list(health.components),

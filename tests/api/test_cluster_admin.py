@@ -165,6 +165,17 @@ def test_a_taken_name_is_refused_on_name(api, acme: Org, fleet: Fleet, kubeconfi
     assert error["field"] == "name" and "already exists" in error["message"]
 
 
+def test_the_same_cluster_under_another_name_is_a_409_naming_it(api, acme: Org, kubeconfig: str):
+    assert register(api, acme.admin, kubeconfig).status_code == 201
+
+    error = error_of(register(api, acme.admin, kubeconfig, name="eu-1-again"), 409)
+
+    assert error["code"] == "conflict"
+    assert error["message"].startswith("This cluster is already registered as eu-1 in your organization")
+    listed = api.get(f"{PREFIX}/clusters", headers=acme.admin).json()["items"]
+    assert [item["name"] for item in listed] == ["eu-1"]
+
+
 def test_update_renames_and_moves_environment(api, session: Session, acme: Org, fleet: Fleet):
     cluster_id = fleet.acme.cluster.id
     reply = api.patch(

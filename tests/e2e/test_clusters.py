@@ -1,6 +1,7 @@
 """Clusters in Chromium: an admin registers a cluster the fake API server serves (after a
 kubeconfig the console refuses field by field), sees its card, syncs it, finds it on the
-Workers page and deletes it; a member sees the card without the admin's buttons."""
+Workers page and deletes it; a member sees the card without the admin's buttons, and, when
+the cluster's syncs fail, how old its data is and that it was registered twice."""
 
 from __future__ import annotations
 
@@ -11,16 +12,26 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import TEAM_ADMIN, TEAM_MEMBER, console_database_path, sign_in_as
+from tests.fakekube.cluster import Fault
 from tests.fakekube.generator import generate_cluster
 from tests.support.kubeconfig import kubeconfig_yaml
 
 CLUSTER = "e2e-prod"
+TWIN = "e2e-prod-twin"
 
 
 def _forget_cluster(console, name: str) -> None:
     with sqlite3.connect(console_database_path(console)) as db:
         db.execute("PRAGMA foreign_keys=ON")
         db.execute("DELETE FROM clusters WHERE name = ?", (name,))
+
+
+def _register_again_as(console, name: str, twin: str) -> None:
+    """A second row for the same cluster, as registered before duplicates were refused."""
+    with sqlite3.connect(console_database_path(console)) as db:
+        db.execute("CREATE TEMP TABLE twin AS SELECT * FROM clusters WHERE name = ?", (name,))
+        db.execute("UPDATE twin SET id = NULL, name = ?", (twin,))
+        db.execute("INSERT INTO clusters SELECT * FROM twin")
 
 
 def _cluster_id(console, name: str) -> int:
@@ -140,3 +151,36 @@ def test_a_member_sees_the_card_but_no_admin_buttons(team, page: Page, fake_kube
         expect(page.get_by_role("button", name="Register cluster")).to_have_count(0)
     finally:
         _forget_cluster(team, CLUSTER)
+
+
+def test_a_member_sees_how_old_a_failing_clusters_data_is_and_that_it_is_registered_twice(
+    team, page: Page, fake_kube, fake, tmp_path
+):
+    for name in (CLUSTER, TWIN):
+        _forget_cluster(team, name)
+    kubeconfig = tmp_path / "kubeconfig"
+    kubeconfig.write_text(kubeconfig_yaml(fake_kube.credentials_for(fake), context="e2e"))
+    added = team.cli(
+        "cluster", "add", "--org", "Initech", "--name", CLUSTER, "--kubeconfig", str(kubeconfig)
+    )
+    assert added.returncode == 0, added.stderr
+    _register_again_as(team, CLUSTER, TWIN)
+    fake.inject(Fault(path="/api", status=503))  # every list fails; /version answers
+    cluster_id = _cluster_id(team, CLUSTER)
+    synced = team.cli("sync", "--once", "--cluster", str(cluster_id))
+    assert synced.returncode == 1 and "no list could be read" in synced.stdout, synced.stdout
+    try:
+        sign_in_as(page, TEAM_MEMBER)
+        page.goto("/clusters")
+        card = page.get_by_role("article", name=CLUSTER, exact=True)
+        expect(card).to_contain_text("Error")
+        expect(card).to_contain_text(re.compile(r"Data from\s*\d+ \w+ \d{4}, \d\d:\d\d\s*\(stale\)"))
+        expect(card).to_contain_text("Registered twice")
+        expect(page.get_by_role("article", name=TWIN)).to_contain_text("Registered twice")
+
+        card.get_by_role("link", name=CLUSTER, exact=True).click()
+        expect(page.get_by_role("heading", name=CLUSTER)).to_be_visible()
+        expect(page.get_by_text("(stale: the last sync failed)")).to_be_visible()
+    finally:
+        for name in (CLUSTER, TWIN):
+            _forget_cluster(team, name)

@@ -14,7 +14,7 @@ from tests.fakekube.cluster import (
     Rule,
 )
 from tests.fakekube.generator import HELM_SECRET_MARKER, PROVIDERS, generate_cluster
-from tests.fakekube.server import FakeKubeProcess, FakeKubeServer, LoggedRequest
+from tests.fakekube.server import FakeKubeProcess, FakeKubeServer, LoggedRequest, silent_endpoint
 
 __all__ = [
     "CLUSTER_ADMIN",
@@ -29,4 +29,5 @@ __all__ = [
     "LoggedRequest",
     "Rule",
     "generate_cluster",
+    "silent_endpoint",
 ]

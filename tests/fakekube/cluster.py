@@ -134,8 +134,11 @@ class Fault:
 
     The first `after_pages` matching requests pass unharmed (for a list, those are its
     first pages); after that the fault applies, at most `times` times when set. A fault
-    waits `delay` seconds, then drops the connection, answers `status`, or sends the real
-    answer with its JSON cut in half (`truncate_json`) — or just answers late.
+    waits `delay` seconds, then drops the connection, answers `status`, sends the real
+    answer with its JSON cut in half (`truncate_json`) or without its list's `items`
+    (`omit_items`), answers 200 with `body` instead, or sends its answer a few bytes at a
+    time spread over `trickle` seconds (each read comes well within any read timeout) —
+    or just answers late.
     """
 
     path: str = ""
@@ -143,6 +146,9 @@ class Fault:
     delay: float = 0.0
     drop_connection: bool = False
     truncate_json: bool = False
+    omit_items: bool = False
+    body: str | None = None
+    trickle: float = 0.0
     after_pages: int = 0
     times: int | None = None
     seen: int = dataclasses.field(default=0, init=False, compare=False)

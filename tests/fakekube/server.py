@@ -16,6 +16,7 @@ server off the client's GIL). Both record every request (method, path, query, st
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import pathlib
@@ -29,7 +30,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Literal
 from urllib.parse import parse_qsl, urlsplit
@@ -41,11 +42,19 @@ from kube_console.kube.credentials import ClusterCredentials
 from tests.fakekube.cluster import ApiError, FakeCluster, Fault, Kind
 from tests.fakekube.pki import CertificateAuthority, CertifiedKey
 
-__all__ = ["FakeKubeApp", "FakeKubeProcess", "FakeKubeServer", "LoggedRequest", "ServerTLS"]
+__all__ = [
+    "FakeKubeApp",
+    "FakeKubeProcess",
+    "FakeKubeServer",
+    "LoggedRequest",
+    "ServerTLS",
+    "silent_endpoint",
+]
 
 AuthKind = Literal["token", "client-certificate"]
 _CLUSTER_PATH = re.compile(r"/clusters/([^/]+)(/.*)?")
 _CONTROL_PREFIX = "/_fakekube"
+_TRICKLE_PIECES = 20
 
 
 @dataclasses.dataclass(frozen=True)
@@ -73,6 +82,7 @@ class _Answer:
     body: bytes
     content_type: str = "application/json"
     drop_connection: bool = False
+    trickle: float = 0.0  # seconds over which the body is sent, a few bytes at a time
 
 
 # ---------------------------------------------------------------- the API
@@ -293,6 +303,14 @@ def _apply_fault(fault: Fault, answer: _Answer) -> _Answer:
         return _error(ApiError(fault.status, f"injected fault: {fault.status}"))
     if fault.truncate_json:
         return dataclasses.replace(answer, body=answer.body[: len(answer.body) // 2])
+    if fault.omit_items and answer.status == 200:
+        document = orjson.loads(answer.body)
+        document.pop("items", None)
+        answer = dataclasses.replace(answer, body=orjson.dumps(document))
+    if fault.body is not None:
+        answer = _Answer(200, fault.body.encode())
+    if fault.trickle:
+        answer = dataclasses.replace(answer, trickle=fault.trickle)
     return answer
 
 
@@ -396,7 +414,18 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", answer.content_type)
         self.send_header("Content-Length", str(len(answer.body)))
         self.end_headers()
-        self.wfile.write(answer.body)
+        if answer.trickle:
+            self._trickle(answer.body, answer.trickle)
+        else:
+            self.wfile.write(answer.body)
+
+    def _trickle(self, body: bytes, seconds: float) -> None:
+        pieces = _TRICKLE_PIECES
+        step = max(1, -(-len(body) // pieces))
+        for start in range(0, len(body), step):
+            self.wfile.write(body[start : start + step])
+            self.wfile.flush()
+            time.sleep(seconds / pieces)
 
     def _client_name(self) -> str | None:
         certificate = self.connection.getpeercert()
@@ -447,6 +476,17 @@ def _server_ssl_context(tls: ServerTLS) -> ssl.SSLContext:
     context.load_verify_locations(cadata=tls.ca_pem.decode())
     context.verify_mode = ssl.CERT_OPTIONAL
     return context
+
+
+@contextlib.contextmanager
+def silent_endpoint() -> Iterator[str]:
+    """https://127.0.0.1:PORT of a port that takes TCP connections (the kernel's backlog
+    completes them) and never says a word: a TLS handshake with it stalls until the
+    client's connect timeout."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(16)
+        yield f"https://127.0.0.1:{listener.getsockname()[1]}"
 
 
 # ---------------------------------------------------------------- front ends

@@ -8,7 +8,9 @@ import pytest
 
 from kube_console.db import session_scope
 from kube_console.security.keyring import Keyring, generate_key
+from kube_console.services.clusters import register_cluster
 from kube_console.settings import Settings, load_settings
+from tests.support.kubeconfig import kubeconfig_yaml
 
 
 @pytest.fixture
@@ -24,3 +26,27 @@ def keyring() -> Keyring:
 @pytest.fixture
 def settings(database_url) -> Settings:
     return load_settings(db_url=database_url, allow_loopback_clusters=True, sync_batch_size=5)
+
+
+@pytest.fixture
+def register(make, open_session, keyring, settings, fake_kube, fake_credentials):
+    """register(fake, name=..., org_id=...) -> the card of the cluster registered in a new org
+    (`register.org`) through the form's service, first sync included."""
+    org = make.org()
+
+    def register_fake(fake, *, name: str | None = None, org_id: int | None = None):
+        card, outcome = register_cluster(
+            open_session=open_session,
+            org_id=org_id or org.id,
+            name=name or fake.name,
+            environment="production",
+            kubeconfig=kubeconfig_yaml(fake_credentials(fake)),
+            context=None,
+            acknowledge_insecure_tls=False,
+            keyring=keyring,
+            settings=settings,
+        )
+        return card
+
+    register_fake.org = org
+    return register_fake

@@ -143,6 +143,19 @@ def test_cluster_add_then_sync_once(cli, fake_kube, fake_credentials, tmp_path, 
     assert synced.stdout.split()[:2] == ["edge", "healthy"] and "9 pods" in synced.stdout
 
 
+def test_cluster_add_refuses_a_cluster_registered_under_another_name(cli, fake_kube, fake_credentials, tmp_path, make):
+    make.org("Acme")
+    fake = fake_kube.add_cluster(generate_cluster("edge", seed=5, namespaces=3, nodes=2, deployments=3, pods=9))
+    kubeconfig = tmp_path / "edge.kubeconfig"
+    kubeconfig.write_text(kubeconfig_yaml(fake_credentials(fake)))
+    assert cli("cluster", "add", "--org", "Acme", "--name", "edge", "--kubeconfig", str(kubeconfig)).returncode == 0
+
+    again = cli("cluster", "add", "--org", "Acme", "--name", "edge-again", "--kubeconfig", str(kubeconfig))
+
+    assert again.returncode == 1
+    assert again.stderr.startswith("error: This cluster is already registered as edge in your organization")
+
+
 def test_cluster_add_names_the_refused_kubeconfig_field(cli, tmp_path, make):
     make.org("Acme")
     kubeconfig = tmp_path / "exec.kubeconfig"

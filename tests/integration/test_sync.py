@@ -18,50 +18,13 @@ from kube_console.models import (
     UsageSnapshot,
     Workload,
 )
-from kube_console.services.clusters import ConnectionFailed, label_keys, register_cluster
-from kube_console.services.sync import clusters_due, sync_cluster
+from kube_console.services.clusters import ConnectionFailed
+from kube_console.services.sync import clusters_due
 from kube_console.workers.sync_job import run_sync_pass
 from tests.fakekube.cluster import Fault
 from tests.fakekube.generator import generate_cluster
 from tests.support.audit import forbid_subprocess_and_foreign_files
-from tests.support.kubeconfig import kubeconfig_yaml
-
-
-@pytest.fixture
-def register(make, open_session, keyring, settings, fake_kube, fake_credentials):
-    org = make.org()
-
-    def register_fake(fake, *, name: str | None = None, org_id: int | None = None):
-        card, outcome = register_cluster(
-            open_session=open_session,
-            org_id=org_id or org.id,
-            name=name or fake.name,
-            environment="production",
-            kubeconfig=kubeconfig_yaml(fake_credentials(fake)),
-            context=None,
-            acknowledge_insecure_tls=False,
-            keyring=keyring,
-            settings=settings,
-        )
-        return card
-
-    register_fake.org = org
-    return register_fake
-
-
-def _count(session, model, cluster_id, *conditions):
-    return session.execute(
-        select(func.count()).select_from(model).where(model.cluster_id == cluster_id, *conditions)
-    ).scalar_one()
-
-
-def _sync(cluster_id, open_session, keyring, settings):
-    return sync_cluster(
-        cluster_id=cluster_id,
-        keyring=keyring,
-        label_keys=label_keys(settings),
-        open_session=open_session,
-    )
+from tests.support.sync import count_rows, sync_now
 
 
 def test_registration_detects_the_cluster_and_stores_the_first_sync(register, fake_kube, session):
@@ -97,16 +60,16 @@ def test_a_sync_stores_exact_rows_and_resolves_owners(
         )
     )
     card = register(fake)
-    outcome = _sync(card.id, open_session, keyring, settings)
+    outcome = sync_now(card.id, open_session, keyring, settings)
     assert outcome.ok and outcome.pods == 24
 
     live = Pod.deleted_at.is_(None)
-    assert _count(session, Namespace, card.id) == fake.count("Namespace")
-    assert _count(session, Node, card.id) == fake.count("Node") == 2
-    assert _count(session, Pod, card.id, live) == 24
-    assert _count(session, PersistentVolumeClaim, card.id) == fake.count("PersistentVolumeClaim")
-    assert _count(session, Workload, card.id, Workload.kind == "Deployment") == 5
-    assert _count(session, HelmRelease, card.id) == 3
+    assert count_rows(session, Namespace, card.id) == fake.count("Namespace")
+    assert count_rows(session, Node, card.id) == fake.count("Node") == 2
+    assert count_rows(session, Pod, card.id, live) == 24
+    assert count_rows(session, PersistentVolumeClaim, card.id) == fake.count("PersistentVolumeClaim")
+    assert count_rows(session, Workload, card.id, Workload.kind == "Deployment") == 5
+    assert count_rows(session, HelmRelease, card.id) == 3
 
     deployment_pod = next(
         pod
@@ -142,14 +105,14 @@ def test_removed_objects_are_soft_deleted_and_come_back(
     card = register(fake)
     gone = fake.objects("Pod")[0]
     fake.remove("Pod", gone["metadata"]["namespace"], gone["metadata"]["name"])
-    _sync(card.id, open_session, keyring, settings)
+    sync_now(card.id, open_session, keyring, settings)
 
     row = session.execute(select(Pod).where(Pod.uid == gone["metadata"]["uid"])).scalar_one()
     assert row.deleted_at is not None
-    assert _count(session, Pod, card.id, Pod.deleted_at.is_(None)) == 11
+    assert count_rows(session, Pod, card.id, Pod.deleted_at.is_(None)) == 11
 
     fake.add(gone)
-    _sync(card.id, open_session, keyring, settings)
+    sync_now(card.id, open_session, keyring, settings)
     session.expire_all()
     assert (
         session.execute(
@@ -170,10 +133,10 @@ def test_nothing_is_deleted_when_a_list_fails_halfway(
     fake.remove("Pod", first["metadata"]["namespace"], first["metadata"]["name"])
     fake.inject(Fault(path="/api/v1/pods", status=500, after_pages=1))
 
-    outcome = _sync(card.id, open_session, keyring, settings)
+    outcome = sync_now(card.id, open_session, keyring, settings)
 
     assert outcome.status == "degraded" and "pods" in outcome.error
-    assert _count(session, Pod, card.id, Pod.deleted_at.is_(None)) == 1200
+    assert count_rows(session, Pod, card.id, Pod.deleted_at.is_(None)) == 1200
     session.expire_all()
     assert session.get(Cluster, card.id).node_count == 3  # other kinds still synced
 
@@ -196,13 +159,13 @@ def test_a_failing_cluster_keeps_its_data_and_says_why(
     card = register(fake)
     fake.inject(fault)
 
-    outcome = _sync(card.id, open_session, keyring, settings)
+    outcome = sync_now(card.id, open_session, keyring, settings)
 
     session.expire_all()
     cluster = session.get(Cluster, card.id)
     assert (outcome.status, cluster.status) == (status, status)
     assert words in cluster.last_error and fake.token not in cluster.last_error
-    assert _count(session, Pod, card.id, Pod.deleted_at.is_(None)) == 6
+    assert count_rows(session, Pod, card.id, Pod.deleted_at.is_(None)) == 6
     assert cluster.syncs_failed == 1
 
 
@@ -214,8 +177,8 @@ def test_401_backs_off_and_the_cluster_is_not_due_until_then(
     )
     card = register(fake)
     fake.inject(Fault(status=401))
-    _sync(card.id, open_session, keyring, settings)
-    _sync(card.id, open_session, keyring, settings)
+    sync_now(card.id, open_session, keyring, settings)
+    sync_now(card.id, open_session, keyring, settings)
 
     session.expire_all()
     cluster = session.get(Cluster, card.id)
@@ -258,10 +221,10 @@ def test_each_sync_writes_namespace_and_node_samples(
         generate_cluster("sampled", seed=6, namespaces=3, nodes=2, deployments=4, pods=20)
     )
     card = register(fake)  # the first sync samples too
-    _sync(card.id, open_session, keyring, settings)
+    sync_now(card.id, open_session, keyring, settings)
 
-    assert _count(session, UsageSnapshot, card.id) == 2
-    assert _count(session, NodeUsageSample, card.id) == 2 * 2
+    assert count_rows(session, UsageSnapshot, card.id) == 2
+    assert count_rows(session, NodeUsageSample, card.id) == 2 * 2
     latest = (
         session.execute(
             select(UsageSnapshot)
@@ -335,5 +298,5 @@ def test_intake_and_sync_start_no_process_and_open_no_file_outside_temp(
     )
     with forbid_subprocess_and_foreign_files() as audit:
         card = register(fake)
-        _sync(card.id, open_session, keyring, settings)
+        sync_now(card.id, open_session, keyring, settings)
     assert audit.violations == []

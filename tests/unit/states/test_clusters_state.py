@@ -306,6 +306,21 @@ async def test_without_encryption_keys_registration_is_refused_and_the_admin_is_
         assert _clusters(session) == []
 
 
+async def test_the_same_cluster_under_another_name_is_refused_in_the_form(
+    team, session, kubeconfig
+):
+    async with EventDriver() as driver:
+        tab = await _open_admin_page(driver, team)
+        await _register(tab, kubeconfig)
+
+        await _register(tab, kubeconfig, name="prod-eu-again")
+
+        page = await tab.state(ClustersState)
+        assert page.register_open
+        assert page.connection_error.startswith("This cluster is already registered as prod-eu ")
+        assert [cluster.name for cluster in _clusters(session)] == ["prod-eu"]
+
+
 async def test_sync_now_records_a_manual_run_and_says_how_it_went(
     team, session, kubeconfig, fake_kube
 ):
