@@ -126,7 +126,9 @@ def _with_security_headers(send: Send, scope: Scope, pages: BuiltPages) -> Send:
             present = {name.lower() for name, _ in headers}
             content_type = Headers(raw=headers).get("content-type", "")
             added = common_headers(https=https)
-            if b"content-security-policy" not in present:
+            # A 304 has no body and no type, and the browser merges its headers into the page
+            # it has cached: a policy here would replace the page's own.
+            if b"content-security-policy" not in present and message["status"] != 304:
                 policy = (
                     page_policy(pages.script_hashes(), origin=origin)
                     if content_type.startswith("text/html")

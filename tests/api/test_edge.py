@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from starlette.applications import Starlette
-from starlette.responses import HTMLResponse, PlainTextResponse
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Message
 
@@ -37,7 +37,12 @@ def _reflex_stand_in() -> ASGIApp:
     async def ping(_request):
         return PlainTextResponse("pong")
 
-    return Starlette(routes=[Route("/", page), Route("/ping", ping, methods=["GET", "POST"])])
+    async def cached(_request):  # as Reflex's static files answer a page the browser has cached
+        return Response(status_code=304, headers={"etag": '"v1"'})
+
+    return Starlette(
+        routes=[Route("/", page), Route("/ping", ping, methods=["GET", "POST"]), Route("/cached", cached)]
+    )
 
 
 def console_http_app() -> ASGIApp:
@@ -241,6 +246,16 @@ def test_pages_get_a_policy_allowing_only_their_own_inline_scripts(app):
     # The stand-in page is not part of the build, so its inline script is not allowed.
     assert sha256_source(PAGE_SCRIPT) not in policy["script-src"]
     assert "'unsafe-inline'" not in policy["script-src"]
+
+
+def test_a_not_modified_answer_leaves_the_cached_pages_policy_alone(app):
+    # Browsers merge a 304's headers into the cached page: a policy for "not a page" here
+    # would replace the page's own and block all of its scripts.
+    reply = call(app, "GET", "/cached")
+
+    assert reply.status == 304
+    assert "content-security-policy" not in reply.headers
+    assert reply.headers["x-content-type-options"] == "nosniff"
 
 
 def test_the_built_pages_inline_scripts_are_allowed_by_hash(api_env, tmp_path):

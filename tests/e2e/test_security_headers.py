@@ -114,6 +114,13 @@ def test_the_sign_in_page_runs_under_its_policy(watched: Watched, hooli):  # noq
     assert_security_headers(routes.LOGIN, headers)
 
 
+def test_a_page_from_the_browsers_cache_keeps_its_policy(watched: Watched, hooli):  # noqa: F811
+    watched.visit(routes.LOGIN)
+    watched.visit(routes.LOGIN)  # revalidated: the server answers 304
+    expect(watched.page.get_by_role("button", name="Sign in")).to_be_visible()
+    assert watched.problems() == []
+
+
 def test_every_page_runs_under_its_policy_without_a_violation(watched: Watched, hooli):  # noqa: F811
     sign_in_as(watched.page, HOOLI_ADMIN)
     assert watched.problems() == []
