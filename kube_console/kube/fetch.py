@@ -33,7 +33,7 @@ import urllib3
 from kubernetes.client.exceptions import ApiException
 
 from kube_console.gc_pause import cyclic_gc_paused
-from kube_console.kube.client import request_timeout
+from kube_console.kube.client import ServerAddressRefused, request_timeout
 from kube_console.kube.helm import (
     HELM_SECRETS_FIELD_SELECTOR,
     HELM_SECRETS_LABEL_SELECTOR,
@@ -185,6 +185,8 @@ class _Calls:
     def classified(self, error: Exception, path: str, timeout: tuple[float, float]) -> Exception:
         if isinstance(error, ApiException):
             return self._from_status(error, path)
+        if isinstance(error, ServerAddressRefused):  # the console's policy, not the network
+            return ClusterUnreachable(str(error))
         if isinstance(error, urllib3.exceptions.MaxRetryError) and error.reason is not None:
             error = error.reason
         if isinstance(error, urllib3.exceptions.NameResolutionError):

@@ -15,7 +15,7 @@ from kube_console.services.clusters import ConnectionFailed, register_cluster
 from kube_console.settings import get_settings
 from tests.fakekube.generator import generate_cluster
 from tests.fakekube.pki import SERVER_DNS_NAME
-from tests.integration.test_sync import _sync
+from tests.support.sync import sync_now
 from tests.support.kubeconfig import kubeconfig_yaml
 
 
@@ -87,9 +87,9 @@ def test_a_loopback_cluster_is_not_synced_once_loopback_clusters_are_turned_off(
     console_settings(allow_loopback_clusters="0")
     fake_kube.clear_requests()
 
-    outcome = _sync(cluster_id, open_session, keyring, settings)
+    outcome = sync_now(cluster_id, open_session, keyring, settings)
 
-    assert outcome.status == "error"
+    assert outcome.status == "unreachable"
     assert "points to 127.0.0.1, a loopback address" in outcome.error
     assert "KUBE_CONSOLE_ALLOW_LOOPBACK_CLUSTERS" in outcome.error
     assert fake_kube.requests() == []
@@ -105,11 +105,11 @@ def test_a_name_that_later_resolves_to_the_metadata_service_is_not_synced(
         credentials, server=credentials.server.replace("127.0.0.1", SERVER_DNS_NAME, 1)
     )
     cluster_id = _register(make, open_session, keyring, settings, by_name)
-    assert _sync(cluster_id, open_session, keyring, settings).ok
+    assert sync_now(cluster_id, open_session, keyring, settings).ok
 
     dns.answer(SERVER_DNS_NAME, ["169.254.169.254"])
     fake_kube.clear_requests()
-    outcome = _sync(cluster_id, open_session, keyring, settings)
+    outcome = sync_now(cluster_id, open_session, keyring, settings)
 
     assert not outcome.ok
     assert f"the API server address {SERVER_DNS_NAME} points to 169.254.169.254" in outcome.error
