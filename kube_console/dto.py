@@ -721,6 +721,7 @@ class NamespaceEfficiency:
     window_days: int
     since: str
     samples: int  # sync samples with usage metrics in the window
+    samples_without_usage: int  # and without (no metrics.k8s.io): their usage is unknown
     days_of_data: float
     cpu: ResourceEfficiency
     memory: ResourceEfficiency
@@ -986,6 +987,7 @@ class EfficiencyView:
     efficiency: str  # "23%"
     ratio: float  # 0..1 (capped), for the meter
     known: bool
+    unknown_reason: str  # why the efficiency is unknown ("No usage data"), when it is
     average_request: str
     average_usage: str
     p95_usage: str
