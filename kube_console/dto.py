@@ -234,9 +234,10 @@ class CostMathLine:
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class CostGroup:
-    key: str  # stable id, e.g. "team=payments|cluster=3" or "team=__idle__|idle"
+    # stable id, e.g. "team=payments|cluster=3", "namespace=shop|cluster=3" or "team=__idle__|idle"
+    key: str
     label: str
-    values: dict[str, str]  # dimension -> value shown (a cluster's name, "Idle" for idle rows)
+    values: dict[str, str]  # key dimension -> value shown (a cluster's name, "Idle" for idle rows)
     idle: bool
     total_cost: float
     cpu_cost: float
@@ -247,8 +248,12 @@ class CostGroup:
     share: float | None  # of the report's total
     previous_cost: float
     change: float | None  # (total − previous) / |previous|
-    cpu_efficiency: float | None  # usage / request
+    cpu_efficiency: float | None  # usage / request, over the hours with usage data
     memory_efficiency: float | None
+    # Of the requested core-hours (GiB-hours), the share in hours with usage data
+    # (metrics.k8s.io): 0 means none, so the efficiency is unknown; None: nothing requested.
+    cpu_usage_data_share: float | None
+    memory_usage_data_share: float | None
     coverage: float | None
     forecast_cost: float  # this month's end
     negative_idle_hours: int
@@ -268,6 +273,8 @@ class CostReport:
     window: str
     step: str
     group_by: list[str]
+    # What each group is keyed by and shows: group_by, with a namespace's cluster after it.
+    dimensions: list[str]
     idle: str
     start: str
     end: str
@@ -283,6 +290,8 @@ class CostReport:
     change: float | None
     cpu_efficiency: float | None
     memory_efficiency: float | None
+    cpu_usage_data_share: float | None
+    memory_usage_data_share: float | None
     coverage: float | None
     forecast_cost: float
     forecast_days: int  # complete days the forecast's daily mean rests on
@@ -308,7 +317,8 @@ class CostFilterOptions:
     clusters: list[ClusterOption]
     teams: list[str]
     cost_centers: list[str]
-    namespaces: list[str]
+    namespaces: list[str]  # names, to filter by
+    namespace_groups: list[tuple[int, str]]  # (cluster id, namespace): every namespace group
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -724,6 +734,7 @@ class NamespaceEfficiency:
     window_days: int
     since: str
     samples: int  # sync samples with usage metrics in the window
+    samples_without_usage: int  # and without (no metrics.k8s.io): their usage is unknown
     days_of_data: float
     cpu: ResourceEfficiency
     memory: ResourceEfficiency
@@ -991,6 +1002,7 @@ class EfficiencyView:
     efficiency: str  # "23%"
     ratio: float  # 0..1 (capped), for the meter
     known: bool
+    unknown_reason: str  # why the efficiency is unknown ("No usage data"), when it is
     average_request: str
     average_usage: str
     p95_usage: str

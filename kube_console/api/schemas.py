@@ -701,10 +701,23 @@ class CostMath(BaseModel):
         )
 
 
+USAGE_DATA_SHARE = (
+    "of the requested core-hours (GiB-hours), the share in hours with usage data "
+    "(metrics.k8s.io), which efficiency rests on; 0: no usage data, efficiency unknown; "
+    "null: nothing requested"
+)
+
+
 class CostGroupModel(BaseModel):
-    key: str = Field(description="stable id, such as team=payments|cluster=3, or ...|idle")
+    key: str = Field(
+        description=(
+            "stable id, such as team=payments|cluster=3, namespace=shop|cluster=3, or ...|idle"
+        )
+    )
     label: str
-    values: dict[str, str] = Field(description="dimension -> the value shown")
+    values: dict[str, str] = Field(
+        description="dimension -> the value shown, for each of the report's dimensions"
+    )
     idle: bool
     total_cost: float
     cpu_cost: float
@@ -715,8 +728,12 @@ class CostGroupModel(BaseModel):
     share: float | None = Field(description="of the report's total")
     previous_cost: float
     change: float | None = Field(description="(total - previous) / |previous|")
-    cpu_efficiency: float | None = Field(description="usage / request")
+    cpu_efficiency: float | None = Field(
+        description="usage / request over the hours with usage data; null when unknown"
+    )
     memory_efficiency: float | None
+    cpu_usage_data_share: float | None = Field(description=USAGE_DATA_SHARE)
+    memory_usage_data_share: float | None = Field(description=USAGE_DATA_SHARE)
     coverage: float | None
     forecast_cost: float = Field(description="at this month's end")
     negative_idle_hours: int
@@ -740,6 +757,10 @@ class CostReportModel(BaseModel):
     window: str
     step: str
     group_by: list[str]
+    dimensions: list[str] = Field(
+        description="what each group is keyed by and shows in values: group_by, with a "
+        "namespace's cluster after the namespace (a namespace is one of a cluster)"
+    )
     idle: str
     start: Time
     end: Time
@@ -755,6 +776,8 @@ class CostReportModel(BaseModel):
     change: float | None
     cpu_efficiency: float | None
     memory_efficiency: float | None
+    cpu_usage_data_share: float | None = Field(description=USAGE_DATA_SHARE)
+    memory_usage_data_share: float | None = Field(description=USAGE_DATA_SHARE)
     coverage: float | None
     forecast_cost: float
     forecast_days: int

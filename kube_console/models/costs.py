@@ -4,8 +4,9 @@ and each cluster's cost watermark. cost-model.md defines every figure."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import Date, Index, UniqueConstraint
+from sqlalchemy import Date, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from kube_console.db import UTCDateTime, utcnow
@@ -33,8 +34,18 @@ class PriceSheet(SQLModel, table=True):
     created_by_user_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
 
 
+def _figure() -> Any:
+    # Zero on the server too: rows written before a figure existed read zero.
+    return Field(default=0.0, sa_column_kwargs={"server_default": "0"})
+
+
 class CostFigures(SQLModel):
-    """The figures of one (cluster, namespace, period, team, cost-center) cost row."""
+    """The figures of one (namespace, period, team, cost-center) cost row of a cluster.
+
+    A row is keyed by namespace_id: a namespace deleted and created again under its name is
+    another namespace, and its rows never merge with the old one's. The name is kept for
+    display. Idle rows (namespace IDLE_NAMESPACE) have no namespace_id: one per cluster-period.
+    """
 
     id: int | None = Field(default=None, primary_key=True)
     org_id: int = Field(foreign_key="organizations.id", ondelete="CASCADE")
@@ -63,12 +74,34 @@ class CostFigures(SQLModel):
     # Idle rows only: hours whose idle came out negative (pods using more than the nodes
     # hold); the figures are kept as computed, never clamped, and this flags them.
     negative_idle_hours: int = 0
+    # Requests over the samples that had usage figures (metrics.k8s.io): the denominator of
+    # efficiency, so hours without usage data never read as 0 % efficient.
+    cpu_metered_request_core_hours: float = _figure()
+    memory_metered_request_gib_hours: float = _figure()
+    # Idle shared per cluster-hour in proportion to the namespaces' CPU and memory cost
+    # (cost-model.md "Idle"), summed like the other figures so a day or a month shares exactly
+    # what its hours do. A namespace row holds what it receives; the idle row minus what it gave
+    # away (all of it, or nothing when no namespace of the hour had a cost to carry it by).
+    idle_cpu_share: float = _figure()
+    idle_memory_share: float = _figure()
+    idle_cpu_share_core_hours: float = _figure()
+    idle_memory_share_gib_hours: float = _figure()
 
 
 def _cost_indexes(table: str, period: str) -> tuple:
+    idle_only = text(f"namespace = '{IDLE_NAMESPACE}'")
     return (
         UniqueConstraint(
-            "cluster_id", "namespace", period, "team", "cost_center", name=f"uq_{table}_row"
+            "cluster_id", "namespace_id", period, "team", "cost_center", name=f"uq_{table}_row"
+        ),
+        # NULL namespace_ids never collide in the key above: one idle row per cluster-period.
+        Index(
+            f"uq_{table}_idle",
+            "cluster_id",
+            period,
+            unique=True,
+            sqlite_where=idle_only,
+            postgresql_where=idle_only,
         ),
         Index(f"ix_{table}_org_period", "org_id", period),
         Index(f"ix_{table}_org_team", "org_id", "team", period),

@@ -191,6 +191,7 @@ def _kpis() -> rx.Component:
             "Efficiency (usage ÷ request)",
             rx.text("CPU ", CostsState.cpu_efficiency, as_="span"),
             _detail("Memory ", rx.text(CostsState.memory_efficiency, weight="bold", as_="span")),
+            rx.cond(CostsState.efficiency_note != "", _detail(CostsState.efficiency_note)),
         ),
         _kpi(
             "Coverage",

@@ -119,7 +119,7 @@ def _efficiency(view: EfficiencyView) -> rx.Component:
             rx.spacer(),
             rx.text(
                 rx.cond(
-                    view.known, view.efficiency + " of requests used", "No requests to compare"
+                    view.known, view.efficiency + " of requests used", view.unknown_reason
                 ),
                 size="2",
             ),

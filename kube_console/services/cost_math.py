@@ -119,6 +119,10 @@ class NamespaceHourSums:
     memory_byte_hours: float
     storage_byte_hours: float
     network_bytes: float  # Σ over the samples taken inside the hour; 0 without a network source
+    # Requests over the samples with usage figures (metrics.k8s.io) only: what usage is set
+    # against for efficiency.
+    cpu_metered_request_core_hours: float = 0.0
+    memory_metered_request_byte_hours: float = 0.0
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -145,6 +149,14 @@ class CostLine:
     network_cost: float
     total_cost: float
     negative_idle_hours: int = 0
+    cpu_metered_request_core_hours: float = 0.0
+    memory_metered_request_gib_hours: float = 0.0
+    # Idle shared per cluster-hour (share_idle): what a namespace receives; on the idle line,
+    # minus what it gave away.
+    idle_cpu_share: float = 0.0
+    idle_memory_share: float = 0.0
+    idle_cpu_share_core_hours: float = 0.0
+    idle_memory_share_gib_hours: float = 0.0
 
 
 def namespace_line(
@@ -177,6 +189,8 @@ def namespace_line(
         storage_cost=storage_cost,
         network_cost=network_cost,
         total_cost=cpu_cost + memory_cost + storage_cost + network_cost,
+        cpu_metered_request_core_hours=sums.cpu_metered_request_core_hours,
+        memory_metered_request_gib_hours=sums.memory_metered_request_byte_hours / GIB,
     )
 
 
@@ -220,6 +234,35 @@ def idle_line(
         total_cost=cpu_cost + memory_cost,
         negative_idle_hours=1 if negative else 0,
     )
+
+
+# Per resource, the figures idle is shared by and into: (cost, amount, shared cost, shared amount).
+_SHARED_FIGURES = (
+    ("cpu_cost", "cpu_core_hours", "idle_cpu_share", "idle_cpu_share_core_hours"),
+    ("memory_cost", "memory_gib_hours", "idle_memory_share", "idle_memory_share_gib_hours"),
+)
+
+
+def share_idle(namespaces: Sequence[CostLine], idle: CostLine) -> list[CostLine]:
+    """One cluster-hour's lines with its idle shared (cost-model.md "Idle"): per resource, in
+    proportion to each namespace's cost of it. Idle the namespaces cannot carry (none has a cost
+    of that resource) stays with the idle line; what they carry leaves it, so the shares of a
+    cluster-hour add up to zero."""
+    received: list[dict[str, float]] = [{} for _ in namespaces]
+    given: dict[str, float] = {}
+    for cost, amount, shared_cost, shared_amount in _SHARED_FIGURES:
+        used = math.fsum(getattr(line, cost) for line in namespaces)
+        if not used:
+            continue
+        idle_cost, idle_amount = getattr(idle, cost), getattr(idle, amount)
+        for figures, line in zip(received, namespaces):
+            figures[shared_cost] = getattr(line, cost) * idle_cost / used
+            figures[shared_amount] = getattr(line, cost) * idle_amount / used
+        given[shared_cost], given[shared_amount] = -idle_cost, -idle_amount
+    return [
+        *(dataclasses.replace(line, **figures) for line, figures in zip(namespaces, received)),
+        dataclasses.replace(idle, **given),
+    ]
 
 
 def month_end_forecast(

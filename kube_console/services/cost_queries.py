@@ -4,7 +4,12 @@ filter pickers and the overview's month-to-date cards.
 The database does the summing: every figure is a GROUP BY over the table that matches the
 step (hourly rows, or the daily and monthly rollups), through the org's indexes; Python only
 shapes the aggregated rows. Idle is hidden, kept as its own groups, or shared onto the
-namespaces of its cluster and period in proportion to their CPU and memory cost.
+namespaces of its cluster: the cost job shares each cluster-hour's idle in proportion to their
+CPU and memory cost and stores the shares, which the rollups sum, so a view shares exactly what
+its hours do whatever its step.
+
+A namespace group is a namespace of one cluster: grouping by namespace keys groups by cluster
+too, and each group shows its cluster (`key_dimensions`).
 """
 
 from __future__ import annotations
@@ -64,6 +69,8 @@ MAX_FILTER_VALUES = 200  # values of one filter, as the REST API takes them
 MAX_SERIES = 100  # groups charted on their own
 FORECAST_DAYS = 7
 IDLE_LABEL = "Idle"
+# Below a nano-dollar, an idle group with idle shared is the rounding of what it gave away.
+SHARED_AWAY = 1e-9
 DIMENSION_TITLES = {
     "cluster": "Cluster",
     "namespace": "Namespace",
@@ -71,10 +78,9 @@ DIMENSION_TITLES = {
     "cost_center": "Cost center",
 }
 
-# Figures summed per group: the stored ones (total_cost is recomputed from its parts), then
-# the idle spread onto a group (idle = share).
-STORED_MEASURES = tuple(name for name in SUMMED_FIGURES if name != "total_cost")
-MEASURES = (*STORED_MEASURES, "idle_cpu_share", "idle_memory_share")
+# Figures summed per group: the stored ones (total_cost is recomputed from its parts, with the
+# idle shared onto a group when idle = share).
+MEASURES = tuple(name for name in SUMMED_FIGURES if name != "total_cost")
 COST_MEASURES = (
     "cpu_cost",
     "memory_cost",
@@ -83,6 +89,15 @@ COST_MEASURES = (
     "idle_cpu_share",
     "idle_memory_share",
 )
+
+
+def key_dimensions(group_by: Sequence[str]) -> tuple[str, ...]:
+    """The dimensions a view's groups are keyed by: its own, and a namespace's cluster after the
+    namespace (names repeat across clusters: kube-system of each is its own group)."""
+    if "namespace" not in group_by or "cluster" in group_by:
+        return tuple(group_by)
+    position = list(group_by).index("namespace") + 1
+    return (*group_by[:position], "cluster", *group_by[position:])
 
 
 @dataclasses.dataclass(frozen=True)
@@ -328,11 +343,10 @@ def _aggregate(
     other group: charted groups and "the rest" in one pass.
     """
     model, period = grain.model, grain.period
-    stored = [
-        name
-        for name in STORED_MEASURES
-        if name in measures or (idle == "share" and name in _POOLED)
-    ]
+    shared = idle == "share"
+    stored = {name for name in measures if shared or name not in _SHARED_INTO}
+    if shared:
+        stored |= {_SHARED_BY[name] for name in measures if name in _SHARED_BY}
     is_idle = case((model.namespace == IDLE_NAMESPACE, 1), else_=0)
     base = select(
         model.cluster_id,
@@ -341,13 +355,14 @@ def _aggregate(
         model.cost_center,
         period.label("bucket"),
         is_idle.label("is_idle"),
-        *(getattr(model, name) for name in stored),
+        *(getattr(model, name) for name in sorted(stored)),
     ).where(model.org_id == org_id, period >= grain.bound(start), period < grain.bound(end))
     if filters.clusters:
         base = base.where(model.cluster_id.in_(filters.clusters))
     if idle == "hide":
         base = base.where(model.namespace != IDLE_NAMESPACE)
-    rows, measure = _shared(base, stored) if idle == "share" else _unshared(base)
+    rows = base.subquery("cost_rows")
+    measure = _shared_measure(rows) if shared else _unshared_measure(rows)
     # Label filters apply after sharing, so a filtered view keeps each namespace's full share;
     # idle itself belongs to no team, cost-center or namespace and drops out.
     conditions = [rows.c.is_idle == 0] if filters.on_labels else []
@@ -411,73 +426,35 @@ def _key_condition(rows: Any, dims: Sequence[str], key: GroupKey) -> Any:
     return and_(*parts)
 
 
-def _unshared(base: Any) -> tuple[Any, Any]:
-    rows = base.subquery("cost_rows")
-
-    def measure(name: str) -> Any:
-        return rows.c[name] if name in STORED_MEASURES else literal(0.0, Float)
-
-    return rows, measure
-
-
-_POOLED = ("cpu_cost", "memory_cost")  # the costs idle is shared in proportion to
-_KEPT_BY = {
-    "cpu_cost": "cpu",
-    "cpu_core_hours": "cpu",
-    "memory_cost": "memory",
-    "memory_gib_hours": "memory",
+_SHARED_INTO = ("idle_cpu_share", "idle_memory_share")  # what a namespace row received
+# With idle shared, an idle row shows what stayed idle: its figure plus its (negative) share.
+_SHARED_BY = {
+    "cpu_cost": "idle_cpu_share",
+    "memory_cost": "idle_memory_share",
+    "cpu_core_hours": "idle_cpu_share_core_hours",
+    "memory_gib_hours": "idle_memory_share_gib_hours",
 }
 
 
-def _shared(base: Any, stored: Sequence[str]) -> tuple[Any, Any]:
-    """Idle spread over each cluster-period's namespaces in proportion to their cost, per resource.
+def _unshared_measure(rows: Any) -> Any:
+    def measure(name: str) -> Any:
+        return literal(0.0, Float) if name in _SHARED_INTO else rows.c[name]
 
-    Idle a period's namespaces can't carry (they cost nothing of that resource) stays idle.
-    """
-    rows = base.cte("cost_rows")
-    pools = (
-        select(
-            rows.c.cluster_id,
-            rows.c.bucket,
-            *(
-                func.sum(
-                    case((rows.c.is_idle == flag, rows.c[f"{resource}_cost"]), else_=0.0)
-                ).label(f"{kind}_{resource}")
-                for resource in ("cpu", "memory")
-                for kind, flag in (("idle", 1), ("used", 0))
-            ),
-        )
-        .group_by(rows.c.cluster_id, rows.c.bucket)
-        .subquery("pools")
-    )
-    columns = [
-        rows.c[name]
-        for name in ("cluster_id", "namespace", "team", "cost_center", "bucket", "is_idle")
-    ]
-    extra = []
-    for resource in ("cpu", "memory"):
-        used, pooled = pools.c[f"used_{resource}"], pools.c[f"idle_{resource}"]
-        extra.append(
-            case(
-                (and_(rows.c.is_idle == 0, used != 0), rows.c[f"{resource}_cost"] * pooled / used),
-                else_=0.0,
-            ).label(f"idle_{resource}_share")
-        )
-        extra.append(
-            case((and_(rows.c.is_idle == 1, used != 0), 0.0), else_=1.0).label(f"{resource}_kept")
-        )
-    shared = (
-        select(*columns, *(rows.c[name] for name in stored), *extra)
-        .join(pools, and_(pools.c.cluster_id == rows.c.cluster_id, pools.c.bucket == rows.c.bucket))
-        .subquery("shared_rows")
-    )
+    return measure
+
+
+def _shared_measure(rows: Any) -> Any:
+    """Idle shared per cluster-hour, as the cost job stored it: a namespace row adds what it
+    received; an idle row keeps what no namespace could carry."""
 
     def measure(name: str) -> Any:
-        if name in _KEPT_BY:
-            return shared.c[name] * shared.c[f"{_KEPT_BY[name]}_kept"]
-        return shared.c[name]
+        if name in _SHARED_INTO:
+            return rows.c[name] * (1 - rows.c.is_idle)
+        if name in _SHARED_BY:
+            return rows.c[name] + rows.c[_SHARED_BY[name]] * rows.c.is_idle
+        return rows.c[name]
 
-    return shared, measure
+    return measure
 
 
 def _validated(query: CostQuery) -> None:
@@ -530,7 +507,8 @@ def _group_values(dims: Sequence[str], key: GroupKey, names: dict[int, str]) -> 
     return values
 
 
-def _group_key(dims: Sequence[str], key: GroupKey) -> str:
+def group_key(dims: Sequence[str], key: GroupKey) -> str:
+    """A group's stable id: "team=web|cluster=3", "namespace=shop|cluster=3", "...|idle"."""
     parts = [f"{name}={raw}" for name, raw in zip(dims, key)]
     return "|".join(parts + (["idle"] if key[-1] else []))
 
@@ -699,7 +677,7 @@ def _coverage_and_currency(
 ) -> tuple[float | None, str]:
     """Coverage over the window's cluster-hours (one idle row each) and the rows' currency."""
     model = grain.model
-    # By cluster and namespace, the idle rows are read straight off the rows' unique index.
+    # The idle rows are read straight off their partial unique index (cluster_id, period).
     query = select(
         func.sum(model.covered_hours),
         func.sum(model.hours),
@@ -728,7 +706,7 @@ def cost_report(
     _validated(query)
     now = now or utcnow()
     window = resolve_window(query, now)
-    grain, dims = GRAINS[query.step], tuple(query.group_by)
+    grain, dims = GRAINS[query.step], key_dimensions(query.group_by)
     filters = _Filters(
         clusters=tuple(query.clusters),
         cost_centers=tuple(query.cost_centers),
@@ -741,7 +719,7 @@ def cost_report(
         totals = {
             key: sums
             for key, sums in totals.items()
-            if not key[-1] or any(sums[m] for m in COST_MEASURES)
+            if not key[-1] or any(abs(sums[m]) > SHARED_AWAY for m in COST_MEASURES)
         }
     previous_start, previous_end = previous_window(window, query.step)
     previous = _span_totals(session, start=previous_start, end=previous_end, **scope)
@@ -756,7 +734,7 @@ def cost_report(
     )
     hours = (window.data_end - window.start) / HOUR
 
-    ordered = sorted(totals, key=lambda key: (-totals[key].total, _group_key(dims, key)))
+    ordered = sorted(totals, key=lambda key: (-totals[key].total, group_key(dims, key)))
     grand = _Sums()
     for sums in totals.values():
         grand.add(sums)
@@ -767,7 +745,7 @@ def cost_report(
         previous_cost = previous[key].total if key in previous else 0.0
         groups.append(
             CostGroup(
-                key=_group_key(dims, key),
+                key=group_key(dims, key),
                 label=_group_label(values),
                 values=values,
                 idle=bool(key[-1]),
@@ -780,10 +758,7 @@ def cost_report(
                 share=ratio(sums.total, grand.total),
                 previous_cost=previous_cost,
                 change=_change(sums.total, previous_cost),
-                cpu_efficiency=ratio(sums["cpu_usage_core_hours"], sums["cpu_request_core_hours"]),
-                memory_efficiency=ratio(
-                    sums["memory_usage_gib_hours"], sums["memory_request_gib_hours"]
-                ),
+                **_efficiency(sums),
                 coverage=ratio(sums["covered_hours"], sums["hours"]),
                 forecast_cost=forecast.by_group.get(key, 0.0),
                 negative_idle_hours=int(sums["negative_idle_hours"]),
@@ -794,7 +769,8 @@ def cost_report(
     return CostReport(
         window=query.window,
         step=query.step,
-        group_by=list(dims),
+        group_by=list(query.group_by),
+        dimensions=list(dims),
         idle=query.idle,
         start=_iso(window.start),
         end=_iso(window.end),
@@ -810,13 +786,23 @@ def cost_report(
         total_cost=grand.total,
         previous_cost=previous_grand,
         change=_change(grand.total, previous_grand),
-        cpu_efficiency=ratio(grand["cpu_usage_core_hours"], grand["cpu_request_core_hours"]),
-        memory_efficiency=ratio(grand["memory_usage_gib_hours"], grand["memory_request_gib_hours"]),
+        **_efficiency(grand),
         coverage=coverage,
         forecast_cost=sum(forecast.by_group.values()),
         forecast_days=forecast.days,
         negative_idle_hours=int(grand["negative_idle_hours"]),
     )
+
+
+def _efficiency(sums: _Sums) -> dict[str, float | None]:
+    """Usage ÷ request over the hours with usage data (metrics.k8s.io), and the share of the
+    requests those hours hold: 0 means no usage data, so efficiency is unknown, never 0 %."""
+    figures: dict[str, float | None] = {}
+    for resource, unit in (("cpu", "core_hours"), ("memory", "gib_hours")):
+        metered = sums[f"{resource}_metered_request_{unit}"]
+        figures[f"{resource}_efficiency"] = ratio(sums[f"{resource}_usage_{unit}"], metered)
+        figures[f"{resource}_usage_data_share"] = ratio(metered, sums[f"{resource}_request_{unit}"])
+    return figures
 
 
 def _change(current: float, previous: float) -> float | None:
@@ -861,8 +847,8 @@ def _series(
     label_of = {group.key: group.label for group in groups}
     series = [
         CostSeries(
-            key=_group_key(dims, key),
-            label=label_of[_group_key(dims, key)],
+            key=group_key(dims, key),
+            label=label_of[group_key(dims, key)],
             idle=bool(key[-1]),
             values=values[position],
         )
@@ -896,7 +882,7 @@ def cost_table(report: CostReport) -> CostTable:
     writes exactly this."""
     shared = report.idle == "share"
     currency = report.currency
-    columns = [DIMENSION_TITLES[name] for name in report.group_by] + [
+    columns = [DIMENSION_TITLES[name] for name in report.dimensions] + [
         f"Cost ({currency})",
         "Share %",
         f"Previous ({currency})",
@@ -935,7 +921,7 @@ def cost_table(report: CostReport) -> CostTable:
 
     rows = [
         row(
-            [group.values[name] for name in report.group_by],
+            [group.values[name] for name in report.dimensions],
             group,
             group.share,
             [getattr(group, name) for name in _PART_COSTS],
@@ -945,7 +931,7 @@ def cost_table(report: CostReport) -> CostTable:
     ]
     rows.append(
         row(
-            ["Total"] + [""] * (len(report.group_by) - 1),
+            ["Total"] + [""] * (len(report.dimensions) - 1),
             report,
             1.0 if report.groups else None,
             [sum(getattr(group, name) for group in report.groups) for name in _PART_COSTS],
@@ -965,16 +951,16 @@ def export_csv(
 
 def filter_options(*, session: Session, org_id: int) -> CostFilterOptions:
     """What the cost filters can pick from: the org's clusters and every team, cost-center and
-    namespace its cost rows have ever carried."""
+    namespace its cost rows have ever carried; and every namespace group (cluster, namespace)."""
 
-    def distinct(column: Any) -> list[str]:
+    def distinct(*columns: Any) -> list[Any]:
         return list(
             session.execute(
-                select(column)
+                select(*columns)
                 .where(CostMonthly.org_id == org_id, CostMonthly.namespace != IDLE_NAMESPACE)
                 .distinct()
-                .order_by(column)
-            ).scalars()
+                .order_by(*columns)
+            ).all()
         )
 
     clusters = session.execute(
@@ -982,9 +968,13 @@ def filter_options(*, session: Session, org_id: int) -> CostFilterOptions:
     ).all()
     return CostFilterOptions(
         clusters=[ClusterOption(id=cluster_id, name=name) for cluster_id, name in clusters],
-        teams=distinct(CostMonthly.team),
-        cost_centers=distinct(CostMonthly.cost_center),
-        namespaces=distinct(CostMonthly.namespace),
+        teams=[team for team, in distinct(CostMonthly.team)],
+        cost_centers=[cost_center for cost_center, in distinct(CostMonthly.cost_center)],
+        namespaces=[name for name, in distinct(CostMonthly.namespace)],
+        namespace_groups=[
+            (cluster_id, name)
+            for cluster_id, name in distinct(CostMonthly.cluster_id, CostMonthly.namespace)
+        ],
     )
 
 
@@ -1004,10 +994,10 @@ def _slices(
     names: dict[int, str],
     limit: int | None = None,
 ) -> list[CostSlice]:
-    ordered = sorted(totals, key=lambda key: (-totals[key].total, _group_key(dims, key)))[:limit]
+    ordered = sorted(totals, key=lambda key: (-totals[key].total, group_key(dims, key)))[:limit]
     return [
         CostSlice(
-            key=_group_key(dims, key),
+            key=group_key(dims, key),
             label=_group_label(_group_values(dims, key, names)),
             cost=totals[key].total,
         )

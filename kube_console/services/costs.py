@@ -48,6 +48,7 @@ from kube_console.services.cost_math import (
     idle_line,
     namespace_line,
     parse_utc_time,
+    share_idle,
 )
 from kube_console.services.prices import price_book
 from kube_console.services.sync import OpenSession
@@ -58,6 +59,9 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]  # (hours done, hours planned) over the whole run
 
 LINE_FIELDS = tuple(field.name for field in dataclasses.fields(CostLine))
+# What a cost row is per period: a namespace (by id; the name is kept for display) of a cluster,
+# under one team and cost-center.
+ROW_KEYS = ("org_id", "cluster_id", "namespace_id", "namespace", "team", "cost_center")
 SUMMED_FIGURES = (
     "hours",
     "covered_hours",
@@ -75,6 +79,12 @@ SUMMED_FIGURES = (
     "network_cost",
     "total_cost",
     "negative_idle_hours",
+    "cpu_metered_request_core_hours",
+    "memory_metered_request_gib_hours",
+    "idle_cpu_share",
+    "idle_memory_share",
+    "idle_cpu_share_core_hours",
+    "idle_memory_share_gib_hours",
 )
 
 
@@ -151,16 +161,16 @@ def _plan(
 
 def _weights(
     session: Session, cluster_id: int, hour_start: dt.datetime, interval_seconds: int
-) -> tuple[list[tuple[int, float, int]], float]:
-    """(snapshot id, covered seconds, taken inside the hour) per snapshot that counts, and the
-    coverage.
+) -> tuple[list[tuple[int, float, int, int]], float]:
+    """(snapshot id, covered seconds, taken inside the hour, has usage figures) per snapshot
+    that counts, and the coverage.
 
     SQL weighs figures by whole covered seconds and the sums are divided by 3600 afterwards:
     steady figures then add up exactly instead of collecting rounding from 1/3600 per sample.
     """
     reach = dt.timedelta(seconds=3 * interval_seconds)
     snapshots = session.execute(
-        select(UsageSnapshot.id, UsageSnapshot.sampled_at)
+        select(UsageSnapshot.id, UsageSnapshot.sampled_at, UsageSnapshot.metrics_available)
         .where(
             UsageSnapshot.cluster_id == cluster_id,
             UsageSnapshot.sampled_at >= hour_start - reach,
@@ -168,29 +178,31 @@ def _weights(
         )
         .order_by(UsageSnapshot.sampled_at)
     ).all()
-    earlier = [index for index, (_, sampled_at) in enumerate(snapshots) if sampled_at < hour_start]
+    earlier = [
+        index for index, (_, sampled_at, _) in enumerate(snapshots) if sampled_at < hour_start
+    ]
     if earlier:  # only the last sample before the hour can reach into it
         snapshots = snapshots[earlier[-1] :]
     seconds = covered_seconds(
-        [sampled_at for _, sampled_at in snapshots], hour_start, interval_seconds
+        [sampled_at for _, sampled_at, _ in snapshots], hour_start, interval_seconds
     )
     weights = [
-        (snapshot_id, covered, int(sampled_at >= hour_start))
-        for (snapshot_id, sampled_at), covered in zip(snapshots, seconds)
+        (snapshot_id, covered, int(sampled_at >= hour_start), int(bool(metered)))
+        for (snapshot_id, sampled_at, metered), covered in zip(snapshots, seconds)
         if covered > 0 or sampled_at >= hour_start
     ]
     return weights, sum(seconds) / SECONDS_PER_HOUR
 
 
 def _namespace_sums(session: Session, weights_cte: Any) -> list[NamespaceHourSums]:
+    """Per namespace (by id: one re-created under its name is another) and label pair."""
     sample, weight = NamespaceUsageSample, weights_cte.c.weight
     network_inside = func.sum(sample.network_bytes * weights_cte.c.inside)
+    metered_weight = weight * weights_cte.c.metered
+    labels = (sample.namespace_id, sample.namespace, sample.team, sample.cost_center)
     rows = session.execute(
         select(
-            func.max(sample.namespace_id),
-            sample.namespace,
-            sample.team,
-            sample.cost_center,
+            *labels,
             func.sum(sample.cpu_request_cores * weight),
             func.sum(sample.cpu_usage_cores * weight),
             func.sum(sample.cpu_alloc_cores * weight),
@@ -198,11 +210,13 @@ def _namespace_sums(session: Session, weights_cte: Any) -> list[NamespaceHourSum
             func.sum(sample.memory_usage_bytes * weight),
             func.sum(sample.memory_alloc_bytes * weight),
             func.sum(sample.storage_bytes * weight),
+            func.sum(sample.cpu_request_cores * metered_weight),
+            func.sum(sample.memory_request_bytes * metered_weight),
             network_inside,
         )
         .join(weights_cte, weights_cte.c.snapshot_id == sample.snapshot_id)
-        .group_by(sample.namespace, sample.team, sample.cost_center)
-        .order_by(sample.namespace, sample.team, sample.cost_center)
+        .group_by(*labels)
+        .order_by(sample.namespace, sample.namespace_id, sample.team, sample.cost_center)
     ).all()
     return [
         NamespaceHourSums(
@@ -211,7 +225,9 @@ def _namespace_sums(session: Session, weights_cte: Any) -> list[NamespaceHourSum
             team,
             cost_center,
             *(float(figure or 0.0) / SECONDS_PER_HOUR for figure in figures[:7]),
-            network_bytes=float(figures[7] or 0),
+            cpu_metered_request_core_hours=float(figures[7] or 0.0) / SECONDS_PER_HOUR,
+            memory_metered_request_byte_hours=float(figures[8] or 0.0) / SECONDS_PER_HOUR,
+            network_bytes=float(figures[9] or 0),
         )
         for namespace_id, namespace, team, cost_center, *figures in rows
     ]
@@ -238,7 +254,8 @@ def _hour_lines(
     network_priced: bool,
     interval_seconds: int,
 ) -> list[dict[str, Any]]:
-    """One cluster-hour's figures: a line per (namespace, team, cost-center), and the idle line."""
+    """One cluster-hour's figures: a line per (namespace, team, cost-center), and the idle line,
+    with the idle shared among them."""
     weights, coverage = _weights(session, cluster_id, hour_start, interval_seconds)
     namespaces, capacity_cores, capacity_bytes = [], 0.0, 0.0
     if weights:
@@ -247,6 +264,7 @@ def _hour_lines(
                 column("snapshot_id", Integer),
                 column("weight", Float),
                 column("inside", Integer),
+                column("metered", Integer),
                 name="weights",
             )
             .data(weights)
@@ -264,7 +282,9 @@ def _hour_lines(
         prices=prices,
         coverage=coverage,
     )
-    return [{name: getattr(line, name) for name in LINE_FIELDS} for line in (*namespaces, idle)]
+    return [
+        {name: getattr(line, name) for name in LINE_FIELDS} for line in share_idle(namespaces, idle)
+    ]
 
 
 def _replace_hour(
@@ -307,41 +327,30 @@ def _replace_rollup(
     target_period: str,
     period_value: dt.date,
 ) -> None:
-    """Rebuild one cluster's rollup rows of one period from the finer rows (replace, never add)."""
+    """Rebuild one cluster's rollup rows of one period from the finer rows (replace, never add),
+    a row per namespace (by id), team and cost-center, as the hours are."""
     session.execute(
         delete(target).where(
             target.cluster_id == cluster_id, getattr(target, target_period) == period_value
         )
     )
-    summed = select(
-        source.org_id,
-        source.cluster_id,
-        func.max(source.namespace_id),
-        source.namespace,
-        source.team,
-        source.cost_center,
-        *(func.sum(getattr(source, name)) for name in SUMMED_FIGURES),
-        func.max(source.currency),
-        func.max(source.network_source),
-        literal(period_value, Date),
-    ).where(
-        source.cluster_id == cluster_id, source_period >= period_start, source_period < period_end
+    keys = [getattr(source, name) for name in ROW_KEYS]
+    summed = (
+        select(
+            *keys,
+            *(func.sum(getattr(source, name)) for name in SUMMED_FIGURES),
+            func.max(source.currency),
+            func.max(source.network_source),
+            literal(period_value, Date),
+        )
+        .where(
+            source.cluster_id == cluster_id,
+            source_period >= period_start,
+            source_period < period_end,
+        )
+        .group_by(*keys)
     )
-    summed = summed.group_by(
-        source.org_id, source.cluster_id, source.namespace, source.team, source.cost_center
-    )
-    names = [
-        "org_id",
-        "cluster_id",
-        "namespace_id",
-        "namespace",
-        "team",
-        "cost_center",
-        *SUMMED_FIGURES,
-        "currency",
-        "network_source",
-        target_period,
-    ]
+    names = [*ROW_KEYS, *SUMMED_FIGURES, "currency", "network_source", target_period]
     session.execute(insert(target).from_select(names, summed))
 
 

@@ -298,8 +298,12 @@ def _round_up(value: float, step: float) -> float:
 
 
 def _resource(
-    resource: str, requests: Sequence[float], usages: Sequence[float], days_of_data: float
+    resource: str,
+    requests: Sequence[float],
+    usages: Sequence[float] | None,
+    days_of_data: float,
 ) -> ResourceEfficiency:
+    """Usages None: there is no usage data, so efficiency is unknown (never 0 %)."""
     title, unit, step, shown = (
         ("CPU", "cores", CPU_STEP_CORES, format_cores)
         if resource == "cpu"
@@ -307,8 +311,10 @@ def _resource(
     )
     average_request = sum(requests) / len(requests) if requests else 0.0
     average_usage = sum(usages) / len(usages) if usages else 0.0
-    p95 = _p95(usages)
-    efficiency = average_usage / average_request if average_request else None
+    p95 = _p95(usages or ())
+    efficiency = None
+    if usages is not None and average_request:
+        efficiency = average_usage / average_request
     suggested = _round_up(p95 * HEADROOM, step)
     advise = (
         efficiency is not None
@@ -346,21 +352,34 @@ def namespace_efficiency(
     the namespace ran no pods counting zero for each. When average usage is below half the
     average request, on at least a day of samples, the hint suggests a request of p95 usage
     plus 20% (rounded up to 10 m or 1 MiB), if that is below the present request.
+
+    When no sample of the window has usage metrics (a cluster without metrics.k8s.io), the
+    average request is over the samples there are, and usage and efficiency are unknown.
     """
     namespace, _ = owned_row(
         session, Namespace, org_id=org_id, row_id=namespace_id, what="namespace"
     )
     now = now or utcnow()
     since = now - dt.timedelta(days=EFFICIENCY_DAYS)
-    metered = (
+    in_window = (
         UsageSnapshot.cluster_id == namespace.cluster_id,
-        UsageSnapshot.metrics_available.is_(True),
         UsageSnapshot.sampled_at >= since,
         UsageSnapshot.sampled_at < now,
     )
-    samples, first = session.execute(
-        select(func.count(), func.min(UsageSnapshot.sampled_at)).where(*metered)
-    ).one()
+    found = {
+        bool(metered): (count, first)
+        for metered, count, first in session.execute(
+            select(
+                UsageSnapshot.metrics_available, func.count(), func.min(UsageSnapshot.sampled_at)
+            )
+            .where(*in_window)
+            .group_by(UsageSnapshot.metrics_available)
+        ).all()
+    }
+    samples, first = found.get(True, (0, None))
+    without_usage = found.get(False, (0, None))[0]
+    usage_known = samples > 0
+    basis = (*in_window, UsageSnapshot.metrics_available.is_(usage_known))
     rows = session.execute(
         select(
             NamespaceUsageSample.cpu_request_cores,
@@ -373,18 +392,24 @@ def namespace_efficiency(
             NamespaceUsageSample.namespace_id == namespace_id,
             NamespaceUsageSample.sampled_at >= since,
             NamespaceUsageSample.sampled_at < now,
-            *metered,
+            *basis,
         )
     ).all()
-    without_pods = [(0.0, 0.0, 0.0, 0.0)] * max(0, samples - len(rows))
+    counted = samples if usage_known else without_usage
+    without_pods = [(0.0, 0.0, 0.0, 0.0)] * max(0, counted - len(rows))
     figures = [tuple(float(value or 0) for value in row) for row in rows] + without_pods
     days_of_data = (now - first).total_seconds() / 86400 if first is not None else 0.0
+
+    def usages(column: int) -> list[float] | None:
+        return [f[column] for f in figures] if usage_known else None
+
     return NamespaceEfficiency(
         namespace_id=namespace_id,
         window_days=EFFICIENCY_DAYS,
         since=since.isoformat(),
         samples=samples,
+        samples_without_usage=without_usage,
         days_of_data=days_of_data,
-        cpu=_resource("cpu", [f[0] for f in figures], [f[1] for f in figures], days_of_data),
-        memory=_resource("memory", [f[2] for f in figures], [f[3] for f in figures], days_of_data),
+        cpu=_resource("cpu", [f[0] for f in figures], usages(1), days_of_data),
+        memory=_resource("memory", [f[2] for f in figures], usages(3), days_of_data),
     )

@@ -200,7 +200,7 @@ def view_from_query(params: Mapping[str, str]) -> tuple[CostView, list[str]]:
 
 def column_keys(report: CostReport) -> list[str]:
     shared = ["idle_share"] if report.idle == "share" else []
-    return [*report.group_by, *_FIGURE_COLUMNS, *shared, *_TAIL_COLUMNS]
+    return [*report.dimensions, *_FIGURE_COLUMNS, *shared, *_TAIL_COLUMNS]
 
 
 def table_columns(report: CostReport) -> list[CostColumn]:
@@ -208,7 +208,7 @@ def table_columns(report: CostReport) -> list[CostColumn]:
     titles = cost_queries.cost_table(dataclasses.replace(report, groups=[])).columns
     keys = column_keys(report)
     return [
-        CostColumn(key=key, title=title, numeric=key not in report.group_by)
+        CostColumn(key=key, title=title, numeric=key not in report.dimensions)
         for key, title in zip(keys, titles, strict=True)
     ]
 
@@ -222,6 +222,16 @@ def change_cell(change: float | None, current: float, previous: float) -> CostCe
     return CostCell(text=f"{arrow} {format_percent(abs(change))}", tone=tone)
 
 
+NO_USAGE_DATA = "no usage data"
+
+
+def efficiency_cell(efficiency: float | None, usage_data_share: float | None) -> CostCell:
+    """Usage ÷ request; unknown ("no usage data") where no hour of the requests had usage."""
+    if efficiency is None and usage_data_share == 0:
+        return CostCell(text=NO_USAGE_DATA, tone="muted")
+    return CostCell(text=format_percent(efficiency))
+
+
 def _figure_cells(figures: CostGroup | CostReport, report: CostReport) -> dict[str, CostCell]:
     def money(amount: float, tone: str = "") -> CostCell:
         return CostCell(text=format_money(amount, report.currency), tone=tone)
@@ -231,8 +241,10 @@ def _figure_cells(figures: CostGroup | CostReport, report: CostReport) -> dict[s
         "cost": money(figures.total_cost),
         "previous": money(figures.previous_cost, "muted"),
         "change": change_cell(figures.change, figures.total_cost, figures.previous_cost),
-        "cpu_efficiency": CostCell(text=format_percent(figures.cpu_efficiency)),
-        "memory_efficiency": CostCell(text=format_percent(figures.memory_efficiency)),
+        "cpu_efficiency": efficiency_cell(figures.cpu_efficiency, figures.cpu_usage_data_share),
+        "memory_efficiency": efficiency_cell(
+            figures.memory_efficiency, figures.memory_usage_data_share
+        ),
         "coverage": CostCell(
             text=format_percent(coverage),
             tone="warn" if coverage is not None and coverage < COVERAGE_FLOOR else "",
@@ -244,7 +256,7 @@ def _figure_cells(figures: CostGroup | CostReport, report: CostReport) -> dict[s
 
 def table_row(group: CostGroup, report: CostReport, color: str) -> CostTableRow:
     cells = _figure_cells(group, report)
-    for key in report.group_by:
+    for key in report.dimensions:
         cells[key] = CostCell(text=group.values[key])
     cells["share"] = CostCell(text=format_percent(group.share))
     for key in ("cpu", "memory", "storage", "network", "idle_share"):
@@ -269,7 +281,7 @@ def table_row(group: CostGroup, report: CostReport, color: str) -> CostTableRow:
 
 def total_cells(report: CostReport) -> list[CostCell]:
     cells = _figure_cells(report, report)
-    for position, key in enumerate(report.group_by):
+    for position, key in enumerate(report.dimensions):
         cells[key] = CostCell(text="Total" if position == 0 else "")
     cells["share"] = CostCell(text=format_percent(1.0 if report.groups else None))
     for key in ("cpu", "memory", "storage", "network", "idle_share"):
@@ -360,6 +372,22 @@ def network_note(sources: Mapping[str, str], clusters: Sequence[str]) -> str:
     return (
         f"Network traffic is not measured on {', '.join(unmeasured)} (no network source is "
         "configured), so their network cost is zero."
+    )
+
+
+def efficiency_note(report: CostReport) -> str:
+    """What the view's efficiency rests on, when not on all of its requests."""
+    share = report.cpu_usage_data_share
+    if share is None or share >= 1:
+        return ""
+    if share == 0:
+        return (
+            "No usage data: no cluster in this view reports usage (metrics.k8s.io), so "
+            "efficiency is unknown."
+        )
+    return (
+        f"Over the hours with usage data: {format_percent(share)} of the requested CPU. "
+        "Clusters without metrics.k8s.io have none."
     )
 
 
@@ -499,6 +527,7 @@ class CostsState(rx.State):
     forecast_days: int = 0
     cpu_efficiency: str = ""
     memory_efficiency: str = ""
+    efficiency_note: str = ""
     coverage: str = ""
     coverage_low: bool = False
     negative_idle_hours: int = 0
@@ -653,7 +682,7 @@ class CostsState(rx.State):
         current = self.sort.lstrip("-")
         if key == current:
             sort = key if self.sort.startswith("-") else f"-{key}"
-        elif key in self.group_by:
+        elif key in cost_queries.key_dimensions(self.group_by):
             sort = key
         elif key in _GROUP_FIGURES:
             sort = f"-{key}"
@@ -748,6 +777,7 @@ class CostsState(rx.State):
         self.forecast_days = report.forecast_days
         self.cpu_efficiency = format_percent(report.cpu_efficiency)
         self.memory_efficiency = format_percent(report.memory_efficiency)
+        self.efficiency_note = efficiency_note(report)
         self.coverage = format_percent(report.coverage)
         self.coverage_low = report.coverage is not None and report.coverage < COVERAGE_FLOOR
         self.negative_idle_hours = report.negative_idle_hours
@@ -767,7 +797,7 @@ class CostsState(rx.State):
             currency=report.currency,
             colors=self._colors,
         )
-        titles = [cost_queries.DIMENSION_TITLES[name].lower() for name in report.group_by]
+        titles = [cost_queries.DIMENSION_TITLES[name].lower() for name in report.dimensions]
         self.chart_title = f"{STEP_WORDS[report.step]} cost by {' and '.join(titles)}"
         self.columns = table_columns(report)
         self.totals = total_cells(report)
@@ -790,7 +820,7 @@ class CostsState(rx.State):
         if self.sort.lstrip("-") not in column_keys(report):
             self.ignored = [*self.ignored, f"sort={self.sort}"]
             self.sort = DEFAULT_SORT
-        ordered = sorted_groups(report.groups, self.sort, report.group_by)
+        ordered = sorted_groups(report.groups, self.sort, report.dimensions)
         self.page_count = max(1, -(-len(ordered) // PAGE_SIZE))
         self.page = max(1, min(page, self.page_count))
         first = (self.page - 1) * PAGE_SIZE
@@ -890,12 +920,24 @@ class CostsState(rx.State):
         return rx.download(data=text, filename=name, mime_type="text/csv")
 
 
+def namespace_group_key(cluster_id: int, namespace: str) -> str:
+    """The key of a namespace's group in a view by namespace."""
+    return cost_queries.group_key(
+        cost_queries.key_dimensions(("namespace",)), (namespace, cluster_id, 0)
+    )
+
+
 def group_colors(
     options: CostFilterOptions, group_by: Sequence[str], charted: Sequence[str] = ()
 ) -> dict[str, str]:
     """The colours of a view's groups, handed out over every value their dimension can take,
-    so a team has its colour whatever the filters. Pairs (team and cluster, say) are no one's
-    colour: they are handed out over the groups `charted`, so none two on the chart share one."""
+    so a team has its colour whatever the filters; a namespace is one of a cluster, so each
+    namespace group has its own. Pairs (team and cluster, say) are no one's colour: they are
+    handed out over the groups `charted`, so none two on the chart share one."""
+    if tuple(group_by) == ("namespace",):
+        return color_book(
+            namespace_group_key(cluster_id, name) for cluster_id, name in options.namespace_groups
+        )
     if len(group_by) != 1:
         return color_book(charted)
     dimension = group_by[0]
@@ -903,7 +945,6 @@ def group_colors(
         "cluster": [str(cluster.id) for cluster in options.clusters],
         "team": options.teams,
         "cost_center": options.cost_centers,
-        "namespace": options.namespaces,
     }[dimension]
     return color_book(f"{dimension}={value}" for value in values)
 
@@ -925,6 +966,11 @@ def _math_notes(group: CostGroup, report: CostReport) -> list[str]:
         notes.append(
             "Idle is node capacity that no namespace was allocated: capacity × price − the "
             "namespaces' cost, per cluster and hour."
+        )
+    if group.cpu_usage_data_share == 0:
+        notes.append(
+            "No usage data for these hours: the cluster does not report usage (metrics.k8s.io), "
+            "so efficiency is unknown and the allocation is the request."
         )
     if group.negative_idle_hours:
         notes.append(

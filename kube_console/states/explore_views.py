@@ -293,41 +293,64 @@ def namespace_view(detail: NamespaceDetail) -> NamespaceView:
     )
 
 
-def _no_hint_reason(figures: ResourceEfficiency, days_of_data: float) -> str:
+NO_USAGE_DATA = "No usage data"
+
+
+def _no_hint_reason(figures: ResourceEfficiency, efficiency: NamespaceEfficiency) -> str:
     if figures.hint:
         return ""
+    if not efficiency.samples and efficiency.samples_without_usage:
+        return (
+            f"{NO_USAGE_DATA}: the cluster reported no usage (metrics.k8s.io) in the last "
+            f"{efficiency.window_days} days, so there is nothing to size the requests against."
+        )
     if figures.efficiency is None:
         return "Nothing is requested, so there is nothing to right-size."
-    if figures.efficiency < LOW_EFFICIENCY and days_of_data < MIN_DAYS_OF_DATA:
+    if figures.efficiency < LOW_EFFICIENCY and efficiency.days_of_data < MIN_DAYS_OF_DATA:
         return "Usage sits low, but a hint waits for at least a day of samples."
     return "Requests fit usage: nothing to advise."
 
 
-def _efficiency_view(figures: ResourceEfficiency, days_of_data: float) -> EfficiencyView:
+def _efficiency_view(
+    figures: ResourceEfficiency, efficiency: NamespaceEfficiency
+) -> EfficiencyView:
     shown = format_cores if figures.resource == "cpu" else format_bytes
+    usage_known = efficiency.samples > 0 or not efficiency.samples_without_usage
+    unknown_reason = ""
+    if figures.efficiency is None:
+        unknown_reason = NO_USAGE_DATA if not usage_known else "No requests to compare"
     return EfficiencyView(
         resource="CPU" if figures.resource == "cpu" else "Memory",
         efficiency=format_percent(figures.efficiency),
         ratio=_meter(figures.efficiency),
         known=figures.efficiency is not None,
+        unknown_reason=unknown_reason,
         average_request=shown(figures.average_request),
-        average_usage=shown(figures.average_usage),
-        p95_usage=shown(figures.p95_usage),
+        average_usage=shown(figures.average_usage if usage_known else None),
+        p95_usage=shown(figures.p95_usage if usage_known else None),
         suggested_request=(
             shown(figures.suggested_request) if figures.suggested_request is not None else ""
         ),
         hint=figures.hint,
-        no_hint_reason=_no_hint_reason(figures, days_of_data),
+        no_hint_reason=_no_hint_reason(figures, efficiency),
     )
 
 
 def efficiency_views(efficiency: NamespaceEfficiency) -> list[EfficiencyView]:
-    days = efficiency.days_of_data
-    return [_efficiency_view(efficiency.cpu, days), _efficiency_view(efficiency.memory, days)]
+    return [
+        _efficiency_view(figures, efficiency) for figures in (efficiency.cpu, efficiency.memory)
+    ]
 
 
 def efficiency_basis(efficiency: NamespaceEfficiency) -> str:
     """What the efficiency figures rest on, in words."""
+    if not efficiency.samples and efficiency.samples_without_usage:
+        count = efficiency.samples_without_usage
+        return (
+            f"{count:,} {'sample' if count == 1 else 'samples'} in the last "
+            f"{efficiency.window_days} days, none with usage metrics: the cluster does not "
+            "report usage (metrics.k8s.io)."
+        )
     if not efficiency.samples:
         return f"No samples with usage metrics in the last {efficiency.window_days} days yet."
     samples = "sample" if efficiency.samples == 1 else "samples"

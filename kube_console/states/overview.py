@@ -39,7 +39,12 @@ from kube_console.security.authz import Action
 from kube_console.services import cost_queries, explore
 from kube_console.services.paging import MAX_LIMIT
 from kube_console.settings import get_settings
-from kube_console.states.costs import change_cell, first_costs_by, group_colors
+from kube_console.states.costs import (
+    change_cell,
+    first_costs_by,
+    group_colors,
+    namespace_group_key,
+)
 from kube_console.states.guard import current_context, guarded, in_thread
 
 BREAKDOWN_BARS = 8  # the largest teams or cost centers; the rest add up to one bar
@@ -136,8 +141,9 @@ def namespace_bars(
     bars = []
     for item in slices:
         parts = _parts(item.key)
-        cluster = cluster_names.get(int(parts["cluster"]), "")
-        namespace = parts["namespace"]
+        cluster_id, namespace = int(parts["cluster"]), parts["namespace"]
+        cluster = cluster_names.get(cluster_id, "")
+        color_key = namespace_group_key(cluster_id, namespace)  # as the costs page keys it
         bars.append(
             CostBar(
                 key=item.key,
@@ -145,7 +151,7 @@ def namespace_bars(
                 detail=cluster,
                 cost=format_money(item.cost, currency),
                 width=f"{abs(item.cost) / largest * 100:.1f}%",
-                color=colors.get(f"namespace={namespace}") or color_for(f"namespace={namespace}"),
+                color=colors.get(color_key) or color_for(color_key),
                 href=routes.costs(
                     window="mtd",
                     group_by=("namespace",),

@@ -193,8 +193,17 @@ def test_cost_report(api, acme: Org, fleet: Fleet):
         RFC3339_UTC.match(bucket) for bucket in report["buckets"]
     )
     shared = get(api, "/costs", acme.member, window="7d", idle="share", team=["web"])
-    assert [group["label"] for group in shared["groups"]] == ["shop"]  # by namespace, the default
-    assert shared["groups"][0]["idle_share_cost"] > 0
+    # By namespace, the default: a namespace of a cluster, shown with its cluster.
+    assert shared["group_by"] == ["namespace"]
+    assert shared["dimensions"] == ["namespace", "cluster"]
+    [shop] = shared["groups"]
+    assert (shop["label"], shop["values"]) == (
+        "shop · prod",
+        {"namespace": "shop", "cluster": "prod"},
+    )
+    assert shop["key"] == f"namespace=shop|cluster={fleet.acme.cluster.id}"
+    assert shop["idle_share_cost"] > 0
+    assert (shop["cpu_efficiency"], shop["cpu_usage_data_share"]) == (pytest.approx(0.5), 1.0)
 
 
 def test_namespace_cost_breakdown(api, acme: Org, fleet: Fleet):

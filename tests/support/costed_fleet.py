@@ -33,6 +33,7 @@ class ClusterSpec:
     status: str = "healthy"
     missing: tuple[dt.datetime, dt.datetime] | None = None  # no syncs in [start, end)
     weekly_swing: float = 0.0  # requests and usage rise by up to this share on weekdays
+    metrics: bool = True  # False: no metrics.k8s.io, so usage is unknown
 
 
 # prod: node $0.16 + $0.08 = $0.24 an hour
@@ -147,6 +148,7 @@ def build_fleet(
                 [moment for moment in times if floor_day(moment) == day],
                 namespaces=namespaces,
                 nodes={f"{name}-node": node},
+                metrics=spec.metrics,
             )
         made[name] = cluster
     run_cost_pass(

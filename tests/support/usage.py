@@ -4,7 +4,9 @@
     usage.snapshot(at(10), namespaces={"shop": Figures(cpu_request=2)}, nodes={"n1": (4, 16 * GIB)})
 
 `at(h, m)` is a time on the scenario day (2026-03-10, UTC). Figures left out are zero; the
-allocation defaults to max(request, usage), as the sync computes it.
+allocation defaults to max(request, usage), as the sync computes it. `metrics=False` writes a
+sync of a cluster without metrics.k8s.io: its usage figures read zero. `recreate(name)` stands
+for a namespace deleted and created again under the same name: a new uid, so a new row.
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ class UsageWriter:
         self.cluster = cluster
         self._namespaces: dict[str, int] = {}
         self._nodes: dict[str, int] = {}
+        self._generations: dict[str, int] = {}
 
     def _namespace_id(self, name: str) -> int:
         if name not in self._namespaces:
@@ -71,6 +74,23 @@ class UsageWriter:
             self.session.flush()
             self._namespaces[name] = row.id
         return self._namespaces[name]
+
+    def namespace_id(self, name: str) -> int:
+        """The id of the namespace now called `name` (created on first use)."""
+        return self._namespace_id(name)
+
+    def recreate(self, name: str, deleted_at: dt.datetime) -> int:
+        """`name` deleted at `deleted_at` and created again: later samples go to a new row."""
+        old = self.session.get(Namespace, self._namespace_id(name))
+        old.deleted_at = deleted_at
+        generation = self._generations.get(name, 0) + 1
+        self._generations[name] = generation
+        row = Namespace(cluster_id=self.cluster.id, uid=f"ns-{name}-{generation}", name=name)
+        self.session.add(row)
+        self.session.flush()
+        self._namespaces[name] = row.id
+        self.session.commit()
+        return row.id
 
     def _node_id(self, name: str) -> int:
         if name not in self._nodes:
@@ -86,8 +106,9 @@ class UsageWriter:
         *,
         namespaces: Mapping[str, Figures],
         nodes: Mapping[str, tuple[float, int]] | None = None,
+        metrics: bool = True,
     ) -> None:
-        self._add(sampled_at, namespaces, nodes)
+        self._add(sampled_at, namespaces, nodes, metrics)
         self.session.commit()
 
     def steady(
@@ -96,10 +117,11 @@ class UsageWriter:
         *,
         namespaces: Mapping[str, Figures],
         nodes: Mapping[str, tuple[float, int]] | None = None,
+        metrics: bool = True,
     ) -> None:
         """The same figures at every one of `times`."""
         for sampled_at in times:
-            self._add(sampled_at, namespaces, nodes)
+            self._add(sampled_at, namespaces, nodes, metrics)
         self.session.commit()
 
     def _add(
@@ -107,13 +129,16 @@ class UsageWriter:
         sampled_at: dt.datetime,
         namespaces: Mapping[str, Figures],
         nodes: Mapping[str, tuple[float, int]] | None,
+        metrics: bool,
     ) -> None:
         snapshot = UsageSnapshot(
-            cluster_id=self.cluster.id, sampled_at=sampled_at, metrics_available=True
+            cluster_id=self.cluster.id, sampled_at=sampled_at, metrics_available=metrics
         )
         self.session.add(snapshot)
         self.session.flush()
         for name, figures in namespaces.items():
+            if not metrics:  # no usage figures: the allocation is the request
+                figures = dataclasses.replace(figures, cpu_usage=0.0, memory_usage=0)
             self.session.add(
                 NamespaceUsageSample(
                     snapshot_id=snapshot.id,

@@ -19,6 +19,7 @@ from kube_console.services.cost_math import (
     month_end_forecast,
     namespace_line,
     parse_utc_time,
+    share_idle,
 )
 
 H = dt.datetime(2026, 3, 10, 10, tzinfo=dt.UTC)
@@ -140,6 +141,50 @@ def test_an_exactly_full_node_is_not_flagged_negative():
         coverage=1.0,
     )
     assert idle.negative_idle_hours == 0
+
+
+def test_idle_is_shared_by_each_resources_cost_and_what_none_can_carry_stays_idle():
+    def line(cpu: float, memory_gib: float):
+        return namespace_line(
+            _sums(cpu_core_hours=cpu, memory_byte_hours=memory_gib * GIB),
+            BUILT_IN_PRICES,
+            coverage=1.0,
+            network_priced=False,
+        )
+
+    # a: 1 core, 2 GiB ($0.04 + $0.01); b: 2 cores, no memory ($0.08). Node: 6 cores, 12 GiB.
+    a, b = line(1, 2), line(2, 0)
+    idle = idle_line(
+        capacity_core_hours=6,
+        capacity_memory_byte_hours=12 * GIB,
+        namespaces=[a, b],
+        prices=BUILT_IN_PRICES,
+        coverage=1.0,
+    )
+    shared_a, shared_b, shared_idle = share_idle([a, b], idle)
+    # Idle CPU: 3 cores, $0.12, split 1 : 2 by CPU cost. Idle memory: 10 GiB, $0.05, all onto a.
+    assert (shared_a.idle_cpu_share, shared_b.idle_cpu_share) == (dollars(0.04), dollars(0.08))
+    assert (shared_a.idle_cpu_share_core_hours, shared_b.idle_cpu_share_core_hours) == (
+        pytest.approx(1.0),
+        pytest.approx(2.0),
+    )
+    assert (shared_a.idle_memory_share, shared_b.idle_memory_share) == (dollars(0.05), 0.0)
+    assert shared_a.idle_memory_share_gib_hours == pytest.approx(10.0)
+    assert (shared_idle.idle_cpu_share, shared_idle.idle_memory_share) == (
+        dollars(-0.12),
+        dollars(-0.05),
+    )
+    assert (shared_idle.idle_cpu_share_core_hours, shared_idle.idle_memory_share_gib_hours) == (
+        pytest.approx(-3.0),
+        pytest.approx(-10.0),
+    )
+    assert (shared_a.cpu_cost, shared_idle.cpu_cost) == (a.cpu_cost, idle.cpu_cost)  # kept apart
+
+    # With no memory cost in the hour, its idle memory has nothing to go by: it stays idle.
+    cpu_only, shared_idle = share_idle([b], idle)
+    assert (cpu_only.idle_cpu_share, cpu_only.idle_memory_share) == (dollars(0.12), 0.0)
+    assert (shared_idle.idle_cpu_share, shared_idle.idle_memory_share) == (dollars(-0.12), 0.0)
+    assert share_idle([], idle) == [idle]
 
 
 def test_forecast_adds_the_mean_of_the_recent_days_for_each_remaining_day():

@@ -185,12 +185,15 @@ def expect(**figures):
 
 def test_24h_by_namespace_with_idle_separate(fleet):
     result = report(fleet, window="24h", step="hour", group_by=("namespace",))
-    # 2 Mar 06:00-3 Mar 06:00: stage's 4 uncovered hours fall inside.
-    assert totals(result) == {
-        "Idle": dollars(0.09 * 24 + 0.095 * 20),  # 4.06
-        "search": dollars(0.10 * 24),  # 2.40
-        "shop": dollars(0.05 * 24 + 0.025 * 20),  # 1.70
-    }
+    # 2 Mar 06:00-3 Mar 06:00: stage's 4 uncovered hours fall inside. A namespace is one of a
+    # cluster: shop of prod and shop of stage are two groups, and so is each cluster's idle.
+    assert totals(result) == expect(
+        Idle__prod=0.09 * 24,  # 2.16
+        Idle__stage=0.095 * 20,  # 1.90
+        search__prod=0.10 * 24,  # 2.40
+        shop__prod=0.05 * 24,  # 1.20
+        shop__stage=0.025 * 20,  # 0.50
+    )
     assert result.total_cost == dollars(0.24 * 24 + 0.12 * 20)  # idle included: the capacity, 8.16
     assert (result.start, result.end, result.hours) == (
         "2026-03-02T06:00:00+00:00",
@@ -200,25 +203,30 @@ def test_24h_by_namespace_with_idle_separate(fleet):
     assert len(result.buckets) == 24 and result.buckets[0] == "2026-03-02T06:00:00+00:00"
     # Previous 24 hours, 1 Mar 06:00-2 Mar 06:00, all covered.
     groups = {group.label: group for group in result.groups}
-    assert groups["shop"].previous_cost == dollars(0.075 * 24)  # 1.80
-    assert groups["shop"].change == pytest.approx((1.70 - 1.80) / 1.80)
-    assert groups["search"].change == pytest.approx(0.0)
+    assert groups["shop · stage"].previous_cost == dollars(0.025 * 24)  # 0.60
+    assert groups["shop · stage"].change == pytest.approx((0.50 - 0.60) / 0.60)
+    assert groups["shop · prod"].change == pytest.approx(0.0)
+    assert groups["search · prod"].change == pytest.approx(0.0)
     assert result.previous_cost == dollars(0.36 * 24)
     assert result.change == pytest.approx((8.16 - 8.64) / 8.64)
-    assert groups["shop"].share == pytest.approx(1.70 / 8.16)
+    assert groups["shop · prod"].share == pytest.approx(1.20 / 8.16)
     # Coverage: 48 cluster-hours, 4 of them unwatched.
     assert result.coverage == pytest.approx(44 / 48)
-    assert groups["Idle"].coverage == pytest.approx(44 / 48) and groups["shop"].coverage == 1.0
-    # Efficiency: usage / request = (0.5 × 24 + 0.25 × 20) / (1 × 24 + 0.5 × 20) = 17 / 34.
-    assert groups["shop"].cpu_efficiency == pytest.approx(0.5)
+    assert groups["Idle · stage"].coverage == pytest.approx(20 / 24)
+    assert groups["Idle · prod"].coverage == 1.0 == groups["shop · stage"].coverage
+    # Efficiency: usage / request = 0.5 × 24 / 1 × 24 on prod, 0.25 × 20 / 0.5 × 20 on stage.
+    assert groups["shop · prod"].cpu_efficiency == pytest.approx(0.5)
+    assert groups["shop · stage"].cpu_efficiency == pytest.approx(0.5)
     assert (
-        groups["search"].cpu_efficiency == pytest.approx(1.0) == groups["search"].memory_efficiency
+        groups["search · prod"].cpu_efficiency
+        == pytest.approx(1.0)
+        == groups["search · prod"].memory_efficiency
     )
 
 
 def test_show_the_math(fleet):
     result = report(fleet, window="24h", step="hour", group_by=("namespace",))
-    search = next(group for group in result.groups if group.label == "search")
+    search = next(group for group in result.groups if group.label == "search · prod")
     cpu, memory, storage, network = search.math
     assert (cpu.resource, cpu.unit, cpu.hours) == ("cpu", "core-hours", 24)
     assert (cpu.average_request, cpu.average_usage, cpu.average_allocated) == (
@@ -243,7 +251,9 @@ def test_show_the_math(fleet):
 
 MTD_BY = {
     "cluster": expect(prod=0.05 * 54 + 0.10 * 54, stage=0.025 * MTD_STAGE_HOURS),  # 8.10, 1.25
-    "namespace": expect(search=0.10 * 54, shop=0.05 * 54 + 0.025 * 50),  # 5.40, 3.95
+    "namespace": expect(
+        search__prod=0.10 * 54, shop__prod=0.05 * 54, shop__stage=0.025 * 50
+    ),  # 5.40, 2.70, 1.25
     "team": expect(data=5.40, web=3.95),
     "cost_center": {"cc-2": dollars(5.40), "cc-1": dollars(3.95)},
 }
@@ -319,11 +329,16 @@ def test_filters(fleet):
     def filtered(**filters):
         return totals(report(fleet, window="mtd", group_by=("namespace",), **filters))
 
-    assert filtered(clusters=(prod,)) == expect(search=5.40, shop=2.70, Idle=0.09 * 54)
-    assert filtered(teams=("web",)) == expect(shop=3.95)  # idle belongs to no team
-    assert filtered(cost_centers=("cc-2",)) == expect(search=5.40)
-    assert filtered(namespaces=("shop",), clusters=(stage,)) == expect(shop=1.25)
-    assert filtered(teams=("web", "data"), cost_centers=("cc-1",)) == expect(shop=3.95)
+    assert filtered(clusters=(prod,)) == expect(
+        search__prod=5.40, shop__prod=2.70, Idle__prod=0.09 * 54
+    )
+    # idle belongs to no team
+    assert filtered(teams=("web",)) == expect(shop__prod=2.70, shop__stage=1.25)
+    assert filtered(cost_centers=("cc-2",)) == expect(search__prod=5.40)
+    assert filtered(namespaces=("shop",), clusters=(stage,)) == expect(shop__stage=1.25)
+    assert filtered(teams=("web", "data"), cost_centers=("cc-1",)) == expect(
+        shop__prod=2.70, shop__stage=1.25
+    )
     # Shared idle is spread before filtering: web keeps its full share.
     assert totals(
         report(fleet, window="mtd", group_by=("team",), idle="share", teams=("web",))
@@ -360,11 +375,9 @@ def test_last_month_and_the_previous_period_read_across_tables(fleet):
 
 def test_another_orgs_data_never_appears(fleet):
     acme = report(fleet, window="mtd", group_by=("namespace",))
-    assert "shop" in totals(acme) and totals(acme)["shop"] == dollars(
-        3.95
-    )  # not rival's 0.40 an hour
+    assert totals(acme)["shop · prod"] == dollars(2.70)  # not rival's 0.40 an hour
     rival = report(fleet, org="rival", window="mtd", group_by=("namespace",))
-    assert totals(rival) == expect(shop=0.40 * 54, Idle=0.0)
+    assert totals(rival) == expect(shop__rival=0.40 * 54, Idle__rival=0.0)
     foreign = report(
         fleet, window="mtd", group_by=("namespace",), clusters=(fleet["rival_cluster"].id,)
     )
@@ -374,10 +387,11 @@ def test_another_orgs_data_never_appears(fleet):
 
 def test_series_beyond_the_limit_add_up_to_other(fleet):
     result = report(fleet, window="24h", step="hour", group_by=("namespace",), series_limit=1)
-    assert [line.label for line in result.series] == ["Idle", "Other (2)"]
+    assert [line.label for line in result.series] == ["search · prod", "Other (4)"]
     other = result.series[1].values
-    assert other[0] == dollars(0.05 + 0.025 + 0.10)  # 06:00: shop on both clusters and search
-    assert other[8] == dollars(0.05 + 0.10)  # 14:00: stage unwatched
+    # 06:00: both clusters' idle and shop
+    assert other[0] == dollars(0.09 + 0.095 + 0.05 + 0.025)
+    assert other[8] == dollars(0.09 + 0.05)  # 14:00: stage unwatched
 
 
 def test_csv_is_the_table_the_page_shows(fleet):
@@ -520,34 +534,158 @@ def test_a_span_is_read_from_whole_months_then_days_then_hours():
     ]
 
 
-def test_idle_no_namespace_can_carry_stays_idle_when_shared(session, engine, make):
-    # Last in this module: it empties the tables the fleet lives in.
-    org = make.org()
-    cluster = make.cluster(org)
-    usage = UsageWriter(session, cluster)
-    usage.steady(
-        every(MAR_1 + 10 * HOUR, MAR_1 + 11 * HOUR, 600),
-        namespaces={"app": Figures(cpu_request=1)},
-        nodes={"n": (2, 0)},
-    )
-    usage.steady(every(MAR_1 + 11 * HOUR, MAR_1 + 12 * HOUR, 600), namespaces={}, nodes={"n": (2, 0)})
+def _costed(engine) -> None:
+    """The cost job over what the tests below sampled every 10 minutes."""
     run_cost_pass(
         open_session=session_factory(engine), settings=Settings(sync_interval_seconds=600), now=NOW
     )
 
+
+def _on_1_march(session, org, *, start: str, end: str, **query):
+    """The org's costs from `start` to `end` on 1 Mar (widened to whole steps)."""
+    bounds = {"start": f"2026-03-01T{start}", "end": f"2026-03-01T{end}"}
+    query = CostQuery(window="custom", **bounds, **query)
+    return cost_report(session=session, org_id=org.id, query=query, now=NOW)
+
+
+def _app_at_ten(session, make, *, node_cores: float) -> tuple[Organization, UsageWriter]:
+    """Cluster "solo" of an org of its own, a node of `node_cores` cores (no memory); app asks
+    1 core from 10:00 to 11:00 on 1 Mar."""
+    org = make.org()
+    usage = UsageWriter(session, make.cluster(org, name="solo"))
+    usage.steady(
+        every(MAR_1 + 10 * HOUR, MAR_1 + 11 * HOUR, 600),
+        namespaces={"app": Figures(cpu_request=1)},
+        nodes={"n": (node_cores, 0)},
+    )
+    return org, usage
+
+
+# The tests below empty the tables the fleet lives in: it is built again after them.
+
+
+def test_idle_no_namespace_can_carry_stays_idle_when_shared(session, engine, make):
+    org, usage = _app_at_ten(session, make, node_cores=2)
+    usage.steady(every(MAR_1 + 11 * HOUR, MAR_1 + 12 * HOUR, 600), namespaces={}, nodes={"n": (2, 0)})
+    _costed(engine)
+
     def shared(step):
-        query = CostQuery(
-            window="custom",
-            start="2026-03-01T10:00",
-            end="2026-03-01T12:00",
-            step=step,
-            group_by=("namespace",),
-            idle="share",
+        by_namespace = {"group_by": ("namespace",), "idle": "share"}
+        return totals(
+            _on_1_march(session, org, start="10:00", end="12:00", step=step, **by_namespace)
         )
-        return totals(cost_report(session=session, org_id=org.id, query=query, now=NOW))
 
     # By the hour: at 10:00 app carries the idle core ($0.04); at 11:00 nothing can carry 2 cores.
-    assert shared("hour") == expect(app=0.04 + 0.04, Idle=2 * 0.04)
-    # By the day (the window widens to all of 1 Mar): app carries the day's idle, which includes
-    # 12:00-12:20, where the 11:50 sample still reaches (3 × 600 s).
-    assert shared("day") == expect(app=0.04 + 0.04 + 2 * 0.04 + 2 * 0.04 / 3)
+    assert shared("hour") == expect(app__solo=0.04 + 0.04, Idle__solo=2 * 0.04)
+    # By the day (the window widens to all of 1 Mar) each hour is shared on its own: app carries
+    # 10:00's idle only, and 11:00's idle and 12:00-12:20's (the 11:50 sample still reaches
+    # 3 × 600 s) stay idle.
+    assert shared("day") == expect(app__solo=0.04 + 0.04, Idle__solo=2 * 0.04 + 2 * 0.04 / 3)
+
+
+def test_idle_is_shared_hour_by_hour_whatever_the_step(session, engine, make):
+    # A 4-core node; app asks 1 core from 10:00, web 1 core from 11:00 to 12:00.
+    #   10:00: idle 3 cores ($0.12), all onto app;
+    #   11:00: idle 2 cores ($0.08), half onto app and half onto web.
+    org, usage = _app_at_ten(session, make, node_cores=4)
+    usage.steady(
+        every(MAR_1 + 11 * HOUR, MAR_1 + 12 * HOUR, 600),
+        namespaces={"app": Figures(cpu_request=1), "web": Figures(cpu_request=1)},
+        nodes={"n": (4, 0)},
+    )
+    usage.snapshot(MAR_1 + 12 * HOUR, namespaces={}, nodes={})  # the cluster is empty from 12:00
+    _costed(engine)
+    app, web = 0.04 + 0.12 + 0.04 + 0.04, 0.04 + 0.04
+
+    for step in ("hour", "day", "month"):
+        result = _on_1_march(
+            session,
+            org,
+            start="10:00",
+            end="12:00",
+            step=step,
+            group_by=("namespace", "cluster"),
+            idle="share",
+        )
+        assert totals(result) == expect(app__solo=app, web__solo=web), step
+        shares = {group.label: group.idle_share_cost for group in result.groups}
+        assert shares == expect(app__solo=0.12 + 0.04, web__solo=0.04), step
+        [app_series, web_series] = sorted(result.series, key=lambda line: line.label)
+        assert sum(app_series.values) == dollars(app) and sum(web_series.values) == dollars(web)
+    by_cluster = CostQuery(window="mtd", step="day", group_by=("cluster",), idle="share")
+    assert totals(cost_report(session=session, org_id=org.id, query=by_cluster, now=NOW)) == expect(
+        solo=4 * 2 * 0.04
+    )
+
+
+def test_efficiency_over_hours_without_usage_data_is_unknown(session, engine, make):
+    # "seen" reports usage (metrics.k8s.io): api asks 2 cores and 4 GiB, uses 1 core and 2 GiB.
+    # "blind" has no metrics API: batch asks 400 m and 512 MiB, and its usage is unknown.
+    org = make.org()
+    seen, blind = make.cluster(org, name="seen"), make.cluster(org, name="blind")
+    hour = every(MAR_1 + 10 * HOUR, MAR_1 + 11 * HOUR, 600)
+    UsageWriter(session, seen).steady(
+        hour,
+        namespaces={
+            "api": Figures(cpu_request=2, cpu_usage=1, memory_request=4 * GIB, memory_usage=2 * GIB)
+        },
+        nodes={"n": (4, 16 * GIB)},
+    )
+    UsageWriter(session, blind).steady(
+        hour,
+        namespaces={"batch": Figures(cpu_request=0.4, memory_request=GIB // 2)},
+        nodes={"n": (4, 16 * GIB)},
+        metrics=False,
+    )
+    _costed(engine)
+    for step in ("hour", "day"):
+        result = _on_1_march(
+            session,
+            org,
+            start="10:00",
+            end="11:00",
+            step=step,
+            group_by=("namespace", "cluster"),
+            idle="hide",
+        )
+        groups = {group.label: group for group in result.groups}
+        api, batch = groups["api · seen"], groups["batch · blind"]
+        assert (api.cpu_efficiency, api.memory_efficiency) == (0.5, 0.5)
+        assert (batch.cpu_efficiency, batch.memory_efficiency) == (None, None)
+        # The fleet's efficiency rests on the hours with usage data: api's alone, not 1 / 2.4.
+        assert (result.cpu_efficiency, result.memory_efficiency) == (0.5, 0.5)
+        assert (api.cpu_usage_data_share, api.memory_usage_data_share) == (1.0, 1.0)
+        assert (batch.cpu_usage_data_share, batch.memory_usage_data_share) == (0.0, 0.0)
+        assert result.cpu_usage_data_share == pytest.approx(2 / 2.4)
+        assert result.memory_usage_data_share == pytest.approx(4 / 4.5)
+        batch_row = next(row for row in cost_table(result).rows if row[0] == "batch")
+        efficiency = cost_table(result).columns.index("CPU efficiency %")
+        assert batch_row[efficiency : efficiency + 2] == ["", ""]
+
+
+def test_a_namespace_group_is_a_namespace_of_one_cluster(fleet):
+    result = report(fleet, window="mtd", group_by=("namespace",), idle="hide")
+    prod, stage = fleet["prod"].id, fleet["stage"].id
+    assert (result.group_by, result.dimensions) == (["namespace"], ["namespace", "cluster"])
+    assert {group.key: group.values for group in result.groups} == {
+        f"namespace=search|cluster={prod}": {"namespace": "search", "cluster": "prod"},
+        f"namespace=shop|cluster={prod}": {"namespace": "shop", "cluster": "prod"},
+        f"namespace=shop|cluster={stage}": {"namespace": "shop", "cluster": "stage"},
+    }
+    table = cost_table(result)
+    assert table.columns[:3] == ["Namespace", "Cluster", "Cost (USD)"]
+    assert [row[:3] for row in table.rows] == [
+        ["search", "prod", "5.40"],
+        ["shop", "prod", "2.70"],
+        ["shop", "stage", "1.25"],
+        ["Total", "", "9.35"],
+    ]
+    by_team = report(fleet, window="mtd", group_by=("team", "namespace"), idle="hide")
+    assert by_team.dimensions == ["team", "namespace", "cluster"]
+    assert totals(by_team) == expect(
+        data__search__prod=5.40, web__shop__prod=2.70, web__shop__stage=1.25
+    )
+    assert report(fleet, window="mtd", group_by=("namespace", "cluster")).dimensions == [
+        "namespace",
+        "cluster",
+    ]

@@ -16,6 +16,7 @@ from kube_console.services import costs
 from kube_console.services.cost_math import GIB
 from kube_console.services.costs import run_cost_pass
 from kube_console.services.inventory import LabelKeys
+from kube_console.services.inventory_costs import namespace_cost_breakdown
 from kube_console.services.samples import label_value, namespace_figures, usage_by_container
 from kube_console.settings import Settings
 from tests.support.usage import Figures, UsageWriter, at, every, session_factory
@@ -452,3 +453,58 @@ def test_an_explicit_range_recomputes_those_hours_only(session, engine, make):
     assert outcome.hours_computed == 2  # 11:00 and 12:00
     session.expire_all()
     assert session.get(CostRun, cluster.id).computed_until == at(14)  # never moved back by a range
+
+
+def test_a_namespace_created_again_under_its_name_never_merges_with_the_old_one(
+    session, engine, make
+):
+    # "shop" requests 2 cores 10:00-10:29, is deleted, and a new "shop" (a new uid) requests
+    # 1 core from 10:30 on, through the next day. Samples every minute, each covering 60 s.
+    cluster = make.cluster(make.org())
+    usage = UsageWriter(session, cluster)
+    usage.steady(
+        every(at(10), at(10, 30), 60), namespaces={"shop": Figures(cpu_request=2)}, nodes=NODE
+    )
+    old_id = usage.namespace_id("shop")
+    new_id = usage.recreate("shop", deleted_at=at(10, 30))
+    usage.steady(
+        every(at(10, 30), at(12, 1), 60), namespaces={"shop": Figures(cpu_request=1)}, nodes=NODE
+    )
+    compute(engine, at(12, 5))
+    session.expire_all()
+    ten = {
+        row.namespace_id: row
+        for row in session.exec(
+            select(CostHourly).where(
+                CostHourly.hour_start == at(10), CostHourly.namespace == "shop"
+            )
+        )
+    }
+    assert set(ten) == {old_id, new_id}
+    # The old one: 2 cores × 1,800 s = 1 core-hour, $0.04; the new one: 1 × 1,800 s, $0.02.
+    assert (ten[old_id].cpu_core_hours, ten[old_id].cpu_cost) == (1.0, dollars(0.04))
+    assert (ten[new_id].cpu_core_hours, ten[new_id].cpu_cost) == (0.5, dollars(0.02))
+    # The day and the month keep them apart too: the new one adds 11:00, a whole core-hour.
+    for model, period in ((CostDaily, CostDaily.day), (CostMonthly, CostMonthly.month)):
+        rows = {
+            row.namespace_id: row
+            for row in session.exec(select(model).where(model.namespace == "shop"))
+        }
+        assert {namespace_id: row.cpu_cost for namespace_id, row in rows.items()} == {
+            old_id: dollars(0.04),
+            new_id: dollars(0.02 + 0.04),
+        }, period
+        assert (rows[old_id].hours, rows[new_id].hours) == (1.0, 2.0)
+    # Idle: 8 cores × 2 h less 1 + 0.5 + 1 core-hours.
+    idle = session.exec(select(CostDaily).where(CostDaily.namespace == IDLE_NAMESPACE)).one()
+    assert (idle.namespace_id, idle.cpu_cost) == (None, dollars((16 - 2.5) * 0.04))
+    # What a namespace's own page reads, by its id.
+    for namespace_id, cost in ((old_id, 0.04), (new_id, 0.06)):
+        breakdown = namespace_cost_breakdown(
+            session=session,
+            org_id=cluster.org_id,
+            namespace_id=namespace_id,
+            step="day",
+            now=at(12, 5),
+        )
+        assert breakdown.window_cost == dollars(cost)

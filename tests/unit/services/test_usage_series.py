@@ -294,3 +294,25 @@ def test_a_memory_hint_rounds_up_to_whole_mebibytes(session, make):
     ).memory
     assert memory.suggested_request == 1201 * 2**20  # (1000 MiB + 1 byte) × 1.2, up to a whole MiB
     assert "A request near 1.2 GiB" in memory.hint
+
+
+def test_without_usage_data_efficiency_is_unknown_and_the_hint_says_why(session, make):
+    # A cluster without metrics.k8s.io: batch asks 400 m and 512 MiB at each of 48 hourly syncs.
+    org = make.org()
+    cluster = make.cluster(org)
+    batch = make.namespace(cluster, name="batch")
+    for hour in range(48):
+        make.usage_snapshot(
+            cluster,
+            NOW - dt.timedelta(hours=hour + 1),
+            namespaces={batch.id: {"cpu_request_cores": 0.4, "memory_request_bytes": 512 * 2**20}},
+            metrics_available=False,
+        )
+    efficiency = namespace_efficiency(
+        session=session, org_id=org.id, namespace_id=batch.id, now=NOW
+    )
+    assert (efficiency.samples, efficiency.samples_without_usage) == (0, 48)
+    cpu, memory = efficiency.cpu, efficiency.memory
+    # What it asks is known; what it uses is not, so neither is its efficiency.
+    assert (cpu.average_request, cpu.efficiency, cpu.hint) == (pytest.approx(0.4), None, "")
+    assert (memory.average_request, memory.efficiency) == (512 * 2**20, None)

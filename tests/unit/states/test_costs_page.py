@@ -587,3 +587,61 @@ async def test_another_orgs_clusters_and_labels_never_reach_the_view(fleet, sess
             ["cc-1", "prod", "$2.40"],
             ["cc-1", "stage", "$1.20"],
         ]
+
+
+@pytest.fixture
+def blind_fleet(console_db, session: Session, engine, make: Factory, frozen_now) -> Fleet:
+    """The small fleet and "edge", a cluster without metrics.k8s.io (so no usage figures): its
+    shop asks 400 m and 512 MiB, $0.016 + $0.0025 = $0.0185 an hour."""
+    org = make.org("acme")
+    member = make.user(org)
+    edge = ClusterSpec(
+        node=(2, 8 * GIB),
+        namespaces={
+            "shop": Figures(
+                cpu_request=0.4, memory_request=GIB // 2, team="web", cost_center="cc-1"
+            )
+        },
+        metrics=False,
+    )
+    clusters = build_fleet(
+        session, engine, org, now=NOW, days=3, clusters={**SMALL_FLEET, "edge": edge}
+    )
+    return Fleet(org_id=org.id, token=signed_in(session, member), clusters=clusters)
+
+
+@pytest.mark.anyio
+async def test_namespaces_show_their_cluster_and_unknown_efficiency_says_why(blind_fleet):
+    async with EventDriver() as driver:
+        tab = driver.tab(session_token=blind_fleet.token)
+        await tab.open(f"{MARCH_1_AND_2}&group_by=namespace&idle=hide")
+        costs = await _costs(tab)
+
+        titles = [column.title for column in costs.columns]
+        assert titles[:3] == ["Namespace", "Cluster", "Cost (USD)"]
+        cpu, memory = titles.index("CPU efficiency %"), titles.index("Memory efficiency %")
+        shown = [_cells(row)[:3] + [_cells(row)[cpu], _cells(row)[memory]] for row in costs.rows]
+        assert shown == [
+            ["search", "prod", "$4.80", "100%", "100%"],
+            ["shop", "prod", "$2.40", "50%", "50%"],
+            ["shop", "stage", "$1.20", "50%", "50%"],
+            ["shop", "edge", "$0.89", "no usage data", "no usage data"],
+        ]
+        # shop of prod and of stage are two groups, each with a colour of its own
+        assert len({row.color for row in costs.rows}) == 4
+        # The fleet's efficiency leaves out edge's hours: (0.5 + 2 + 0.25) / (1 + 2 + 0.5) cores,
+        # not / 3.9; memory (1 + 4 + 0.5) / (2 + 4 + 1) GiB, not / 7.5.
+        assert (costs.cpu_efficiency, costs.memory_efficiency) == ("79%", "79%")
+        assert costs.efficiency_note == (
+            "Over the hours with usage data: 90% of the requested CPU. Clusters without "
+            "metrics.k8s.io have none."
+        )
+
+        reply = await tab.fire(CostsState.sort_by, key="cluster")  # a column like the others
+        assert _query(reply.redirects[0])["sort"] == "cluster"
+        await tab.fire(
+            CostsState.show_math, key=f"namespace=shop|cluster={blind_fleet.clusters['edge'].id}"
+        )
+        costs = await _costs(tab)
+        assert costs.math_title == "shop · edge"
+        assert any(note.startswith("No usage data") for note in costs.math_notes)

@@ -536,3 +536,37 @@ async def test_a_read_that_fails_says_so_on_the_page_instead_of_loading_forever(
         await tab.open(routes.pod(shop.pod_ids[0]))
         page = await tab.state(PodDetailState)
         assert (page.view, page.refreshing, page.pod) == ("failed", False, None)
+
+
+@pytest.mark.anyio
+async def test_a_namespace_without_usage_data_is_told_why_it_has_no_efficiency(shop, make, session):
+    # prod-eu has no metrics.k8s.io: a day of hourly syncs shows ops asking 400 m and 512 MiB.
+    cluster = session.get(Cluster, shop.cluster_id)
+    for hour in range(24):
+        make.usage_snapshot(
+            cluster,
+            NOW - dt.timedelta(hours=hour + 1),
+            namespaces={
+                shop.ops_id: {"cpu_request_cores": 0.4, "memory_request_bytes": 512 * 2**20}
+            },
+            metrics_available=False,
+        )
+    async with EventDriver() as driver:
+        tab = driver.tab(session_token=shop.token)
+        await tab.open(routes.namespace(shop.ops_id))
+        page = await tab.state(NamespaceDetailState)
+        cpu, memory = page.efficiency
+        assert (cpu.efficiency, cpu.known, cpu.unknown_reason) == ("—", False, "No usage data")
+        assert (cpu.average_request, cpu.average_usage, memory.average_request) == (
+            "400 m",
+            "—",
+            "512 MiB",
+        )
+        assert cpu.no_hint_reason == memory.no_hint_reason == (
+            "No usage data: the cluster reported no usage (metrics.k8s.io) in the last 7 days, "
+            "so there is nothing to size the requests against."
+        )
+        assert page.efficiency_basis == (
+            "24 samples in the last 7 days, none with usage metrics: the cluster does not "
+            "report usage (metrics.k8s.io)."
+        )

@@ -80,6 +80,14 @@ async def test_breakdowns_link_to_their_costs_and_keep_the_costs_pages_colours(m
             "/costs?window=mtd&group_by=namespace&cluster=prod&namespace=search"
         )
         assert [bar.width for bar in overview.teams] == ["100.0%", "54.1%", "40.5%"]
+        # A namespace is one of a cluster: shop of prod and of stage have colours of their own,
+        # the ones the costs page gives them.
+        assert len({bar.color for bar in overview.namespaces}) == 3
+        await tab.open(overview.namespaces[2].href)
+        costs = await tab.state(CostsState)
+        assert [(trace.name, trace.marker.color) for trace in costs.chart.data] == [
+            ("shop · stage", overview.namespaces[2].color)
+        ]
 
         await tab.open(overview.teams[2].href)  # the card's link opens the same team, same colour
         costs = await tab.state(CostsState)
