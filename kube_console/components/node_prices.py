@@ -33,7 +33,11 @@ def _rule_row(rule: NodePriceRuleView) -> rx.Component:
         rx.table.cell(rule.price, text_align="right", class_name="numeric", white_space="nowrap"),
         rx.table.cell(rule.effective_from, white_space="nowrap"),
         rx.table.cell(
-            rx.badge(rule.status, color_scheme=rx.match(rule.status, *STATUS_COLORS.items(), "gray"), variant="soft")
+            rx.badge(
+                rule.status,
+                color_scheme=rx.match(rule.status, *STATUS_COLORS.items(), "gray"),
+                variant="soft",
+            )
         ),
         rx.table.cell(
             rx.tooltip(
@@ -74,7 +78,11 @@ def _rules() -> rx.Component:
                 rx.spacer(),
                 rx.cond(
                     NodePricesState.can_edit,
-                    rx.button(rx.icon("plus", size=16), "New rule", on_click=NodePricesState.rule_dialog_changed(True)),
+                    rx.button(
+                        rx.icon("plus", size=16),
+                        "New rule",
+                        on_click=NodePricesState.rule_dialog_changed(True),
+                    ),
                 ),
                 width="100%",
                 align="start",
@@ -91,7 +99,9 @@ def _rules() -> rx.Component:
                                 rx.table.column_header_cell("Per node-hour", text_align="right"),
                                 rx.table.column_header_cell("Effective from"),
                                 rx.table.column_header_cell("Status"),
-                                rx.table.column_header_cell("Prices / matches now", text_align="right"),
+                                rx.table.column_header_cell(
+                                    "Prices / matches now", text_align="right"
+                                ),
                                 rx.cond(NodePricesState.can_edit, rx.table.column_header_cell("")),
                             )
                         ),
@@ -137,7 +147,12 @@ def _catalogue() -> rx.Component:
                     rx.hstack(
                         rx.cond(
                             NodePricesState.has_own_catalogue,
-                            rx.button("Clear", variant="soft", color_scheme="gray", on_click=NodePricesState.clear_catalogue),
+                            rx.button(
+                                "Clear",
+                                variant="soft",
+                                color_scheme="gray",
+                                on_click=NodePricesState.clear_catalogue,
+                            ),
                         ),
                         rx.button(
                             rx.icon("upload", size=16),
@@ -164,7 +179,11 @@ def _catalogue() -> rx.Component:
                     ".",
                     size="2",
                 ),
-                rx.text("No catalogue of your own: the shipped list prices apply.", size="2", color=rx.color("gray", 10)),
+                rx.text(
+                    "No catalogue of your own: the shipped list prices apply.",
+                    size="2",
+                    color=rx.color("gray", 10),
+                ),
             ),
             spacing="3",
             width="100%",
@@ -256,7 +275,12 @@ def _rule_dialog() -> rx.Component:
                             rx.Var("document.getElementById('node-price-rule-selector').value")
                         ),
                     ),
-                    rx.text(NodePricesState.preview_text, size="1", color=rx.color("gray", 11), role="status"),
+                    rx.text(
+                        NodePricesState.preview_text,
+                        size="1",
+                        color=rx.color("gray", 11),
+                        role="status",
+                    ),
                     align="center",
                     spacing="2",
                     wrap="wrap",
@@ -264,7 +288,12 @@ def _rule_dialog() -> rx.Component:
                 rx.grid(
                     field(
                         "Price per node-hour",
-                        rx.input(name="price_per_hour", input_mode="decimal", required=True, placeholder="0.096"),
+                        rx.input(
+                            name="price_per_hour",
+                            input_mode="decimal",
+                            required=True,
+                            placeholder="0.096",
+                        ),
                         errors.get("price_per_hour", ""),
                         hint="in the sheet's currency",
                     ),
@@ -297,12 +326,22 @@ def _catalogue_errors() -> rx.Component:
         rx.callout.root(
             rx.callout.icon(rx.icon("circle-alert", size=16)),
             rx.vstack(
-                rx.text("Nothing was stored. Fix these rows and upload again:", size="2", weight="medium"),
+                rx.text(
+                    "Nothing was stored. Fix these rows and upload again:",
+                    size="2",
+                    weight="medium",
+                ),
                 rx.el.ul(
                     rx.foreach(
-                        NodePricesState.catalogue_errors, lambda line: rx.el.li(rx.text(line, size="1"))
+                        NodePricesState.catalogue_errors,
+                        lambda line: rx.el.li(rx.text(line, size="1")),
                     ),
-                    style={"margin": "0", "padding_left": "1rem", "max_height": "12rem", "overflow_y": "auto"},
+                    style={
+                        "margin": "0",
+                        "padding_left": "1rem",
+                        "max_height": "12rem",
+                        "overflow_y": "auto",
+                    },
                 ),
                 spacing="1",
             ),

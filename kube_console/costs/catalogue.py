@@ -91,10 +91,14 @@ class Catalogue:
             self._rows.setdefault(row.key, row)
 
     @classmethod
-    def merged(cls, organization: Sequence[CatalogueRow], shipped: Sequence[CatalogueRow]) -> Catalogue:
+    def merged(
+        cls, organization: Sequence[CatalogueRow], shipped: Sequence[CatalogueRow]
+    ) -> Catalogue:
         return cls([*organization, *shipped])
 
-    def lookup(self, provider: str | None, region: str | None, instance_type: str | None) -> CatalogueRow | None:
+    def lookup(
+        self, provider: str | None, region: str | None, instance_type: str | None
+    ) -> CatalogueRow | None:
         if not (provider and region and instance_type):
             return None
         return self._rows.get(catalogue_key(provider, region, instance_type))
@@ -135,7 +139,9 @@ class _Row:
         return value
 
 
-def _check_row(record: dict[str, str], line: int, errors: list[FieldError], origin: str) -> CatalogueRow:
+def _check_row(
+    record: dict[str, str], line: int, errors: list[FieldError], origin: str
+) -> CatalogueRow:
     row = _Row(record, line, errors)
     provider = row.text("provider", required=True, limit=16).lower()
     if provider and provider not in PROVIDERS:
@@ -145,7 +151,10 @@ def _check_row(record: dict[str, str], line: int, errors: list[FieldError], orig
         row.fail("region", f"expected a region name such as us-east-1, got {region[:40]!r}")
     instance_type = row.text("instance_type", required=True, limit=128)
     if instance_type and not _INSTANCE_TYPE.fullmatch(instance_type):
-        row.fail("instance_type", f"expected an instance type such as m5.large, got {instance_type[:40]!r}")
+        row.fail(
+            "instance_type",
+            f"expected an instance type such as m5.large, got {instance_type[:40]!r}",
+        )
     vcpu = row.number("vcpu", limit=MAX_VCPU)
     memory_gib = row.number("memory_gib", limit=MAX_MEMORY_GIB)
     gpu_count = row.number("gpu_count", limit=MAX_GPUS, integer=True)
@@ -198,7 +207,10 @@ def _decode(data: bytes | str) -> str:
 
 
 def parse_catalogue(
-    data: bytes | str, *, origin: str = "organization", max_bytes: int | None = MAX_UPLOAD_BYTES,
+    data: bytes | str,
+    *,
+    origin: str = "organization",
+    max_bytes: int | None = MAX_UPLOAD_BYTES,
     max_rows: int | None = MAX_ROWS,
 ) -> list[CatalogueRow]:
     """Every row of a catalogue CSV, or CatalogueInvalid listing what is wrong (nothing partial)."""
@@ -239,7 +251,9 @@ def parse_catalogue(
         if not any(value.strip() for value in values):
             continue  # blank lines are allowed
         if max_rows is not None and len(rows) >= max_rows:
-            errors.append(FieldError(f"line {line}", f"the file may hold at most {max_rows:,} rows"))
+            errors.append(
+                FieldError(f"line {line}", f"the file may hold at most {max_rows:,} rows")
+            )
             break
         if len(values) != len(names):
             errors.append(

@@ -29,7 +29,9 @@ def is_gpu_resource(name: str) -> bool:
     if not name.startswith(INTEL_GPU_PREFIX):
         return False
     device = name.removeprefix(INTEL_GPU_PREFIX)
-    return bool(device) and device not in INTEL_GPU_NOT_DEVICES and not device.endswith("_monitoring")
+    return (
+        bool(device) and device not in INTEL_GPU_NOT_DEVICES and not device.endswith("_monitoring")
+    )
 
 
 def _count(value: str | int | float) -> float:

@@ -73,7 +73,9 @@ def _moment(value: dt.datetime | str, errors: list[FieldError]) -> dt.datetime |
         return parse_utc_time(str(value))
     except ValueError:
         errors.append(
-            FieldError("effective_from", "must be a date or time, such as 2026-12-01 or 2026-12-01T00:00Z")
+            FieldError(
+                "effective_from", "must be a date or time, such as 2026-12-01 or 2026-12-01T00:00Z"
+            )
         )
         return None
 
@@ -120,7 +122,9 @@ def create_rule(
         select(func.count()).select_from(NodePriceRule).where(NodePriceRule.org_id == org_id)
     ).scalar_one()
     if count >= MAX_RULES_PER_ORG:
-        errors.append(FieldError("selector", f"an organization may keep at most {MAX_RULES_PER_ORG} rules"))
+        errors.append(
+            FieldError("selector", f"an organization may keep at most {MAX_RULES_PER_ORG} rules")
+        )
     if errors:
         raise ValidationFailed(errors)
     row = NodePriceRule(
@@ -165,10 +169,14 @@ class _LiveNodes:
         return set.intersection(*sets) if sets else set()
 
     def examples(self, node_ids: set[int]) -> list[str]:
-        return [self.names[node_id] for node_id in self.order if node_id in node_ids][:EXAMPLE_NODES]
+        return [self.names[node_id] for node_id in self.order if node_id in node_ids][
+            :EXAMPLE_NODES
+        ]
 
 
-def list_rules(*, session: Session, org_id: int, now: dt.datetime | None = None) -> list[NodePriceRuleRow]:
+def list_rules(
+    *, session: Session, org_id: int, now: dt.datetime | None = None
+) -> list[NodePriceRuleRow]:
     """The org's rules, newest first, each with the live nodes it matches and prices now."""
     moment = now or utcnow()
     rows = _org_rules(session, org_id)
@@ -205,7 +213,9 @@ def preview_selector(*, session: Session, org_id: int, selector: str) -> Selecto
     nodes = _LiveNodes(session, org_id)
     matched = nodes.matching(terms)
     return SelectorPreview(
-        selector=format_selector(terms), matching_nodes=len(matched), example_nodes=nodes.examples(matched)
+        selector=format_selector(terms),
+        matching_nodes=len(matched),
+        example_nodes=nodes.examples(matched),
     )
 
 
@@ -221,7 +231,11 @@ def _org_catalogue(session: Session, org_id: int) -> list[NodePriceCatalogueRow]
 
 def catalogue_summary(*, session: Session, org_id: int) -> CatalogueSummary:
     counts = session.execute(
-        select(NodePriceCatalogueRow.provider, func.count(), func.max(NodePriceCatalogueRow.uploaded_at))
+        select(
+            NodePriceCatalogueRow.provider,
+            func.count(),
+            func.max(NodePriceCatalogueRow.uploaded_at),
+        )
         .where(NodePriceCatalogueRow.org_id == org_id)
         .group_by(NodePriceCatalogueRow.provider)
     ).all()
@@ -312,7 +326,10 @@ def set_spot_factors(
         if row is None:
             session.add(
                 NodePriceSpotFactor(
-                    org_id=org_id, provider=provider, factor=number, updated_by_user_id=updated_by_user_id
+                    org_id=org_id,
+                    provider=provider,
+                    factor=number,
+                    updated_by_user_id=updated_by_user_id,
                 )
             )
         else:

@@ -89,7 +89,9 @@ class NodePrice:
     """P(node, h), where it came from, and the node's per-unit prices for that hour."""
 
     price_per_hour: float
-    source: str  # "rule #12: pool=gpu", "catalogue: aws us-east-1 m5.large, spot × 0.35", "unit prices"
+    source: (
+        str  # "rule #12: pool=gpu", "catalogue: aws us-east-1 m5.large, spot × 0.35", "unit prices"
+    )
     source_kind: str  # "rule" | "catalogue" | UNIT_PRICES
     cpu_per_core: float
     memory_per_gib: float
@@ -125,7 +127,9 @@ def precedence(rule: PriceRule) -> tuple[int, dt.datetime, dt.datetime, int]:
     return (len(rule.terms), rule.effective_from, rule.created_at, rule.id)
 
 
-def winning_rule(rules: Iterable[PriceRule], labels: Mapping[str, str], hour: dt.datetime) -> PriceRule | None:
+def winning_rule(
+    rules: Iterable[PriceRule], labels: Mapping[str, str], hour: dt.datetime
+) -> PriceRule | None:
     """The rule that prices a node with these labels in the hour starting at `hour`."""
     matching = [rule for rule in rules_in_force(rules, hour) if rule.matches(labels)]
     return max(matching, key=precedence, default=None)
@@ -133,7 +137,11 @@ def winning_rule(rules: Iterable[PriceRule], labels: Mapping[str, str], hour: dt
 
 def unit_price(node: NodeFacts, sheet: SheetPrices) -> float:
     """P = cores × cpu + GiB × memory + gpus × gpu, the sheet's price of the whole node."""
-    return node.cores * sheet.cpu_core_hour + node.memory_gib * sheet.memory_gib_hour + node.gpus * sheet.gpu_hour
+    return (
+        node.cores * sheet.cpu_core_hour
+        + node.memory_gib * sheet.memory_gib_hour
+        + node.gpus * sheet.gpu_hour
+    )
 
 
 def split(price_per_hour: float, node: NodeFacts, sheet: SheetPrices) -> tuple[float, float, float]:
@@ -153,7 +161,9 @@ def split(price_per_hour: float, node: NodeFacts, sheet: SheetPrices) -> tuple[f
 
 def _priced(node: NodeFacts, sheet: SheetPrices, price: float, **source) -> NodePrice:
     cpu, memory, gpu = split(price, node, sheet)
-    return NodePrice(price_per_hour=price, cpu_per_core=cpu, memory_per_gib=memory, gpu_per_gpu=gpu, **source)
+    return NodePrice(
+        price_per_hour=price, cpu_per_core=cpu, memory_per_gib=memory, gpu_per_gpu=gpu, **source
+    )
 
 
 def price_node_hour(
@@ -169,24 +179,40 @@ def price_node_hour(
     rule = winning_rule(rules, node.labels, hour)
     if rule is not None:  # a rule's price is final: no spot factor
         return _priced(
-            node, sheet, rule.price_per_hour,
-            source=f"rule #{rule.id}: {rule.selector}", source_kind="rule", rule_id=rule.id,
+            node,
+            sheet,
+            rule.price_per_hour,
+            source=f"rule #{rule.id}: {rule.selector}",
+            source_kind="rule",
+            rule_id=rule.id,
         )
     provider = catalogue_provider(node.cluster_provider)
-    row = catalogue.lookup(provider, node.labels.get(REGION_LABEL), node.labels.get(INSTANCE_TYPE_LABEL))
+    row = catalogue.lookup(
+        provider, node.labels.get(REGION_LABEL), node.labels.get(INSTANCE_TYPE_LABEL)
+    )
     if row is not None and provider is not None:
         if is_spot(node.labels):
             factor = spot_factors.of(provider)
             return _priced(
-                node, sheet, row.on_demand_hour * factor,
-                source=f"catalogue: {row.label}, spot × {factor:g}", source_kind="catalogue",
-                catalogue_row=row, spot_factor=factor,
+                node,
+                sheet,
+                row.on_demand_hour * factor,
+                source=f"catalogue: {row.label}, spot × {factor:g}",
+                source_kind="catalogue",
+                catalogue_row=row,
+                spot_factor=factor,
             )
         return _priced(
-            node, sheet, row.on_demand_hour,
-            source=f"catalogue: {row.label}", source_kind="catalogue", catalogue_row=row,
+            node,
+            sheet,
+            row.on_demand_hour,
+            source=f"catalogue: {row.label}",
+            source_kind="catalogue",
+            catalogue_row=row,
         )
-    return _priced(node, sheet, unit_price(node, sheet), source=UNIT_PRICES, source_kind=UNIT_PRICES)
+    return _priced(
+        node, sheet, unit_price(node, sheet), source=UNIT_PRICES, source_kind=UNIT_PRICES
+    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -199,6 +225,10 @@ class NodePriceBook:
 
     def price(self, node: NodeFacts, *, hour: dt.datetime, sheet: SheetPrices) -> NodePrice:
         return price_node_hour(
-            node, hour=hour, rules=self.rules, catalogue=self.catalogue,
-            spot_factors=self.spot_factors, sheet=sheet,
+            node,
+            hour=hour,
+            rules=self.rules,
+            catalogue=self.catalogue,
+            spot_factors=self.spot_factors,
+            sheet=sheet,
         )

@@ -23,7 +23,9 @@ class NodePriceRule(SQLModel, table=True):
     price_per_hour: float
     effective_from: dt.datetime = Field(sa_type=UTCDateTime)
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    created_by_user_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    created_by_user_id: int | None = Field(
+        default=None, foreign_key="users.id", ondelete="SET NULL"
+    )
 
 
 class NodePriceCatalogueRow(SQLModel, table=True):
@@ -49,7 +51,9 @@ class NodePriceCatalogueRow(SQLModel, table=True):
     source: str = Field(max_length=200)
     as_of: str = Field(max_length=10)  # YYYY-MM-DD, as written in the file
     uploaded_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    uploaded_by_user_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    uploaded_by_user_id: int | None = Field(
+        default=None, foreign_key="users.id", ondelete="SET NULL"
+    )
 
 
 class NodePriceSpotFactor(SQLModel, table=True):
@@ -61,4 +65,6 @@ class NodePriceSpotFactor(SQLModel, table=True):
     provider: str = Field(primary_key=True, max_length=16)
     factor: float
     updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    updated_by_user_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    updated_by_user_id: int | None = Field(
+        default=None, foreign_key="users.id", ondelete="SET NULL"
+    )

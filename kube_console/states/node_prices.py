@@ -110,9 +110,12 @@ class NodePricesState(rx.State):
 
     def _show_catalogue(self, summary: CatalogueSummary) -> None:
         self.catalogue_rows, self.shipped_rows = summary.rows, summary.shipped_rows
-        self.catalogue_uploaded_at = _moment_text(summary.uploaded_at) if summary.uploaded_at else ""
+        self.catalogue_uploaded_at = (
+            _moment_text(summary.uploaded_at) if summary.uploaded_at else ""
+        )
         self.catalogue_providers = ", ".join(
-            f"{PROVIDER_NAMES.get(provider, provider)} {count:,}" for provider, count in summary.by_provider.items()
+            f"{PROVIDER_NAMES.get(provider, provider)} {count:,}"
+            for provider, count in summary.by_provider.items()
         )
 
     async def _refresh(self) -> None:
@@ -135,13 +138,17 @@ class NodePricesState(rx.State):
     async def preview(self, selector: str):
         caller = current_context()
         try:
-            found = await in_thread(node_prices.preview_selector, org_id=caller.org_id, selector=str(selector))
+            found = await in_thread(
+                node_prices.preview_selector, org_id=caller.org_id, selector=str(selector)
+            )
         except ValidationFailed as invalid:
             async with self:
                 self.rule_errors, self.preview_text = invalid.by_field(), ""
             return
         count = found.matching_nodes
-        names = f": {', '.join(found.example_nodes)}" + (" …" if count > len(found.example_nodes) else "")
+        names = f": {', '.join(found.example_nodes)}" + (
+            " …" if count > len(found.example_nodes) else ""
+        )
         async with self:
             self.rule_errors = {}
             self.preview_text = (
@@ -190,7 +197,9 @@ class NodePricesState(rx.State):
         async with self:
             rule_id, selector, self.deleting = self.delete_id, self.delete_selector, True
         try:
-            await in_thread(node_prices.delete_rule, org_id=current_context().org_id, rule_id=rule_id)
+            await in_thread(
+                node_prices.delete_rule, org_id=current_context().org_id, rule_id=rule_id
+            )
         except NotFound:
             await self._refresh()
             async with self:

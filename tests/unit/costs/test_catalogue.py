@@ -44,8 +44,14 @@ def test_the_shipped_catalogue_covers_every_family_in_two_regions_with_shapes_an
     rows = shipped_catalogue()
     families: dict[tuple[str, str], set[str]] = {}
     for row in rows:
-        family = row.instance_type.split(".")[0] if row.provider == "aws" else (
-            row.instance_type.split("-")[0] if row.provider == "gcp" else row.instance_type.split("_", 1)[1]
+        family = (
+            row.instance_type.split(".")[0]
+            if row.provider == "aws"
+            else (
+                row.instance_type.split("-")[0]
+                if row.provider == "gcp"
+                else row.instance_type.split("_", 1)[1]
+            )
         )
         families.setdefault((row.provider, family), set()).add(row.region)
     expected = {
@@ -59,7 +65,12 @@ def test_the_shipped_catalogue_covers_every_family_in_two_regions_with_shapes_an
     for suffix in ("D2s_v5", "E2s_v5", "F2s_v2", "NC4as_T4_v3", "ND96asr_v4"):
         assert azure[suffix] == {"eastus", "westeurope"}
     p4d = Catalogue(rows).lookup("aws", "us-east-1", "p4d.24xlarge")
-    assert (p4d.vcpu, p4d.memory_gib, p4d.gpu_count, p4d.gpu_model) == (96, 1152, 8, "NVIDIA A100 40GB")
+    assert (p4d.vcpu, p4d.memory_gib, p4d.gpu_count, p4d.gpu_model) == (
+        96,
+        1152,
+        8,
+        "NVIDIA A100 40GB",
+    )
     assert all(row.gpu_count == 0 or row.gpu_model for row in rows)
 
 
@@ -77,7 +88,12 @@ def test_a_valid_upload_parses_every_row_in_any_column_order_and_skips_blank_lin
     reordered = "as_of,source,on_demand_hour,gpu_model,gpu_count,memory_gib,vcpu,instance_type,region,provider"
     text = f"{reordered}\n2026-02-01,EDP,1.5,NVIDIA L4,1,16,4,g6.xlarge,us-east-1,aws\n\n"
     (row,) = parse_catalogue(text.encode())
-    assert (row.instance_type, row.gpu_count, row.on_demand_hour, row.origin) == ("g6.xlarge", 1, 1.5, "organization")
+    assert (row.instance_type, row.gpu_count, row.on_demand_hour, row.origin) == (
+        "g6.xlarge",
+        1,
+        1.5,
+        "organization",
+    )
 
 
 def errors_of(text: str | bytes) -> list[str]:
@@ -127,7 +143,9 @@ def test_files_that_are_too_big_not_utf8_or_hold_nul_are_refused_before_parsing(
     assert errors_of(HEADER.encode() + b"\n\xff\xfe") == [
         f"file: expected UTF-8 text, byte {len(HEADER) + 2} is not"
     ]
-    assert errors_of(f"{HEADER}\n{GOOD}\x00\n") == ["file: contains a NUL character; expected CSV text"]
+    assert errors_of(f"{HEADER}\n{GOOD}\x00\n") == [
+        "file: contains a NUL character; expected CSV text"
+    ]
 
 
 def test_the_row_count_is_capped_and_the_error_list_is_cut_short():

@@ -42,7 +42,12 @@ def test_a_containers_gpus_come_from_its_requests_else_its_limits():
 
 
 def test_node_capacity_counts_reported_gpus_else_the_instance_types():
-    capacity = {"cpu": "4", "memory": "16Gi", "nvidia.com/gpu": "1", "gpu.intel.com/memory.max": "16Gi"}
+    capacity = {
+        "cpu": "4",
+        "memory": "16Gi",
+        "nvidia.com/gpu": "1",
+        "gpu.intel.com/memory.max": "16Gi",
+    }
     assert gpu_quantity(capacity) == 1
     assert node_gpu_capacity({"cpu": "4"}, catalogue_gpus=8) == 8  # device plugin not running yet
     assert node_gpu_capacity(capacity, catalogue_gpus=8) == 1
@@ -56,7 +61,10 @@ def test_a_malformed_gpu_quantity_is_refused():
 
 
 def test_the_gpu_model_comes_from_feature_discovery_then_gke_then_the_catalogue():
-    assert node_gpu_model({"nvidia.com/gpu.product": "NVIDIA-A10G"}, catalogue_model="NVIDIA A10G") == "NVIDIA-A10G"
+    assert (
+        node_gpu_model({"nvidia.com/gpu.product": "NVIDIA-A10G"}, catalogue_model="NVIDIA A10G")
+        == "NVIDIA-A10G"
+    )
     assert node_gpu_model({"cloud.google.com/gke-accelerator": "nvidia-l4"}) == "nvidia-l4"
     assert node_gpu_model({}, catalogue_model="NVIDIA T4") == "NVIDIA T4"
     assert node_gpu_model({}) == ""

@@ -44,16 +44,29 @@ def eks_node(index: int = 0, **labels: str) -> NodeFacts:
     )
 
 
-def rule(rule_id: int, selector: str, price: float, *, starts: dt.datetime = H - dt.timedelta(days=1),
-         created: dt.datetime | None = None) -> PriceRule:
+def rule(
+    rule_id: int,
+    selector: str,
+    price: float,
+    *,
+    starts: dt.datetime = H - dt.timedelta(days=1),
+    created: dt.datetime | None = None,
+) -> PriceRule:
     return PriceRule(
-        id=rule_id, terms=parse_selector(selector), price_per_hour=price,
-        effective_from=starts, created_at=created or starts,
+        id=rule_id,
+        terms=parse_selector(selector),
+        price_per_hour=price,
+        effective_from=starts,
+        created_at=created or starts,
     )
 
 
-def priced(node: NodeFacts, *, rules=(), catalogue=SHIPPED, spot=NO_SPOT_FACTORS, sheet=SHEET, hour=H):
-    return price_node_hour(node, hour=hour, rules=rules, catalogue=catalogue, spot_factors=spot, sheet=sheet)
+def priced(
+    node: NodeFacts, *, rules=(), catalogue=SHIPPED, spot=NO_SPOT_FACTORS, sheet=SHEET, hour=H
+):
+    return price_node_hour(
+        node, hour=hour, rules=rules, catalogue=catalogue, spot_factors=spot, sheet=sheet
+    )
 
 
 def test_the_real_eks_node_is_priced_from_the_catalogue_and_split_by_the_sheets_weights():
@@ -66,14 +79,23 @@ def test_the_real_eks_node_is_priced_from_the_catalogue_and_split_by_the_sheets_
     # W = 2 × 0.04 + 1.868499755859375 × 0.005 = 0.089342498779296875
     w = 0.08 + 1.868499755859375 * 0.005
     assert price.cpu_per_core == pytest.approx(0.0208 * 0.08 / w / 2, abs=1e-12)
-    assert price.memory_per_gib == pytest.approx(0.0208 * (1.868499755859375 * 0.005) / w / 1.868499755859375, abs=1e-12)
+    assert price.memory_per_gib == pytest.approx(
+        0.0208 * (1.868499755859375 * 0.005) / w / 1.868499755859375, abs=1e-12
+    )
     assert price.gpu_per_gpu == pytest.approx(0.95 * 0.0208 / w, abs=1e-12)
     # the per-unit prices add back up to P over the node's capacity
-    assert 2 * price.cpu_per_core + node.memory_gib * price.memory_per_gib == pytest.approx(0.0208, abs=1e-15)
+    assert 2 * price.cpu_per_core + node.memory_gib * price.memory_per_gib == pytest.approx(
+        0.0208, abs=1e-15
+    )
 
 
 def test_a_node_matching_nothing_costs_exactly_its_unit_prices():
-    node = NodeFacts(labels={"kubernetes.io/hostname": "kind-worker"}, cores=4, memory_gib=16, cluster_provider="kind")
+    node = NodeFacts(
+        labels={"kubernetes.io/hostname": "kind-worker"},
+        cores=4,
+        memory_gib=16,
+        cluster_provider="kind",
+    )
     price = priced(node)
     assert price.source == "unit prices" and price.rule_id is None and price.catalogue_row is None
     assert price.price_per_hour == 4 * 0.04 + 16 * 0.005 == 0.24
@@ -82,20 +104,37 @@ def test_a_node_matching_nothing_costs_exactly_its_unit_prices():
 
 
 def test_only_eks_gke_and_aks_clusters_match_catalogue_rows():
-    assert [catalogue_provider(key) for key in ("eks", "gke", "aks", "self-managed-aws", "kind", "")] == [
-        "aws", "gcp", "azure", None, None, None,
+    assert [
+        catalogue_provider(key) for key in ("eks", "gke", "aks", "self-managed-aws", "kind", "")
+    ] == [
+        "aws",
+        "gcp",
+        "azure",
+        None,
+        None,
+        None,
     ]
     # the same labels on a self-managed cluster on EC2 match no catalogue row
-    self_managed = NodeFacts(labels=eks_node().labels, cores=2, memory_gib=2, cluster_provider="self-managed-aws")
+    self_managed = NodeFacts(
+        labels=eks_node().labels, cores=2, memory_gib=2, cluster_provider="self-managed-aws"
+    )
     assert priced(self_managed).source == "unit prices"
 
 
 def test_a_catalogue_row_needs_provider_region_and_instance_type_all_three():
     node = eks_node()
-    other_region = NodeFacts(labels={**node.labels, "topology.kubernetes.io/region": "ap-south-2"},
-                             cores=2, memory_gib=2, cluster_provider="eks")
-    no_type = NodeFacts(labels={k: v for k, v in node.labels.items() if k != "node.kubernetes.io/instance-type"},
-                        cores=2, memory_gib=2, cluster_provider="eks")
+    other_region = NodeFacts(
+        labels={**node.labels, "topology.kubernetes.io/region": "ap-south-2"},
+        cores=2,
+        memory_gib=2,
+        cluster_provider="eks",
+    )
+    no_type = NodeFacts(
+        labels={k: v for k, v in node.labels.items() if k != "node.kubernetes.io/instance-type"},
+        cores=2,
+        memory_gib=2,
+        cluster_provider="eks",
+    )
     gke_cluster = NodeFacts(labels=node.labels, cores=2, memory_gib=2, cluster_provider="gke")
     assert [priced(n).source for n in (other_region, no_type, gke_cluster)] == ["unit prices"] * 3
 
@@ -135,8 +174,14 @@ def test_a_spot_node_costs_the_on_demand_price_times_its_providers_spot_factor()
 def test_a_gpu_node_from_the_catalogue_charges_its_gpus_at_their_weight():
     # g5.xlarge: 4 vCPU, 16 GiB, 1 A10G, $1.006 in us-east-1
     node = NodeFacts(
-        labels={"node.kubernetes.io/instance-type": "g5.xlarge", "topology.kubernetes.io/region": "us-east-1"},
-        cores=4, memory_gib=16, gpus=1, cluster_provider="eks",
+        labels={
+            "node.kubernetes.io/instance-type": "g5.xlarge",
+            "topology.kubernetes.io/region": "us-east-1",
+        },
+        cores=4,
+        memory_gib=16,
+        gpus=1,
+        cluster_provider="eks",
     )
     price = priced(node)
     assert price.price_per_hour == 1.006
@@ -148,7 +193,9 @@ def test_a_gpu_node_from_the_catalogue_charges_its_gpus_at_their_weight():
 
 def test_a_rule_wins_over_the_catalogue_and_its_price_is_final_even_on_spot():
     node = eks_node(**{"eks.amazonaws.com/capacityType": "SPOT"})
-    price = priced(node, rules=[rule(7, "eks.amazonaws.com/nodegroup=ecommerce-dev-node-group", 0.05)])
+    price = priced(
+        node, rules=[rule(7, "eks.amazonaws.com/nodegroup=ecommerce-dev-node-group", 0.05)]
+    )
     assert price.price_per_hour == 0.05 and price.spot_factor is None
     assert price.source == "rule #7: eks.amazonaws.com/nodegroup=ecommerce-dev-node-group"
     assert price.rule_id == 7 and price.source_kind == "rule"
@@ -156,24 +203,45 @@ def test_a_rule_wins_over_the_catalogue_and_its_price_is_final_even_on_spot():
 
 def test_a_rule_applies_from_the_hour_its_effective_from_starts():
     node = eks_node()
-    later = rule(3, "node.kubernetes.io/instance-type=t3.small", 0.5, starts=H + dt.timedelta(hours=1))
+    later = rule(
+        3, "node.kubernetes.io/instance-type=t3.small", 0.5, starts=H + dt.timedelta(hours=1)
+    )
     assert priced(node, rules=[later]).source == "catalogue: aws us-east-1 t3.small"
     assert priced(node, rules=[later], hour=H + dt.timedelta(hours=1)).price_per_hour == 0.5
-    mid_hour = rule(4, "node.kubernetes.io/instance-type=t3.small", 0.6, starts=H + dt.timedelta(minutes=30))
-    assert priced(node, rules=[mid_hour]).source_kind == "catalogue"  # the hour [H, H+1h) started before it
+    mid_hour = rule(
+        4, "node.kubernetes.io/instance-type=t3.small", 0.6, starts=H + dt.timedelta(minutes=30)
+    )
+    assert (
+        priced(node, rules=[mid_hour]).source_kind == "catalogue"
+    )  # the hour [H, H+1h) started before it
 
 
 def test_the_rule_with_most_terms_wins_then_the_latest_effective_from_then_the_latest_created():
     labels = eks_node().labels
-    broad_new = rule(1, "topology.kubernetes.io/region=us-east-1", 0.01, starts=H - dt.timedelta(hours=1))
-    narrow_old = rule(2, "topology.kubernetes.io/region=us-east-1,node.kubernetes.io/instance-type=t3.small", 0.02,
-                      starts=H - dt.timedelta(days=30))
+    broad_new = rule(
+        1, "topology.kubernetes.io/region=us-east-1", 0.01, starts=H - dt.timedelta(hours=1)
+    )
+    narrow_old = rule(
+        2,
+        "topology.kubernetes.io/region=us-east-1,node.kubernetes.io/instance-type=t3.small",
+        0.02,
+        starts=H - dt.timedelta(days=30),
+    )
     assert winning_rule([broad_new, narrow_old], labels, H).id == 2
-    newer = rule(3, "topology.kubernetes.io/zone=us-east-1a,node.kubernetes.io/instance-type=t3.small", 0.03,
-                 starts=H - dt.timedelta(days=2))
+    newer = rule(
+        3,
+        "topology.kubernetes.io/zone=us-east-1a,node.kubernetes.io/instance-type=t3.small",
+        0.03,
+        starts=H - dt.timedelta(days=2),
+    )
     assert winning_rule([broad_new, narrow_old, newer], labels, H).id == 3
-    same_start_created_later = rule(4, "NodeGroup=main,Environment=dev", 0.04, starts=H - dt.timedelta(days=2),
-                                    created=H - dt.timedelta(minutes=5))
+    same_start_created_later = rule(
+        4,
+        "NodeGroup=main,Environment=dev",
+        0.04,
+        starts=H - dt.timedelta(days=2),
+        created=H - dt.timedelta(minutes=5),
+    )
     assert winning_rule([narrow_old, newer, same_start_created_later], labels, H).id == 4
     assert winning_rule([rule(9, "NodeGroup=other", 1.0)], labels, H) is None
 
@@ -190,18 +258,32 @@ def test_a_zero_price_sheet_charges_nothing_and_leaves_the_whole_node_price_idle
 def test_a_sheet_without_gpu_price_puts_a_gpu_nodes_price_on_cpu_and_memory():
     sheet = SheetPrices(cpu_core_hour=0.04, memory_gib_hour=0.005, gpu_hour=0.0)
     node = NodeFacts(labels={}, cores=4, memory_gib=16, gpus=1)
-    assert split(2.4, node, sheet) == pytest.approx((0.04 * 10, 0.005 * 10, 0.0))  # P / W = 2.4 / 0.24
+    assert split(2.4, node, sheet) == pytest.approx(
+        (0.04 * 10, 0.005 * 10, 0.0)
+    )  # P / W = 2.4 / 0.24
 
 
 def test_organization_catalogue_rows_win_over_the_shipped_ones():
-    own = CatalogueRow(provider="aws", region="US-EAST-1", instance_type="T3.Small", vcpu=2, memory_gib=2,
-                       gpu_count=0, gpu_model="", on_demand_hour=0.015, source="our EDP price sheet",
-                       as_of="2026-02-01", origin="organization")
+    own = CatalogueRow(
+        provider="aws",
+        region="US-EAST-1",
+        instance_type="T3.Small",
+        vcpu=2,
+        memory_gib=2,
+        gpu_count=0,
+        gpu_model="",
+        on_demand_hour=0.015,
+        source="our EDP price sheet",
+        as_of="2026-02-01",
+        origin="organization",
+    )
     catalogue = Catalogue.merged([own], shipped_catalogue())
     price = priced(eks_node(), catalogue=catalogue)
     assert price.price_per_hour == 0.015 and price.catalogue_row.origin == "organization"
 
 
 def test_the_book_prices_like_the_function():
-    book = NodePriceBook(rules=(rule(1, "NodeGroup=main", 0.07),), catalogue=SHIPPED, spot_factors=NO_SPOT_FACTORS)
+    book = NodePriceBook(
+        rules=(rule(1, "NodeGroup=main", 0.07),), catalogue=SHIPPED, spot_factors=NO_SPOT_FACTORS
+    )
     assert book.price(eks_node(), hour=H, sheet=SHEET).price_per_hour == 0.07

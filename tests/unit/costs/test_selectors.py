@@ -9,9 +9,17 @@ from kube_console.errors import ValidationFailed
 
 
 def test_terms_are_parsed_trimmed_and_formatted_back():
-    terms = parse_selector(" node.kubernetes.io/instance-type = m6i.large , karpenter.sh/capacity-type=spot ")
-    assert terms == (("node.kubernetes.io/instance-type", "m6i.large"), ("karpenter.sh/capacity-type", "spot"))
-    assert format_selector(terms) == "node.kubernetes.io/instance-type=m6i.large,karpenter.sh/capacity-type=spot"
+    terms = parse_selector(
+        " node.kubernetes.io/instance-type = m6i.large , karpenter.sh/capacity-type=spot "
+    )
+    assert terms == (
+        ("node.kubernetes.io/instance-type", "m6i.large"),
+        ("karpenter.sh/capacity-type", "spot"),
+    )
+    assert (
+        format_selector(terms)
+        == "node.kubernetes.io/instance-type=m6i.large,karpenter.sh/capacity-type=spot"
+    )
     assert parse_selector("tier=") == (("tier", ""),)  # an empty label value is a value
 
 
