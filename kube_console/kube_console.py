@@ -39,6 +39,7 @@ from kube_console.states.explore_namespace import NamespaceDetailState
 from kube_console.states.explore_pod import PodDetailState
 from kube_console.states.explore_pods import PodsState
 from kube_console.states.explore_workload import WorkloadDetailState
+from kube_console.states.node_prices import NodePricesState
 from kube_console.states.overview import OverviewState
 from kube_console.states.profile import ProfileState
 from kube_console.states.session import SessionState, SetupState, SignInState
@@ -84,4 +85,4 @@ app.add_page(pod_detail_page, route=routes.POD_DETAIL, title="Pod · kube-consol
 app.add_page(profile_page, route=routes.PROFILE, title="Profile · kube-console", on_load=[SIGNED_IN, ProfileState.load])
 app.add_page(admin_users_page, route=routes.ADMIN_USERS, title="Users · kube-console", on_load=[SIGNED_IN, UsersState.load])
 app.add_page(admin_workers_page, route=routes.ADMIN_WORKERS, title="Workers · kube-console", on_load=[SIGNED_IN, WorkersState.load])
-app.add_page(admin_settings_page, route=routes.ADMIN_SETTINGS, title="Settings · kube-console", on_load=[SIGNED_IN, SettingsState.load])
+app.add_page(admin_settings_page, route=routes.ADMIN_SETTINGS, title="Settings · kube-console", on_load=[SIGNED_IN, SettingsState.load, NodePricesState.load])

@@ -23,6 +23,11 @@ from kube_console.models.inventory import (
     Pod,
     Workload,
 )
+from kube_console.models.node_prices import (
+    NodePriceCatalogueRow,
+    NodePriceRule,
+    NodePriceSpotFactor,
+)
 from kube_console.models.org import (
     ROLES,
     TOKEN_ROLES,
@@ -57,6 +62,9 @@ __all__ = [
     "Namespace",
     "NamespaceUsageSample",
     "Node",
+    "NodePriceCatalogueRow",
+    "NodePriceRule",
+    "NodePriceSpotFactor",
     "NodeUsageSample",
     "Organization",
     "PersistentVolumeClaim",

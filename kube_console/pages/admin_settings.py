@@ -1,5 +1,6 @@
 """Admin → Settings: price sheets (the organization default, and each cluster's own that overrides
-it), their history, and "recompute from <date>" with its progress. Admins only."""
+it), their history, and "recompute from <date>" with its progress (admins only); then the node
+prices (components/node_prices.py), which members may read."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import reflex as rx
 
 from kube_console.components.dialogs import dialog_buttons, form_dialog
 from kube_console.components.forms import field
+from kube_console.components.node_prices import node_prices_section
 from kube_console.components.shell import loading_rows, page_frame, page_header, refusal_panel
 from kube_console.components.tables import day
 from kube_console.dto import PriceScope, PriceSheetView
@@ -498,4 +500,5 @@ def admin_settings_page() -> rx.Component:
                 loading_rows(),
             ),
         ),
+        node_prices_section(),
     )

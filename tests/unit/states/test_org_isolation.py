@@ -29,6 +29,9 @@ from kube_console.models import (
     AuthSession,
     Cluster,
     CostRun,
+    NodePriceCatalogueRow,
+    NodePriceRule,
+    NodePriceSpotFactor,
     Organization,
     PriceSheet,
     User,
@@ -39,6 +42,7 @@ from kube_console.states.admin_settings import SettingsState
 from kube_console.states.admin_workers import WorkersState
 from kube_console.states.clusters import ClustersState
 from kube_console.states.costs import CostsState
+from kube_console.states.node_prices import NodePricesState
 from kube_console.states.profile import ProfileState
 from kube_console.states.users import UsersState
 from tests.factories import PASSWORD, Factory
@@ -69,6 +73,27 @@ class Org:
     namespace_id: int
     workload_id: int
     pod_id: int
+    node_price_rule_id: int = 0
+
+
+def _node_prices(make: Factory, session: Session, org: Organization, cluster: Cluster, name: str) -> int:
+    """A node, a node price rule matching it, a catalogue row and a spot factor, all named
+    after the org: a preview or list that leaked them would show the name."""
+    make.node(cluster, name=f"{name}-node", labels={"pool": f"{name}-gpu"})
+    rule = NodePriceRule(
+        org_id=org.id, selector=f"pool={name}-gpu", price_per_hour=2.0,
+        effective_from=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+    )
+    session.add_all([
+        rule,
+        NodePriceCatalogueRow(
+            org_id=org.id, provider="aws", region="us-east-1", instance_type="m5.large", vcpu=2,
+            memory_gib=8, on_demand_hour=0.05, source=f"{name} EDP", as_of="2026-01-01",
+        ),
+        NodePriceSpotFactor(org_id=org.id, provider="aws", factor=0.2),
+    ])
+    session.commit()
+    return rule.id
 
 
 def _inventory(make: Factory, cluster: Cluster, name: str) -> tuple[int, int, int]:
@@ -103,6 +128,7 @@ def _org(make: Factory, session: Session, name: str, domain: str) -> Org:
         member_token.row.id,
         cluster.id,
         *_inventory(make, cluster, name),
+        node_price_rule_id=_node_prices(make, session, org, cluster, name),
     )
 
 
@@ -282,6 +308,31 @@ ATTEMPTS: dict[str, Callable[[Org], list[Step]]] = {
     ],
     "SettingsState.sheet_dialog_changed": lambda b: [Fire({"open": True}, aims_at_b=False)],
     "SettingsState.recompute_dialog_changed": lambda b: [Fire({"open": True}, aims_at_b=False)],
+    # Node prices: a preview of B's labels must match none of B's nodes; deleting B's rule
+    # (its id chosen in the browser) must be refused.
+    "NodePricesState.preview": lambda b: [Fire({"selector": f"pool={B_MARK}-gpu"}, aims_at_b=False)],
+    "NodePricesState.create_rule": lambda b: [
+        Fire({"form": {"selector": "pool=acme-gpu", "price_per_hour": "1", "effective_from": "2026-01-01"}},
+             aims_at_b=False)
+    ],
+    "NodePricesState.ask_delete": lambda b: [
+        Fire({"rule_id": b.node_price_rule_id, "selector": "pool=acme-gpu"}, aims_at_b=False)
+    ],
+    "NodePricesState.delete_rule": lambda b: [
+        Plant(NodePricesState, "delete_id", b.node_price_rule_id),
+        Fire({}),
+    ],
+    "NodePricesState.upload_catalogue": lambda b: [
+        Fire({"form": {"csv": "provider,region,instance_type,vcpu,memory_gib,gpu_count,gpu_model,"
+                              "on_demand_hour,source,as_of\naws,us-east-1,m5.large,2,8,0,,0.01,mine,2026-01-01\n"}},
+             aims_at_b=False)
+    ],
+    "NodePricesState.save_spot_factors": lambda b: [
+        Fire({"form": {"aws": "0.5", "gcp": "0.5", "azure": "0.5"}}, aims_at_b=False)
+    ],
+    "NodePricesState.rule_dialog_changed": lambda b: [Fire({"open": True}, aims_at_b=False)],
+    "NodePricesState.delete_dialog_changed": lambda b: [Fire({"open": False}, aims_at_b=False)],
+    "NodePricesState.catalogue_dialog_changed": lambda b: [Fire({"open": True}, aims_at_b=False)],
 }
 
 # The page each state's handlers are sent from (the page's on_load runs first, as in a browser).
@@ -290,6 +341,7 @@ PAGE_OF = {
     ProfileState: routes.PROFILE,
     WorkersState: routes.ADMIN_WORKERS,
     SettingsState: routes.ADMIN_SETTINGS,
+    NodePricesState: routes.ADMIN_SETTINGS,
     CostsState: routes.COSTS,
     ClustersState: routes.CLUSTERS,
 }
@@ -331,6 +383,20 @@ def _org_b_rows(engine: Engine, b: Org) -> dict[str, list[tuple]]:
                 for p in db.exec(
                     select(PriceSheet).where(PriceSheet.org_id == b.org.id).order_by(PriceSheet.id)
                 )
+            ],
+            "node_prices": [
+                (r.id, r.selector, r.price_per_hour, r.effective_from)
+                for r in db.exec(select(NodePriceRule).where(NodePriceRule.org_id == b.org.id))
+            ]
+            + [
+                (c.id, c.instance_type, c.on_demand_hour, c.source)
+                for c in db.exec(
+                    select(NodePriceCatalogueRow).where(NodePriceCatalogueRow.org_id == b.org.id)
+                )
+            ]
+            + [
+                (f.provider, f.factor)
+                for f in db.exec(select(NodePriceSpotFactor).where(NodePriceSpotFactor.org_id == b.org.id))
             ],
             "cost_runs": [
                 (r.cluster_id, r.computed_until)
