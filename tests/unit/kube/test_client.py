@@ -20,7 +20,6 @@ from kube_console.kube.client import (
 )
 from kube_console.kube.fetch import (
     ClusterAuthFailed,
-    ClusterError,
     ClusterUnreachable,
     fetch_version,
 )
@@ -227,7 +226,7 @@ def test_a_name_that_now_resolves_to_a_metadata_or_link_local_address_is_refused
     policy = AddressPolicy(allow_loopback=True, resolve=resolver)
     api_client = build_api_client(served_as(fake_kube, cluster, SERVER_DNS_NAME), address_policy=policy)
 
-    with pytest.raises(ClusterError) as failure:
+    with pytest.raises(ClusterUnreachable) as failure:
         fetch_version(api_client)
 
     assert f"the API server address {SERVER_DNS_NAME} points to {refused}" in str(failure.value)
@@ -238,7 +237,7 @@ def test_a_name_that_now_resolves_to_a_metadata_or_link_local_address_is_refused
 def test_loopback_is_refused_at_connect_unless_the_policy_allows_it(fake_kube, cluster):
     creds = fake_kube.credentials_for(cluster)
 
-    with pytest.raises(ClusterError, match="127.0.0.1, a loopback address .*ALLOW_LOOPBACK"):
+    with pytest.raises(ClusterUnreachable, match="127.0.0.1, a loopback address .*ALLOW_LOOPBACK"):
         fetch_version(build_api_client(creds, address_policy=AddressPolicy(allow_loopback=False)))
     assert fake_kube.requests("tls") == []
     assert fetch_version(build_api_client(creds, address_policy=AddressPolicy(allow_loopback=True)))
@@ -248,7 +247,7 @@ def test_the_default_policy_is_the_settings_one(fake_kube, cluster, monkeypatch)
     monkeypatch.setenv("KUBE_CONSOLE_ALLOW_LOOPBACK_CLUSTERS", "0")
     get_settings.cache_clear()
     try:
-        with pytest.raises(ClusterError, match="KUBE_CONSOLE_ALLOW_LOOPBACK_CLUSTERS"):
+        with pytest.raises(ClusterUnreachable, match="KUBE_CONSOLE_ALLOW_LOOPBACK_CLUSTERS"):
             fetch_version(build_api_client(fake_kube.credentials_for(cluster)))
     finally:
         monkeypatch.undo()
@@ -260,5 +259,5 @@ def test_the_consoles_own_database_is_refused_at_connect(fake_kube, cluster):
     # The console's PostgreSQL on this machine, on the fake server's port for the test.
     policy = AddressPolicy(allow_loopback=True, forbidden_endpoints=(("localhost", fake_kube.port),))
 
-    with pytest.raises(ClusterError, match="console's own services"):
+    with pytest.raises(ClusterUnreachable, match="console's own services"):
         fetch_version(build_api_client(fake_kube.credentials_for(cluster), address_policy=policy))
