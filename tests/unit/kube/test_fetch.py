@@ -6,7 +6,6 @@ import datetime as dt
 import gzip
 import logging
 import socket
-import time
 
 import pytest
 
@@ -26,7 +25,6 @@ from tests.fakekube import (
     SECRETS_READER,
     FakeCluster,
     Fault,
-    Rule,
     generate_cluster,
     silent_endpoint,
 )
