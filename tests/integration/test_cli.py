@@ -16,6 +16,7 @@ from kube_console.services.auth import resolve_api_token
 from kube_console.services.credentials import load_credential, store_credential
 from tests.fakekube.generator import generate_cluster
 from tests.support.kubeconfig import kubeconfig_yaml
+from tests.support.two_tenant_workers import FLEET_FIGURE, LEADER, OTHER, seed_shared_workers
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 OLD_KEY, NEW_KEY = generate_key(), generate_key()
@@ -126,6 +127,21 @@ def test_cluster_add_then_sync_once(cli, fake_kube, fake_credentials, tmp_path, 
     synced = cli("sync", "--once")
     assert synced.returncode == 0, synced.stderr
     assert synced.stdout.split()[:2] == ["edge", "healthy"] and "9 pods" in synced.stdout
+
+
+def test_workers_status_shows_the_operator_the_whole_fleet(cli, session, make):
+    """Fleet-wide figures (every organization's) are the operator's: the CLI shows them."""
+    acme, rival = make.org("Acme"), make.org("Rival")
+    mine = make.cluster(acme, name="prod")
+    theirs = [make.cluster(rival, name="rival-prod"), make.cluster(rival, name="rival-stage")]
+    seed_shared_workers(session, mine=mine, theirs=theirs)
+
+    status = cli("workers", "status")
+    assert status.returncode == 0, status.stderr
+    leader_line, other_line = status.stdout.splitlines()[1:]
+    assert leader_line.startswith(LEADER) and " leader " in leader_line
+    assert f"claimed {FLEET_FIGURE}" in leader_line and "last synced 2 clusters" in leader_line
+    assert other_line.startswith(OTHER) and "last synced 1 clusters" in other_line
 
 
 def test_cluster_add_names_the_refused_kubeconfig_field(cli, tmp_path, make):
