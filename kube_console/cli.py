@@ -357,7 +357,7 @@ def workers_status() -> None:
             f"{process.name:<40} {role:<6} {state:<6} heartbeat {age:>5.0f} s ago  "
             f"threads {process.sync_threads}  running {process.syncs_running}  "
             f"claimed {process.clusters_claimed}  failed {process.syncs_failed}  "
-            f"last synced {fleet.held_by.get(process.name, 0)} clusters" + (f"  ({jobs})" if role == "leader" else "")
+            f"clusters synced here last {fleet.held_by.get(process.name, 0)}" + (f"  ({jobs})" if role == "leader" else "")
         )
 
 

@@ -128,13 +128,18 @@ def claim_cluster(
 def renew_leases(
     *, session: Session, owner: str, cluster_ids: list[int], now: dt.datetime, lease: dt.timedelta = LEASE
 ) -> list[int]:
-    """Extend `owner`'s leases on the clusters it is syncing; the ids it still holds."""
+    """Extend `owner`'s leases on the clusters it is syncing; the ids it still owns (those
+    released a moment ago included: their syncs are ending)."""
     if not cluster_ids:
         return []
     renewed = session.execute(
         update(Cluster)
-        .where(Cluster.id.in_(cluster_ids), Cluster.lease_owner == owner, Cluster.lease_expires_at.is_not(None))
-        .values(lease_expires_at=now + lease)
+        .where(Cluster.id.in_(cluster_ids), Cluster.lease_owner == owner)
+        .values(
+            lease_expires_at=case(
+                (Cluster.lease_expires_at.is_(None), None), else_=_at(now + lease)
+            )
+        )
         .returning(Cluster.id)
         .execution_options(synchronize_session=False)
     )
@@ -196,7 +201,9 @@ def release(
     the cluster is gone or another process holds it now (its lease ran out meanwhile).
 
     A sync asked for while this one ran makes the cluster due at once."""
-    cluster = session.get(Cluster, cluster_id)
+    cluster = session.execute(
+        select(Cluster.backoff_until, Cluster.last_success_at, Cluster.created_at).where(Cluster.id == cluster_id)
+    ).first()
     if cluster is None:
         return None
     next_at = next_sync_at(

@@ -72,9 +72,9 @@ def test_admin_user_and_token_creation(cli, session):
 
 
 def test_a_bad_setting_names_the_variable_and_exits_non_zero(cli):
-    result = cli("migrate", KUBE_CONSOLE_SYNC_BATCH_SIZE="lots")
+    result = cli("migrate", KUBE_CONSOLE_SYNC_THREADS="lots")
     assert result.returncode == 1
-    assert "KUBE_CONSOLE_SYNC_BATCH_SIZE: expected a whole number of clusters from 1 to 100" in result.stderr
+    assert "KUBE_CONSOLE_SYNC_THREADS: expected a whole number of threads from 1 to 100" in result.stderr
 
 
 def test_keys_generate_prints_a_usable_entry(cli):
@@ -140,8 +140,8 @@ def test_workers_status_shows_the_operator_the_whole_fleet(cli, session, make):
     assert status.returncode == 0, status.stderr
     leader_line, other_line = status.stdout.splitlines()[1:]
     assert leader_line.startswith(LEADER) and " leader " in leader_line
-    assert f"claimed {FLEET_FIGURE}" in leader_line and "last synced 2 clusters" in leader_line
-    assert other_line.startswith(OTHER) and "last synced 1 clusters" in other_line
+    assert f"claimed {FLEET_FIGURE}" in leader_line and "clusters synced here last 2" in leader_line
+    assert other_line.startswith(OTHER) and "clusters synced here last 1" in other_line
 
 
 def test_cluster_add_names_the_refused_kubeconfig_field(cli, tmp_path, make):
