@@ -262,19 +262,42 @@ def cluster_add(
 
 @app.command()
 def sync(
-    once: bool = typer.Option(True, "--once", help="Run one pass and exit."),
+    once: bool = typer.Option(True, "--once", help="Sync once and exit."),
     cluster: int | None = typer.Option(None, "--cluster", help="Only this cluster id."),
 ) -> None:
-    """Run one sync pass now and print a line per cluster."""
-    from kube_console.workers.sync_job import run_sync_pass
+    """Sync every cluster now in this process (but those backing off, or being synced by a
+    worker) and print a line per cluster."""
+    import datetime as dt
 
-    keyring = _keyring_or_fail()
-    outcomes = run_sync_pass(
-        keyring=keyring,
-        settings=get_settings(),
-        open_session=session_scope,
-        cluster_ids=[cluster] if cluster is not None else None,
-    )
+    from kube_console.db import utcnow
+    from kube_console.services.sync_scheduling import claim_cluster, cluster_syncer, run_claimed
+    from kube_console.workers.leader import process_name
+    from kube_console.workers.sync_job import sync_all_once
+
+    settings = get_settings()
+    interval = dt.timedelta(seconds=settings.sync_interval_seconds)
+    sync_one = cluster_syncer(keyring=_keyring_or_fail(), settings=settings, open_session=session_scope)
+    owner = process_name()
+    if cluster is None:
+        outcomes = sync_all_once(
+            owner=owner, threads=settings.sync_threads, interval=interval, open_session=session_scope, sync_one=sync_one
+        )
+    else:
+        started = utcnow()
+        with session_scope() as session:
+            claimed = claim_cluster(session=session, owner=owner, cluster_id=cluster, now=started)
+        if not claimed:
+            fail(f"cluster {cluster} is being synced by a worker right now")
+        outcomes = [
+            run_claimed(
+                cluster_id=cluster,
+                owner=owner,
+                started=started,
+                interval=interval,
+                open_session=session_scope,
+                sync_one=sync_one,
+            )
+        ]
     if not outcomes:
         typer.echo("no cluster is due for a sync")
     for outcome in outcomes:
@@ -286,7 +309,8 @@ def sync(
 
 @app.command()
 def worker() -> None:
-    """Run the scheduler on its own (pair with KUBE_CONSOLE_RUN_WORKERS=0 on the web processes)."""
+    """Run workers in this process: cluster syncs shared with every other worker process, and
+    the hourly jobs when elected leader (pair with KUBE_CONSOLE_RUN_WORKERS=0 on web processes)."""
     import signal
     import threading
 
@@ -300,6 +324,41 @@ def worker() -> None:
     typer.echo(f"worker {scheduler.process} running; Ctrl-C to stop")
     stop.wait()
     scheduler.shutdown()
+
+
+workers_app = typer.Typer(no_args_is_help=True, help="The worker processes.")
+app.add_typer(workers_app, name="workers")
+
+
+@workers_app.command("status")
+def workers_status() -> None:
+    """The whole fleet's syncs and every worker process, across organizations (operator only:
+    the Workers page shows an org admin their own clusters)."""
+    from kube_console.services.workers import fleet_status
+
+    settings = get_settings()
+    with session_scope() as session:
+        fleet = fleet_status(session=session, sync_interval_seconds=settings.sync_interval_seconds)
+    typer.echo(
+        f"clusters {fleet.clusters}: {fleet.syncing_now} syncing now, {fleet.due_now} due and waiting, "
+        f"{fleet.late} late by more than {settings.sync_interval_seconds} s"
+    )
+    if not fleet.processes:
+        typer.echo("no worker process has reported in the last hour")
+    for process in fleet.processes:
+        state = "alive" if process.name in fleet.alive else "silent"
+        role = "leader" if process.leader and state == "alive" else "worker"
+        age = (fleet.now - process.heartbeat_at).total_seconds()
+        jobs = ", ".join(
+            f"{job} {stats.get('runs', 0)} runs/{stats.get('failed', 0)} failed"
+            for job, stats in sorted(process.stats.items())
+        )
+        typer.echo(
+            f"{process.name:<40} {role:<6} {state:<6} heartbeat {age:>5.0f} s ago  "
+            f"threads {process.sync_threads}  running {process.syncs_running}  "
+            f"claimed {process.clusters_claimed}  failed {process.syncs_failed}  "
+            f"clusters synced here last {fleet.held_by.get(process.name, 0)}" + (f"  ({jobs})" if role == "leader" else "")
+        )
 
 
 costs_app = typer.Typer(no_args_is_help=True, help="Compute costs.")

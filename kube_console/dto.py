@@ -131,18 +131,37 @@ class ClusterSyncStats:
     last_sync_duration_ms: float
     last_error: str
     backoff_until: str
+    next_sync_at: str  # "" until the first scheduled sync
+    synced_by: str  # the worker process that claimed it last
+    syncing: bool  # that process holds it now
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class WorkerProcessRow:
+    """A process running workers, and what it does for the viewer's organization only."""
+
+    name: str
+    host: str
+    pid: int
+    started_at: str
+    heartbeat_at: str
+    alive: bool
+    leader: bool  # runs the hourly jobs (costs, pruning)
+    sync_threads: int
+    clusters: list[str]  # names of the organization's clusters it synced last (the first few)
+    clusters_count: int  # how many of the organization's clusters it synced last
+    syncing_now: int  # how many of them it is syncing now
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class WorkerStatus:
-    leader_process: str
-    leader_since: str
-    heartbeat_at: str
-    alive: bool
-    running_job: str
+    """The Workers page of one organization: worker processes (only this organization's
+    clusters under them), its clusters' schedule, its runs. Fleet-wide figures are the
+    operator's (`python -m kube_console workers status`)."""
+
+    processes: list[WorkerProcessRow]
     sync_interval_seconds: int
     cost_interval_seconds: int
-    stats: dict[str, str]
     clusters: list[ClusterSyncStats]
     recent_runs: list[WorkerRunRow]
 
@@ -768,20 +787,6 @@ class ClusterTile:
     month_to_date_cost: str  # in the org's currency; "" before any cost has been computed
     certificate_note: str  # "expires in 9 days" or "expired 2 days ago"; "" when not soon
     certificate_expired: bool
-
-
-@dataclasses.dataclass(frozen=True, kw_only=True)
-class SchedulerJobSummary:
-    """One scheduler job (sync | cost | prune) as the leader reported it in its heartbeat."""
-
-    job: str
-    runs: int
-    succeeded: int
-    failed: int
-    running: bool
-    last_started_at: str
-    last_duration_ms: float
-    last_error: str
 
 
 # Drill-down pages: rows and panels as the console's pages show them (kube_console/states/

@@ -1,5 +1,5 @@
 """REST routes for clusters: register, list, details, update, delete, sync now and its run,
-health, a cluster's namespaces and nodes, and the scheduler's status.
+health, a cluster's namespaces and nodes, and the workers' status.
 
 Each route authorizes with the one policy (security/authz.py) and calls the services the
 pages call; another organization's id is "not found", from the services' org scoping.
@@ -13,7 +13,6 @@ from fastapi import APIRouter, Query, Request, Response
 from sqlmodel import Session
 
 from kube_console.api import errors
-from kube_console.api.background import requested_syncs
 from kube_console.api.caller import Caller
 from kube_console.api.params import DEFAULT_LIMIT, Cursor, Id, Limit, RunId, as_page, page_request
 from kube_console.api.schemas import (
@@ -41,6 +40,7 @@ from kube_console.security.authz import Action, AuthContext, authorize
 from kube_console.security.keyring import get_keyring
 from kube_console.services import clusters as cluster_service
 from kube_console.services import explore
+from kube_console.services import sync_scheduling
 from kube_console.services import workers as worker_service
 from kube_console.settings import get_settings
 
@@ -198,14 +198,15 @@ def delete_cluster(
     summary="Sync a cluster now (admin)",
 )
 def sync_cluster(id: Id, ctx: Caller, request: Request, response: Response) -> SyncAccepted:
-    """Starts a sync at once and answers 202 with the run to follow: GET its `status_url`."""
+    """Queues a sync (the cluster is due at once; the worker that claims it runs it) and
+    answers 202 with the run to follow: GET its `status_url`. Asking again while it is
+    queued answers the same run."""
     authorize(ctx, Action.TRIGGER_SYNC)
-    keyring = get_keyring()
+    get_keyring()  # refuse early: without keys no worker could read the credential
     with session_scope() as session:
-        run_id = worker_service.request_sync(
+        run_id = sync_scheduling.request_sync(
             session=session, org_id=ctx.org_id, cluster_id=id, trigger="api"
         )
-    requested_syncs.start(run_id=run_id, cluster_id=id, keyring=keyring)
     status_url = request.url_for("get_run", id=run_id).path
     response.headers["Location"] = status_url
     return SyncAccepted(run_id=run_id, status_url=status_url)
@@ -278,11 +279,12 @@ def cluster_nodes(
     response_model=WorkerStatus,
     responses=ADMIN,
     tags=["workers"],
-    summary="Scheduler status (admin)",
+    summary="Workers status (admin)",
 )
 def workers_status(ctx: Caller) -> WorkerStatus:
-    """The scheduler's leader and heartbeat, job statistics, this organization's clusters' sync
-    figures and recent runs."""
+    """The worker processes, with only this organization's clusters under them; this
+    organization's clusters' schedule (next sync, last duration, who synced them) and recent
+    runs. Figures of other organizations are never shown."""
     authorize(ctx, Action.VIEW_WORKERS)
     with session_scope() as session:
         return WorkerStatus.of(worker_service.worker_status(session=session, org_id=ctx.org_id))

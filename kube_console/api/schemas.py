@@ -284,17 +284,31 @@ class ClusterSyncStats(ApiModel):
     last_sync_duration_ms: float
     last_error: str
     backoff_until: OptionalTime
+    next_sync_at: OptionalTime = Field(description="when the cluster is due again")
+    synced_by: str = Field(description="the worker process that claimed it last")
+    syncing: bool = Field(description="that process is syncing it now")
+
+
+class WorkerProcess(ApiModel):
+    name: str = Field(description="host:pid")
+    host: str
+    pid: int
+    started_at: OptionalTime
+    heartbeat_at: OptionalTime
+    alive: bool
+    leader: bool = Field(description="runs the hourly jobs (costs, pruning)")
+    sync_threads: int
+    clusters: list[str] = Field(description="the first of your clusters it synced last")
+    clusters_count: int = Field(description="how many of your clusters it synced last")
+    syncing_now: int = Field(description="how many of your clusters it is syncing now")
 
 
 class WorkerStatus(ApiModel):
-    leader_process: str
-    leader_since: OptionalTime
-    heartbeat_at: OptionalTime
-    alive: bool
-    running_job: str
+    """Only your organization's clusters and runs; the fleet's figures are the operator's."""
+
+    processes: list[WorkerProcess]
     sync_interval_seconds: int
     cost_interval_seconds: int
-    stats: dict[str, str]
     clusters: list[ClusterSyncStats]
     recent_runs: list[Run]
 

@@ -39,7 +39,7 @@ from kube_console.models.org import (
     User,
 )
 from kube_console.models.usage import NamespaceUsageSample, NodeUsageSample, UsageSnapshot
-from kube_console.models.worker import SchedulerLeader, WorkerRun
+from kube_console.models.worker import WorkerProcess, WorkerRun
 
 __all__ = [
     "CLUSTER_STATUSES",
@@ -70,9 +70,9 @@ __all__ = [
     "PersistentVolumeClaim",
     "Pod",
     "PriceSheet",
-    "SchedulerLeader",
     "UsageSnapshot",
     "User",
+    "WorkerProcess",
     "WorkerRun",
     "Workload",
 ]

@@ -72,6 +72,14 @@ class Cluster(SQLModel, table=True):
     backoff_until: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     sync_running: bool = False
 
+    # The sync schedule (services/sync_scheduling.py). A worker process claims a cluster when
+    # `next_sync_at` has come by taking its lease; the lease runs out unless renewed, so a
+    # killed worker's clusters return to the others. After a sync the lease is let go
+    # (`lease_expires_at` cleared) and `lease_owner` stays, saying which process synced it last.
+    next_sync_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    lease_owner: str | None = Field(default=None, max_length=128)
+    lease_expires_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+
     # Prices are referenced from the other side: PriceSheet rows with this cluster_id
     # override the org's default sheet (cost-model.md, "Lookup order").
     network_source: str = Field(default="none", max_length=32)

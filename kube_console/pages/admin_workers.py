@@ -1,4 +1,5 @@
-"""Admin → Workers: which process leads the scheduler, how its jobs went, and each cluster's last sync."""
+"""Admin → Workers: the worker processes that sync this organization's clusters, each
+cluster's schedule (next sync, last duration, which process synced it), and recent runs."""
 
 from __future__ import annotations
 
@@ -16,11 +17,9 @@ from kube_console.components.shell import (
     refusal_panel,
 )
 from kube_console.components.tables import record_table, when
-from kube_console.dto import ClusterSyncStats, SchedulerJobSummary, WorkerRunRow
+from kube_console.dto import ClusterSyncStats, WorkerProcessRow, WorkerRunRow
 from kube_console.states.admin_workers import WorkersState
 
-JOB_TITLES = {"sync": "Cluster sync", "cost": "Cost computation", "prune": "Pruning old data"}
-JOB_ICONS = {"sync": "refresh-cw", "cost": "chart-column", "prune": "scissors"}
 RUN_JOBS = {
     "sync": "Sync pass",
     "sync_cluster": "Cluster sync",
@@ -33,151 +32,74 @@ def _section(title: str, *children: rx.Component) -> rx.Component:
     return rx.vstack(rx.heading(title, size="3", as_="h2"), *children, spacing="3", width="100%")
 
 
-def _leader_state() -> rx.Component:
-    status = WorkersState.status
+def _process_state(process: WorkerProcessRow) -> rx.Component:
     return rx.cond(
-        status.alive,
-        rx.badge(
-            rx.icon("circle-check", size=12),
-            "Leading",
-            color_scheme="green",
-            variant="soft",
-            size="2",
+        process.alive,
+        rx.cond(
+            process.leader,
+            rx.badge(rx.icon("crown", size=12), "Leader", color_scheme="green", variant="soft"),
+            rx.badge(rx.icon("circle-check", size=12), "Syncing", color_scheme="green", variant="soft"),
         ),
-        rx.badge(
-            rx.icon("circle-alert", size=12),
-            "No heartbeat",
-            color_scheme="red",
-            variant="soft",
-            size="2",
-        ),
+        rx.badge(rx.icon("circle-alert", size=12), "No heartbeat", color_scheme="red", variant="soft"),
     )
 
 
-def _leader_fact(label: str, value: rx.Component | rx.Var | str) -> rx.Component:
-    return rx.data_list.item(
-        rx.data_list.label(label, min_width="120px"), rx.data_list.value(value)
-    )
-
-
-def _leader_panel() -> rx.Component:
-    status = WorkersState.status
-    return rx.card(
-        rx.hstack(
-            rx.center(
-                rx.icon("crown", size=20, color=rx.color("accent", 11)),
-                width="40px",
-                height="40px",
-                min_width="40px",
-                border_radius="50%",
-                background=rx.color("accent", 3),
-            ),
-            rx.vstack(
-                rx.hstack(
-                    rx.text("Leader", size="2", color=rx.color("gray", 10), weight="medium"),
-                    _leader_state(),
-                    spacing="2",
-                    align="center",
-                ),
-                rx.code(status.leader_process, size="3", variant="ghost", weight="bold"),
-                rx.text(WorkersState.schedule, size="1", color=rx.color("gray", 10)),
-                spacing="1",
-            ),
-            rx.spacer(),
-            rx.data_list.root(
-                _leader_fact("Leading since", when(status.leader_since)),
-                _leader_fact("Last heartbeat", when(status.heartbeat_at)),
-                _leader_fact(
-                    "Running now",
-                    rx.cond(
-                        status.running_job,
-                        rx.badge(
-                            rx.spinner(size="1"),
-                            status.running_job,
-                            color_scheme="blue",
-                            variant="soft",
-                        ),
-                        rx.text("Nothing (waiting for the next tick)", color=rx.color("gray", 10)),
+def _process_clusters(process: WorkerProcessRow) -> rx.Component:
+    return rx.cond(
+        process.clusters_count > 0,
+        rx.vstack(
+            rx.text(
+                process.clusters_count.to_string(),
+                rx.cond(
+                    process.syncing_now > 0,
+                    rx.text(
+                        " (" + process.syncing_now.to_string() + " syncing now)",
+                        as_="span",
+                        color=rx.color("blue", 11),
                     ),
                 ),
                 size="2",
-                spacing="2",
             ),
-            align="center",
-            spacing="4",
-            wrap="wrap",
-            width="100%",
+            rx.text(
+                process.clusters.join(", "),
+                rx.cond(process.clusters_count > process.clusters.length(), ", …", ""),
+                size="1",
+                color=rx.color("gray", 11),
+            ),
+            spacing="0",
         ),
-        width="100%",
-        size="3",
-        role="region",
-        aria_label="Scheduler leader",
+        rx.text("None", color=rx.color("gray", 10)),
     )
 
 
-def _job_figure(label: str, value: rx.Var, colour: str = "gray") -> rx.Component:
-    return rx.vstack(
-        rx.text(label, size="1", color=rx.color("gray", 10)),
-        rx.text(
-            value,
-            size="5",
-            weight="bold",
-            class_name="numeric",
-            color=rx.color(colour, 12),
-            text_align="left",
+def _process_row(process: WorkerProcessRow) -> rx.Component:
+    return rx.table.row(
+        rx.table.row_header_cell(
+            rx.code(process.name, variant="ghost", weight="medium"), white_space="nowrap"
         ),
-        spacing="0",
+        rx.table.cell(_process_state(process)),
+        rx.table.cell(when(process.started_at), white_space="nowrap"),
+        rx.table.cell(when(process.heartbeat_at), white_space="nowrap"),
+        rx.table.cell(process.sync_threads.to_string(), class_name="numeric"),
+        rx.table.cell(_process_clusters(process), min_width="12rem", max_width="28rem"),
+        align="center",
     )
 
 
-def _job_card(job: SchedulerJobSummary) -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.hstack(
-                rx.match(
-                    job.job,
-                    *[
-                        (key, rx.icon(icon, size=16, color=rx.color("accent", 11)))
-                        for key, icon in JOB_ICONS.items()
-                    ],
-                    rx.icon("activity", size=16, color=rx.color("accent", 11)),
-                ),
-                rx.text(rx.match(job.job, *JOB_TITLES.items(), job.job), weight="bold", size="3"),
-                rx.spacer(),
-                rx.cond(
-                    job.running,
-                    rx.badge(rx.spinner(size="1"), "Running", color_scheme="blue", variant="soft"),
-                ),
-                align="center",
-                width="100%",
-            ),
-            rx.hstack(
-                _job_figure("Runs", job.runs.to_string()),
-                _job_figure("Succeeded", job.succeeded.to_string(), "green"),
-                _job_figure(
-                    "Failed", job.failed.to_string(), rx.cond(job.failed > 0, "red", "gray")
-                ),
-                spacing="5",
-            ),
-            rx.cond(
-                job.last_started_at,
-                rx.text(
-                    "Last run ",
-                    when(job.last_started_at),
-                    ", took ",
-                    duration(job.last_duration_ms),
-                    size="1",
-                    color=rx.color("gray", 10),
-                ),
-                rx.text("Not run yet by this leader", size="1", color=rx.color("gray", 10)),
-            ),
-            rx.cond(
-                job.last_error,
-                rx.text(job.last_error, size="1", color=rx.color("red", 11), role="alert"),
-            ),
-            spacing="3",
-        ),
-        aria_label=rx.match(job.job, *JOB_TITLES.items(), job.job),
+def _processes_table() -> rx.Component:
+    return record_table(
+        [
+            ("Process", "left"),
+            ("State", "left"),
+            ("Started", "left"),
+            ("Last heartbeat", "left"),
+            ("Threads", "right"),
+            ("Your clusters it synced last", "left"),
+        ],
+        WorkersState.status.processes,
+        _process_row,
+        label="Worker processes",
+        empty="",
     )
 
 
@@ -227,11 +149,28 @@ def _cluster_row(cluster: ClusterSyncStats) -> rx.Component:
             min_width="12rem",
             max_width="28rem",
         ),
+        rx.table.cell(_next_sync(cluster), white_space="nowrap"),
         rx.table.cell(
-            rx.cond(cluster.backoff_until, rx.moment(cluster.backoff_until, from_now=True), ""),
+            rx.cond(
+                cluster.synced_by,
+                rx.code(cluster.synced_by, variant="ghost", size="1"),
+                rx.text("—", color=rx.color("gray", 9)),
+            ),
             white_space="nowrap",
         ),
         align="center",
+    )
+
+
+def _next_sync(cluster: ClusterSyncStats) -> rx.Component:
+    return rx.cond(
+        cluster.syncing,
+        rx.badge(rx.spinner(size="1"), "Syncing now", color_scheme="blue", variant="soft"),
+        rx.cond(
+            cluster.next_sync_at,
+            rx.moment(cluster.next_sync_at, from_now=True),
+            rx.text("At its first interval", color=rx.color("gray", 10)),
+        ),
     )
 
 
@@ -241,10 +180,11 @@ def _clusters_table() -> rx.Component:
             ("Cluster", "left"),
             ("Status", "left"),
             ("Last sync", "left"),
-            ("Duration", "right"),
+            ("Last duration", "right"),
             ("Syncs", "left"),
             ("Error", "left"),
-            ("Next try", "left"),
+            ("Next sync", "left"),
+            ("Synced by", "left"),
         ],
         WorkersState.status.clusters,
         _cluster_row,
@@ -337,26 +277,21 @@ def _runs_table() -> rx.Component:
     )
 
 
-def _status() -> rx.Component:
+def _processes() -> rx.Component:
     return rx.cond(
-        WorkersState.status.leader_process,
-        rx.fragment(
-            _leader_panel(),
-            _section(
-                "Jobs",
-                rx.grid(
-                    rx.foreach(WorkersState.jobs, _job_card),
-                    columns=rx.breakpoints(initial="1", sm="3"),
-                    spacing="4",
-                    width="100%",
-                ),
-            ),
+        WorkersState.status.processes.length() > 0,
+        rx.vstack(
+            rx.text(WorkersState.schedule, size="2", color=rx.color("gray", 11)),
+            _processes_table(),
+            spacing="2",
+            width="100%",
         ),
         empty_state(
             "activity",
-            "No scheduler has reported yet",
-            "The scheduler starts with the console and reports here on its first tick. If this stays empty, "
-            "check KUBE_CONSOLE_RUN_WORKERS, the encryption keys, and the server log.",
+            "No worker process has reported yet",
+            "Workers start with the console (or with `python -m kube_console worker`) and report here "
+            "within seconds. If this stays empty, check KUBE_CONSOLE_RUN_WORKERS, the encryption keys, "
+            "and the server log.",
         ),
     )
 
@@ -371,10 +306,11 @@ def admin_workers_page() -> rx.Component:
                 WorkersState.checked,
                 rx.fragment(
                     page_header(
-                        "The scheduler that syncs clusters and works out costs: which process leads, and how its runs went.",
+                        "The worker processes that sync your clusters and work out costs, "
+                        "and when each cluster is synced next.",
                         updated_ago(WorkersState.loaded_at),
                     ),
-                    _status(),
+                    _section("Worker processes", _processes()),
                     _section("Clusters", _clusters_table()),
                     _section("Recent runs", _runs_table()),
                     auto_refresh(WorkersState.refresh),

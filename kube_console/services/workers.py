@@ -1,19 +1,30 @@
-"""Job bookkeeping: runs, the leader's heartbeat, syncs someone asked for, and the Workers view."""
+"""Job bookkeeping: runs, the worker processes' heartbeats, and the Workers view.
+
+An organization's admin sees the worker processes, but only their own clusters under them
+(`worker_status`); the figures of the whole fleet (`fleet_status`) are the operator's, shown
+by `python -m kube_console workers status`.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select, update
 from sqlmodel import Session
 
 from kube_console.db import utcnow
-from kube_console.dto import ClusterSyncStats, WorkerRunRow, WorkerStatus
-from kube_console.models import Cluster, SchedulerLeader, WorkerRun
+from kube_console.dto import ClusterSyncStats, WorkerProcessRow, WorkerRunRow, WorkerStatus
+from kube_console.models import Cluster, WorkerProcess, WorkerRun
 from kube_console.security.authz import NotFound
 
-LEADER_STALE_AFTER = dt.timedelta(minutes=2)
+# A process beats every few seconds; one silent for this long is shown as gone.
+PROCESS_STALE_AFTER = dt.timedelta(seconds=30)
+# Processes gone for longer than this are no longer listed (the prune job deletes them later).
+PROCESS_LISTED_FOR = dt.timedelta(hours=1)
+# The names of an organization's clusters shown under each process; the count says the rest.
+CLUSTERS_NAMED_PER_PROCESS = 12
 
 
 def start_run(
@@ -64,24 +75,6 @@ def finish_run(
     session.add(run)
 
 
-def request_sync(*, session: Session, org_id: int, cluster_id: int, trigger: str) -> int:
-    """Queue a sync of one cluster of `org_id`; returns the run id to follow it by."""
-    cluster = session.get(Cluster, cluster_id)
-    if cluster is None or cluster.org_id != org_id:
-        raise NotFound("no such cluster")
-    run = WorkerRun(job="sync_cluster", trigger=trigger, org_id=org_id, cluster_id=cluster_id, items_total=1)
-    session.add(run)
-    session.flush()
-    return run.id
-
-
-def mark_running(*, session: Session, run_id: int, process: str) -> None:
-    run = session.get(WorkerRun, run_id)
-    if run is not None:
-        run.status, run.started_at, run.process = "running", utcnow(), process
-        session.add(run)
-
-
 def get_run(*, session: Session, org_id: int, run_id: int) -> WorkerRunRow:
     run = session.get(WorkerRun, run_id)
     if run is None or run.org_id != org_id:
@@ -89,27 +82,67 @@ def get_run(*, session: Session, org_id: int, run_id: int) -> WorkerRunRow:
     return _run_row(run)
 
 
-def heartbeat(
+def register_process(
     *,
     session: Session,
-    process: str,
+    name: str,
+    host: str,
+    pid: int,
+    sync_threads: int,
     sync_interval_seconds: int,
     cost_interval_seconds: int,
-    running_job: str | None,
-    stats: dict[str, Any],
 ) -> None:
+    """A process starting its workers: a fresh row (one of the same name is a dead predecessor)."""
+    session.execute(delete(WorkerProcess).where(WorkerProcess.name == name))
     now = utcnow()
-    leader = session.get(SchedulerLeader, 1)
-    if leader is None:
-        leader = SchedulerLeader(id=1, process=process, acquired_at=now)
-    elif leader.process != process:
-        leader.process, leader.acquired_at = process, now
-    leader.heartbeat_at = now
-    leader.sync_interval_seconds = sync_interval_seconds
-    leader.cost_interval_seconds = cost_interval_seconds
-    leader.running_job = running_job
-    leader.stats = stats
-    session.add(leader)
+    session.add(
+        WorkerProcess(
+            name=name,
+            host=host,
+            pid=pid,
+            started_at=now,
+            heartbeat_at=now,
+            sync_threads=sync_threads,
+            sync_interval_seconds=sync_interval_seconds,
+            cost_interval_seconds=cost_interval_seconds,
+        )
+    )
+
+
+def process_heartbeat(
+    *,
+    session: Session,
+    name: str,
+    leader: bool,
+    syncs_running: int,
+    clusters_claimed: int,
+    syncs_failed: int,
+    stats: dict[str, Any],
+) -> bool:
+    """Refresh a process's row; False when the row is gone (pruned while the process slept)."""
+    updated = session.execute(
+        update(WorkerProcess)
+        .where(WorkerProcess.name == name)
+        .values(
+            heartbeat_at=utcnow(),
+            leader=leader,
+            syncs_running=syncs_running,
+            clusters_claimed=clusters_claimed,
+            syncs_failed=syncs_failed,
+            stats=stats,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return bool(updated.rowcount)
+
+
+def forget_process(*, session: Session, name: str) -> None:
+    session.execute(delete(WorkerProcess).where(WorkerProcess.name == name))
+
+
+def prune_processes(*, session: Session, older_than: dt.datetime) -> int:
+    """Delete the rows of processes silent since `older_than` (killed ones leave theirs)."""
+    return session.execute(delete(WorkerProcess).where(WorkerProcess.heartbeat_at < older_than)).rowcount or 0
 
 
 def _iso(value: dt.datetime | None) -> str:
@@ -134,26 +167,54 @@ def _run_row(run: WorkerRun) -> WorkerRunRow:
     )
 
 
+def _listed_processes(session: Session, now: dt.datetime) -> list[WorkerProcess]:
+    return list(
+        session.execute(
+            select(WorkerProcess)
+            .where(WorkerProcess.heartbeat_at >= now - PROCESS_LISTED_FOR)
+            .order_by(WorkerProcess.leader.desc(), WorkerProcess.name)
+        ).scalars()
+    )
+
+
+def _holds(cluster: Cluster, now: dt.datetime) -> bool:
+    return cluster.lease_expires_at is not None and cluster.lease_expires_at > now
+
+
 def worker_status(*, session: Session, org_id: int, recent: int = 20) -> WorkerStatus:
-    """The scheduler as an admin of `org_id` sees it: the leader, its stats, this org's clusters."""
-    leader = session.get(SchedulerLeader, 1)
+    """The workers as an admin of `org_id` sees them: every process, with only this
+    organization's clusters under it and counted; this organization's clusters and runs."""
     now = utcnow()
+    processes = _listed_processes(session, now)
     clusters = session.execute(select(Cluster).where(Cluster.org_id == org_id).order_by(Cluster.name)).scalars().all()
     runs = session.execute(
-        select(WorkerRun)
-        .where((WorkerRun.org_id == org_id) | (WorkerRun.org_id.is_(None)))
-        .order_by(WorkerRun.requested_at.desc())
-        .limit(recent)
+        select(WorkerRun).where(WorkerRun.org_id == org_id).order_by(WorkerRun.requested_at.desc()).limit(recent)
     ).scalars()
+    by_owner: dict[str, list[Cluster]] = {}
+    for cluster in clusters:
+        if cluster.lease_owner:
+            by_owner.setdefault(cluster.lease_owner, []).append(cluster)
+    alive = [process for process in processes if now - process.heartbeat_at < PROCESS_STALE_AFTER]
+    settings_from = alive[0] if alive else None
     return WorkerStatus(
-        leader_process=leader.process if leader else "",
-        leader_since=_iso(leader.acquired_at) if leader else "",
-        heartbeat_at=_iso(leader.heartbeat_at) if leader else "",
-        alive=bool(leader and now - leader.heartbeat_at < LEADER_STALE_AFTER),
-        running_job=(leader.running_job or "") if leader else "",
-        sync_interval_seconds=leader.sync_interval_seconds if leader else 0,
-        cost_interval_seconds=leader.cost_interval_seconds if leader else 0,
-        stats={key: str(value) for key, value in (leader.stats if leader else {}).items()},
+        processes=[
+            WorkerProcessRow(
+                name=process.name,
+                host=process.host,
+                pid=process.pid,
+                started_at=_iso(process.started_at),
+                heartbeat_at=_iso(process.heartbeat_at),
+                alive=process in alive,
+                leader=process.leader and process in alive,
+                sync_threads=process.sync_threads,
+                clusters=[cluster.name for cluster in by_owner.get(process.name, [])[:CLUSTERS_NAMED_PER_PROCESS]],
+                clusters_count=len(by_owner.get(process.name, [])),
+                syncing_now=sum(_holds(cluster, now) for cluster in by_owner.get(process.name, [])),
+            )
+            for process in processes
+        ],
+        sync_interval_seconds=settings_from.sync_interval_seconds if settings_from else 0,
+        cost_interval_seconds=settings_from.cost_interval_seconds if settings_from else 0,
         clusters=[
             ClusterSyncStats(
                 cluster_id=cluster.id,
@@ -166,8 +227,54 @@ def worker_status(*, session: Session, org_id: int, recent: int = 20) -> WorkerS
                 last_sync_duration_ms=cluster.last_sync_duration_ms or 0.0,
                 last_error=cluster.last_error or "",
                 backoff_until=_iso(cluster.backoff_until),
+                next_sync_at=_iso(cluster.next_sync_at),
+                synced_by=cluster.lease_owner or "",
+                syncing=_holds(cluster, now),
             )
             for cluster in clusters
         ],
         recent_runs=[_run_row(run) for run in runs],
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class FleetStatus:
+    """Every organization's syncs at once: for the operator's CLI only."""
+
+    now: dt.datetime
+    processes: list[WorkerProcess]
+    alive: list[str]  # names of the processes heard from lately
+    clusters: int  # with a credential
+    syncing_now: int
+    due_now: int  # due and not yet claimed
+    late: int  # due for longer than one interval
+    held_by: dict[str, int]  # clusters each process synced last (or syncs now)
+
+
+def fleet_status(*, session: Session, sync_interval_seconds: int) -> FleetStatus:
+    now = utcnow()
+    interval = dt.timedelta(seconds=sync_interval_seconds)
+    processes = _listed_processes(session, now)
+
+    def count(*conditions) -> int:
+        return session.execute(
+            select(func.count()).select_from(Cluster).where(Cluster.credential_ciphertext.is_not(None), *conditions)
+        ).scalar_one()
+
+    unclaimed = (Cluster.lease_expires_at.is_(None)) | (Cluster.lease_expires_at <= now)
+    return FleetStatus(
+        now=now,
+        processes=processes,
+        alive=[process.name for process in processes if now - process.heartbeat_at < PROCESS_STALE_AFTER],
+        clusters=count(),
+        syncing_now=count(Cluster.lease_expires_at > now),
+        due_now=count(Cluster.next_sync_at <= now, unclaimed),
+        late=count(Cluster.next_sync_at <= now - interval, unclaimed),
+        held_by=dict(
+            session.execute(
+                select(Cluster.lease_owner, func.count())
+                .where(Cluster.lease_owner.is_not(None))
+                .group_by(Cluster.lease_owner)
+            ).all()
+        ),
     )

@@ -1,7 +1,9 @@
-"""Admin → Workers: the scheduler's leader and job statistics, and each cluster's last sync.
+"""Admin → Workers: the worker processes, and the sync schedule of this organization's clusters.
 
-The leader writes its heartbeat and statistics to the database on every tick
-(workers/scheduler.py); this page reads them, on load and every 30 s while the tab is visible.
+Each worker process writes a heartbeat row every few seconds (workers/scheduler.py) and leases
+the clusters it syncs; this page reads them, on load and every 30 s while the tab is visible.
+An admin sees every process but only their own organization's clusters under it
+(services/workers.worker_status); the whole fleet's figures are the operator's CLI's.
 """
 
 from __future__ import annotations
@@ -9,36 +11,10 @@ from __future__ import annotations
 import reflex as rx
 
 from kube_console.db import utcnow
-from kube_console.dto import SchedulerJobSummary, WorkerStatus
+from kube_console.dto import WorkerStatus
 from kube_console.security.authz import Action
 from kube_console.services import workers as worker_service
 from kube_console.states.guard import current_context, guarded, in_thread
-
-JOBS = ("sync", "cost", "prune")
-
-
-def _number(stats: dict[str, str], key: str) -> float:
-    try:
-        return float(stats.get(key) or 0)
-    except ValueError:
-        return 0.0
-
-
-def _job_summaries(stats: dict[str, str]) -> list[SchedulerJobSummary]:
-    """The heartbeat's flat `<job>_<field>` strings, one summary per job."""
-    return [
-        SchedulerJobSummary(
-            job=job,
-            runs=int(_number(stats, f"{job}_runs")),
-            succeeded=int(_number(stats, f"{job}_succeeded")),
-            failed=int(_number(stats, f"{job}_failed")),
-            running=stats.get(f"{job}_running") == "True",
-            last_started_at=stats.get(f"{job}_last_started_at", ""),
-            last_duration_ms=_number(stats, f"{job}_last_duration_ms"),
-            last_error=stats.get(f"{job}_last_error", ""),
-        )
-        for job in JOBS
-    ]
 
 
 def _every(seconds: int) -> str:
@@ -75,17 +51,17 @@ class WorkersState(rx.State):
             await self._reload()
 
     @rx.var
-    def jobs(self) -> list[SchedulerJobSummary]:
-        return _job_summaries(self.status.stats) if self.status else []
-
-    @rx.var
     def schedule(self) -> str:
-        if self.status is None or not self.status.leader_process:
+        if self.status is None or not self.status.sync_interval_seconds:
             return ""
         return (
-            f"Syncs every {_every(self.status.sync_interval_seconds)}, "
-            f"costs every {_every(self.status.cost_interval_seconds)}"
+            f"Each cluster is synced every {_every(self.status.sync_interval_seconds)}; "
+            f"costs are worked out every {_every(self.status.cost_interval_seconds)}."
         )
+
+    @rx.var
+    def alive_processes(self) -> int:
+        return sum(process.alive for process in self.status.processes) if self.status else 0
 
     @rx.var
     def cluster_names(self) -> dict[str, str]:

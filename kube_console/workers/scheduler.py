@@ -1,9 +1,14 @@
-"""The scheduler: APScheduler's BackgroundScheduler running the sync, cost and prune jobs.
+"""The workers of one process: its sync loop, and the hourly jobs when it is the leader.
+
+Every process with workers on (`python -m kube_console worker`, or a web process unless
+KUBE_CONSOLE_RUN_WORKERS=0) runs a sync loop (workers/sync_job.py) on a timer thread: the
+clusters are shared through leases in the database, with no leader needed. The cost and
+prune jobs run under APScheduler in the one process elected leader (workers/leader.py).
+Each process writes a heartbeat row every few seconds for the Workers page.
 
 It starts from the app's lifespan task (never at import: the production server imports the
-app before forking workers) or from `python -m kube_console worker`. Every process may run
-one, but on each tick only the elected leader (workers/leader.py) does the work. It fails
-closed: without a usable encryption keyring no job starts.
+app before forking workers) or from the CLI. It fails closed: without a usable encryption
+keyring nothing starts.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import logging
+import os
 import threading
 import time
 from collections.abc import AsyncIterator, Callable
@@ -25,14 +31,19 @@ from kube_console.db import session_scope, utcnow
 from kube_console.security.keyring import Keyring, KeyringUnavailable, get_keyring
 from kube_console.services import workers as worker_service
 from kube_console.services.sync import OpenSession, prune_samples, prune_worker_runs
+from kube_console.services.sync_scheduling import SyncOne, cluster_syncer, release_idle_leases
 from kube_console.settings import Settings, get_settings
 from kube_console.workers.cost_job import run_cost_job
 from kube_console.workers.leader import LeaderLock, leader_lock_for, process_name
-from kube_console.workers.sync_job import run_sync_pass
+from kube_console.workers.sync_job import SyncLoop
 
 log = logging.getLogger(__name__)
 
 WORKER_RUN_RETENTION = dt.timedelta(days=14)
+WORKER_PROCESS_RETENTION = dt.timedelta(days=1)
+# How often the sync loop looks for due clusters: a cluster waits at most this long past its time.
+SYNC_TICK_SECONDS = 1.0
+HEARTBEAT_SECONDS = 5.0
 
 
 @dataclasses.dataclass
@@ -40,8 +51,6 @@ class JobStats:
     runs: int = 0
     succeeded: int = 0
     failed: int = 0
-    clusters_synced: int = 0
-    clusters_failed: int = 0
     last_started_at: str = ""
     last_duration_ms: float = 0.0
     last_error: str = ""
@@ -56,69 +65,113 @@ class ConsoleScheduler:
         keyring: Keyring,
         open_session: OpenSession = session_scope,
         lock: LeaderLock | None = None,
+        process: str | None = None,
+        sync_one: SyncOne | None = None,
+        tick_seconds: float = SYNC_TICK_SECONDS,
     ):
         self.settings = settings
         self.keyring = keyring
         self.open_session = open_session
-        self.process = process_name()
+        self.process = process or process_name()
         self.is_leader = False
-        self.stats = {"sync": JobStats(), "cost": JobStats(), "prune": JobStats()}
+        self.stats = {"cost": JobStats(), "prune": JobStats()}
+        self.sync_loop = SyncLoop(
+            owner=self.process,
+            threads=settings.sync_threads,
+            interval=dt.timedelta(seconds=settings.sync_interval_seconds),
+            open_session=open_session,
+            sync_one=sync_one or cluster_syncer(keyring=keyring, settings=settings, open_session=open_session),
+        )
+        self._tick_seconds = tick_seconds
+        self._stop = threading.Event()
+        self._ticker: threading.Thread | None = None
         self._lock = lock or leader_lock_for(settings.database_url)
         self._leader_check = threading.Lock()  # holds() shares one connection between job threads
-        self._heartbeat_write = threading.Lock()  # jobs starting together would both insert the row
         self._scheduler = BackgroundScheduler(
             timezone=dt.UTC,
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 60},
         )
 
     def start(self) -> None:
-        now = utcnow()
-        self._scheduler.add_job(
-            self._tick,
-            IntervalTrigger(seconds=self.settings.sync_interval_seconds),
-            args=["sync", self._sync],
-            id="sync",
-            next_run_time=now,
-        )
+        try:
+            with self.open_session() as session:
+                release_idle_leases(session=session, owner=self.process)  # a killed predecessor's
+                self._register(session)
+        except Exception:  # the database may be back by the first heartbeat, which registers again
+            log.exception("could not record this worker process")
+        self._ticker = threading.Thread(target=self._run_ticks, name="sync-ticks", daemon=True)
+        self._ticker.start()
         self._scheduler.add_job(self._tick, self._cost_trigger(), args=["cost", self._cost], id="cost")
         self._scheduler.add_job(
-            self._tick, IntervalTrigger(hours=1), args=["prune", self._prune], id="prune", next_run_time=now
+            self._tick, IntervalTrigger(hours=1), args=["prune", self._prune], id="prune", next_run_time=utcnow()
         )
         self._scheduler.start()
         log.info(
-            "scheduler started in %s: sync every %d s, %d clusters at a time",
+            "workers started in %s: each cluster synced every %d s, %d at a time in this process",
             self.process,
             self.settings.sync_interval_seconds,
-            self.settings.sync_batch_size,
+            self.settings.sync_threads,
+        )
+
+    def _register(self, session) -> None:
+        worker_service.register_process(
+            session=session,
+            name=self.process,
+            host=os.uname().nodename,
+            pid=os.getpid(),
+            sync_threads=self.settings.sync_threads,
+            sync_interval_seconds=self.settings.sync_interval_seconds,
+            cost_interval_seconds=self.settings.cost_interval_seconds,
         )
 
     def shutdown(self) -> None:
+        self._stop.set()
+        if self._ticker is not None:
+            self._ticker.join()
+        self.sync_loop.stop()
         self._scheduler.shutdown(wait=True)
         with self._leader_check:
             self._lock.release()
-        log.info("scheduler in %s stopped", self.process)
+        try:
+            with self.open_session() as session:
+                release_idle_leases(session=session, owner=self.process)
+                worker_service.forget_process(session=session, name=self.process)
+        except Exception:
+            log.exception("could not remove this process's worker record")
+        log.info("workers in %s stopped", self.process)
+
+    def _run_ticks(self) -> None:
+        """The sync loop's timer, and the heartbeat every HEARTBEAT_SECONDS."""
+        beaten_at = 0.0
+        while True:
+            try:
+                self.sync_loop.tick()
+            except Exception:
+                log.exception("sync tick failed")
+            if time.monotonic() - beaten_at >= HEARTBEAT_SECONDS:
+                self._heartbeat()
+                beaten_at = time.monotonic()
+            if self._stop.wait(self._tick_seconds):
+                return
 
     def check_leadership(self) -> bool:
         with self._leader_check:
             leader = self._lock.holds()
         if leader != self.is_leader:
-            log.info("%s %s the scheduler leader", self.process, "is now" if leader else "is no longer")
+            log.info("%s %s the leader of the hourly jobs", self.process, "is now" if leader else "is no longer")
         self.is_leader = leader
         return leader
 
-    def _tick(self, job: str, work: Callable[[], tuple[int, int]]) -> None:
-        """Run `work` if this process leads; keep the stats the Workers page shows."""
+    def _tick(self, job: str, work: Callable[[], None]) -> None:
+        """Run an hourly job if this process leads; keep the stats the CLI shows."""
         if not self.check_leadership():
             return
         stats = self.stats[job]
         stats.running, stats.last_started_at = True, utcnow().isoformat()
-        self._heartbeat(running_job=job)
         started = time.perf_counter()
         try:
-            done, failed = work()
+            work()
             stats.succeeded += 1
-            stats.clusters_synced += done if job == "sync" else 0
-            stats.clusters_failed += failed if job == "sync" else 0
             stats.last_error = ""
         except Exception as error:
             stats.failed += 1
@@ -128,44 +181,25 @@ class ConsoleScheduler:
             stats.runs += 1
             stats.running = False
             stats.last_duration_ms = round((time.perf_counter() - started) * 1000, 1)
-            self._heartbeat(running_job=None)
 
-    def _heartbeat(self, *, running_job: str | None) -> None:
-        flat = {
-            f"{job}_{field}": value
-            for job, stats in self.stats.items()
-            for field, value in dataclasses.asdict(stats).items()
-        }
+    def _heartbeat(self) -> None:
+        leader = self.check_leadership()
+        loop = self.sync_loop
         try:
-            with self._heartbeat_write, self.open_session() as session:
-                worker_service.heartbeat(
+            with self.open_session() as session:
+                alive = worker_service.process_heartbeat(
                     session=session,
-                    process=self.process,
-                    sync_interval_seconds=self.settings.sync_interval_seconds,
-                    cost_interval_seconds=self.settings.cost_interval_seconds,
-                    running_job=running_job,
-                    stats=flat,
+                    name=self.process,
+                    leader=leader,
+                    syncs_running=len(loop.running),
+                    clusters_claimed=loop.claimed,
+                    syncs_failed=loop.failed,
+                    stats={job: dataclasses.asdict(stats) for job, stats in self.stats.items()},
                 )
+                if not alive:  # pruned after a long stall: come back
+                    self._register(session)
         except Exception:
-            log.exception("could not record the scheduler heartbeat")
-
-    def _sync(self) -> tuple[int, int]:
-        outcomes = run_sync_pass(keyring=self.keyring, settings=self.settings, open_session=self.open_session)
-        if not outcomes:
-            return 0, 0
-        failed = [outcome for outcome in outcomes if not outcome.ok]
-        with self.open_session() as session:
-            run_id = worker_service.start_run(
-                session=session, job="sync", trigger="schedule", process=self.process, items_total=len(outcomes)
-            )
-            worker_service.finish_run(
-                session=session,
-                run_id=run_id,
-                items_done=len(outcomes) - len(failed),
-                items_failed=len(failed),
-                details={"slowest_ms": max(outcome.duration_ms for outcome in outcomes)},
-            )
-        return len(outcomes) - len(failed), len(failed)
+            log.exception("could not record the worker heartbeat")
 
     def _cost_trigger(self) -> CronTrigger | IntervalTrigger:
         """Hourly at minute 5 by default, once the syncs of the hour just closed are in; else every interval."""
@@ -173,15 +207,15 @@ class ConsoleScheduler:
             return CronTrigger(minute=5, timezone=dt.UTC)
         return IntervalTrigger(seconds=self.settings.cost_interval_seconds)
 
-    def _cost(self) -> tuple[int, int]:
-        return run_cost_job(settings=self.settings, open_session=self.open_session, process=self.process)
+    def _cost(self) -> None:
+        run_cost_job(settings=self.settings, open_session=self.open_session, process=self.process)
 
-    def _prune(self) -> tuple[int, int]:
+    def _prune(self) -> None:
         now = utcnow()
         with self.open_session() as session:
             prune_samples(session=session, older_than=now - dt.timedelta(days=self.settings.sample_retention_days))
             prune_worker_runs(session=session, older_than=now - WORKER_RUN_RETENTION)
-        return 0, 0
+            worker_service.prune_processes(session=session, older_than=now - WORKER_PROCESS_RETENTION)
 
 
 def start_scheduler(settings: Settings | None = None) -> ConsoleScheduler | None:

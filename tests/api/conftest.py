@@ -30,7 +30,6 @@ with warnings.catch_warnings():  # Starlette 1.x suggests httpx2; httpx serves t
 
 from kube_console import db as console_db
 from kube_console import settings
-from kube_console.api.background import requested_syncs
 from kube_console.security.rate_limit import forget_buckets
 from kube_console.api.v1 import api_v1
 from kube_console.db import utcnow
@@ -69,7 +68,6 @@ def api_env(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[pyte
     monkeypatch.delenv(env + "REDIS_URL", raising=False)
     _clear_caches()
     yield monkeypatch
-    requested_syncs.wait()
     console_db.get_engine().dispose()
     _clear_caches()
 

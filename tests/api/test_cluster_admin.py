@@ -17,6 +17,7 @@ from tests.api.conftest import PREFIX, Fleet, Org, reload_settings
 from tests.fakekube.generator import generate_cluster
 from tests.support.kubeconfig import kubeconfig_yaml
 from tests.support.listeners import closed_port, not_tls
+from tests.support.sync_worker import running_workers
 
 
 @pytest.fixture
@@ -264,7 +265,7 @@ def test_delete_says_what_goes_and_cascades(api, session: Session, acme: Org, fl
     assert session.get(Cluster, fleet.rival.cluster.id) is not None
 
 
-def test_sync_now_answers_202_and_its_run_shows_progress(api, acme: Org, kubeconfig: str, fake):
+def test_sync_now_queues_a_sync_that_a_worker_carries_out(api, acme: Org, kubeconfig: str, fake):
     cluster_id = register(api, acme.admin, kubeconfig).json()["cluster"]["id"]
     reply = api.post(f"{PREFIX}/clusters/{cluster_id}/sync", headers=acme.admin)
     assert reply.status_code == 202, reply.text
@@ -272,7 +273,13 @@ def test_sync_now_answers_202_and_its_run_shows_progress(api, acme: Org, kubecon
     assert (
         accepted["status_url"] == f"{PREFIX}/runs/{accepted['run_id']}" == reply.headers["location"]
     )
-    run = wait_for_run(api, acme.member, accepted["status_url"])
+    # Queued: no worker runs yet, and asking again follows the same run.
+    assert api.get(accepted["status_url"], headers=acme.member).json()["status"] == "queued"
+    again = api.post(f"{PREFIX}/clusters/{cluster_id}/sync", headers=acme.admin).json()
+    assert again["run_id"] == accepted["run_id"]
+
+    with running_workers(process="api-test-worker:1"):
+        run = wait_for_run(api, acme.member, accepted["status_url"])
     assert (run["status"], run["trigger"], run["cluster_id"], run["items_done"]) == (
         "succeeded",
         "api",
@@ -289,7 +296,8 @@ def test_sync_now_answers_202_and_its_run_shows_progress(api, acme: Org, kubecon
 def test_a_failing_sync_is_a_failed_run(api, acme: Org, fleet: Fleet):
     """A cluster with no stored credential can't sync: the run says so, the API stays up."""
     reply = api.post(f"{PREFIX}/clusters/{fleet.acme.other_cluster.id}/sync", headers=acme.admin)
-    run = wait_for_run(api, acme.admin, reply.json()["status_url"])
+    with running_workers(process="api-test-worker:1"):
+        run = wait_for_run(api, acme.admin, reply.json()["status_url"])
     assert run["status"] == "failed" and run["error"]
 
 

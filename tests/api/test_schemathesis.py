@@ -25,7 +25,6 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
-from kube_console.api.background import requested_syncs
 from kube_console.api.v1 import api_v1
 from tests.api.conftest import Fleet, Org, World, reload_settings
 
@@ -64,7 +63,6 @@ def _call(case, headers: dict[str, str]) -> None:
     if _unroutable(case):
         return
     case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance])
-    requested_syncs.wait(timeout=30)  # a sync started by the admin run ends inside its example
 
 
 @schema.parametrize()

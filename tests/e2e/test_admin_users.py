@@ -182,3 +182,13 @@ def test_a_member_cannot_run_admin_handlers_by_sending_events_by_hand(team, page
         assert TEAM_ADMIN.email not in text
         assert json.dumps(TEAM_ADMIN.email) not in text
     assert _user_row(team, TEAM_ADMIN.email) == before
+
+
+def test_an_admin_sees_the_consoles_own_worker_process_on_the_workers_page(team, page: Page):
+    """The console runs workers inside its web process (the default): it reports within seconds,
+    leads the hourly jobs, and is listed with the schedule."""
+    sign_in_as(page, TEAM_ADMIN)
+    page.goto("/admin/workers")
+    processes = page.get_by_role("table", name="Worker processes")
+    expect(processes.get_by_role("row").filter(has_text="Leader")).to_have_count(1, timeout=20_000)
+    expect(page.get_by_text("Each cluster is synced every 30 s")).to_be_visible()

@@ -25,7 +25,7 @@ def keyring() -> Keyring:
 
 @pytest.fixture
 def settings(database_url) -> Settings:
-    return load_settings(db_url=database_url, allow_loopback_clusters=True, sync_batch_size=5)
+    return load_settings(db_url=database_url, allow_loopback_clusters=True, sync_threads=5)
 
 
 @pytest.fixture

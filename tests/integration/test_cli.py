@@ -16,6 +16,7 @@ from kube_console.services.auth import resolve_api_token
 from kube_console.services.credentials import load_credential, store_credential
 from tests.fakekube.generator import generate_cluster
 from tests.support.kubeconfig import kubeconfig_yaml
+from tests.support.two_tenant_workers import FLEET_FIGURE, LEADER, OTHER, seed_shared_workers
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 OLD_KEY, NEW_KEY = generate_key(), generate_key()
@@ -86,9 +87,9 @@ def test_users_create_answers_for_another_orgs_address_as_for_its_own(cli):
 
 
 def test_a_bad_setting_names_the_variable_and_exits_non_zero(cli):
-    result = cli("migrate", KUBE_CONSOLE_SYNC_BATCH_SIZE="lots")
+    result = cli("migrate", KUBE_CONSOLE_SYNC_THREADS="lots")
     assert result.returncode == 1
-    assert "KUBE_CONSOLE_SYNC_BATCH_SIZE: expected a whole number of clusters from 1 to 100" in result.stderr
+    assert "KUBE_CONSOLE_SYNC_THREADS: expected a whole number of threads from 1 to 100" in result.stderr
 
 
 def test_keys_generate_prints_a_usable_entry(cli):
@@ -154,6 +155,21 @@ def test_cluster_add_refuses_a_cluster_registered_under_another_name(cli, fake_k
 
     assert again.returncode == 1
     assert again.stderr.startswith("error: This cluster is already registered as edge in your organization")
+
+
+def test_workers_status_shows_the_operator_the_whole_fleet(cli, session, make):
+    """Fleet-wide figures (every organization's) are the operator's: the CLI shows them."""
+    acme, rival = make.org("Acme"), make.org("Rival")
+    mine = make.cluster(acme, name="prod")
+    theirs = [make.cluster(rival, name="rival-prod"), make.cluster(rival, name="rival-stage")]
+    seed_shared_workers(session, mine=mine, theirs=theirs)
+
+    status = cli("workers", "status")
+    assert status.returncode == 0, status.stderr
+    leader_line, other_line = status.stdout.splitlines()[1:]
+    assert leader_line.startswith(LEADER) and " leader " in leader_line
+    assert f"claimed {FLEET_FIGURE}" in leader_line and "clusters synced here last 2" in leader_line
+    assert other_line.startswith(OTHER) and "clusters synced here last 1" in other_line
 
 
 def test_cluster_add_names_the_refused_kubeconfig_field(cli, tmp_path, make):

@@ -1,4 +1,4 @@
-"""Exactly one process runs the jobs; when the leader dies, another takes over.
+"""Exactly one process runs the hourly jobs; when the leader dies, another takes over.
 
 Runs on each backend: PostgreSQL elects with an advisory lock, SQLite with a file lock.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from kube_console.models import SchedulerLeader
+from kube_console.models import WorkerProcess
 from kube_console.security.keyring import generate_key
 from kube_console.workers.leader import leader_lock_for
 
@@ -39,9 +39,13 @@ def _start_worker(database_url: str) -> subprocess.Popen:
 
 
 def _leader_pid(session) -> int | None:
+    """The process that last said, in its heartbeat, that it leads (a killed leader's row
+    still says so, but its heartbeat stops)."""
     session.expire_all()
-    leader = session.execute(select(SchedulerLeader)).scalars().first()
-    return int(leader.process.rsplit(":", 1)[1]) if leader else None
+    leader = session.execute(
+        select(WorkerProcess).where(WorkerProcess.leader).order_by(WorkerProcess.heartbeat_at.desc())
+    ).scalars().first()
+    return leader.pid if leader else None
 
 
 def _wait_for_leader(session, among: set[int], timeout: float = 20.0) -> int:

@@ -56,13 +56,13 @@ def test_a_console_set_up_before_0002_stays_set_up_and_its_old_lockouts_are_drop
     old.dispose()
 
 
-# ---- 0004: cost rows keyed by namespace_id, idle shares, requests with usage data ----------
+# ---- 0005: cost rows keyed by namespace_id, idle shares, requests with usage data ----------
 
 def _migration(revision: str):
     return ScriptDirectory.from_config(alembic_config("sqlite://")).get_revision(revision).module
 
 
-_COST_FIXES = _migration("0004_cost_fixes")
+_COST_FIXES = _migration("0005_cost_fixes")
 BEFORE_COST_FIXES = _COST_FIXES.down_revision
 _ROW_COLUMNS = (*_COST_FIXES.LABELS, *_COST_FIXES.OLD_FIGURES, "currency", "network_source")
 
@@ -103,8 +103,8 @@ def _old_row(org, cluster, namespace_id, name, *, cpu_cost, cpu_hours, usage=0.0
     }
 
 
-def test_0004_carries_cost_rows_over_keyed_by_namespace_id(database_url, engine):
-    """Before 0004, on a 4-core node: web asks 1 core every hour; shop asks 1 core at 09:00
+def test_0005_carries_cost_rows_over_keyed_by_namespace_id(database_url, engine):
+    """Before 0005, on a 4-core node: web asks 1 core every hour; shop asks 1 core at 09:00
     (using 0.5), is deleted, and a new shop (another uid) asks 1 core at 11:00. At 10:00 both
     shops ran and 0001 summed them into one row under the newer id. Its rollups were summed by
     name, under the newer id too."""
@@ -113,7 +113,7 @@ def test_0004_carries_cost_rows_over_keyed_by_namespace_id(database_url, engine)
     old = make_unpooled_engine(database_url)
     at = [dt.datetime(2026, 3, 10, h, tzinfo=dt.UTC) for h in (9, 10, 11)]
     try:
-        with Session(old) as session:  # these tables are the same before and after 0004
+        with Session(old) as session:  # these tables are the same before and after 0005
             org = Organization(name="acme")
             session.add(org)
             session.flush()

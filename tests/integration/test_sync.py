@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import func, select
 
@@ -20,7 +22,8 @@ from kube_console.models import (
 )
 from kube_console.services.clusters import ConnectionFailed
 from kube_console.services.sync import clusters_due
-from kube_console.workers.sync_job import run_sync_pass
+from kube_console.services.sync_scheduling import cluster_syncer
+from kube_console.workers.sync_job import sync_all_once
 from tests.fakekube.cluster import Fault
 from tests.fakekube.generator import generate_cluster
 from tests.support.audit import forbid_subprocess_and_foreign_files
@@ -203,7 +206,13 @@ def test_one_pass_syncs_the_healthy_clusters_while_two_of_ten_fail(
 
     outcomes = {
         outcome.cluster_id: outcome
-        for outcome in run_sync_pass(keyring=keyring, settings=settings, open_session=open_session)
+        for outcome in sync_all_once(
+            owner="test:1",
+            threads=settings.sync_threads,
+            interval=dt.timedelta(seconds=settings.sync_interval_seconds),
+            open_session=open_session,
+            sync_one=cluster_syncer(keyring=keyring, settings=settings, open_session=open_session),
+        )
     }
 
     assert len(outcomes) == 10

@@ -17,7 +17,7 @@ def _clean_environment(monkeypatch, tmp_path):
 def test_defaults_are_the_embedded_single_process_setup(tmp_path):
     settings = load_settings()
     assert settings.database_url == f"sqlite:///{tmp_path / 'data' / 'kube_console.db'}"
-    assert (settings.sync_interval_seconds, settings.cost_interval_seconds, settings.sync_batch_size) == (30, 3600, 5)
+    assert (settings.sync_interval_seconds, settings.cost_interval_seconds, settings.sync_threads) == (30, 3600, 5)
     assert settings.run_workers and not settings.allow_loopback_clusters
     assert settings.team_label_keys == ["team"]
     assert settings.cost_center_label_keys == ["cost-center", "cost_center", "costcenter"]
@@ -36,7 +36,8 @@ def test_label_keys_are_read_as_comma_separated_lists(monkeypatch):
     [
         ("KUBE_CONSOLE_SYNC_INTERVAL_SECONDS", "soon", "a whole number of seconds from 5 to 3600"),
         ("KUBE_CONSOLE_SYNC_INTERVAL_SECONDS", "1", "a whole number of seconds from 5 to 3600"),
-        ("KUBE_CONSOLE_SYNC_BATCH_SIZE", "0", "a whole number of clusters from 1 to 100"),
+        ("KUBE_CONSOLE_SYNC_THREADS", "0", "a whole number of threads from 1 to 100"),
+        ("KUBE_CONSOLE_SYNC_BATCH_SIZE", "5", "it is now KUBE_CONSOLE_SYNC_THREADS"),
         ("KUBE_CONSOLE_DB_URL", "mysql://x", "sqlite:///path/to/file.db or postgresql+psycopg://"),
         ("KUBE_CONSOLE_REDIS_URL", "http://x", "a Redis URL"),
         ("KUBE_CONSOLE_RUN_WORKERS", "perhaps", "1 or 0"),

@@ -1,5 +1,5 @@
-"""Admin → Workers: the leader's heartbeat and job statistics as the page shows them, each
-cluster's last sync, the recent runs; members are refused."""
+"""Admin → Workers: the worker processes, each of this organization's clusters' schedule and
+the recent runs, as the page shows them; nothing of another organization; members are refused."""
 
 from __future__ import annotations
 
@@ -10,93 +10,56 @@ from sqlmodel import Session
 
 from kube_console import routes
 from kube_console.db import utcnow
-from kube_console.dto import SchedulerJobSummary
+from kube_console.services import sync_scheduling
 from kube_console.services import workers as worker_service
 from kube_console.states.admin_workers import WorkersState
 from tests.support.reflex_events import EventDriver
+from tests.support.two_tenant_workers import FLEET_FIGURE, LEADER, OTHER, seed_shared_workers
 from tests.unit.states.conftest import signed_in
 
 pytestmark = pytest.mark.anyio
 
-HEARTBEAT_STATS = {
-    "sync_runs": 12,
-    "sync_succeeded": 11,
-    "sync_failed": 1,
-    "sync_last_started_at": "2026-03-10T14:05:09+00:00",
-    "sync_last_duration_ms": 812.5,
-    "sync_last_error": "OperationalError: database is locked",
-    "sync_running": True,
-    "cost_runs": 2,
-    "cost_succeeded": 2,
-    "cost_failed": 0,
-    "cost_last_started_at": "2026-03-10T14:05:00+00:00",
-    "cost_last_duration_ms": 40.0,
-    "cost_last_error": "",
-    "cost_running": False,
-}
-
 
 @pytest.fixture
-def admin_and_member_tokens(console_db, session: Session, make):
-    org = make.org("acme")
+def tokens(console_db, session: Session, make):
+    """(acme admin, acme member, rival admin) with two worker processes syncing both orgs."""
+    acme, rival = make.org("acme"), make.org("rival")
     prod = make.cluster(
-        org,
+        acme,
         name="prod-eu",
         status="unreachable",
         syncs_total=5,
         syncs_failed=2,
         last_sync_at=utcnow() - dt.timedelta(seconds=20),
-        last_sync_duration_ms=3012.0,
         last_error="connection refused",
     )
-    worker_service.heartbeat(
-        session=session,
-        process="console-7f9:4242",
-        sync_interval_seconds=30,
-        cost_interval_seconds=3600,
-        running_job="sync",
-        stats=HEARTBEAT_STATS,
-    )
-    run_id = worker_service.request_sync(
-        session=session, org_id=org.id, cluster_id=prod.id, trigger="manual"
-    )
+    theirs = [make.cluster(rival, name="rival-prod"), make.cluster(rival, name="rival-stage")]
+    seed_shared_workers(session, mine=prod, theirs=theirs)
+    run_id = sync_scheduling.request_sync(session=session, org_id=acme.id, cluster_id=prod.id, trigger="manual")
     worker_service.finish_run(
         session=session, run_id=run_id, items_done=0, items_failed=1, error="connection refused"
     )
     session.commit()
-    return signed_in(session, make.user(org, role="admin")), signed_in(session, make.user(org))
+    return (
+        signed_in(session, make.user(acme, role="admin")),
+        signed_in(session, make.user(acme)),
+        signed_in(session, make.user(rival, role="admin")),
+    )
 
 
-async def test_an_admin_sees_the_leader_its_jobs_and_each_clusters_last_sync(
-    admin_and_member_tokens,
-):
-    admin_token, _ = admin_and_member_tokens
+async def test_an_admin_sees_the_processes_and_each_clusters_schedule(tokens):
+    admin_token, _, _ = tokens
     async with EventDriver() as driver:
         tab = driver.tab(session_token=admin_token)
         await tab.open(routes.ADMIN_WORKERS)
         page = await tab.state(WorkersState)
 
-        assert (page.status.leader_process, page.status.alive, page.status.running_job) == (
-            "console-7f9:4242",
-            True,
-            "sync",
-        )
-        assert page.schedule == "Syncs every 30 s, costs every 1 h"
-        assert page.jobs[0] == SchedulerJobSummary(
-            job="sync",
-            runs=12,
-            succeeded=11,
-            failed=1,
-            running=True,
-            last_started_at="2026-03-10T14:05:09+00:00",
-            last_duration_ms=812.5,
-            last_error="OperationalError: database is locked",
-        )
-        assert [(job.job, job.runs, job.running) for job in page.jobs] == [
-            ("sync", 12, True),
-            ("cost", 2, False),
-            ("prune", 0, False),
-        ]
+        leader, other = page.status.processes
+        assert (leader.name, leader.leader, leader.alive, leader.sync_threads) == (LEADER, True, True, 5)
+        assert (leader.clusters, leader.clusters_count, leader.syncing_now) == (["prod-eu"], 1, 1)
+        assert (other.name, other.leader, other.clusters, other.clusters_count) == (OTHER, False, [], 0)
+        assert page.alive_processes == 2
+        assert page.schedule == "Each cluster is synced every 30 s; costs are worked out every 1 h."
         [cluster] = page.status.clusters
         assert (cluster.name, cluster.status, cluster.last_error, cluster.syncs_failed) == (
             "prod-eu",
@@ -104,6 +67,8 @@ async def test_an_admin_sees_the_leader_its_jobs_and_each_clusters_last_sync(
             "connection refused",
             2,
         )
+        assert (cluster.synced_by, cluster.syncing, cluster.last_sync_duration_ms) == (LEADER, True, 812.5)
+        assert cluster.next_sync_at
         [run] = page.status.recent_runs
         assert (run.trigger, run.status, page.cluster_names[str(run.cluster_id)]) == (
             "manual",
@@ -112,35 +77,46 @@ async def test_an_admin_sees_the_leader_its_jobs_and_each_clusters_last_sync(
         )
 
 
-async def test_the_workers_timer_reloads_only_a_visible_tab(admin_and_member_tokens, session):
-    admin_token, _ = admin_and_member_tokens
+async def test_an_admin_of_one_org_sees_nothing_of_another(tokens):
+    admin_token, _, rival_token = tokens
     async with EventDriver() as driver:
         tab = driver.tab(session_token=admin_token)
         await tab.open(routes.ADMIN_WORKERS)
-        worker_service.heartbeat(
-            session=session,
-            process="console-new:1",
-            sync_interval_seconds=60,
-            cost_interval_seconds=600,
-            running_job=None,
-            stats={},
-        )
+        sent = tab.received_text()
+        assert "rival-prod" not in sent and "rival-stage" not in sent
+        assert str(FLEET_FIGURE) not in sent and "no price sheet" not in sent
+        page = await tab.state(WorkersState)
+        assert sum(process.clusters_count for process in page.status.processes) == 1
+
+        rival_tab = driver.tab(session_token=rival_token)
+        await rival_tab.open(routes.ADMIN_WORKERS)
+        assert "prod-eu" not in rival_tab.received_text()
+        theirs = (await rival_tab.state(WorkersState)).status
+        assert [process.clusters for process in theirs.processes] == [["rival-prod"], ["rival-stage"]]
+        assert [cluster.name for cluster in theirs.clusters] == ["rival-prod", "rival-stage"]
+        assert all(run.job == "sync_cluster" for run in theirs.recent_runs)
+
+
+async def test_the_workers_timer_reloads_only_a_visible_tab(tokens, session):
+    admin_token, _, _ = tokens
+    async with EventDriver() as driver:
+        tab = driver.tab(session_token=admin_token)
+        await tab.open(routes.ADMIN_WORKERS)
+        worker_service.forget_process(session=session, name=OTHER)
         session.commit()
 
         await tab.fire(WorkersState.refresh, visible=False)
-        assert (await tab.state(WorkersState)).status.leader_process == "console-7f9:4242"
+        assert len((await tab.state(WorkersState)).status.processes) == 2
         await tab.fire(WorkersState.refresh, visible=True)
-        page = await tab.state(WorkersState)
-        assert page.status.leader_process == "console-new:1"
-        assert page.schedule == "Syncs every 1 min, costs every 10 min"
+        assert [process.name for process in (await tab.state(WorkersState)).status.processes] == [LEADER]
 
 
-async def test_a_member_gets_the_refusal_and_no_worker_data(admin_and_member_tokens):
-    _, member_token = admin_and_member_tokens
+async def test_a_member_gets_the_refusal_and_no_worker_data(tokens):
+    _, member_token, _ = tokens
     async with EventDriver() as driver:
         tab = driver.tab(session_token=member_token)
         await tab.open(routes.ADMIN_WORKERS)
         page = await tab.state(WorkersState)
         assert page.refusal.endswith("needs the admin role")
-        assert page.status is None and page.jobs == []
-        assert "console-7f9" not in tab.received_text()
+        assert page.status is None
+        assert LEADER not in tab.received_text()

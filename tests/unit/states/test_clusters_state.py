@@ -23,6 +23,7 @@ from tests.fakekube.generator import generate_cluster
 from tests.support.kubeconfig import kubeconfig_yaml
 from tests.support.listeners import closed_port, not_tls
 from tests.support.reflex_events import EventDriver, Tab, Toast
+from tests.support.sync_worker import running_workers
 from tests.unit.states.conftest import signed_in
 
 pytestmark = pytest.mark.anyio
@@ -321,7 +322,7 @@ async def test_the_same_cluster_under_another_name_is_refused_in_the_form(
         assert [cluster.name for cluster in _clusters(session)] == ["prod-eu"]
 
 
-async def test_sync_now_records_a_manual_run_and_says_how_it_went(
+async def test_sync_now_queues_a_sync_a_worker_carries_out_and_says_how_it_went(
     team, session, kubeconfig, fake_kube
 ):
     async with EventDriver() as driver:
@@ -329,7 +330,8 @@ async def test_sync_now_records_a_manual_run_and_says_how_it_went(
         await _register(tab, kubeconfig)
         [cluster] = _clusters(session)
 
-        reply = await tab.fire(ClustersState.sync_now, cluster_id=cluster.id)
+        with running_workers():
+            reply = await tab.fire(ClustersState.sync_now, cluster_id=cluster.id)
         [toast] = reply.toasts
         assert toast.kind == "success" and toast.message.startswith("prod-eu synced in ")
         assert (await tab.state(ClustersState)).syncing_ids == []
@@ -337,11 +339,30 @@ async def test_sync_now_records_a_manual_run_and_says_how_it_went(
         assert (run.cluster_id, run.status) == (cluster.id, "succeeded")
 
         fake_kube.remove_cluster("small")
-        reply = await tab.fire(ClustersState.sync_now, cluster_id=cluster.id)
+        with running_workers():
+            reply = await tab.fire(ClustersState.sync_now, cluster_id=cluster.id)
         [toast] = reply.toasts
         assert toast.kind == "error" and toast.message.startswith("prod-eu could not be synced")
         [tile] = (await tab.state(ClustersState)).tiles
         assert tile.card.status != "healthy" and tile.card.last_error
+
+
+async def test_sync_now_without_a_worker_running_says_the_sync_is_queued(
+    team, session, kubeconfig, monkeypatch
+):
+    monkeypatch.setattr("kube_console.states.clusters.SYNC_FOLLOW_POLLS", 2)
+    async with EventDriver() as driver:
+        tab = await _open_admin_page(driver, team)
+        await _register(tab, kubeconfig)
+        [cluster] = _clusters(session)
+
+        reply = await tab.fire(ClustersState.sync_now, cluster_id=cluster.id)
+        [toast] = reply.toasts
+        assert toast.kind == "info" and toast.message.startswith("The sync is queued")
+        run = session.exec(select(WorkerRun).where(WorkerRun.trigger == "manual")).scalars().one()
+        assert (run.cluster_id, run.status) == (cluster.id, "queued")
+        session.refresh(cluster)
+        assert cluster.next_sync_at is not None and cluster.lease_owner is None
 
 
 async def test_edit_renames_and_keeps_the_dialog_open_on_a_field_error(team, session, kubeconfig):

@@ -8,24 +8,12 @@ from kube_console.models import CostHourly, WorkerRun
 from kube_console.settings import Settings
 from kube_console.workers.cost_job import run_cost_job
 from kube_console.workers.scheduler import ConsoleScheduler
+from tests.support.sync_worker import NeverLeader
 from tests.support.usage import Figures, UsageWriter, at, every, session_factory
 
 
-class NeverLeader:
-    def holds(self) -> bool:
-        return False
-
-    def release(self) -> None:
-        pass
-
-
 def _cost_trigger(settings):
-    scheduler = ConsoleScheduler(settings=settings, keyring=None, lock=NeverLeader())
-    scheduler.start()
-    try:
-        return scheduler._scheduler.get_job("cost").trigger
-    finally:
-        scheduler.shutdown()
+    return ConsoleScheduler(settings=settings, keyring=None, lock=NeverLeader())._cost_trigger()
 
 
 def test_the_cost_job_runs_hourly_at_minute_5_by_default_else_every_interval():

@@ -1,7 +1,7 @@
 """Cost rows keyed by namespace_id; idle shared per cluster-hour; requests with usage data
 
-Revision ID: 0004_cost_fixes
-Revises: 0003_cluster_identity
+Revision ID: 0005_cost_fixes
+Revises: 0004_sync_scheduling
 Create Date: 2026-12-01
 
 Three changes to cost_hourly, cost_daily and cost_monthly (cost-model.md):
@@ -45,8 +45,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004_cost_fixes"
-down_revision: str | None = "0003_cluster_identity"
+revision: str = "0005_cost_fixes"
+down_revision: str | None = "0004_sync_scheduling"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """Node prices: rules, organization catalogue rows, spot factors
 
-Revision ID: 0005_node_prices
-Revises: 0004_cost_fixes
+Revision ID: 0006_node_prices
+Revises: 0005_cost_fixes
 Create Date: 2026-12-02
 """
 
@@ -14,8 +14,8 @@ from alembic import op
 import kube_console.db
 
 
-revision: str = '0005_node_prices'
-down_revision: str | None = '0004_cost_fixes'
+revision: str = '0006_node_prices'
+down_revision: str | None = '0005_cost_fixes'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

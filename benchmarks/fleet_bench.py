@@ -1,0 +1,379 @@
+"""Sync scheduling benchmarks (issue #11): `python -m benchmarks.fleet_bench`.
+
+Real worker processes (workers/scheduler.py, as `python -m kube_console worker` runs it) sync
+fake clusters served by the fake API server; each process records every sync it makes
+(cluster, start, end, pid) so the gaps between a cluster's syncs can be measured.
+
+- slow: 20 small clusters on SQLite and one process; 4 are unreachable (2 refuse the
+  connection, 2 never answer) and 2 answer each request 8 s late (their lists would take
+  40 s). Every healthy cluster's gap between syncs: p95 ≤ 35 s.
+- fleet: 1,000 clusters × 50 pods on PostgreSQL (127.0.0.1:5432, a database of its own)
+  synced by 4 worker processes: the gap (p95 ≤ 35 s), how many clusters were synced in
+  every 30 s window, and syncs overlapping (a cluster synced twice at once: must be 0).
+  Then the same fleet with 1 process, for the scaling factor.
+- kill: during the 4-process run one worker is killed with SIGKILL: how long its clusters
+  wait for another process (≤ 35 s).
+
+The machine's cores are shared by the fake API server, PostgreSQL and the workers: the
+figures are what this machine does, printed beside the ratio to the 30 s interval.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import functools
+import multiprocessing
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from sqlalchemy import text, update
+from sqlalchemy.engine import make_url
+
+from kube_console.db import make_engine, make_unpooled_engine, session_scope
+from kube_console.migrations import upgrade_to_head
+from kube_console.models import Cluster
+from kube_console.security.keyring import Keyring, generate_key
+from kube_console.services.credentials import store_credential
+from kube_console.services.sync_scheduling import cluster_syncer
+from kube_console.settings import load_settings
+from kube_console.workers.scheduler import ConsoleScheduler
+from tests.fakekube.cluster import Fault
+from tests.fakekube.generator import generate_cluster
+from tests.fakekube.pki import CertificateAuthority
+from tests.fakekube.server import FakeKubeProcess
+
+from benchmarks.sync_bench import _add_clusters, _database
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+INTERVAL = 30
+TARGET_GAP = 35.0
+
+
+# ---------------------------------------------------------------- the worker process
+
+
+def worker_main(database_url: str, record: str, threads: int) -> None:
+    """A worker process as `python -m kube_console worker` runs it, recording each sync."""
+    keys = os.environ["KUBE_CONSOLE_ENCRYPTION_KEYS"]
+    settings = load_settings(
+        db_url=database_url, allow_loopback_clusters=True, sync_threads=threads, sync_interval_seconds=INTERVAL
+    )
+    keyring = Keyring.parse(keys)
+    open_session = functools.partial(session_scope, make_engine(database_url))
+    sync_one = cluster_syncer(keyring=keyring, settings=settings, open_session=open_session)
+    out = open(record, "a", buffering=1)  # noqa: SIM115 (open for the life of the process)
+    lock = threading.Lock()
+
+    def recorded(cluster_id: int):
+        started = time.time()
+        outcome = sync_one(cluster_id)
+        with lock:
+            out.write(f"{cluster_id} {started:.3f} {time.time():.3f} {int(outcome.ok)} {os.getpid()}\n")
+        return outcome
+
+    scheduler = ConsoleScheduler(settings=settings, keyring=keyring, open_session=open_session, sync_one=recorded)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    scheduler.start()
+    stop.wait()
+    scheduler.shutdown()
+
+
+def _start_worker(database_url: str, keys: str, record: Path, threads: int) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "benchmarks.fleet_bench", "--worker", database_url, str(record), str(threads)],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "KUBE_CONSOLE_ENCRYPTION_KEYS": keys},
+    )
+
+
+# ---------------------------------------------------------------- what the records say
+
+
+@dataclasses.dataclass(frozen=True)
+class Sync:
+    cluster_id: int
+    start: float
+    end: float
+    ok: bool
+    pid: int
+
+
+def _read_records(paths: list[Path]) -> list[Sync]:
+    syncs = []
+    for path in paths:
+        if path.exists():
+            for line in path.read_text().splitlines():
+                cluster_id, start, end, ok, pid = line.split()
+                syncs.append(Sync(int(cluster_id), float(start), float(end), ok == "1", int(pid)))
+    return sorted(syncs, key=lambda sync: sync.start)
+
+
+def _by_cluster(syncs: list[Sync]) -> dict[int, list[Sync]]:
+    grouped: dict[int, list[Sync]] = defaultdict(list)
+    for sync in syncs:
+        grouped[sync.cluster_id].append(sync)
+    return grouped
+
+
+def _gaps(syncs: list[Sync], clusters: set[int], since: float) -> list[float]:
+    """Seconds between consecutive sync starts of each cluster, from `since` on."""
+    gaps = []
+    for cluster_id, mine in _by_cluster(syncs).items():
+        if cluster_id in clusters:
+            starts = [sync.start for sync in mine]
+            gaps += [later - earlier for earlier, later in zip(starts, starts[1:]) if earlier >= since]
+    return gaps
+
+
+def _p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1] if len(values) >= 2 else (values[0] if values else float("nan"))
+
+
+def _overlaps(syncs: list[Sync]) -> int:
+    """Syncs of a cluster that began before the previous one of it had ended."""
+    count = 0
+    for mine in _by_cluster(syncs).values():
+        count += sum(later.start < earlier.end for earlier, later in zip(mine, mine[1:]))
+    return count
+
+
+def _windows_covered(syncs: list[Sync], clusters: set[int], since: float, until: float) -> list[float]:
+    """For each whole 30 s window from `since`, the share of `clusters` synced in it."""
+    shares = []
+    start = since
+    while start + INTERVAL <= until:
+        synced = {sync.cluster_id for sync in syncs if start <= sync.start < start + INTERVAL}
+        shares.append(len(synced & clusters) / len(clusters))
+        start += INTERVAL
+    return shares
+
+
+# ---------------------------------------------------------------- scenarios
+
+
+def _run_workers(database_url: str, keys: str, directory: Path, processes: int, threads: int, seconds: float,
+                 kill_at: float | None = None) -> tuple[list[Path], float, tuple[int, float] | None]:
+    records = [directory / f"records-{processes}-{n}.txt" for n in range(processes)]
+    began = time.time()
+    workers = [_start_worker(database_url, keys, record, threads) for record in records]
+    killed = None
+    try:
+        if kill_at is not None:
+            time.sleep(kill_at)
+            victim = workers[0]
+            victim.send_signal(signal.SIGKILL)
+            killed = (victim.pid, time.time())
+            victim.wait()
+        time.sleep(seconds - (time.time() - began))
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.send_signal(signal.SIGTERM)
+        for worker in workers:
+            worker.wait(60)
+    return records, began, killed
+
+
+def slow_cluster(seconds: float) -> str:
+    fakes = [generate_cluster(f"slow-{n:02d}", seed=n, namespaces=5, nodes=3, deployments=10, pods=50) for n in range(20)]
+    refused, silent, slow = fakes[:2], fakes[2:4], fakes[4:6]
+    keys = f"k1:{generate_key()}"
+    keyring = Keyring.parse(keys)
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))  # bound, never listening: connections are refused
+    with tempfile.TemporaryDirectory() as directory, FakeKubeProcess(fakes) as server:
+        url, engine, _ = _database(Path(directory))
+        ids = dict(zip([fake.name for fake in fakes], _add_clusters(engine, server, keyring, [f.name for f in fakes])))
+        with session_scope(engine) as session:  # point two clusters at the closed port
+            for fake in refused:
+                cluster = session.get(Cluster, ids[fake.name])
+                refused_at = dataclasses.replace(
+                    server.credentials_for(fake.name), server=f"https://127.0.0.1:{closed.getsockname()[1]}"
+                )
+                store_credential(cluster=cluster, credentials=refused_at, keyring=keyring)
+                session.add(cluster)
+        for fake in silent:
+            server.set_faults(fake.name, [Fault(delay=120.0)])
+        for fake in slow:
+            server.set_faults(fake.name, [Fault(delay=8.0)])
+        engine.dispose()
+        records, began, _ = _run_workers(url, keys, Path(directory), processes=1, threads=5, seconds=seconds)
+        syncs = _read_records(records)
+    closed.close()
+    healthy = {ids[fake.name] for fake in fakes[6:]}
+    gaps = _gaps(syncs, healthy, since=began)
+    slow_durations = [sync.end - sync.start for sync in syncs if sync.cluster_id in {ids[f.name] for f in slow}]
+    failing = {ids[f.name] for f in refused + silent}
+    failing_gaps = _gaps(syncs, failing, since=began)
+    return (
+        f"slow: 20 clusters (4 unreachable, 2 answering 8 s late per request), 1 process x 5 threads, "
+        f"{seconds:.0f} s: healthy gap p95 {_p95(gaps):.1f} s, max {max(gaps):.1f} s over {len(gaps)} gaps "
+        f"(target <= {TARGET_GAP:.0f} s; p95/interval {_p95(gaps) / INTERVAL:.2f}); "
+        f"slow syncs took {min(slow_durations):.1f}-{max(slow_durations):.1f} s; "
+        f"unreachable ones retried every {min(failing_gaps or [0]):.0f}-{max(failing_gaps or [0]):.0f} s"
+    )
+
+
+def _generate(n: int):
+    return generate_cluster(f"fleet-{n:04d}", seed=n, namespaces=5, nodes=3, deployments=10, pods=50)
+
+
+def _postgres_database() -> tuple[str, str]:
+    name = f"kc_fleet_bench_{os.getpid()}"
+    admin = make_unpooled_engine(POSTGRES_URL).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    upgrade_to_head(url)
+    return name, url
+
+
+def _drop_postgres_database(name: str) -> None:
+    admin = make_unpooled_engine(POSTGRES_URL).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _fleet_figures(label: str, syncs: list[Sync], clusters: set[int], since: float, until: float) -> tuple[str, float]:
+    measured = [sync for sync in syncs if since <= sync.start < until]
+    gaps = _gaps(syncs, clusters, since)
+    shares = _windows_covered(syncs, clusters, since, until)
+    rate = len(measured) / (until - since)
+    never = len(clusters - {sync.cluster_id for sync in measured})
+    return (
+        f"{label}: {rate:.1f} syncs/s; gap p95 {_p95(gaps):.1f} s, max {max(gaps, default=float('nan')):.1f} s "
+        f"(p95/interval {_p95(gaps) / INTERVAL:.2f}); synced in every 30 s window: "
+        f"{min(shares, default=0) * 100:.1f}% of clusters at worst ({len(shares)} windows), "
+        f"{never} never synced in {until - since:.0f} s; overlapping syncs {_overlaps(syncs)}"
+    ), rate
+
+
+def fleet(clusters: int, seconds: float, warmup: float, single_seconds: float, threads: int) -> list[str]:
+    with multiprocessing.Pool(2) as pool:
+        fakes = pool.map(_generate, range(clusters), chunksize=50)
+    keys = f"k1:{generate_key()}"
+    keyring = Keyring.parse(keys)
+    ca = CertificateAuthority()
+    halves = [fakes[: clusters // 2], fakes[clusters // 2 :]]  # two server processes: one GIL would be the limit
+    name, url = _postgres_database()
+    lines = []
+    try:
+        with tempfile.TemporaryDirectory() as directory, FakeKubeProcess(halves[0], ca) as first, FakeKubeProcess(
+            halves[1], ca
+        ) as second:
+            engine = make_engine(url)
+            ids = set()
+            for server, half in ((first, halves[0]), (second, halves[1])):
+                ids |= set(_add_clusters(engine, server, keyring, [fake.name for fake in half]))
+            engine.dispose()
+
+            # 4 processes, one of them killed with SIGKILL halfway through the measured time.
+            kill_at = warmup + (seconds - warmup) / 2
+            records, began, (victim, killed_at) = _run_workers(
+                url, keys, Path(directory), processes=4, threads=threads, seconds=seconds, kill_at=kill_at
+            )
+            syncs = _read_records(records)
+            four, four_rate = _fleet_figures(
+                f"fleet {clusters} clusters x 50 pods, 4 processes x {threads} threads, PostgreSQL",
+                syncs,
+                ids,
+                began + warmup,
+                began + seconds,
+            )
+            lines.append(four)
+            lines.append(_kill_figures(syncs, victim, killed_at))
+
+            # The same fleet with 1 process, every cluster due again at once.
+            reset = make_engine(url)
+            with session_scope(reset) as session:
+                session.execute(update(Cluster).values(next_sync_at=None, last_sync_at=None, lease_expires_at=None))
+            reset.dispose()
+            records, began, _ = _run_workers(
+                url, keys, Path(directory), processes=1, threads=threads, seconds=single_seconds
+            )
+            one, one_rate = _fleet_figures(
+                f"fleet {clusters} clusters x 50 pods, 1 process x {threads} threads, PostgreSQL",
+                _read_records(records),
+                ids,
+                began + warmup,
+                began + single_seconds,
+            )
+            lines.append(one)
+            lines.append(f"scaling: 4 processes sync {four_rate / one_rate:.2f}x as many clusters a second as 1")
+    finally:
+        _drop_postgres_database(name)
+    return lines
+
+
+def _kill_figures(syncs: list[Sync], victim: int, killed_at: float) -> str:
+    """The victim's clusters: those it synced last before it died (it held their leases, or
+    would have synced them next): how long after the kill another process synced them."""
+    last_by: dict[int, Sync] = {}
+    for sync in syncs:
+        if sync.start < killed_at:
+            last_by[sync.cluster_id] = sync
+    its = {cluster_id for cluster_id, sync in last_by.items() if sync.pid == victim}
+    waits, gaps = [], []
+    for cluster_id in its:
+        after = [sync for sync in syncs if sync.cluster_id == cluster_id and sync.start >= killed_at]
+        if after:
+            waits.append(after[0].start - killed_at)
+            gaps.append(after[0].start - last_by[cluster_id].start)
+    return (
+        f"kill -9 of one of 4 workers: its {len(its)} clusters synced again by the others "
+        f"{len(waits)}/{len(its)}, {_p95(waits):.1f} s after the kill at p95, {max(waits, default=float('nan')):.1f} s "
+        f"at most (target <= {TARGET_GAP:.0f} s); their gap across the kill p95 {_p95(gaps):.1f} s, "
+        f"max {max(gaps, default=float('nan')):.1f} s"
+    )
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--worker":
+        database_url, record, threads = sys.argv[2:5]
+        worker_main(database_url, record, int(threads))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", choices=["slow", "fleet"])
+    parser.add_argument("--slow-seconds", type=float, default=180)
+    parser.add_argument("--fleet-clusters", type=int, default=1000)
+    parser.add_argument("--fleet-seconds", type=float, default=210, help="the 4-process run")
+    parser.add_argument("--single-seconds", type=float, default=150, help="the 1-process run")
+    parser.add_argument("--warmup", type=float, default=60, help="not measured: the first syncs of everything")
+    parser.add_argument("--threads", type=int, default=5, help="sync threads per process")
+    arguments = parser.parse_args()
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"# {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, load {load}", flush=True)
+    lines = []
+    if arguments.only in (None, "slow"):
+        lines.append(slow_cluster(arguments.slow_seconds))
+        print(lines[-1], flush=True)
+    if arguments.only in (None, "fleet"):
+        for line in fleet(
+            arguments.fleet_clusters,
+            arguments.fleet_seconds,
+            arguments.warmup,
+            arguments.single_seconds,
+            arguments.threads,
+        ):
+            lines.append(line)
+            print(line, flush=True)
+
+
+if __name__ == "__main__":
+    main()

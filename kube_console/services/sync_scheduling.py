@@ -1,0 +1,359 @@
+"""The sync schedule: each cluster is due on its own clock, and worker processes lease what is due.
+
+A cluster is due at its `next_sync_at` (one never scheduled: an interval after its last sync,
+or at once). A worker process claims due clusters by writing its name and a lease expiry on
+them in one statement: `UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED) RETURNING`.
+On PostgreSQL any number of processes share the fleet that way and never start a cluster
+another one holds; SQLite, with one process, runs the same statement without the row locks.
+The holder renews its lease while the sync runs; a killed process stops renewing, so its
+clusters are claimable again by the others once LEASE has passed.
+
+After a sync the lease is let go and the cluster's next time is set from when the sync
+*started*: a healthy cluster keeps its cycle whatever the others do. A failure pushes it
+back: to the auth back-off services/sync.py records, or by a back-off that grows with how
+long the cluster has been failing, each with jitter so clusters that failed together do not
+all come back in the same second.
+
+A sync someone asks for (Sync now, the API, the CLI) is queued: a `WorkerRun` and
+`next_sync_at = now`. The worker that claims the cluster carries the run to its end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import random
+import time
+from collections.abc import Callable
+
+from sqlalchemy import and_, case, exists, func, literal, or_, select, update
+from sqlmodel import Session
+
+from kube_console.db import UTCDateTime, utcnow
+from kube_console.models import Cluster, WorkerRun
+from kube_console.security.authz import NotFound
+from kube_console.security.keyring import Keyring
+from kube_console.services import workers as worker_service
+from kube_console.services.clusters import label_keys
+from kube_console.services.sync import OpenSession, SyncOutcome, sync_cluster
+from kube_console.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# How long a claim holds without renewal: a killed worker's clusters wait at most this long.
+# Holders renew every LEASE / 3, so a renewal may be late twice before the lease is lost.
+LEASE = dt.timedelta(seconds=15)
+# Repeated errors (unreachable, error) wait half as long as the cluster has been failing,
+# from one interval up to this.
+ERROR_BACKOFF_MAX = dt.timedelta(minutes=5)
+# A backed-off cluster comes back up to this fraction of its wait later, at random.
+JITTER = 0.2
+
+SyncOne = Callable[[int], SyncOutcome]
+
+
+def _lease_free(now: dt.datetime):
+    return or_(Cluster.lease_expires_at.is_(None), Cluster.lease_expires_at <= now)
+
+
+def _queued_run_of(cluster_id):
+    return exists().where(WorkerRun.cluster_id == cluster_id, WorkerRun.status == "queued")
+
+
+def _due(now: dt.datetime, interval: dt.timedelta):
+    never_scheduled = and_(
+        Cluster.next_sync_at.is_(None),
+        or_(Cluster.backoff_until.is_(None), Cluster.backoff_until <= now),
+        or_(Cluster.last_sync_at.is_(None), Cluster.last_sync_at <= now - interval),
+    )
+    return or_(Cluster.next_sync_at <= now, never_scheduled)
+
+
+def _at(value: dt.datetime):
+    return literal(value, UTCDateTime())
+
+
+def claim_due(
+    *,
+    session: Session,
+    owner: str,
+    now: dt.datetime,
+    limit: int,
+    interval: dt.timedelta,
+    lease: dt.timedelta = LEASE,
+    due_by: dt.datetime | None = None,
+) -> list[int]:
+    """Lease up to `limit` clusters due by `due_by` (default: now) to `owner`, the most
+    overdue first; their ids.
+
+    A cluster with no stored credential is claimed only when someone asked for its sync, so
+    that the run they follow ends (failed, saying why)."""
+    if limit <= 0:
+        return []
+    due = (
+        select(Cluster.id)
+        .where(
+            _due(due_by or now, interval),
+            _lease_free(now),
+            or_(Cluster.credential_ciphertext.is_not(None), _queued_run_of(Cluster.id)),
+        )
+        .order_by(func.coalesce(Cluster.next_sync_at, Cluster.last_sync_at, Cluster.created_at), Cluster.id)
+        .limit(limit)
+        .with_for_update(of=Cluster, skip_locked=True)
+    )
+    claimed = session.execute(
+        update(Cluster)
+        .where(Cluster.id.in_(due.scalar_subquery()))
+        .values(lease_owner=owner, lease_expires_at=now + lease)
+        .returning(Cluster.id)
+        .execution_options(synchronize_session=False)
+    )
+    return sorted(claimed.scalars())
+
+
+def claim_cluster(
+    *, session: Session, owner: str, cluster_id: int, now: dt.datetime, lease: dt.timedelta = LEASE
+) -> bool:
+    """Lease one cluster to `owner`, due or not, unless another process holds it."""
+    claimed = session.execute(
+        update(Cluster)
+        .where(Cluster.id == cluster_id, _lease_free(now))
+        .values(lease_owner=owner, lease_expires_at=now + lease)
+        .returning(Cluster.id)
+        .execution_options(synchronize_session=False)
+    )
+    return claimed.first() is not None
+
+
+def renew_leases(
+    *, session: Session, owner: str, cluster_ids: list[int], now: dt.datetime, lease: dt.timedelta = LEASE
+) -> list[int]:
+    """Extend `owner`'s leases on the clusters it is syncing; the ids it still owns (those
+    released a moment ago included: their syncs are ending)."""
+    if not cluster_ids:
+        return []
+    renewed = session.execute(
+        update(Cluster)
+        .where(Cluster.id.in_(cluster_ids), Cluster.lease_owner == owner)
+        .values(
+            lease_expires_at=case(
+                (Cluster.lease_expires_at.is_(None), None), else_=_at(now + lease)
+            )
+        )
+        .returning(Cluster.id)
+        .execution_options(synchronize_session=False)
+    )
+    return sorted(renewed.scalars())
+
+
+def release_idle_leases(*, session: Session, owner: str) -> int:
+    """Let go every lease `owner` holds (a process stopping, or starting again under the same
+    name after it was killed): those clusters are claimable at once."""
+    released = session.execute(
+        update(Cluster)
+        .where(Cluster.lease_owner == owner, Cluster.lease_expires_at.is_not(None))
+        .values(lease_expires_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    return released.rowcount or 0
+
+
+def next_sync_at(
+    *,
+    started: dt.datetime,
+    finished: dt.datetime,
+    interval: dt.timedelta,
+    status: str,
+    backoff_until: dt.datetime | None = None,
+    failing_since: dt.datetime | None = None,
+    draw: Callable[[], float] = random.random,
+) -> dt.datetime:
+    """When a cluster is due again after a sync that ran from `started` to `finished`.
+
+    On time (`started + interval`) after a sync that worked. After a refused credential, at
+    the `backoff_until` sync.py set; after another failure, half as long after `started` as
+    the cluster has been failing (since `failing_since`), between one interval and
+    ERROR_BACKOFF_MAX. A backed-off time gets up to JITTER of its wait added (`draw` in [0, 1))."""
+    on_time = started + interval
+    if status == "auth_failed" and backoff_until is not None:
+        resume, wait = backoff_until, backoff_until - finished
+    elif status in ("unreachable", "auth_failed", "error"):
+        outage = started - (failing_since or started)
+        wait = min(ERROR_BACKOFF_MAX, max(interval, outage / 2))
+        resume = started + wait
+    else:
+        return on_time
+    return max(on_time, resume) + max(wait, dt.timedelta(0)) * (JITTER * draw())
+
+
+def release(
+    *,
+    session: Session,
+    cluster_id: int,
+    owner: str,
+    outcome: SyncOutcome,
+    started: dt.datetime,
+    finished: dt.datetime,
+    interval: dt.timedelta,
+    draw: Callable[[], float] = random.random,
+) -> dt.datetime | None:
+    """Let go of the lease after a sync and schedule the next one; the time set, or None when
+    the cluster is gone or another process holds it now (its lease ran out meanwhile).
+
+    A sync asked for while this one ran makes the cluster due at once."""
+    cluster = session.execute(
+        select(Cluster.backoff_until, Cluster.last_success_at, Cluster.created_at).where(Cluster.id == cluster_id)
+    ).first()
+    if cluster is None:
+        return None
+    next_at = next_sync_at(
+        started=started,
+        finished=finished,
+        interval=interval,
+        status=outcome.status,
+        backoff_until=cluster.backoff_until,
+        failing_since=cluster.last_success_at or cluster.created_at,
+        draw=draw,
+    )
+    released = session.execute(
+        update(Cluster)
+        .where(Cluster.id == cluster_id, Cluster.lease_owner == owner)
+        .values(
+            next_sync_at=case((_queued_run_of(cluster_id), _at(finished)), else_=_at(next_at)),
+            lease_expires_at=None,
+        )
+        .returning(Cluster.next_sync_at)
+        .execution_options(synchronize_session=False)
+    ).first()
+    return released[0] if released else None
+
+
+def take_requested_runs(*, session: Session, cluster_id: int, owner: str, now: dt.datetime) -> list[int]:
+    """Mark the queued runs of a cluster as running in `owner`: the sync about to start carries them."""
+    taken = session.execute(
+        update(WorkerRun)
+        .where(WorkerRun.cluster_id == cluster_id, WorkerRun.status == "queued")
+        .values(status="running", started_at=now, process=owner)
+        .returning(WorkerRun.id)
+        .execution_options(synchronize_session=False)
+    )
+    return sorted(taken.scalars())
+
+
+def request_sync(
+    *, session: Session, org_id: int, cluster_id: int, trigger: str, now: dt.datetime | None = None
+) -> int:
+    """Queue a sync of one cluster of `org_id`: it is due at once, and the worker that claims
+    it records the run. Returns the run id to follow; asking again while one is queued
+    returns that one."""
+    cluster = session.get(Cluster, cluster_id)
+    if cluster is None or cluster.org_id != org_id:
+        raise NotFound("no such cluster")
+    now = now or utcnow()
+    queued = session.execute(
+        select(WorkerRun.id).where(WorkerRun.cluster_id == cluster_id, WorkerRun.status == "queued").limit(1)
+    ).scalar()
+    if queued is None:
+        run = WorkerRun(
+            job="sync_cluster",
+            trigger=trigger,
+            org_id=org_id,
+            cluster_id=cluster_id,
+            status="queued",
+            requested_at=now,
+            items_total=1,
+        )
+        session.add(run)
+        session.flush()
+        queued = run.id
+    session.execute(
+        update(Cluster)
+        .where(Cluster.id == cluster_id)
+        .values(next_sync_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return queued
+
+
+def requested_outcome(*, session: Session, org_id: int, run_id: int) -> SyncOutcome | None:
+    """How a sync asked for went, once a worker has carried it out (None while it is queued
+    or running)."""
+    run = session.get(WorkerRun, run_id)
+    if run is None or run.org_id != org_id or run.job != "sync_cluster":
+        raise NotFound("no such run")
+    if run.status in ("queued", "running"):
+        return None
+    cluster = session.get(Cluster, run.cluster_id) if run.cluster_id else None
+    return SyncOutcome(
+        run.cluster_id or 0,
+        cluster.name if cluster else f"#{run.cluster_id}",
+        str(run.details.get("status") or ("healthy" if run.status == "succeeded" else "error")),
+        run.duration_ms or 0.0,
+        error=run.error,
+        pods=int(run.details.get("pods") or 0),
+    )
+
+
+def cluster_syncer(*, keyring: Keyring, settings: Settings, open_session: OpenSession) -> SyncOne:
+    """Sync one cluster by id; anything unexpected becomes that cluster's failed outcome."""
+    keys = label_keys(settings)
+
+    def sync_one(cluster_id: int) -> SyncOutcome:
+        started = time.perf_counter()
+        try:
+            return sync_cluster(cluster_id=cluster_id, keyring=keyring, label_keys=keys, open_session=open_session)
+        except LookupError:  # deleted between the claim and the sync
+            return SyncOutcome(cluster_id, f"#{cluster_id}", "deleted", _ms_since(started))
+        except Exception as unexpected:
+            log.exception("sync of cluster %d failed unexpectedly", cluster_id)
+            return SyncOutcome(
+                cluster_id,
+                f"#{cluster_id}",
+                "error",
+                _ms_since(started),
+                error=f"unexpected error: {type(unexpected).__name__}",
+            )
+
+    return sync_one
+
+
+def _ms_since(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 1)
+
+
+def run_claimed(
+    *,
+    cluster_id: int,
+    owner: str,
+    started: dt.datetime,
+    interval: dt.timedelta,
+    open_session: OpenSession,
+    sync_one: SyncOne,
+    clock: Callable[[], dt.datetime] = utcnow,
+    draw: Callable[[], float] = random.random,
+) -> SyncOutcome:
+    """Sync a cluster `owner` has claimed, finish the runs asked for it, release it."""
+    with open_session() as session:
+        run_ids = take_requested_runs(session=session, cluster_id=cluster_id, owner=owner, now=started)
+    outcome = sync_one(cluster_id)
+    with open_session() as session:
+        for run_id in run_ids:
+            worker_service.finish_run(
+                session=session,
+                run_id=run_id,
+                items_done=1 if outcome.ok else 0,
+                items_failed=0 if outcome.ok else 1,
+                error=None if outcome.ok else outcome.error or outcome.status,
+                details={"status": outcome.status, "pods": outcome.pods},
+            )
+        release(
+            session=session,
+            cluster_id=cluster_id,
+            owner=owner,
+            outcome=outcome,
+            started=started,
+            finished=clock(),
+            interval=interval,
+            draw=draw,
+        )
+    return outcome
