@@ -199,8 +199,10 @@ def sync_all_once(
         interval=interval,
         open_session=open_session,
         sync_one=sync_one,
-        # Each sync schedules its next one an interval after it started, past this bound.
-        due_by=utcnow() + interval - dt.timedelta(seconds=1),
+        # Every cluster synced before this call is due by this bound (one synced a moment ago,
+        # at its registration, included), while each sync done here schedules its next one
+        # an interval after it started: past the bound, so the loop ends.
+        due_by=utcnow() + interval - dt.timedelta(milliseconds=10),
     )
     try:
         while loop.tick() or not loop.wait_idle(timeout=1.0):
