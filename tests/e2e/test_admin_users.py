@@ -189,6 +189,6 @@ def test_an_admin_sees_the_consoles_own_worker_process_on_the_workers_page(team,
     leads the hourly jobs, and is listed with the schedule."""
     sign_in_as(page, TEAM_ADMIN)
     page.goto("/admin/workers")
-    processes = page.get_by_role("table", name="Worker processes")
+    processes = page.get_by_role("region", name="Worker processes")
     expect(processes.get_by_role("row").filter(has_text="Leader")).to_have_count(1, timeout=20_000)
     expect(page.get_by_text("Each cluster is synced every 30 s")).to_be_visible()
