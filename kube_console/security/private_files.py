@@ -54,8 +54,13 @@ def private_sqlite_file(path: Path) -> None:
     files tightened to 0600."""
     if not path.parent.exists():
         private_directory(path.parent)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT, OWNER_ONLY_FILE)
-    os.close(descriptor)
+    # O_EXCL: never open an existing database here. Closing any descriptor of a file drops
+    # every POSIX lock this process holds on it, SQLite's included, and another process
+    # could then write under a connection of ours that believes it holds its lock.
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OWNER_ONLY_FILE))
+    except FileExistsError:
+        pass
     for suffix in SQLITE_COMPANIONS:
         companion = path.with_name(path.name + suffix)
         if companion.exists():
