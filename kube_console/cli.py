@@ -265,8 +265,8 @@ def sync(
     once: bool = typer.Option(True, "--once", help="Sync once and exit."),
     cluster: int | None = typer.Option(None, "--cluster", help="Only this cluster id."),
 ) -> None:
-    """Sync every cluster now in this process (but those backing off, or being synced by a
-    worker) and print a line per cluster."""
+    """Sync every cluster now in this process, as a worker would (but those a worker is
+    syncing right now), and print a line per cluster."""
     import datetime as dt
 
     from kube_console.db import utcnow

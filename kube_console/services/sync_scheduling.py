@@ -1,8 +1,9 @@
 """The sync schedule: each cluster is due on its own clock, and worker processes lease what is due.
 
 A cluster is due at its `next_sync_at` (one never scheduled: an interval after its last sync,
-or at once). A worker process claims due clusters by writing its name and a lease expiry on
-them in one statement: `UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED) RETURNING`.
+or after it was registered). A worker process claims due clusters by writing its name and a
+lease expiry on them in one statement:
+`UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED) RETURNING`.
 On PostgreSQL any number of processes share the fleet that way and never start a cluster
 another one holds; SQLite, with one process, runs the same statement without the row locks.
 The holder renews its lease while the sync runs; a killed process stops renewing, so its
@@ -15,7 +16,8 @@ long the cluster has been failing, each with jitter so clusters that failed toge
 all come back in the same second.
 
 A sync someone asks for (Sync now, the API, the CLI) is queued: a `WorkerRun` and
-`next_sync_at = now`. The worker that claims the cluster carries the run to its end.
+`next_sync_at = now`. The worker that claims the cluster carries the run to its end (and
+another one does if that worker dies first).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import datetime as dt
 import logging
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from sqlalchemy import and_, case, exists, func, literal, or_, select, update
 from sqlmodel import Session
@@ -33,7 +35,6 @@ from kube_console.db import UTCDateTime, utcnow
 from kube_console.models import Cluster, WorkerRun
 from kube_console.security.authz import NotFound
 from kube_console.security.keyring import Keyring
-from kube_console.services import workers as worker_service
 from kube_console.services.clusters import label_keys
 from kube_console.services.sync import OpenSession, SyncOutcome, sync_cluster
 from kube_console.settings import Settings
@@ -56,15 +57,17 @@ def _lease_free(now: dt.datetime):
     return or_(Cluster.lease_expires_at.is_(None), Cluster.lease_expires_at <= now)
 
 
-def _queued_run_of(cluster_id):
-    return exists().where(WorkerRun.cluster_id == cluster_id, WorkerRun.status == "queued")
+def _runs_asked_for(cluster_id, *statuses: str):
+    return exists().where(WorkerRun.cluster_id == cluster_id, WorkerRun.status.in_(statuses))
 
 
 def _due(now: dt.datetime, interval: dt.timedelta):
+    # Registration syncs a cluster as it stores it: its first scheduled sync comes an interval
+    # after that one (never while it runs), as it would after any other sync.
     never_scheduled = and_(
         Cluster.next_sync_at.is_(None),
         or_(Cluster.backoff_until.is_(None), Cluster.backoff_until <= now),
-        or_(Cluster.last_sync_at.is_(None), Cluster.last_sync_at <= now - interval),
+        func.coalesce(Cluster.last_sync_at, Cluster.created_at) <= now - interval,
     )
     return or_(Cluster.next_sync_at <= now, never_scheduled)
 
@@ -81,21 +84,22 @@ def claim_due(
     limit: int,
     interval: dt.timedelta,
     lease: dt.timedelta = LEASE,
-    due_by: dt.datetime | None = None,
+    every_one_but: Collection[int] | None = None,
 ) -> list[int]:
-    """Lease up to `limit` clusters due by `due_by` (default: now) to `owner`, the most
-    overdue first; their ids.
+    """Lease up to `limit` due clusters to `owner`, the most overdue first; their ids. With
+    `every_one_but`, any cluster not in it, due or not (a one-off sync of everything).
 
     A cluster with no stored credential is claimed only when someone asked for its sync, so
     that the run they follow ends (failed, saying why)."""
     if limit <= 0:
         return []
+    wanted = _due(now, interval) if every_one_but is None else Cluster.id.not_in(every_one_but)
     due = (
         select(Cluster.id)
         .where(
-            _due(due_by or now, interval),
+            wanted,
             _lease_free(now),
-            or_(Cluster.credential_ciphertext.is_not(None), _queued_run_of(Cluster.id)),
+            or_(Cluster.credential_ciphertext.is_not(None), _runs_asked_for(Cluster.id, "queued", "running")),
         )
         .order_by(func.coalesce(Cluster.next_sync_at, Cluster.last_sync_at, Cluster.created_at), Cluster.id)
         .limit(limit)
@@ -108,7 +112,9 @@ def claim_due(
         .returning(Cluster.id)
         .execution_options(synchronize_session=False)
     )
-    return sorted(claimed.scalars())
+    cluster_ids = sorted(claimed.scalars())
+    _take_runs(session, cluster_ids, owner, now)
+    return cluster_ids
 
 
 def claim_cluster(
@@ -121,8 +127,22 @@ def claim_cluster(
         .values(lease_owner=owner, lease_expires_at=now + lease)
         .returning(Cluster.id)
         .execution_options(synchronize_session=False)
-    )
-    return claimed.first() is not None
+    ).first()
+    if claimed is not None:
+        _take_runs(session, [cluster_id], owner, now)
+    return claimed is not None
+
+
+def _take_runs(session: Session, cluster_ids: list[int], owner: str, now: dt.datetime) -> None:
+    """The sync about to start on claimed clusters carries the runs asked for them: those
+    queued, and those a holder whose lease ran out (a killed worker) never finished."""
+    if cluster_ids:
+        session.execute(
+            update(WorkerRun)
+            .where(WorkerRun.cluster_id.in_(cluster_ids), WorkerRun.status.in_(("queued", "running")))
+            .values(status="running", started_at=now, process=owner)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def renew_leases(
@@ -219,25 +239,13 @@ def release(
         update(Cluster)
         .where(Cluster.id == cluster_id, Cluster.lease_owner == owner)
         .values(
-            next_sync_at=case((_queued_run_of(cluster_id), _at(finished)), else_=_at(next_at)),
+            next_sync_at=case((_runs_asked_for(cluster_id, "queued"), _at(finished)), else_=_at(next_at)),
             lease_expires_at=None,
         )
         .returning(Cluster.next_sync_at)
         .execution_options(synchronize_session=False)
     ).first()
     return released[0] if released else None
-
-
-def take_requested_runs(*, session: Session, cluster_id: int, owner: str, now: dt.datetime) -> list[int]:
-    """Mark the queued runs of a cluster as running in `owner`: the sync about to start carries them."""
-    taken = session.execute(
-        update(WorkerRun)
-        .where(WorkerRun.cluster_id == cluster_id, WorkerRun.status == "queued")
-        .values(status="running", started_at=now, process=owner)
-        .returning(WorkerRun.id)
-        .execution_options(synchronize_session=False)
-    )
-    return sorted(taken.scalars())
 
 
 def request_sync(
@@ -332,27 +340,32 @@ def run_claimed(
     clock: Callable[[], dt.datetime] = utcnow,
     draw: Callable[[], float] = random.random,
 ) -> SyncOutcome:
-    """Sync a cluster `owner` has claimed, finish the runs asked for it, release it."""
-    with open_session() as session:
-        run_ids = take_requested_runs(session=session, cluster_id=cluster_id, owner=owner, now=started)
+    """Sync a cluster `owner` claimed at `started`; then, in one transaction, finish the runs
+    it carries and release it."""
     outcome = sync_one(cluster_id)
+    finished = clock()
     with open_session() as session:
-        for run_id in run_ids:
-            worker_service.finish_run(
-                session=session,
-                run_id=run_id,
+        session.execute(
+            update(WorkerRun)
+            .where(WorkerRun.cluster_id == cluster_id, WorkerRun.status == "running", WorkerRun.process == owner)
+            .values(
+                status="succeeded" if outcome.ok else "failed",
+                finished_at=finished,
+                duration_ms=round((finished - started).total_seconds() * 1000, 1),
                 items_done=1 if outcome.ok else 0,
                 items_failed=0 if outcome.ok else 1,
                 error=None if outcome.ok else outcome.error or outcome.status,
                 details={"status": outcome.status, "pods": outcome.pods},
             )
+            .execution_options(synchronize_session=False)
+        )
         release(
             session=session,
             cluster_id=cluster_id,
             owner=owner,
             outcome=outcome,
             started=started,
-            finished=clock(),
+            finished=finished,
             interval=interval,
             draw=draw,
         )

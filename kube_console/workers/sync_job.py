@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 class SyncLoop:
     """`tick()` is called by the owner's timer (workers/scheduler.py), or by a test with a
-    clock of its own; `due_by` limits a one-off run to the clusters due when it began."""
+    clock of its own. A loop made `once` syncs every cluster one time, due or not."""
 
     def __init__(
         self,
@@ -39,7 +39,7 @@ class SyncLoop:
         sync_one: SyncOne,
         clock: Callable[[], dt.datetime] = utcnow,
         draw: Callable[[], float] = random.random,
-        due_by: dt.datetime | None = None,
+        once: bool = False,
     ):
         self.owner = owner
         self.threads = threads
@@ -48,7 +48,8 @@ class SyncLoop:
         self._sync_one = sync_one
         self._clock = clock
         self._draw = draw
-        self._due_by = due_by
+        self._once = once
+        self._started: set[int] = set()  # by a loop made `once`: not to be claimed again
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="sync")
         self._changed = threading.Condition()
         self._running: set[int] = set()
@@ -74,17 +75,25 @@ class SyncLoop:
             return []
         try:
             with self._open_session() as session:
-                claimed = claim_due(
-                    session=session,
-                    owner=self.owner,
-                    now=now,
-                    limit=idle,
-                    interval=self.interval,
-                    due_by=self._due_by,
-                )
+                claimed = self._claim(session, now, idle)
         finally:
             self._unreserve(idle)
         return [cluster_id for cluster_id in claimed if self._start(cluster_id, now)]
+
+    def _claim(self, session, now: dt.datetime, limit: int) -> list[int]:
+        with self._changed:
+            every_one_but = set(self._started) if self._once else None
+        claimed = claim_due(
+            session=session,
+            owner=self.owner,
+            now=now,
+            limit=limit,
+            interval=self.interval,
+            every_one_but=every_one_but,
+        )
+        with self._changed:
+            self._started.update(claimed if self._once else ())
+        return claimed
 
     def _reserve(self, wanted: int) -> int:
         with self._changed:
@@ -147,9 +156,7 @@ class SyncLoop:
         now = self._clock()
         try:
             with self._open_session() as session:
-                claimed = claim_due(
-                    session=session, owner=self.owner, now=now, limit=1, interval=self.interval, due_by=self._due_by
-                )
+                claimed = self._claim(session, now, 1)
             with self._changed:  # our lease had lapsed and we took it again: it runs already
                 claimed = [cluster_id for cluster_id in claimed if cluster_id not in self._running]
         except Exception:
@@ -191,18 +198,15 @@ class SyncLoop:
 def sync_all_once(
     *, owner: str, threads: int, interval: dt.timedelta, open_session: OpenSession, sync_one: SyncOne
 ) -> list[SyncOutcome]:
-    """Sync now, in this process and once, every cluster due within the next interval: all
-    of them but those backing off and those another process is syncing. The outcomes."""
+    """Sync every cluster now, in this process and once (but those another process is syncing
+    right now); each is scheduled again as after any sync. The outcomes."""
     loop = SyncLoop(
         owner=owner,
         threads=threads,
         interval=interval,
         open_session=open_session,
         sync_one=sync_one,
-        # Every cluster synced before this call is due by this bound (one synced a moment ago,
-        # at its registration, included), while each sync done here schedules its next one
-        # an interval after it started: past the bound, so the loop ends.
-        due_by=utcnow() + interval - dt.timedelta(milliseconds=10),
+        once=True,
     )
     try:
         while loop.tick() or not loop.wait_idle(timeout=1.0):

@@ -88,8 +88,10 @@ def _loop(engine, syncs, clock, *, owner="w1", threads=4, draw=lambda: 0.5) -> S
 
 
 def _clusters(make, count: int, **fields) -> list[int]:
+    """Clusters registered an hour before T0, due at T0 unless `fields` say otherwise."""
     org = make.org()
-    return [make.cluster(org, credential_ciphertext=b"sealed", **fields).id for _ in range(count)]
+    fields = {"created_at": T0 - dt.timedelta(hours=1), "credential_ciphertext": b"sealed", **fields}
+    return [make.cluster(org, **fields).id for _ in range(count)]
 
 
 def _row(session, cluster_id: int) -> Cluster:
@@ -157,14 +159,18 @@ def test_next_sync_is_set_from_when_the_sync_started(engine, make, session, loop
     assert loop.tick() == [cluster_id]
 
 
-def test_a_cluster_never_scheduled_is_due_an_interval_after_its_last_sync(engine, make, session):
-    registered = _clusters(make, 1, last_sync_at=T0)[0]  # registration's first sync
+def test_a_cluster_never_scheduled_is_due_an_interval_after_its_last_sync_or_registration(engine, make, session):
+    registered = _clusters(make, 1, last_sync_at=T0)[0]  # registration's first sync ended at T0
+    registering = _clusters(make, 1, created_at=T0)[0]  # its first sync still running
     never_synced = _clusters(make, 1)[0]
-    no_credential = make.cluster(make.org()).id
+    no_credential = make.cluster(make.org(), created_at=T0 - dt.timedelta(hours=1)).id
     with session_scope(engine) as db:
         early = T0 + dt.timedelta(seconds=20)
         assert claim_due(session=db, owner="w1", now=early, limit=10, interval=INTERVAL) == [never_synced]
-        assert claim_due(session=db, owner="w1", now=T0 + INTERVAL, limit=10, interval=INTERVAL) == [registered]
+        assert claim_due(session=db, owner="w1", now=T0 + INTERVAL, limit=10, interval=INTERVAL) == [
+            registered,
+            registering,
+        ]
     assert _row(session, no_credential).lease_owner is None
 
 
@@ -346,3 +352,23 @@ def test_a_sync_of_another_organizations_cluster_cannot_be_asked_for(engine, mak
     with pytest.raises(NotFound), session_scope(engine) as db:
         request_sync(session=db, org_id=other_org.id, cluster_id=cluster_id, trigger="api")
     assert session.exec(select(WorkerRun)).all() == []
+
+
+def test_a_run_a_killed_worker_was_carrying_is_finished_by_the_next_claimer(engine, make, session, loops):
+    [cluster_id] = _clusters(make, 1)
+    org_id = _row(session, cluster_id).org_id
+    with session_scope(engine) as db:
+        run_id = request_sync(session=db, org_id=org_id, cluster_id=cluster_id, trigger="api", now=T0)
+    with session_scope(engine) as db:  # a worker claims it, then is killed before it syncs
+        assert claim_due(session=db, owner="killed", now=T0, limit=5, interval=INTERVAL) == [cluster_id]
+    run = session.get(WorkerRun, run_id)
+    assert (run.status, run.process) == ("running", "killed")
+
+    clock, syncs = Clock(T0 + LEASE), StandInSyncs(engine)
+    survivor = _loop(engine, syncs, clock, owner="w2")
+    loops.append(survivor)
+    assert survivor.tick() == [cluster_id]
+    assert survivor.wait_idle()
+    session.expire_all()
+    run = session.get(WorkerRun, run_id)
+    assert (run.status, run.process, run.items_done) == ("succeeded", "w2", 1)
