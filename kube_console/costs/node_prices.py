@@ -42,7 +42,7 @@ from kube_console.models import (
     NodePriceSpotFactor,
 )
 from kube_console.security.authz import NotFound
-from kube_console.services.cost_math import parse_utc_time
+from kube_console.services.prices import effective_from_field
 
 MAX_RULES_PER_ORG = 500
 MAX_RULE_PRICE = 100_000.0  # per node-hour; far above any real node
@@ -64,20 +64,6 @@ def _price(value: float | int | str, field: str, errors: list[FieldError]) -> fl
     if number > MAX_RULE_PRICE:
         errors.append(FieldError(field, f"must be at most {MAX_RULE_PRICE:,.0f} per node-hour"))
     return number
-
-
-def _moment(value: dt.datetime | str, errors: list[FieldError]) -> dt.datetime | None:
-    if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC) if value.tzinfo else value.replace(tzinfo=dt.UTC)
-    try:
-        return parse_utc_time(str(value))
-    except ValueError:
-        errors.append(
-            FieldError(
-                "effective_from", "must be a date or time, such as 2026-12-01 or 2026-12-01T00:00Z"
-            )
-        )
-        return None
 
 
 def _rule(row: NodePriceRule) -> PriceRule:
@@ -117,7 +103,7 @@ def create_rule(
     except ValidationFailed as invalid:
         errors += invalid.errors
     price = _price(price_per_hour, "price_per_hour", errors)
-    starts = _moment(effective_from, errors)
+    starts = effective_from_field(effective_from, errors)
     count = session.execute(
         select(func.count()).select_from(NodePriceRule).where(NodePriceRule.org_id == org_id)
     ).scalar_one()

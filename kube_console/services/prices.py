@@ -46,7 +46,8 @@ def _price(field: str, value: float | int | str, errors: list[FieldError]) -> fl
     return number
 
 
-def _effective_from(value: dt.datetime | str, errors: list[FieldError]) -> dt.datetime | None:
+def effective_from_field(value: dt.datetime | str, errors: list[FieldError]) -> dt.datetime | None:
+    """An `effective_from` as a UTC time, or None with the field's error added to `errors`."""
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC) if value.tzinfo else value.replace(tzinfo=dt.UTC)
     try:
@@ -104,7 +105,7 @@ def create_price_sheet(
         errors.append(
             FieldError("currency", "must be a three-letter currency code such as USD or EUR")
         )
-    starts = _effective_from(effective_from, errors)
+    starts = effective_from_field(effective_from, errors)
     if starts is not None:
         taken = session.execute(
             select(PriceSheet.id).where(
