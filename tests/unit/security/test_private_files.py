@@ -99,3 +99,36 @@ def test_with_redis_there_is_no_state_store_directory(tmp_path: Path):
     states = tmp_path / "states"
     _load_rxconfig(states, KUBE_CONSOLE_REDIS_URL="redis://127.0.0.1:1/0")
     assert not states.exists()
+
+
+def test_tightening_an_open_database_keeps_sqlite_s_locks(tmp_path):
+    """Closing any descriptor of a file drops every POSIX lock this process holds on it, so
+    private_sqlite_file must never open a database that already exists."""
+    import sqlite3
+
+    from kube_console.security.private_files import private_sqlite_file
+
+    database = tmp_path / "console.db"
+    holder = sqlite3.connect(database, isolation_level=None)
+    holder.execute("CREATE TABLE t (x INTEGER)")
+    holder.execute("BEGIN IMMEDIATE")  # this process holds the write lock
+    holder.execute("INSERT INTO t VALUES (1)")
+
+    private_sqlite_file(database)
+
+    other_writer = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, sys; c = sqlite3.connect(sys.argv[1], timeout=0);"
+            " c.execute('BEGIN IMMEDIATE'); print('got the lock')",
+            str(database),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    holder.execute("ROLLBACK")
+    holder.close()
+    assert "database is locked" in other_writer.stderr
+    assert "got the lock" not in other_writer.stdout
