@@ -28,6 +28,7 @@ class PriceSheet(SQLModel, table=True):
     currency: str = Field(default="USD", max_length=8)
     cpu_core_hour: float = 0.04
     memory_gib_hour: float = 0.005
+    gpu_hour: float = Field(default=0.95, sa_column_kwargs={"server_default": "0.95"})
     storage_gib_hour: float = 0.0001
     network_gb: float = 0.05
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -62,10 +63,12 @@ class CostFigures(SQLModel):
     memory_request_gib_hours: float = 0.0
     memory_usage_gib_hours: float = 0.0
     memory_gib_hours: float = 0.0
+    gpu_hours: float = _figure()  # Σ GPU requests × covered hours (GPUs have no usage figure)
     storage_gib_hours: float = 0.0
     network_gb: float = 0.0
     cpu_cost: float = 0.0
     memory_cost: float = 0.0
+    gpu_cost: float = _figure()
     storage_cost: float = 0.0
     network_cost: float = 0.0
     total_cost: float = 0.0
@@ -84,8 +87,10 @@ class CostFigures(SQLModel):
     # away (all of it, or nothing when no namespace of the hour had a cost to carry it by).
     idle_cpu_share: float = _figure()
     idle_memory_share: float = _figure()
+    idle_gpu_share: float = _figure()
     idle_cpu_share_core_hours: float = _figure()
     idle_memory_share_gib_hours: float = _figure()
+    idle_gpu_share_hours: float = _figure()
 
 
 def _cost_indexes(table: str, period: str) -> tuple:
