@@ -36,6 +36,16 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.schema import AddConstraint, DropConstraint
 from sqlmodel import Session
 
+from kube_console.costs.engine import run_cost_pass
+from kube_console.costs.math import (
+    DAY,
+    GIB,
+    HOUR,
+    add_months,
+    floor_day,
+    floor_hour,
+    floor_month,
+)
 from kube_console.db import make_engine, make_unpooled_engine, session_scope
 from kube_console.dto import CostQuery
 from kube_console.migrations import upgrade_to_head
@@ -49,17 +59,7 @@ from kube_console.models import (
     Organization,
     UsageSnapshot,
 )
-from kube_console.services.cost_math import (
-    DAY,
-    GIB,
-    HOUR,
-    add_months,
-    floor_day,
-    floor_hour,
-    floor_month,
-)
 from kube_console.services.cost_queries import cost_report
-from kube_console.services.costs import run_cost_pass
 from kube_console.settings import Settings
 
 ADMIN_URL = os.environ.get(

@@ -374,8 +374,8 @@ def costs_compute(
     """Compute the closed hours now, as the hourly job does, and print what was done per cluster."""
     import time
 
-    from kube_console.services.cost_math import parse_utc_time
-    from kube_console.services.costs import run_cost_pass
+    from kube_console.costs.engine import run_cost_pass
+    from kube_console.costs.math import parse_utc_time
 
     try:
         start_at, end_at = (parse_utc_time(value) if value else None for value in (start, end))

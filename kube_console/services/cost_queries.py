@@ -22,6 +22,21 @@ from typing import Any
 from sqlalchemy import Float, and_, case, func, literal, select
 from sqlmodel import Session
 
+from kube_console.costs.engine import SUMMED_FIGURES
+from kube_console.costs.math import (
+    DAY,
+    HOUR,
+    add_months,
+    ceil_day,
+    ceil_hour,
+    ceil_month,
+    floor_day,
+    floor_hour,
+    floor_month,
+    month_end_forecast,
+    parse_utc_time,
+    ratio,
+)
 from kube_console.db import utcnow
 from kube_console.dto import (
     ClusterOption,
@@ -38,21 +53,6 @@ from kube_console.dto import (
 )
 from kube_console.errors import FieldError, ValidationFailed
 from kube_console.models import IDLE_NAMESPACE, Cluster, CostDaily, CostHourly, CostMonthly
-from kube_console.services.cost_math import (
-    DAY,
-    HOUR,
-    add_months,
-    ceil_day,
-    ceil_hour,
-    ceil_month,
-    floor_day,
-    floor_hour,
-    floor_month,
-    month_end_forecast,
-    parse_utc_time,
-    ratio,
-)
-from kube_console.services.costs import SUMMED_FIGURES
 from kube_console.services.csv_text import Figure, csv_text
 from kube_console.services.prices import resolve_prices
 

@@ -28,6 +28,7 @@ import msgspec
 from sqlalchemy import bindparam, func, select
 from sqlmodel import Session
 
+from kube_console.costs.samples import namespace_figures, owner_label, usage_by_container
 from kube_console.db import upsert
 from kube_console.gc_pause import cyclic_gc_paused
 from kube_console.kube.objects import (
@@ -52,7 +53,6 @@ from kube_console.models import (
     UsageSnapshot,
     Workload,
 )
-from kube_console.services.samples import namespace_figures, owner_label, usage_by_container
 
 _KEY = ("cluster_id", "uid")
 # Part of every digest: bump it when the rows built from a record change shape or meaning,

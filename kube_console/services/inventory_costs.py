@@ -16,11 +16,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.sql import ColumnElement, Subquery
 from sqlmodel import Session
 
-from kube_console.db import utcnow
-from kube_console.dto import CostQuery, NamespaceCostBreakdown, WorkloadCostShare
-from kube_console.errors import ValidationFailed
-from kube_console.models import IDLE_NAMESPACE, CostDaily, CostHourly, CostMonthly, Namespace, Pod
-from kube_console.services.cost_math import (
+from kube_console.costs.math import (
     DAY,
     HOUR,
     add_months,
@@ -28,6 +24,10 @@ from kube_console.services.cost_math import (
     floor_hour,
     floor_month,
 )
+from kube_console.db import utcnow
+from kube_console.dto import CostQuery, NamespaceCostBreakdown, WorkloadCostShare
+from kube_console.errors import ValidationFailed
+from kube_console.models import IDLE_NAMESPACE, CostDaily, CostHourly, CostMonthly, Namespace, Pod
 from kube_console.services.cost_queries import buckets, resolve_window
 from kube_console.services.org_scope import owned_row
 
@@ -104,7 +104,7 @@ def cluster_month_to_date(
 
 
 def counts_towards_usage() -> ColumnElement[bool]:
-    """Pods the cost model counts (services/samples.py): Running, or Pending on a node."""
+    """Pods the cost model counts (costs/samples.py): Running, or Pending on a node."""
     return (Pod.phase == "Running") | ((Pod.phase == "Pending") & Pod.node_name.is_not(None))
 
 

@@ -3,7 +3,7 @@
 Lookup order (cost-model.md "Prices"): the cluster's own sheet, else the organization's
 default sheet, else the built-in defaults. A sheet applies to the hours that start at or
 after its `effective_from`, so a new sheet never silently rewrites hours already priced:
-recomputing them is the explicit admin action in services/costs.py.
+recomputing them is the explicit admin action in costs/engine.py.
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlmodel import Session
 
+from kube_console.costs.math import BUILT_IN_PRICES, UnitPrices, floor_hour, parse_utc_time
 from kube_console.db import utcnow
 from kube_console.dto import EffectivePrices, PriceSheetRow
 from kube_console.errors import FieldError, ValidationFailed
 from kube_console.models import Cluster, PriceSheet
 from kube_console.security.authz import NotFound
-from kube_console.services.cost_math import BUILT_IN_PRICES, UnitPrices, floor_hour, parse_utc_time
 
 PRICE_FIELDS = ("cpu_core_hour", "memory_gib_hour", "storage_gib_hour", "network_gb")
 CURRENCY_PATTERN = re.compile(r"^[A-Z]{3}$")

@@ -17,6 +17,8 @@ from typing import Any
 import reflex as rx
 from sqlmodel import Session
 
+from kube_console.costs import engine as costs_service
+from kube_console.costs.math import floor_hour
 from kube_console.db import session_scope, utcnow
 from kube_console.dto import (
     CostRunOutcome,
@@ -29,8 +31,6 @@ from kube_console.errors import ValidationFailed
 from kube_console.formatting import format_unit_price
 from kube_console.security.authz import Action, NotFound
 from kube_console.services import cost_queries, prices
-from kube_console.services import costs as costs_service
-from kube_console.services.cost_math import floor_hour
 from kube_console.settings import get_settings
 from kube_console.states.guard import current_context, guarded, in_thread, ui_only
 

@@ -32,6 +32,7 @@ from kube_console.components.charts import (
     series_color,
     stacked_costs_figure,
 )
+from kube_console.costs.math import GIB, floor_hour
 from kube_console.db import utcnow
 from kube_console.dto import (
     CostCell,
@@ -57,7 +58,6 @@ from kube_console.formatting import (
 )
 from kube_console.security.authz import Action
 from kube_console.services import cost_queries, explore
-from kube_console.services.cost_math import GIB, floor_hour
 from kube_console.settings import get_settings
 from kube_console.states.guard import current_context, guarded, in_thread, ui_only
 

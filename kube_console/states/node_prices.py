@@ -16,12 +16,12 @@ from sqlmodel import Session
 
 from kube_console.costs import node_prices
 from kube_console.costs.catalogue import MAX_UPLOAD_BYTES, CatalogueInvalid
+from kube_console.costs.math import floor_hour
 from kube_console.costs.rows import CatalogueSummary, NodePriceRuleRow
 from kube_console.db import utcnow
 from kube_console.errors import ValidationFailed
 from kube_console.formatting import format_unit_price
 from kube_console.security.authz import Action, NotFound
-from kube_console.services.cost_math import floor_hour
 from kube_console.states.guard import current_context, guarded, in_thread, ui_only
 
 PROVIDER_NAMES = {"aws": "AWS", "gcp": "Google Cloud", "azure": "Azure"}

@@ -1,13 +1,13 @@
 """The cost job: price every closed hour since each cluster's watermark, and record the run.
 
-Thin on purpose: services/costs.py does the work cluster by cluster, so one failing cluster
+Thin on purpose: costs/engine.py does the work cluster by cluster, so one failing cluster
 never stops the others. A run that found nothing to do leaves no record.
 """
 
 from __future__ import annotations
 
+from kube_console.costs.engine import run_cost_pass
 from kube_console.services import workers as worker_service
-from kube_console.services.costs import run_cost_pass
 from kube_console.services.sync import OpenSession
 from kube_console.settings import Settings
 

@@ -30,14 +30,14 @@ with warnings.catch_warnings():  # Starlette 1.x suggests httpx2; httpx serves t
 
 from kube_console import db as console_db
 from kube_console import settings
-from kube_console.security.rate_limit import forget_buckets
 from kube_console.api.v1 import api_v1
+from kube_console.costs.engine import run_cost_pass
+from kube_console.costs.math import GIB, floor_hour
 from kube_console.db import utcnow
 from kube_console.models import Cluster, Namespace, Node, Organization, User, WorkerRun
 from kube_console.security import keyring
+from kube_console.security.rate_limit import forget_buckets
 from kube_console.services import tokens
-from kube_console.services.cost_math import GIB, floor_hour
-from kube_console.services.costs import run_cost_pass
 from kube_console.settings import Settings
 from tests.conftest import _empty_all_tables
 from tests.factories import Factory

@@ -3,7 +3,7 @@ credential, and the health the last sync recorded."""
 
 from __future__ import annotations
 
-from kube_console.services.cost_math import GIB
+from kube_console.costs.math import GIB
 from tests.api.conftest import PREFIX, Fleet, Org
 from tests.api.routes import RFC3339_UTC, get
 

@@ -10,7 +10,7 @@ import io
 import pytest
 
 from kube_console.api.schemas import rfc3339
-from kube_console.services.cost_math import HOUR, floor_hour
+from kube_console.costs.math import HOUR, floor_hour
 from tests.api.conftest import PREFIX, Fleet, Org, shared_world_fixtures
 
 acme, rival, fleet = shared_world_fixtures()  # nothing here changes the seeded world

@@ -8,9 +8,9 @@ import io
 
 import pytest
 
+from kube_console.costs.engine import run_cost_pass
+from kube_console.costs.math import GIB, HOUR, floor_hour
 from kube_console.db import utcnow
-from kube_console.services.cost_math import GIB, HOUR, floor_hour
-from kube_console.services.costs import run_cost_pass
 from kube_console.settings import Settings
 from tests.api.conftest import PREFIX, Org
 from tests.support.usage import Figures, UsageWriter, every, session_factory

@@ -10,8 +10,8 @@ from collections.abc import Callable
 
 import pytest
 
+from kube_console.costs.math import add_months, floor_month
 from kube_console.services import paging
-from kube_console.services.cost_math import add_months, floor_month
 from tests.api.conftest import PREFIX, Fleet, Org, shared_world_fixtures
 
 acme, rival, fleet = shared_world_fixtures()  # nothing here changes the seeded world

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from kube_console.api.schemas import rfc3339
+from kube_console.costs.math import DAY, GIB, HOUR, ceil_day, floor_day, floor_hour
 from kube_console.db import utcnow
-from kube_console.services.cost_math import DAY, GIB, HOUR, ceil_day, floor_day, floor_hour
 from tests.api.conftest import SAMPLED_HOURS, Fleet, Org, shared_world_fixtures
 from tests.api.routes import RFC3339_UTC, get
 

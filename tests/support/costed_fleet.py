@@ -17,9 +17,9 @@ from collections.abc import Mapping
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from kube_console.costs.engine import run_cost_pass
+from kube_console.costs.math import floor_day, floor_hour
 from kube_console.models import Cluster, Organization
-from kube_console.services.cost_math import floor_day, floor_hour
-from kube_console.services.costs import run_cost_pass
 from kube_console.settings import Settings
 from tests.support.usage import GIB, Figures, UsageWriter, every, session_factory
 

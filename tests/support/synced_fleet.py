@@ -19,6 +19,8 @@ import datetime as dt
 import functools
 from collections.abc import Iterable, Mapping
 
+from kube_console.costs.engine import run_cost_pass
+from kube_console.costs.math import HOUR, floor_hour
 from kube_console.db import make_engine, session_scope, utcnow
 from kube_console.kube.client import build_api_client
 from kube_console.kube.credentials import ClusterCredentials
@@ -27,8 +29,6 @@ from kube_console.kube.objects import ClusterSnapshot
 from kube_console.models import Cluster
 from kube_console.security.keyring import Keyring, generate_key
 from kube_console.services.clusters import label_keys
-from kube_console.services.cost_math import HOUR, floor_hour
-from kube_console.services.costs import run_cost_pass
 from kube_console.services.credentials import store_credential
 from kube_console.services.inventory import apply_snapshot
 from kube_console.services.sync import sync_cluster

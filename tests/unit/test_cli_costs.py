@@ -5,8 +5,8 @@ import datetime as dt
 from typer.testing import CliRunner
 
 from kube_console import cli
+from kube_console.costs.math import floor_hour
 from kube_console.db import utcnow
-from kube_console.services.cost_math import floor_hour
 from kube_console.settings import Settings
 from tests.support.usage import Figures, UsageWriter, every, session_factory
 
@@ -14,7 +14,7 @@ from tests.support.usage import Figures, UsageWriter, every, session_factory
 def test_costs_compute_prints_hours_rows_and_time_per_cluster(session, engine, make, monkeypatch):
     cluster = make.cluster(make.org(), name="prod")
     now = utcnow()
-    monkeypatch.setattr("kube_console.services.costs.utcnow", lambda: now)
+    monkeypatch.setattr("kube_console.costs.engine.utcnow", lambda: now)
     last_closed = floor_hour(now) - dt.timedelta(hours=1)
     UsageWriter(session, cluster).steady(
         every(last_closed - dt.timedelta(hours=2), last_closed + dt.timedelta(hours=1), 60),

@@ -5,10 +5,10 @@ import math
 import pytest
 from sqlmodel import select
 
+from kube_console.costs.engine import recompute_costs, request_recompute, run_cost_pass
 from kube_console.errors import ValidationFailed
 from kube_console.models import CostHourly, CostRun
 from kube_console.security.authz import NotFound
-from kube_console.services.costs import recompute_costs, request_recompute, run_cost_pass
 from kube_console.services.prices import create_price_sheet, list_price_sheets, resolve_prices
 from kube_console.settings import Settings
 from tests.support.usage import Figures, UsageWriter, at, every, session_factory

@@ -36,7 +36,7 @@ def test_a_run_that_costed_hours_is_recorded_and_an_idle_one_is_not(
     UsageWriter(session, cluster).steady(
         every(at(10), at(11), 180), namespaces={"shop": Figures(cpu_request=1)}
     )
-    monkeypatch.setattr("kube_console.services.costs.utcnow", lambda: at(11, 5))
+    monkeypatch.setattr("kube_console.costs.engine.utcnow", lambda: at(11, 5))
     settings = Settings(sync_interval_seconds=60)
     assert run_cost_job(
         settings=settings, open_session=session_factory(engine), process="test:1"

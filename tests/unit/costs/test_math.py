@@ -4,8 +4,7 @@ import datetime as dt
 
 import pytest
 
-from kube_console.models import IDLE_NAMESPACE, UNALLOCATED
-from kube_console.services.cost_math import (
+from kube_console.costs.math import (
     BUILT_IN_PRICES,
     GIB,
     NamespaceHourSums,
@@ -21,6 +20,7 @@ from kube_console.services.cost_math import (
     parse_utc_time,
     share_idle,
 )
+from kube_console.models import IDLE_NAMESPACE, UNALLOCATED
 
 H = dt.datetime(2026, 3, 10, 10, tzinfo=dt.UTC)
 

@@ -19,21 +19,7 @@ from typing import Any
 from sqlalchemy import Date, Float, Integer, column, delete, func, insert, literal, select, values
 from sqlmodel import Session
 
-from kube_console.db import utcnow
-from kube_console.dto import CostRunOutcome, RecomputeScheduled
-from kube_console.errors import ValidationFailed
-from kube_console.models import (
-    Cluster,
-    CostDaily,
-    CostHourly,
-    CostMonthly,
-    CostRun,
-    NamespaceUsageSample,
-    NodeUsageSample,
-    UsageSnapshot,
-)
-from kube_console.security.authz import NotFound
-from kube_console.services.cost_math import (
+from kube_console.costs.math import (
     DAY,
     HOUR,
     SECONDS_PER_HOUR,
@@ -50,6 +36,20 @@ from kube_console.services.cost_math import (
     parse_utc_time,
     share_idle,
 )
+from kube_console.db import utcnow
+from kube_console.dto import CostRunOutcome, RecomputeScheduled
+from kube_console.errors import ValidationFailed
+from kube_console.models import (
+    Cluster,
+    CostDaily,
+    CostHourly,
+    CostMonthly,
+    CostRun,
+    NamespaceUsageSample,
+    NodeUsageSample,
+    UsageSnapshot,
+)
+from kube_console.security.authz import NotFound
 from kube_console.services.prices import price_book
 from kube_console.services.sync import OpenSession
 from kube_console.settings import Settings

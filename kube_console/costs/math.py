@@ -1,6 +1,6 @@
 """The arithmetic of cost-model.md, pure: sample coverage, namespace and idle figures, forecasts.
 
-No database and no clock. The engine (services/costs.py) feeds it the sums SQL computed; the
+No database and no clock. The engine (costs/engine.py) feeds it the sums SQL computed; the
 tests feed it figures worked out by hand.
 """
 
