@@ -25,7 +25,17 @@ class NamespaceFigures:
     memory_request_bytes: int = 0
     memory_usage_bytes: int = 0
     memory_alloc_bytes: int = 0
+    gpu_alloc: float = 0.0  # Σ GPU requests (GPUs have no usage figure)
     storage_bytes: int = 0
+
+
+@dataclasses.dataclass(slots=True)
+class NodeAllocation:
+    """A namespace's allocation on one node (cost-model.md "Node prices", Allocation)."""
+
+    cpu_alloc_cores: float = 0.0
+    memory_alloc_bytes: int = 0
+    gpu_alloc: float = 0.0
 
 
 ContainerUse = tuple[float | None, int | None]  # (cpu cores, memory bytes)
@@ -51,7 +61,9 @@ def namespace_figures(
     pods: Sequence[PodRecord],
     pvcs: Sequence[PvcRecord],
     usage: Mapping[tuple[str, str], Mapping[str, ContainerUse]],
+    placed: dict[tuple[str, str], NodeAllocation] | None = None,
 ) -> dict[str, NamespaceFigures]:
+    """Per namespace; with `placed`, also fills in each (namespace, node)'s allocation."""
     figures: dict[str, NamespaceFigures] = {}
     for pod in pods:
         if not counts_towards_usage(pod):
@@ -59,14 +71,26 @@ def namespace_figures(
         sums = figures.setdefault(pod.namespace, NamespaceFigures())
         sums.pods_running += 1
         measured = usage.get((pod.namespace, pod.name), {})
+        on_node = None
+        if placed is not None and pod.node_name:
+            on_node = placed.get((pod.namespace, pod.node_name))
+            if on_node is None:
+                on_node = placed[(pod.namespace, pod.node_name)] = NodeAllocation()
         for container in pod.containers:
             cpu_used, memory_used = measured.get(container.name, (None, None))
+            cpu_alloc = _allocated(container.cpu_request_cores, cpu_used)
+            memory_alloc = int(_allocated(container.memory_request_bytes, memory_used))
             sums.cpu_request_cores += container.cpu_request_cores or 0.0
             sums.cpu_usage_cores += cpu_used or 0.0
-            sums.cpu_alloc_cores += _allocated(container.cpu_request_cores, cpu_used)
+            sums.cpu_alloc_cores += cpu_alloc
             sums.memory_request_bytes += container.memory_request_bytes or 0
             sums.memory_usage_bytes += memory_used or 0
-            sums.memory_alloc_bytes += int(_allocated(container.memory_request_bytes, memory_used))
+            sums.memory_alloc_bytes += memory_alloc
+            sums.gpu_alloc += container.gpu_request
+            if on_node is not None:
+                on_node.cpu_alloc_cores += cpu_alloc
+                on_node.memory_alloc_bytes += memory_alloc
+                on_node.gpu_alloc += container.gpu_request
     for pvc in pvcs:
         if pvc.phase == "Bound":
             figures.setdefault(pvc.namespace, NamespaceFigures()).storage_bytes += (

@@ -16,10 +16,12 @@ import dataclasses
 import datetime as dt
 import logging
 import threading
+from collections.abc import Callable
 from typing import Generic, Literal, TypeVar
 
 import msgspec
 
+from kube_console.costs.gpus import container_gpu_request, gpu_quantity, node_gpu_model
 from kube_console.kube.quantity import InvalidQuantity, parse_bytes, parse_cpu_cores
 
 __all__ = [
@@ -92,6 +94,10 @@ class NodeRecord(_Record):
     allocatable_memory_bytes: int = 0
     allocatable_pods: int = 0
     allocatable_ephemeral_bytes: int = 0
+    # GPUs its device plugins report (nvidia.com/gpu, amd.com/gpu, gpu.intel.com/*), and the
+    # model its labels name (GPU feature discovery, GKE's accelerator label), if any.
+    capacity_gpus: float = 0.0
+    gpu_model: str | None = None
     conditions: list[NodeCondition] = []
     ready: bool = False
     unschedulable: bool = False
@@ -116,6 +122,7 @@ class ContainerResources(_Record):
     memory_request_bytes: int | None = None
     cpu_limit_cores: float | None = None
     memory_limit_bytes: int | None = None
+    gpu_request: float = 0.0  # GPUs requested (extended resources: the limit when no request)
 
 
 class WorkloadRecord(_Record):
@@ -319,11 +326,9 @@ class _RawNodeSpec(_Raw):
     taints: list[_RawTaint] = []
 
 
-class _RawNodeResources(_Raw):
-    cpu: _Quantity = None
-    memory: _Quantity = None
-    pods: _Quantity = None
-    ephemeral_storage: _Quantity = msgspec.field(default=None, name="ephemeral-storage")
+# Resource lists (node capacity and allocatable, container requests and limits) are kept
+# whole: extended resources such as nvidia.com/gpu have names no struct field can list ahead.
+_ResourceList = dict[str, _Quantity]
 
 
 class _RawNodeCondition(_Raw):
@@ -342,8 +347,8 @@ class _RawNodeInfo(_Raw):
 
 
 class _RawNodeStatus(_Raw):
-    capacity: _RawNodeResources = _RawNodeResources()
-    allocatable: _RawNodeResources = _RawNodeResources()
+    capacity: _ResourceList = {}
+    allocatable: _ResourceList = {}
     conditions: list[_RawNodeCondition] = []
     nodeInfo: _RawNodeInfo = _RawNodeInfo()
 
@@ -354,14 +359,9 @@ class _RawNode(_Raw):
     status: _RawNodeStatus = _RawNodeStatus()
 
 
-class _RawResourceList(_Raw):
-    cpu: _Quantity = None
-    memory: _Quantity = None
-
-
 class _RawResources(_Raw):
-    requests: _RawResourceList = _RawResourceList()
-    limits: _RawResourceList = _RawResourceList()
+    requests: _ResourceList = {}
+    limits: _ResourceList = {}
 
 
 class _RawContainer(_Raw):
@@ -645,21 +645,27 @@ class ObjectDecoder:
             name=meta.name,
             labels=labels,
             provider_id=spec.providerID or None,
-            capacity_cpu_cores=self._cores(capacity.cpu, "cpu capacity", where) or 0.0,
-            capacity_memory_bytes=self._bytes(capacity.memory, "memory capacity", where) or 0,
-            capacity_pods=self._count(capacity.pods, "pods capacity", where),
+            capacity_cpu_cores=self._cores(capacity.get("cpu"), "cpu capacity", where) or 0.0,
+            capacity_memory_bytes=self._bytes(capacity.get("memory"), "memory capacity", where)
+            or 0,
+            capacity_pods=self._count(capacity.get("pods"), "pods capacity", where),
             capacity_ephemeral_bytes=self._bytes(
-                capacity.ephemeral_storage, "ephemeral-storage capacity", where
+                capacity.get("ephemeral-storage"), "ephemeral-storage capacity", where
             )
             or 0,
-            allocatable_cpu_cores=self._cores(allocatable.cpu, "cpu allocatable", where) or 0.0,
-            allocatable_memory_bytes=self._bytes(allocatable.memory, "memory allocatable", where)
+            allocatable_cpu_cores=self._cores(allocatable.get("cpu"), "cpu allocatable", where)
+            or 0.0,
+            allocatable_memory_bytes=self._bytes(
+                allocatable.get("memory"), "memory allocatable", where
+            )
             or 0,
-            allocatable_pods=self._count(allocatable.pods, "pods allocatable", where),
+            allocatable_pods=self._count(allocatable.get("pods"), "pods allocatable", where),
             allocatable_ephemeral_bytes=self._bytes(
-                allocatable.ephemeral_storage, "ephemeral-storage allocatable", where
+                allocatable.get("ephemeral-storage"), "ephemeral-storage allocatable", where
             )
             or 0,
+            capacity_gpus=self._gpus(lambda: gpu_quantity(capacity), capacity, where),
+            gpu_model=node_gpu_model(labels) or None,
             conditions=[
                 NodeCondition(type=c.type, status=c.status, reason=c.reason, message=c.message)
                 for c in status.conditions
@@ -680,14 +686,23 @@ class ObjectDecoder:
             created_at=meta.creationTimestamp,
         )
 
+    def _gpus(self, count: Callable[[], float], resources: _ResourceList, where: str) -> float:
+        """GPUs among a resource list (costs/gpus.py); a count that does not parse is skipped."""
+        try:
+            return count()
+        except InvalidQuantity as error:
+            self._skip("gpu quantity", str(resources), where, error)
+            return 0.0
+
     def _container_resources(self, container: _RawContainer, where: str) -> tuple:
         requests, limits = container.resources.requests, container.resources.limits
         where = f"{where} container {container.name}"
         return (
-            self._cores(requests.cpu, "cpu request", where),
-            self._bytes(requests.memory, "memory request", where),
-            self._cores(limits.cpu, "cpu limit", where),
-            self._bytes(limits.memory, "memory limit", where),
+            self._cores(requests.get("cpu"), "cpu request", where),
+            self._bytes(requests.get("memory"), "memory request", where),
+            self._cores(limits.get("cpu"), "cpu limit", where),
+            self._bytes(limits.get("memory"), "memory limit", where),
+            self._gpus(lambda: container_gpu_request(requests, limits), requests, where),
         )
 
     def workloads(self, kind: WorkloadKind, data: bytes) -> Page[WorkloadRecord]:
@@ -701,7 +716,7 @@ class ObjectDecoder:
         where = f"{kind} {meta.namespace}/{meta.name}"
         containers = []
         for container in spec.template.spec.containers:
-            cpu_request, memory_request, cpu_limit, memory_limit = self._container_resources(
+            cpu_request, memory_request, cpu_limit, memory_limit, gpus = self._container_resources(
                 container, where
             )
             containers.append(
@@ -712,6 +727,7 @@ class ObjectDecoder:
                     memory_request_bytes=memory_request,
                     cpu_limit_cores=cpu_limit,
                     memory_limit_bytes=memory_limit,
+                    gpu_request=gpus,
                 )
             )
         if kind == "DaemonSet":
@@ -757,7 +773,7 @@ class ObjectDecoder:
         containers = []
         total_restarts = 0
         for container in spec.containers:
-            cpu_request, memory_request, cpu_limit, memory_limit = self._container_resources(
+            cpu_request, memory_request, cpu_limit, memory_limit, gpus = self._container_resources(
                 container, where
             )
             container_status = status_by_name.get(container.name)
@@ -775,6 +791,7 @@ class ObjectDecoder:
                     memory_request_bytes=memory_request,
                     cpu_limit_cores=cpu_limit,
                     memory_limit_bytes=memory_limit,
+                    gpu_request=gpus,
                     restarts=restarts,
                     ready=ready,
                     state=state,

@@ -13,6 +13,7 @@ from kube_console.models.costs import (
     CostHourly,
     CostMonthly,
     CostRun,
+    NodeHourPrice,
     PriceSheet,
 )
 from kube_console.models.inventory import (
@@ -38,7 +39,13 @@ from kube_console.models.org import (
     Organization,
     User,
 )
-from kube_console.models.usage import NamespaceUsageSample, NodeUsageSample, UsageSnapshot
+from kube_console.models.usage import (
+    NamespaceNodeSample,
+    NamespaceUsageSample,
+    NodeLabelSet,
+    NodeUsageSample,
+    UsageSnapshot,
+)
 from kube_console.models.worker import WorkerProcess, WorkerRun
 
 __all__ = [
@@ -60,8 +67,11 @@ __all__ = [
     "HelmRelease",
     "LoginThrottle",
     "Namespace",
+    "NamespaceNodeSample",
     "NamespaceUsageSample",
     "Node",
+    "NodeHourPrice",
+    "NodeLabelSet",
     "NodePriceCatalogueRow",
     "NodePriceRule",
     "NodePriceSpotFactor",

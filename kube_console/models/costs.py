@@ -139,6 +139,27 @@ class CostMonthly(CostFigures, table=True):
     month: dt.date = Field(sa_type=Date)  # the first day of the month
 
 
+class NodeHourPrice(SQLModel, table=True):
+    """What one node cost in one hour and where the price came from (cost-model.md, "Node
+    prices": every node-hour stores its price source). Replaced with its hour's cost rows."""
+
+    __tablename__ = "node_hour_prices"
+    __table_args__ = (Index("ix_node_hour_prices_node", "node_id", "hour_start"),)
+
+    cluster_id: int = Field(primary_key=True, foreign_key="clusters.id", ondelete="CASCADE")
+    hour_start: dt.datetime = Field(primary_key=True, sa_type=UTCDateTime)
+    node_id: int = Field(primary_key=True, foreign_key="nodes.id", ondelete="CASCADE")
+    node: str = Field(max_length=253)
+    price_per_hour: float
+    source_kind: str = Field(max_length=16)  # "rule" | "catalogue" | "unit prices"
+    source: str = Field(max_length=300)  # "rule #12: pool=gpu", "catalogue: aws us-east-1 m5.large"
+    rule_id: int | None = None  # kept after the rule is deleted: history names what priced it
+    covered_hours: float = 0.0
+    cpu_per_core: float = 0.0
+    memory_per_gib: float = 0.0
+    gpu_per_gpu: float = 0.0
+
+
 class CostRun(SQLModel, table=True):
     """Each cluster's watermark: every hour before `computed_until` has its cost rows."""
 

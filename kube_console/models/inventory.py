@@ -63,6 +63,8 @@ class Node(InventoryRow, table=True):
     allocatable_memory_bytes: int = Field(default=0, sa_type=BigInteger)
     allocatable_pods: int = 0
     allocatable_ephemeral_bytes: int = Field(default=0, sa_type=BigInteger)
+    capacity_gpus: float = Field(default=0.0, sa_column_kwargs={"server_default": "0"})
+    gpu_model: str | None = Field(default=None, max_length=128)
     conditions: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
     ready: bool = False
     unschedulable: bool = False

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Index, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from kube_console.db import UTCDateTime
@@ -47,8 +47,42 @@ class NamespaceUsageSample(SQLModel, table=True):
     memory_request_bytes: int = Field(default=0, sa_type=BigInteger)
     memory_usage_bytes: int = Field(default=0, sa_type=BigInteger)
     memory_alloc_bytes: int = Field(default=0, sa_type=BigInteger)
+    gpu_alloc: float = Field(default=0.0, sa_column_kwargs={"server_default": "0"})  # Σ GPU requests
     storage_bytes: int = Field(default=0, sa_type=BigInteger)
     network_bytes: int | None = Field(default=None, sa_type=BigInteger)  # None: no network source
+
+
+class NamespaceNodeSample(SQLModel, table=True):
+    """A namespace's allocation on one node at one sync (cost-model.md "Node prices",
+    Allocation): one row per namespace and node its counted pods run on, never per pod.
+
+    Allocation on no known node (a pod whose node is not listed) has no row: it is the
+    namespace sample's total less its rows here, and is charged at the sheet's unit prices.
+    The key leads with the snapshot, so an hour's rows are read (and pruned) by snapshot.
+    """
+
+    __tablename__ = "namespace_node_samples"
+
+    snapshot_id: int = Field(
+        primary_key=True, foreign_key="usage_snapshots.id", ondelete="CASCADE"
+    )
+    namespace_id: int = Field(primary_key=True, foreign_key="namespaces.id", ondelete="CASCADE")
+    node_id: int = Field(primary_key=True, foreign_key="nodes.id", ondelete="CASCADE")
+    cpu_alloc_cores: float = 0.0
+    memory_alloc_bytes: int = Field(default=0, sa_type=BigInteger)
+    gpu_alloc: float = 0.0
+
+
+class NodeLabelSet(SQLModel, table=True):
+    """A node's labels as some sample saw them, stored once and referenced by every node
+    sample with the same labels (they change rarely: one row per node and label change, not
+    a JSON copy per node per sync)."""
+
+    __tablename__ = "node_label_sets"
+
+    id: int | None = Field(default=None, primary_key=True)
+    digest: str = Field(max_length=32, unique=True)  # blake2b-128 of the sorted labels, hex
+    labels: dict[str, str] = Field(default_factory=dict, sa_type=JSON)
 
 
 class NodeUsageSample(SQLModel, table=True):
@@ -67,3 +101,8 @@ class NodeUsageSample(SQLModel, table=True):
     allocatable_memory_bytes: int = Field(default=0, sa_type=BigInteger)
     cpu_usage_cores: float | None = None
     memory_usage_bytes: int | None = Field(default=None, sa_type=BigInteger)
+    capacity_gpus: float = Field(default=0.0, sa_column_kwargs={"server_default": "0"})
+    # The node's labels at this sync: what node price rules and the catalogue match on.
+    label_set_id: int | None = Field(
+        default=None, foreign_key="node_label_sets.id", ondelete="RESTRICT", index=True
+    )

@@ -28,7 +28,12 @@ import msgspec
 from sqlalchemy import bindparam, func, select
 from sqlmodel import Session
 
-from kube_console.costs.samples import namespace_figures, owner_label, usage_by_container
+from kube_console.costs.samples import (
+    NodeAllocation,
+    namespace_figures,
+    owner_label,
+    usage_by_container,
+)
 from kube_console.db import upsert
 from kube_console.gc_pause import cyclic_gc_paused
 from kube_console.kube.objects import (
@@ -45,8 +50,10 @@ from kube_console.models import (
     Cluster,
     HelmRelease,
     Namespace,
+    NamespaceNodeSample,
     NamespaceUsageSample,
     Node,
+    NodeLabelSet,
     NodeUsageSample,
     PersistentVolumeClaim,
     Pod,
@@ -501,7 +508,8 @@ def _write_samples(
     sample = UsageSnapshot(cluster_id=cluster_id, sampled_at=now, metrics_available=snapshot.metrics_available)
     session.add(sample)
     session.flush()
-    figures = namespace_figures(snapshot.pods or [], snapshot.pvcs or [], usage)
+    placed: dict[tuple[str, str], NodeAllocation] = {}
+    figures = namespace_figures(snapshot.pods or [], snapshot.pvcs or [], usage, placed)
     namespace_rows = []
     for name, sums in figures.items():
         if name not in namespaces:
@@ -522,6 +530,24 @@ def _write_samples(
         )
     if namespace_rows:
         session.execute(NamespaceUsageSample.__table__.insert(), namespace_rows)
+    nodes = _live(
+        session,
+        (
+            Node.id,
+            Node.name,
+            Node.labels,
+            Node.capacity_cpu_cores,
+            Node.capacity_memory_bytes,
+            Node.capacity_gpus,
+            Node.allocatable_cpu_cores,
+            Node.allocatable_memory_bytes,
+            Node.cpu_usage_cores,
+            Node.memory_usage_bytes,
+        ),
+        Node,
+        cluster_id,
+    )
+    label_sets = _label_set_ids(session, [labels or {} for _, _, labels, *_ in nodes])
     node_rows = [
         {
             "snapshot_id": sample.id,
@@ -531,29 +557,81 @@ def _write_samples(
             "sampled_at": now,
             "capacity_cpu_cores": capacity_cpu,
             "capacity_memory_bytes": capacity_memory,
+            "capacity_gpus": capacity_gpus,
             "allocatable_cpu_cores": allocatable_cpu,
             "allocatable_memory_bytes": allocatable_memory,
             "cpu_usage_cores": cpu_used,
             "memory_usage_bytes": memory_used,
+            "label_set_id": label_set_id,
         }
-        for node_id, name, capacity_cpu, capacity_memory, allocatable_cpu, allocatable_memory, cpu_used, memory_used in _live(
-            session,
-            (
-                Node.id,
-                Node.name,
-                Node.capacity_cpu_cores,
-                Node.capacity_memory_bytes,
-                Node.allocatable_cpu_cores,
-                Node.allocatable_memory_bytes,
-                Node.cpu_usage_cores,
-                Node.memory_usage_bytes,
-            ),
-            Node,
-            cluster_id,
-        )
+        for (
+            node_id,
+            name,
+            _,
+            capacity_cpu,
+            capacity_memory,
+            capacity_gpus,
+            allocatable_cpu,
+            allocatable_memory,
+            cpu_used,
+            memory_used,
+        ), label_set_id in zip(nodes, label_sets)
     ]
     if node_rows:
         session.execute(NodeUsageSample.__table__.insert(), node_rows)
+    node_ids = {name: node_id for node_id, name, *_ in nodes}
+    # Allocation on a node not listed (or of a namespace not known) gets no row: the engine
+    # charges what the namespace total holds beyond its rows at the sheet's unit prices.
+    placement_rows = [
+        {
+            "snapshot_id": sample.id,
+            "namespace_id": namespaces[namespace][0],
+            "node_id": node_ids[node],
+            "cpu_alloc_cores": allocation.cpu_alloc_cores,
+            "memory_alloc_bytes": allocation.memory_alloc_bytes,
+            "gpu_alloc": allocation.gpu_alloc,
+        }
+        for (namespace, node), allocation in placed.items()
+        if namespace in namespaces and node in node_ids
+    ]
+    if placement_rows:
+        session.execute(NamespaceNodeSample.__table__.insert(), placement_rows)
+
+
+def _label_digest(labels: dict[str, str]) -> str:
+    return hashlib.blake2b(msgspec.json.encode(sorted(labels.items())), digest_size=16).hexdigest()
+
+
+def _label_set_ids(session: Session, label_sets: list[dict[str, str]]) -> list[int]:
+    """The id of each node's label set, storing the sets not seen before (once, by digest)."""
+    digests = [_label_digest(labels) for labels in label_sets]
+    wanted = sorted(set(digests))
+
+    def known() -> dict[str, int]:
+        found: dict[str, int] = {}
+        for start in range(0, len(wanted), 500):
+            found.update(
+                session.execute(
+                    select(NodeLabelSet.digest, NodeLabelSet.id).where(
+                        NodeLabelSet.digest.in_(wanted[start : start + 500])
+                    )
+                ).all()
+            )
+        return found
+
+    ids = known()
+    if len(ids) < len(wanted):
+        new = {digest: labels for digest, labels in zip(digests, label_sets) if digest not in ids}
+        # Another cluster's sync may store the same set at the same time: the digest is unique.
+        upsert(
+            session,
+            NodeLabelSet,
+            [{"digest": digest, "labels": labels} for digest, labels in new.items()],
+            key=["digest"],
+            update=[],
+        )
+        ids = known()
+    return [ids[digest] for digest in digests]
 
 
 def _update_counts(session: Session, cluster: Cluster) -> None:

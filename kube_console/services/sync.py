@@ -28,10 +28,23 @@ from sqlmodel import Session
 from kube_console.db import utcnow
 from kube_console.kube.client import InvalidClientCredentials, build_api_client
 from kube_console.kube.credentials import ClusterCredentials
-from kube_console.kube.fetch import ClusterAuthFailed, ClusterFetchError, ClusterUnreachable, fetch_snapshot
+from kube_console.kube.fetch import (
+    ClusterAuthFailed,
+    ClusterFetchError,
+    ClusterUnreachable,
+    fetch_snapshot,
+)
 from kube_console.kube.objects import ClusterSnapshot
 from kube_console.kube.provider import detect_provider, parse_version
-from kube_console.models import Cluster, NamespaceUsageSample, NodeUsageSample, UsageSnapshot, WorkerRun
+from kube_console.models import (
+    Cluster,
+    NamespaceNodeSample,
+    NamespaceUsageSample,
+    NodeLabelSet,
+    NodeUsageSample,
+    UsageSnapshot,
+    WorkerRun,
+)
 from kube_console.security.keyring import CredentialUnreadable, Keyring
 from kube_console.services.cluster_identity import endpoint_fingerprint, kube_system_uid
 from kube_console.services.credentials import load_credential
@@ -280,11 +293,18 @@ def prune_samples(*, session: Session, older_than: dt.datetime) -> int:
     """Delete usage samples past retention, cluster by cluster (each delete uses its index)."""
     removed = 0
     for cluster_id in session.execute(select(Cluster.id)).scalars():
+        old = select(UsageSnapshot.id).where(
+            UsageSnapshot.cluster_id == cluster_id, UsageSnapshot.sampled_at < older_than
+        )
+        session.execute(delete(NamespaceNodeSample).where(NamespaceNodeSample.snapshot_id.in_(old)))
         for model in (NamespaceUsageSample, NodeUsageSample):
             session.execute(delete(model).where(model.cluster_id == cluster_id, model.sampled_at < older_than))
         removed += session.execute(
             delete(UsageSnapshot).where(UsageSnapshot.cluster_id == cluster_id, UsageSnapshot.sampled_at < older_than)
         ).rowcount or 0
+    # Label sets no sample refers to any more (a sync storing one again re-creates it).
+    referenced = select(NodeUsageSample.id).where(NodeUsageSample.label_set_id == NodeLabelSet.id)
+    session.execute(delete(NodeLabelSet).where(~referenced.exists()))
     return removed
 
 

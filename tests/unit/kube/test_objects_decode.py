@@ -184,3 +184,74 @@ def test_bad_quantities_are_counted_logged_with_the_object_and_treated_as_absent
     assert decoder.skipped_quantities == 2
     assert "kube-system/coredns-789f8477df-knmwr" in caplog.text
     assert "'1.2.3'" in caplog.text and "'lots'" in caplog.text
+
+
+def test_eks_nodes_and_pods_without_gpus_decode_to_zero_gpus(pods_by_name):
+    nodes = ObjectDecoder().nodes(_read("eks-nodes.json")).records
+
+    assert [(n.capacity_gpus, n.gpu_model) for n in nodes] == [(0.0, None), (0.0, None)]
+    assert {c.gpu_request for pod in pods_by_name.values() for c in pod.containers} == {0.0}
+
+
+def _gpu_node(capacity: dict, labels: dict) -> bytes:
+    """The real EKS node made a GPU node: its device plugin's capacity and the GPU labels."""
+    node = orjson.loads(_read("eks-nodes.json"))["items"][0]
+    node["status"]["capacity"].update(capacity)
+    node["status"]["allocatable"].update(capacity)
+    node["metadata"]["labels"].update(labels)
+    return orjson.dumps({"items": [node]})
+
+
+def test_a_gpu_nodes_capacity_and_model_come_from_its_device_plugin_and_labels():
+    data = _gpu_node(
+        {"nvidia.com/gpu": "4"},
+        {
+            "nvidia.com/gpu.product": "NVIDIA-A10G",
+            "node.kubernetes.io/instance-type": "g5.12xlarge",
+        },
+    )
+
+    [node] = ObjectDecoder().nodes(data).records
+
+    assert (node.capacity_gpus, node.gpu_model, node.instance_type) == (
+        4.0,
+        "NVIDIA-A10G",
+        "g5.12xlarge",
+    )
+    assert node.capacity_cpu_cores == 2.0  # the other figures still read from the same list
+
+
+def test_intel_device_shares_and_memory_are_not_counted_as_gpus():
+    data = _gpu_node(
+        {
+            "gpu.intel.com/i915": "2",
+            "gpu.intel.com/memory.max": "16Gi",
+            "gpu.intel.com/millicores": "2000",
+        },
+        {"cloud.google.com/gke-accelerator": "ignored-on-eks-but-read"},
+    )
+
+    [node] = ObjectDecoder().nodes(data).records
+
+    assert (node.capacity_gpus, node.gpu_model) == (2.0, "ignored-on-eks-but-read")
+
+
+def test_container_gpu_requests_take_the_limit_when_only_a_limit_is_set(caplog):
+    pods = orjson.loads(_read("eks-kube-system-pods.json"))
+    coredns = pods["items"][2]
+    coredns["spec"]["containers"][0]["resources"] = {
+        "requests": {"cpu": "500m", "amd.com/gpu": "1"},
+        "limits": {"nvidia.com/gpu": 2, "amd.com/gpu": "1"},
+    }
+    aws_node = pods["items"][0]
+    aws_node["spec"]["containers"][0]["resources"] = {"limits": {"nvidia.com/gpu": "two"}}
+    decoder = ObjectDecoder()
+
+    with caplog.at_level(logging.WARNING, logger="kube_console.kube.objects"):
+        pod, broken = decoder.pods(orjson.dumps({"items": [coredns, aws_node]})).records
+
+    assert pod.containers[0].gpu_request == 3.0
+    assert pod.containers[0].cpu_request_cores == 0.5
+    assert broken.containers[0].gpu_request == 0.0  # counted as skipped, never failing the list
+    assert decoder.skipped_quantities == 1
+    assert "aws-node-" in caplog.text
