@@ -9,24 +9,30 @@ again replaces its rows, so reruns and recomputes give identical figures.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import Date, Float, Integer, column, delete, func, insert, literal, select, values
 from sqlmodel import Session
 
+from kube_console.costs.gpus import node_gpu_capacity
 from kube_console.costs.math import (
     DAY,
+    GIB,
     HOUR,
     SECONDS_PER_HOUR,
     CostLine,
     NamespaceHourSums,
+    NodeHour,
+    NodeUnitPrices,
     UnitPrices,
     add_months,
+    capacity_cost,
     ceil_hour,
     covered_seconds,
     floor_hour,
@@ -34,7 +40,18 @@ from kube_console.costs.math import (
     idle_line,
     namespace_line,
     parse_utc_time,
+    repriced,
     share_idle,
+)
+from kube_console.costs.node_prices import node_price_book
+from kube_console.costs.node_pricing import (
+    INSTANCE_TYPE_LABEL,
+    REGION_LABEL,
+    NodeFacts,
+    NodePrice,
+    NodePriceBook,
+    SheetPrices,
+    catalogue_provider,
 )
 from kube_console.db import utcnow
 from kube_console.dto import CostRunOutcome, RecomputeScheduled
@@ -45,7 +62,10 @@ from kube_console.models import (
     CostHourly,
     CostMonthly,
     CostRun,
+    NamespaceNodeSample,
     NamespaceUsageSample,
+    NodeHourPrice,
+    NodeLabelSet,
     NodeUsageSample,
     UsageSnapshot,
 )
@@ -85,6 +105,10 @@ SUMMED_FIGURES = (
     "idle_memory_share",
     "idle_cpu_share_core_hours",
     "idle_memory_share_gib_hours",
+    "gpu_hours",
+    "gpu_cost",
+    "idle_gpu_share",
+    "idle_gpu_share_hours",
 )
 
 
@@ -94,6 +118,7 @@ class _Target:
     org_id: int
     name: str
     network_source: str
+    provider: str = ""  # the detected provider ("eks", "gke", "aks", ...): picks catalogue rows
 
 
 @dataclasses.dataclass(frozen=True)
@@ -117,9 +142,9 @@ def _retained_from(now: dt.datetime, settings: Settings) -> dt.datetime:
 def _targets(
     session: Session, *, org_id: int | None, cluster_ids: Sequence[int] | None
 ) -> list[_Target]:
-    query = select(Cluster.id, Cluster.org_id, Cluster.name, Cluster.network_source).order_by(
-        Cluster.id
-    )
+    query = select(
+        Cluster.id, Cluster.org_id, Cluster.name, Cluster.network_source, Cluster.provider
+    ).order_by(Cluster.id)
     if org_id is not None:
         query = query.where(Cluster.org_id == org_id)
     if cluster_ids is not None:
@@ -213,6 +238,7 @@ def _namespace_sums(session: Session, weights_cte: Any) -> list[NamespaceHourSum
             func.sum(sample.cpu_request_cores * metered_weight),
             func.sum(sample.memory_request_bytes * metered_weight),
             network_inside,
+            func.sum(sample.gpu_alloc * weight),
         )
         .join(weights_cte, weights_cte.c.snapshot_id == sample.snapshot_id)
         .group_by(*labels)
@@ -228,21 +254,225 @@ def _namespace_sums(session: Session, weights_cte: Any) -> list[NamespaceHourSum
             cpu_metered_request_core_hours=float(figures[7] or 0.0) / SECONDS_PER_HOUR,
             memory_metered_request_byte_hours=float(figures[8] or 0.0) / SECONDS_PER_HOUR,
             network_bytes=float(figures[9] or 0),
+            gpu_hours=float(figures[10] or 0.0) / SECONDS_PER_HOUR,
         )
         for namespace_id, namespace, team, cost_center, *figures in rows
     ]
 
 
-def _capacity(session: Session, weights_cte: Any) -> tuple[float, float]:
-    """Σ_nodes capacity × covered hours: (core-hours, byte-hours)."""
+def _capacity(session: Session, weights_cte: Any) -> tuple[float, float, float]:
+    """Σ_nodes capacity × covered hours: (core-hours, byte-hours, GPU-hours)."""
     node, weight = NodeUsageSample, weights_cte.c.weight
-    cores, memory = session.execute(
+    cores, memory, gpus = session.execute(
         select(
             func.sum(node.capacity_cpu_cores * weight),
             func.sum(node.capacity_memory_bytes * weight),
+            func.sum(node.capacity_gpus * weight),
         ).join(weights_cte, weights_cte.c.snapshot_id == node.snapshot_id)
     ).one()
-    return float(cores or 0.0) / SECONDS_PER_HOUR, float(memory or 0.0) / SECONDS_PER_HOUR
+    return (
+        float(cores or 0.0) / SECONDS_PER_HOUR,
+        float(memory or 0.0) / SECONDS_PER_HOUR,
+        float(gpus or 0.0) / SECONDS_PER_HOUR,
+    )
+
+
+def _node_hours(session: Session, weights_cte: Any) -> list[NodeHour]:
+    """Each node the hour's samples list: its state in the first sample that covers the hour,
+    the seconds it covers and its capacity × covered seconds (cost-model.md "Node prices")."""
+    node, weight = NodeUsageSample, weights_cte.c.weight
+    per_node = {"partition_by": node.node_id}
+    ranked = (
+        select(
+            node.node_id,
+            node.node,
+            node.label_set_id,
+            node.capacity_cpu_cores,
+            node.capacity_memory_bytes,
+            node.capacity_gpus,
+            func.sum(weight).over(**per_node).label("covered"),
+            func.sum(node.capacity_cpu_cores * weight).over(**per_node).label("cores"),
+            func.sum(node.capacity_memory_bytes * weight).over(**per_node).label("memory"),
+            func.sum(node.capacity_gpus * weight).over(**per_node).label("gpus"),
+            func.row_number().over(order_by=node.sampled_at, **per_node).label("rank"),
+        )
+        .join(weights_cte, weights_cte.c.snapshot_id == node.snapshot_id)
+        .where(weight > 0)
+        .subquery()
+    )
+    rows = session.execute(
+        select(*(c for c in ranked.c if c.name != "rank"))
+        .where(ranked.c.rank == 1)
+        .order_by(ranked.c.node_id)
+    ).all()
+    return [
+        NodeHour(
+            node_id=node_id,
+            node=name,
+            label_set_id=label_set_id,
+            cores=float(cores or 0.0),
+            memory_bytes=float(memory or 0),
+            gpus=float(gpus or 0.0),
+            covered_seconds=float(covered or 0.0),
+            core_seconds=float(core_seconds or 0.0),
+            memory_byte_seconds=float(memory_seconds or 0.0),
+            gpu_seconds=float(gpu_seconds or 0.0),
+        )
+        for (
+            node_id,
+            name,
+            label_set_id,
+            cores,
+            memory,
+            gpus,
+            covered,
+            core_seconds,
+            memory_seconds,
+            gpu_seconds,
+        ) in rows
+    ]
+
+
+@dataclasses.dataclass
+class _NodePricer:
+    """Prices one cluster's node-hours: the org's book, the cluster's provider, and the label
+    sets read so far (a node's labels rarely change, so most hours read none)."""
+
+    book: NodePriceBook
+    provider: str
+    label_sets: dict[int, dict[str, str]] = dataclasses.field(default_factory=dict)
+
+    def labels(self, session: Session, nodes: Sequence[NodeHour]) -> None:
+        missing = {node.label_set_id for node in nodes} - {None, *self.label_sets}
+        if missing:
+            self.label_sets.update(
+                session.execute(
+                    select(NodeLabelSet.id, NodeLabelSet.labels).where(
+                        NodeLabelSet.id.in_(sorted(missing))
+                    )
+                ).all()
+            )
+
+    def price(self, node: NodeHour, hour_start: dt.datetime, prices: UnitPrices) -> NodePrice:
+        labels = self.label_sets.get(node.label_set_id, {}) if node.label_set_id else {}
+        row = self.book.catalogue.lookup(
+            catalogue_provider(self.provider),
+            labels.get(REGION_LABEL),
+            labels.get(INSTANCE_TYPE_LABEL),
+        )
+        facts = NodeFacts(
+            labels=labels,
+            cores=node.cores,
+            memory_gib=node.memory_bytes / GIB,
+            # A GPU instance whose device plugin reports nothing still has (and costs) its GPUs.
+            gpus=node_gpu_capacity({}, catalogue_gpus=row.gpu_count if row else 0)
+            if not node.gpus
+            else node.gpus,
+            cluster_provider=self.provider,
+        )
+        sheet = SheetPrices(
+            cpu_core_hour=prices.cpu_core_hour,
+            memory_gib_hour=prices.memory_gib_hour,
+            gpu_hour=prices.gpu_hour,
+        )
+        return self.book.price(facts, hour=hour_start, sheet=sheet)
+
+
+def _unit_prices(price: NodePrice) -> NodeUnitPrices:
+    return NodeUnitPrices(
+        price_per_hour=price.price_per_hour,
+        cpu_per_core=price.cpu_per_core,
+        memory_per_gib=price.memory_per_gib,
+        gpu_per_gpu=price.gpu_per_gpu,
+        charged=price.charged,
+    )
+
+
+def _node_costs(
+    session: Session,
+    weights_cte: Any,
+    deltas: Sequence[tuple[int, float, float, float]],
+    namespace_ids: Sequence[int] | None,
+) -> dict[tuple, tuple[float, float, float]]:
+    """Σ allocation × (node unit price − sheet unit price) × covered hours over the repriced
+    nodes: (cpu, memory, gpu) cost per namespace id, or, for `namespace_ids` (namespaces whose
+    labels changed inside the hour), per (namespace id, team, cost-center) of the samples."""
+    placed, weight = NamespaceNodeSample, weights_cte.c.weight
+    deltas_cte = (
+        values(
+            column("node_id", Integer),
+            column("cpu", Float),
+            column("memory", Float),
+            column("gpu", Float),
+            name="node_deltas",
+        )
+        .data(list(deltas))
+        .cte()
+    )
+    keys: tuple[Any, ...] = (placed.namespace_id,)
+    query = select(
+        placed.namespace_id,
+        func.sum(placed.cpu_alloc_cores * weight * deltas_cte.c.cpu),
+        func.sum(placed.memory_alloc_bytes * weight * deltas_cte.c.memory),
+        func.sum(placed.gpu_alloc * weight * deltas_cte.c.gpu),
+    )
+    if namespace_ids is not None:
+        sample = NamespaceUsageSample
+        keys = (placed.namespace_id, sample.team, sample.cost_center)
+        query = query.add_columns(sample.team, sample.cost_center).join(
+            sample,
+            (sample.snapshot_id == placed.snapshot_id)
+            & (sample.namespace_id == placed.namespace_id),
+        )
+    query = (
+        query.join(weights_cte, weights_cte.c.snapshot_id == placed.snapshot_id)
+        .join(deltas_cte, deltas_cte.c.node_id == placed.node_id)
+        .group_by(*keys)
+    )
+    if namespace_ids is not None:
+        query = query.where(placed.namespace_id.in_(list(namespace_ids)))
+    costs = {}
+    for namespace_id, cpu, memory, gpu, *labels in session.execute(query).all():
+        costs[(namespace_id, *labels)] = (
+            float(cpu or 0.0) / SECONDS_PER_HOUR,
+            float(memory or 0.0) / SECONDS_PER_HOUR / GIB,
+            float(gpu or 0.0) / SECONDS_PER_HOUR,
+        )
+    return costs
+
+
+def _with_node_costs(
+    session: Session,
+    weights_cte: Any,
+    sums: list[NamespaceHourSums],
+    deltas: Sequence[tuple[int, float, float, float]],
+) -> list[NamespaceHourSums]:
+    """The namespaces' sums with what their allocation on repriced nodes adds."""
+    if not deltas:
+        return sums
+    lines_per_namespace = collections.Counter(line.namespace_id for line in sums)
+    split = sorted(namespace_id for namespace_id, n in lines_per_namespace.items() if n > 1)
+    costs = _node_costs(session, weights_cte, deltas, None)
+    if split:
+        costs |= _node_costs(session, weights_cte, deltas, split)
+    added = []
+    for line in sums:
+        key = (
+            (line.namespace_id, line.team, line.cost_center)
+            if line.namespace_id in split
+            else (line.namespace_id,)
+        )
+        cpu, memory, gpu = costs.get(key, (0.0, 0.0, 0.0))
+        added.append(
+            dataclasses.replace(line, node_cpu_cost=cpu, node_memory_cost=memory, node_gpu_cost=gpu)
+        )
+    return added
+
+
+@dataclasses.dataclass
+class _HourFigures:
+    lines: list[dict[str, Any]]
+    node_prices: list[dict[str, Any]]
 
 
 def _hour_lines(
@@ -253,11 +483,13 @@ def _hour_lines(
     *,
     network_priced: bool,
     interval_seconds: int,
-) -> list[dict[str, Any]]:
+    pricer: _NodePricer | None = None,
+) -> _HourFigures:
     """One cluster-hour's figures: a line per (namespace, team, cost-center), and the idle line,
-    with the idle shared among them."""
+    with the idle shared among them; and what each node cost in the hour."""
     weights, coverage = _weights(session, cluster_id, hour_start, interval_seconds)
-    namespaces, capacity_cores, capacity_bytes = [], 0.0, 0.0
+    namespaces, capacity = [], (0.0, 0.0, 0.0)
+    nodes: list[tuple[NodeHour, NodePrice]] = []
     if weights:
         weights_cte = (
             values(
@@ -270,35 +502,81 @@ def _hour_lines(
             .data(weights)
             .cte()
         )
+        sums = _namespace_sums(session, weights_cte)
+        if pricer is not None:
+            node_hours = _node_hours(session, weights_cte)
+            pricer.labels(session, node_hours)
+            nodes = [(node, pricer.price(node, hour_start, prices)) for node in node_hours]
+        unit_prices = [(node, _unit_prices(price)) for node, price in nodes]
+        deltas = [
+            (
+                node.node_id,
+                price.cpu_per_core - prices.cpu_core_hour,
+                price.memory_per_gib - prices.memory_gib_hour,
+                price.gpu_per_gpu - prices.gpu_hour,
+            )
+            for node, price in unit_prices
+            if repriced(price, prices)
+        ]
         namespaces = [
             namespace_line(sums, prices, coverage=coverage, network_priced=network_priced)
-            for sums in _namespace_sums(session, weights_cte)
+            for sums in _with_node_costs(session, weights_cte, sums, deltas)
         ]
-        capacity_cores, capacity_bytes = _capacity(session, weights_cte)
+        capacity = _capacity(session, weights_cte)
     idle = idle_line(
-        capacity_core_hours=capacity_cores,
-        capacity_memory_byte_hours=capacity_bytes,
+        capacity_core_hours=capacity[0],
+        capacity_memory_byte_hours=capacity[1],
+        capacity_gpu_hours=capacity[2],
         namespaces=namespaces,
         prices=prices,
         coverage=coverage,
+        node_prices=capacity_cost([(node, _unit_prices(price)) for node, price in nodes], prices),
     )
-    return [
-        {name: getattr(line, name) for name in LINE_FIELDS} for line in share_idle(namespaces, idle)
-    ]
+    return _HourFigures(
+        lines=[
+            {name: getattr(line, name) for name in LINE_FIELDS}
+            for line in share_idle(namespaces, idle)
+        ],
+        node_prices=[
+            {
+                "node_id": node.node_id,
+                "node": node.node,
+                "price_per_hour": price.price_per_hour,
+                "source_kind": price.source_kind,
+                "source": price.source[:300],
+                "rule_id": price.rule_id,
+                "covered_hours": node.covered_seconds / SECONDS_PER_HOUR,
+                "cpu_per_core": price.cpu_per_core,
+                "memory_per_gib": price.memory_per_gib,
+                "gpu_per_gpu": price.gpu_per_gpu,
+            }
+            for node, price in nodes
+        ],
+    )
 
 
 def _replace_hour(
     session: Session,
     target: _Target,
     hour_start: dt.datetime,
-    lines: Iterable[dict[str, Any]],
+    figures: _HourFigures,
     prices: UnitPrices,
 ) -> int:
-    session.execute(
-        delete(CostHourly).where(
-            CostHourly.cluster_id == target.cluster_id, CostHourly.hour_start == hour_start
+    for model in (CostHourly, NodeHourPrice):
+        session.execute(
+            delete(model).where(
+                model.cluster_id == target.cluster_id, model.hour_start == hour_start
+            )
         )
-    )
+    if figures.node_prices:
+        session.execute(
+            NodeHourPrice.__table__.insert(),
+            [
+                price | {"cluster_id": target.cluster_id, "hour_start": hour_start}
+                for price in figures.node_prices
+            ],
+        )
+    lines = figures.lines
     rows = [
         line
         | {
@@ -393,19 +671,23 @@ def _compute_cluster(
     """Compute the planned hours oldest first; (hours, rows written, watermark after)."""
     with open_session() as session:
         prices = price_book(session=session, org_id=target.org_id, cluster_id=target.cluster_id)
+        pricer = _NodePricer(
+            book=node_price_book(session=session, org_id=target.org_id), provider=target.provider
+        )
     frontier, rows_written = plan.frontier, 0
     for hour_start in plan.hours:
         with open_session() as session:
             hour_prices = prices.at(hour_start)
-            lines = _hour_lines(
+            figures = _hour_lines(
                 session,
                 target.cluster_id,
                 hour_start,
                 hour_prices,
                 network_priced=target.network_source != "none",
                 interval_seconds=settings.sync_interval_seconds,
+                pricer=pricer,
             )
-            rows_written += _replace_hour(session, target, hour_start, lines, hour_prices)
+            rows_written += _replace_hour(session, target, hour_start, figures, hour_prices)
             _roll_up(session, target.cluster_id, hour_start.date())
             if (
                 frontier is not None and hour_start <= frontier

@@ -32,6 +32,7 @@ class UnitPrices:
     network_gb: float
     currency: str = "USD"
     sheet_id: int | None = None
+    gpu_hour: float = 0.95  # per GPU hour
 
 
 BUILT_IN_PRICES = UnitPrices(
@@ -123,6 +124,96 @@ class NamespaceHourSums:
     # against for efficiency.
     cpu_metered_request_core_hours: float = 0.0
     memory_metered_request_byte_hours: float = 0.0
+    gpu_hours: float = 0.0  # Σ GPU requests × covered hours
+    # What node prices add to the allocation's cost at the sheet's unit prices (cost-model.md
+    # "Node prices"): Σ_nodes alloc × (node unit price − sheet unit price) × covered hours.
+    # Zero on nodes priced at unit prices, so a cluster whose nodes match nothing costs exactly
+    # what the unit-price model says.
+    node_cpu_cost: float = 0.0
+    node_memory_cost: float = 0.0
+    node_gpu_cost: float = 0.0
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class NodeHour:
+    """One node in one cluster-hour: its state in the first sample covering the hour, the
+    seconds it covers, and Σ capacity × covered seconds over its samples."""
+
+    node_id: int
+    node: str
+    label_set_id: int | None
+    cores: float
+    memory_bytes: float
+    gpus: float
+    covered_seconds: float
+    core_seconds: float
+    memory_byte_seconds: float
+    gpu_seconds: float
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class NodeUnitPrices:
+    """A node's price for the hour, split per unit (costs/node_pricing.py)."""
+
+    price_per_hour: float
+    cpu_per_core: float
+    memory_per_gib: float
+    gpu_per_gpu: float
+    charged: bool = True  # False: the sheet's prices are all zero, the whole price is idle
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class CapacityCost:
+    """What the nodes' capacity cost in a cluster-hour, per resource, beyond capacity × the
+    sheet's unit prices: Σ over nodes priced otherwise of (P's share × covered hours −
+    capacity-hours × unit price). `uncharged` is the price of nodes nothing can be charged on
+    (a sheet of zero prices): idle as a whole, shown with the CPU."""
+
+    cpu: float = 0.0
+    memory: float = 0.0
+    gpu: float = 0.0
+    uncharged: float = 0.0
+
+
+def repriced(price: NodeUnitPrices, prices: UnitPrices) -> bool:
+    """Whether a node's per-unit prices differ from the sheet's (a rule or catalogue price)."""
+    return (price.cpu_per_core, price.memory_per_gib, price.gpu_per_gpu) != (
+        prices.cpu_core_hour,
+        prices.memory_gib_hour,
+        prices.gpu_hour,
+    )
+
+
+def capacity_cost(
+    nodes: Sequence[tuple[NodeHour, NodeUnitPrices]], prices: UnitPrices
+) -> CapacityCost:
+    """Σ over the repriced nodes of (node unit price × capacity in the first sample × covered
+    hours − capacity-hours × sheet unit price), per resource; see CapacityCost."""
+    cpu, memory, gpu, uncharged = [], [], [], []
+    for node, price in nodes:
+        covered = node.covered_seconds / SECONDS_PER_HOUR
+        if not price.charged:
+            uncharged.append(price.price_per_hour * covered)
+        if not repriced(price, prices):
+            continue
+        cpu.append(
+            node.cores * covered * price.cpu_per_core
+            - node.core_seconds / SECONDS_PER_HOUR * prices.cpu_core_hour
+        )
+        memory.append(
+            node.memory_bytes / GIB * covered * price.memory_per_gib
+            - node.memory_byte_seconds / SECONDS_PER_HOUR / GIB * prices.memory_gib_hour
+        )
+        gpu.append(
+            node.gpus * covered * price.gpu_per_gpu
+            - node.gpu_seconds / SECONDS_PER_HOUR * prices.gpu_hour
+        )
+    return CapacityCost(
+        cpu=math.fsum(cpu),
+        memory=math.fsum(memory),
+        gpu=math.fsum(gpu),
+        uncharged=math.fsum(uncharged),
+    )
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -157,6 +248,10 @@ class CostLine:
     idle_memory_share: float = 0.0
     idle_cpu_share_core_hours: float = 0.0
     idle_memory_share_gib_hours: float = 0.0
+    gpu_hours: float = 0.0
+    gpu_cost: float = 0.0
+    idle_gpu_share: float = 0.0
+    idle_gpu_share_hours: float = 0.0
 
 
 def namespace_line(
@@ -165,8 +260,9 @@ def namespace_line(
     memory_gib_hours = sums.memory_byte_hours / GIB
     storage_gib_hours = sums.storage_byte_hours / GIB
     network_gb = sums.network_bytes / GB if network_priced else 0.0
-    cpu_cost = sums.cpu_core_hours * prices.cpu_core_hour
-    memory_cost = memory_gib_hours * prices.memory_gib_hour
+    cpu_cost = sums.cpu_core_hours * prices.cpu_core_hour + sums.node_cpu_cost
+    memory_cost = memory_gib_hours * prices.memory_gib_hour + sums.node_memory_cost
+    gpu_cost = sums.gpu_hours * prices.gpu_hour + sums.node_gpu_cost
     storage_cost = storage_gib_hours * prices.storage_gib_hour
     network_cost = network_gb * prices.network_gb
     return CostLine(
@@ -188,9 +284,11 @@ def namespace_line(
         memory_cost=memory_cost,
         storage_cost=storage_cost,
         network_cost=network_cost,
-        total_cost=cpu_cost + memory_cost + storage_cost + network_cost,
+        total_cost=cpu_cost + memory_cost + storage_cost + network_cost + gpu_cost,
         cpu_metered_request_core_hours=sums.cpu_metered_request_core_hours,
         memory_metered_request_gib_hours=sums.memory_metered_request_byte_hours / GIB,
+        gpu_hours=sums.gpu_hours,
+        gpu_cost=gpu_cost,
     )
 
 
@@ -201,16 +299,32 @@ def idle_line(
     namespaces: Sequence[CostLine],
     prices: UnitPrices,
     coverage: float,
+    capacity_gpu_hours: float = 0.0,
+    node_prices: CapacityCost = CapacityCost(),
 ) -> CostLine:
-    """Σ_nodes capacity × covered_hours × price − Σ_ns cost, per resource; kept even if negative."""
+    """Σ_nodes capacity × covered_hours × price − Σ_ns cost, per resource; kept even if negative.
+
+    With node prices, a node's capacity costs its price P × covered hours (split per resource
+    as its unit prices are), so this is Σ per node of P × covered hours − the namespaces' cost
+    on it, by resource."""
     capacity_memory_gib_hours = capacity_memory_byte_hours / GIB
-    cpu_cost = capacity_core_hours * prices.cpu_core_hour - math.fsum(
-        line.cpu_cost for line in namespaces
+    cpu_cost = (
+        capacity_core_hours * prices.cpu_core_hour
+        + node_prices.cpu
+        + node_prices.uncharged
+        - math.fsum(line.cpu_cost for line in namespaces)
     )
-    memory_cost = capacity_memory_gib_hours * prices.memory_gib_hour - math.fsum(
-        line.memory_cost for line in namespaces
+    memory_cost = (
+        capacity_memory_gib_hours * prices.memory_gib_hour
+        + node_prices.memory
+        - math.fsum(line.memory_cost for line in namespaces)
     )
-    negative = min(cpu_cost, memory_cost) < -NEGATIVE_IDLE_TOLERANCE
+    gpu_cost = (
+        capacity_gpu_hours * prices.gpu_hour
+        + node_prices.gpu
+        - math.fsum(line.gpu_cost for line in namespaces)
+    )
+    negative = min(cpu_cost, memory_cost, gpu_cost) < -NEGATIVE_IDLE_TOLERANCE
     return CostLine(
         namespace_id=None,
         namespace=IDLE_NAMESPACE,
@@ -231,8 +345,10 @@ def idle_line(
         memory_cost=memory_cost,
         storage_cost=0.0,
         network_cost=0.0,
-        total_cost=cpu_cost + memory_cost,
+        total_cost=cpu_cost + memory_cost + gpu_cost,
         negative_idle_hours=1 if negative else 0,
+        gpu_hours=capacity_gpu_hours - math.fsum(line.gpu_hours for line in namespaces),
+        gpu_cost=gpu_cost,
     )
 
 
@@ -240,12 +356,13 @@ def idle_line(
 _SHARED_FIGURES = (
     ("cpu_cost", "cpu_core_hours", "idle_cpu_share", "idle_cpu_share_core_hours"),
     ("memory_cost", "memory_gib_hours", "idle_memory_share", "idle_memory_share_gib_hours"),
+    ("gpu_cost", "gpu_hours", "idle_gpu_share", "idle_gpu_share_hours"),
 )
 
 
 def share_idle(namespaces: Sequence[CostLine], idle: CostLine) -> list[CostLine]:
     """One cluster-hour's lines with its idle shared (cost-model.md "Idle"): per resource, in
-    proportion to each namespace's cost of it. Idle the namespaces cannot carry (none has a cost
+    proportion to each namespace's cost of it (CPU, memory, GPU). Idle the namespaces cannot carry (none has a cost
     of that resource) stays with the idle line; what they carry leaves it, so the shares of a
     cluster-hour add up to zero."""
     received: list[dict[str, float]] = [{} for _ in namespaces]

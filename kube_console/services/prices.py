@@ -196,6 +196,7 @@ def _timeline(sheets: Sequence[PriceSheet]) -> _Timeline:
                 network_gb=sheet.network_gb,
                 currency=sheet.currency,
                 sheet_id=sheet.id,
+                gpu_hour=sheet.gpu_hour,
             )
             for sheet in ordered
         ],
