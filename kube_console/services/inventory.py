@@ -547,7 +547,7 @@ def _write_samples(
         Node,
         cluster_id,
     )
-    label_sets = _label_set_ids(session, [labels or {} for _, _, labels, *_ in nodes])
+    label_sets = label_set_ids(session, [labels or {} for _, _, labels, *_ in nodes])
     node_rows = [
         {
             "snapshot_id": sample.id,
@@ -602,7 +602,7 @@ def _label_digest(labels: dict[str, str]) -> str:
     return hashlib.blake2b(msgspec.json.encode(sorted(labels.items())), digest_size=16).hexdigest()
 
 
-def _label_set_ids(session: Session, label_sets: list[dict[str, str]]) -> list[int]:
+def label_set_ids(session: Session, label_sets: list[dict[str, str]]) -> list[int]:
     """The id of each node's label set, storing the sets not seen before (once, by digest)."""
     digests = [_label_digest(labels) for labels in label_sets]
     wanted = sorted(set(digests))

@@ -4,7 +4,9 @@
     usage.snapshot(at(10), namespaces={"shop": Figures(cpu_request=2)}, nodes={"n1": (4, 16 * GIB)})
 
 `at(h, m)` is a time on the scenario day (2026-03-10, UTC). Figures left out are zero; the
-allocation defaults to max(request, usage), as the sync computes it. `metrics=False` writes a
+allocation defaults to max(request, usage), as the sync computes it. A node is (cores, bytes) or
+a `NodeSpec` with labels and GPUs; `Figures(on={"n1": (cpu, bytes, gpus)})` places a
+namespace's allocation on nodes (what it allocates beyond that is on no listed node). `metrics=False` writes a
 sync of a cluster without metrics.k8s.io: its usage figures read zero. `recreate(name)` stands
 for a namespace deleted and created again under the same name: a new uid, so a new row.
 """
@@ -22,11 +24,13 @@ from kube_console.db import session_scope
 from kube_console.models import (
     Cluster,
     Namespace,
+    NamespaceNodeSample,
     NamespaceUsageSample,
     Node,
     NodeUsageSample,
     UsageSnapshot,
 )
+from kube_console.services.inventory import label_set_ids
 
 GIB = 2**30
 DAY = dt.datetime(2026, 3, 10, tzinfo=dt.UTC)
@@ -57,6 +61,17 @@ class Figures:
     cpu_alloc: float | None = None  # default max(request, usage)
     memory_alloc: int | None = None
     network: int | None = None
+    gpu: float = 0.0  # GPUs requested
+    # node name -> (cpu cores, memory bytes, GPUs) allocated there
+    on: Mapping[str, tuple[float, int, float]] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass(frozen=True)
+class NodeSpec:
+    cores: float
+    memory: int
+    gpus: float = 0.0
+    labels: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
 
 class UsageWriter:
@@ -105,7 +120,7 @@ class UsageWriter:
         sampled_at: dt.datetime,
         *,
         namespaces: Mapping[str, Figures],
-        nodes: Mapping[str, tuple[float, int]] | None = None,
+        nodes: Mapping[str, tuple[float, int] | NodeSpec] | None = None,
         metrics: bool = True,
     ) -> None:
         self._add(sampled_at, namespaces, nodes, metrics)
@@ -116,7 +131,7 @@ class UsageWriter:
         times: list[dt.datetime],
         *,
         namespaces: Mapping[str, Figures],
-        nodes: Mapping[str, tuple[float, int]] | None = None,
+        nodes: Mapping[str, tuple[float, int] | NodeSpec] | None = None,
         metrics: bool = True,
     ) -> None:
         """The same figures at every one of `times`."""
@@ -128,7 +143,7 @@ class UsageWriter:
         self,
         sampled_at: dt.datetime,
         namespaces: Mapping[str, Figures],
-        nodes: Mapping[str, tuple[float, int]] | None,
+        nodes: Mapping[str, tuple[float, int] | NodeSpec] | None,
         metrics: bool,
     ) -> None:
         snapshot = UsageSnapshot(
@@ -165,9 +180,26 @@ class UsageWriter:
                     ),
                     storage_bytes=figures.storage,
                     network_bytes=figures.network,
+                    gpu_alloc=figures.gpu,
                 )
             )
-        for name, (cores, memory) in (nodes or {}).items():
+            for node, (cpu, memory, gpus) in figures.on.items():
+                self.session.add(
+                    NamespaceNodeSample(
+                        snapshot_id=snapshot.id,
+                        namespace_id=self._namespace_id(name),
+                        node_id=self._node_id(node),
+                        cpu_alloc_cores=cpu,
+                        memory_alloc_bytes=memory,
+                        gpu_alloc=gpus,
+                    )
+                )
+        specs = {
+            name: spec if isinstance(spec, NodeSpec) else NodeSpec(*spec)
+            for name, spec in (nodes or {}).items()
+        }
+        label_sets = label_set_ids(self.session, [dict(spec.labels) for spec in specs.values()])
+        for (name, spec), label_set_id in zip(specs.items(), label_sets):
             self.session.add(
                 NodeUsageSample(
                     snapshot_id=snapshot.id,
@@ -175,10 +207,12 @@ class UsageWriter:
                     node_id=self._node_id(name),
                     node=name,
                     sampled_at=sampled_at,
-                    capacity_cpu_cores=cores,
-                    capacity_memory_bytes=memory,
-                    allocatable_cpu_cores=cores,
-                    allocatable_memory_bytes=memory,
+                    capacity_cpu_cores=spec.cores,
+                    capacity_memory_bytes=spec.memory,
+                    capacity_gpus=spec.gpus,
+                    allocatable_cpu_cores=spec.cores,
+                    allocatable_memory_bytes=spec.memory,
+                    label_set_id=label_set_id,
                 )
             )
 
