@@ -56,6 +56,15 @@ def m5_large(**labels):
     )
 
 
+def web_on_a(session, cluster):
+    """web allocates 2 cores on node A (an on-demand m5.large) from 10:00 to 11:00."""
+    UsageWriter(session, cluster).steady(
+        every(at(10), at(11, 1), 60),
+        namespaces={"web": Figures(cpu_request=2, on={"A": (2, 0, 0)})},
+        nodes={"A": A},
+    )
+
+
 def split(price, cores, gib, gpus=0):
     """cost-model.md "Split": per-unit prices = the sheet's unit prices × P / W."""
     weight = cores * CPU + gib * MEMORY + gpus * GPU
@@ -88,7 +97,7 @@ C = NodeSpec(
 P_A, P_B, P_C = 0.096, 0.192 * 0.35, 1.006
 
 
-def mixed_cluster(session, make, *, org=None, until=at(11, 1)):
+def mixed_cluster(session, make, *, org=None, until=None):
     cluster = make.cluster(org or make.org(), provider="eks")
     usage = UsageWriter(session, cluster)
     ml = Figures(cpu_request=2, memory_request=8 * GIB, gpu=1, on={"C": (2, 8 * GIB, 1)})
@@ -103,7 +112,7 @@ def mixed_cluster(session, make, *, org=None, until=at(11, 1)):
         nodes={"A": A, "C": C},
     )
     usage.steady(
-        every(at(10, 30), until, 60),
+        every(at(10, 30), until or at(11, 1), 60),
         namespaces={
             "web": Figures(
                 cpu_request=3,
@@ -188,7 +197,7 @@ def test_idle_is_shared_per_resource_gpu_included(session, engine, make):
     compute(engine, at(11, 5))
 
     rows = hourly(session, cluster, at(10))
-    cpu, memory, gpu = split(P_C, 4, 16, 2)  # W = 0.16 + 0.08 + 1.90 = 2.14
+    cpu, _, gpu = split(P_C, 4, 16, 2)  # W = 0.16 + 0.08 + 1.90 = 2.14
     idle = rows[IDLE_NAMESPACE]
     assert idle.gpu_cost == dollars(2 * gpu - gpu) and idle.gpu_hours == pytest.approx(1.0)
     assert rows["a"].idle_gpu_share == dollars(gpu)  # a alone has a GPU cost: it carries it all
@@ -240,11 +249,7 @@ def test_a_rule_overrides_the_catalogue_from_the_hour_after_its_effective_from(
 def test_a_new_rule_reprices_history_only_through_an_explicit_recompute(session, engine, make):
     org = make.org()
     cluster = make.cluster(org, provider="eks")
-    UsageWriter(session, cluster).steady(
-        every(at(10), at(11, 1), 60),
-        namespaces={"web": Figures(cpu_request=2, on={"A": (2, 0, 0)})},
-        nodes={"A": A},
-    )
+    web_on_a(session, cluster)
     compute(engine, at(11, 5))
     assert hourly(session, cluster, at(10))["web"].cpu_cost == dollars(2 * 0.032)
 
@@ -388,11 +393,7 @@ def test_a_sheet_of_zero_prices_leaves_the_whole_node_price_idle(session, engine
     )
     session.commit()
     cluster = make.cluster(org, provider="eks")
-    UsageWriter(session, cluster).steady(
-        every(at(10), at(11, 1), 60),
-        namespaces={"web": Figures(cpu_request=2, on={"A": (2, 0, 0)})},
-        nodes={"A": A},
-    )
+    web_on_a(session, cluster)
 
     compute(engine, at(11, 5))
 
