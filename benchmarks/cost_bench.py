@@ -1,7 +1,9 @@
 """Cost benchmark (performance.md, "Cost"): `python -m benchmarks.cost_bench`.
 
-1. The hourly job: one cluster with 1,000 namespaces holding 20,000 pods (their figures summed
-   per namespace, as a sync stores them) on 200 nodes, sampled 120 times an hour. Measured on
+1. The hourly job: one EKS cluster with 1,000 namespaces holding 20,000 pods (their figures
+   summed per namespace, and per namespace and node, as a sync stores them) on 50 nodes priced
+   from the catalogue (m5.8xlarge, every fifth one spot, a few g5.8xlarge with a GPU pod each),
+   sampled 120 times an hour. Printed with the sample storage per cluster-hour, table by table. Measured on
    SQLite and on PostgreSQL, in the same run, against
    - floor: one bare GROUP BY over an hour of those samples (no weighting, nothing written);
    - naive: the hour's sample rows fetched into Python and summed there.
@@ -20,6 +22,7 @@ used as the admin connection). The last line printed is the summary.
 from __future__ import annotations
 
 import argparse
+import collections
 import datetime as dt
 import functools
 import os
@@ -53,13 +56,16 @@ from kube_console.models import (
     Cluster,
     CostHourly,
     Namespace,
+    NamespaceNodeSample,
     NamespaceUsageSample,
     Node,
+    NodeLabelSet,
     NodeUsageSample,
     Organization,
     UsageSnapshot,
 )
 from kube_console.services.cost_queries import cost_report
+from kube_console.services.inventory import label_set_ids
 from kube_console.settings import Settings
 
 ADMIN_URL = os.environ.get(
@@ -136,7 +142,7 @@ def _sample_fleet(
         org = Organization(name=f"job-bench-{time.time_ns()}")
         session.add(org)
         session.flush()
-        cluster = Cluster(org_id=org.id, name="job-bench")
+        cluster = Cluster(org_id=org.id, name="job-bench", provider="eks")
         session.add(cluster)
         session.flush()
         namespace_rows = [
@@ -147,11 +153,19 @@ def _sample_fleet(
             Node(cluster_id=cluster.id, uid=f"node-{n}", name=f"node-{n}") for n in range(nodes)
         ]
         session.add_all(namespace_rows + node_rows)
+        session.flush()
+        node_labels = [_node_labels(index) for index in range(nodes)]
+        label_sets = label_set_ids(session, node_labels)
         session.commit()
         cluster_id = cluster.id
         namespace_ids = [row.id for row in namespace_rows]
         node_ids = [row.id for row in node_rows]
     pods_per_namespace = pods // namespaces
+    # Each pod stays on one node; a namespace's allocation splits over its pods' nodes.
+    placement = [
+        collections.Counter(rng.randrange(nodes) for _ in range(pods_per_namespace))
+        for _ in range(namespaces)
+    ]
     base = [
         (
             rng.uniform(0.05, 0.5) * pods_per_namespace,
@@ -175,7 +189,7 @@ def _sample_fleet(
             ).all()
         )
     for hour in range(hours):  # an hour of rows at a time keeps the benchmark's own memory small
-        namespace_samples, node_samples = [], []
+        namespace_samples, node_samples, placements = [], [], []
         for moment in times[hour * per_hour : (hour + 1) * per_hour]:
             snapshot_id = snapshot_ids[moment]
             for index, (cpu, memory) in enumerate(base):
@@ -183,8 +197,10 @@ def _sample_fleet(
                     cpu * rng.uniform(0.3, 1.4),
                     int(memory * rng.uniform(0.3, 1.4)),
                 )
+                gpu = 1.0 if index < GPU_NODES else 0.0  # one GPU pod each on the GPU nodes
                 namespace_samples.append(
                     {
+                        "gpu_alloc": gpu,
                         "snapshot_id": snapshot_id,
                         "cluster_id": cluster_id,
                         "namespace_id": namespace_ids[index],
@@ -203,6 +219,19 @@ def _sample_fleet(
                         "network_bytes": None,
                     }
                 )
+                cpu_alloc, memory_alloc = max(cpu, cpu_used), max(int(memory), memory_used)
+                placed = placement[index] if index >= GPU_NODES else {index: pods_per_namespace}
+                placements += [
+                    {
+                        "snapshot_id": snapshot_id,
+                        "namespace_id": namespace_ids[index],
+                        "node_id": node_ids[node],
+                        "cpu_alloc_cores": cpu_alloc * count / pods_per_namespace,
+                        "memory_alloc_bytes": memory_alloc * count // pods_per_namespace,
+                        "gpu_alloc": gpu,
+                    }
+                    for node, count in sorted(placed.items())
+                ]
             node_samples += [
                 {
                     "snapshot_id": snapshot_id,
@@ -212,6 +241,8 @@ def _sample_fleet(
                     "sampled_at": moment,
                     "capacity_cpu_cores": 32.0,
                     "capacity_memory_bytes": 128 * GIB,
+                    "capacity_gpus": 1.0 if index < GPU_NODES else 0.0,
+                    "label_set_id": label_sets[index],
                     "allocatable_cpu_cores": 31.0,
                     "allocatable_memory_bytes": 120 * GIB,
                     "cpu_usage_cores": None,
@@ -221,10 +252,77 @@ def _sample_fleet(
             ]
         _insert_rows(engine, NamespaceUsageSample, namespace_samples)
         _insert_rows(engine, NodeUsageSample, node_samples)
+        _insert_rows(engine, NamespaceNodeSample, placements)
     if engine.dialect.name == "postgresql":
         with engine.begin() as connection:
             connection.execute(text("ANALYZE"))
     return cluster_id, first_hour
+
+
+GPU_NODES = 4  # node-0..3 are g5.8xlarge, each running namespace ns-<i>'s GPU pod
+
+
+def _node_labels(index: int) -> dict[str, str]:
+    """What an EKS node carries (about 20 labels); the ones pricing reads among them."""
+    name = f"ip-10-0-{index // 250}-{index % 250}.ec2.internal"
+    labels = {
+        "beta.kubernetes.io/arch": "amd64",
+        "beta.kubernetes.io/os": "linux",
+        "kubernetes.io/arch": "amd64",
+        "kubernetes.io/os": "linux",
+        "kubernetes.io/hostname": name,
+        "eks.amazonaws.com/nodegroup": "general",
+        "eks.amazonaws.com/nodegroup-image": "ami-0123456789abcdef0",
+        "eks.amazonaws.com/sourceLaunchTemplateId": "lt-0123456789abcdef0",
+        "eks.amazonaws.com/sourceLaunchTemplateVersion": "3",
+        "k8s.io/cloud-provider-aws": "0123456789abcdef0123456789abcdef",
+        "topology.k8s.aws/zone-id": f"use1-az{index % 3 + 1}",
+        "topology.kubernetes.io/region": "us-east-1",
+        "topology.kubernetes.io/zone": f"us-east-1{'abc'[index % 3]}",
+        "failure-domain.beta.kubernetes.io/region": "us-east-1",
+        "failure-domain.beta.kubernetes.io/zone": f"us-east-1{'abc'[index % 3]}",
+        "node.kubernetes.io/instance-type": "g5.8xlarge" if index < GPU_NODES else "m5.8xlarge",
+        "beta.kubernetes.io/instance-type": "g5.8xlarge" if index < GPU_NODES else "m5.8xlarge",
+        "eks.amazonaws.com/capacityType": "SPOT" if index % 5 == 4 else "ON_DEMAND",
+    }
+    if index < GPU_NODES:
+        labels["nvidia.com/gpu.product"] = "NVIDIA-A10G"
+    return labels
+
+
+SAMPLE_TABLES = (NamespaceUsageSample, NodeUsageSample, NodeLabelSet, NamespaceNodeSample)
+
+
+def sample_storage(engine: Engine, hours: int) -> dict[str, tuple[float, float]]:
+    """Rows and bytes (PostgreSQL: tables with their indexes) per cluster-hour, per sample table."""
+    sizes = {}
+    with engine.connect() as connection:
+        for model in SAMPLE_TABLES:
+            table = model.__tablename__
+            rows = connection.execute(select(func.count()).select_from(model)).scalar_one()
+            size = 0.0
+            if engine.dialect.name == "postgresql":
+                size = connection.execute(
+                    text("SELECT pg_total_relation_size(CAST(:table AS regclass))"), {"table": table}
+                ).scalar_one()
+            sizes[table] = (rows / hours, size / hours)
+    return sizes
+
+
+def _print_storage(sizes: dict[str, tuple[float, float]]) -> tuple[float, float, float, float]:
+    """Prints the table; (rows, bytes) before the per-node split (namespace and node samples as
+    they were) and after it (with the label sets and the per-(namespace, node) rows)."""
+    for table, (rows, size) in sizes.items():
+        print(f"    {table}: {rows:,.0f} rows, {size / 2**20:.1f} MiB per cluster-hour")
+    before = [sizes[model.__tablename__] for model in SAMPLE_TABLES[:2]]
+    rows_before, bytes_before = sum(r for r, _ in before), sum(b for _, b in before)
+    rows_after = sum(r for r, _ in sizes.values())
+    bytes_after = sum(b for _, b in sizes.values())
+    print(
+        f"    samples per cluster-hour: before the split {rows_before:,.0f} rows, "
+        f"{bytes_before / 2**20:.1f} MiB; after {rows_after:,.0f} rows, {bytes_after / 2**20:.1f} MiB"
+    )
+    return rows_before, bytes_before, rows_after, bytes_after
 
 
 def hourly_job(
@@ -233,11 +331,11 @@ def hourly_job(
     *,
     namespaces: int,
     pods: int,
+    nodes: int,
     per_hour: int,
     hours: int,
     repeat: int,
 ) -> dict:
-    nodes = max(1, pods // 100)
     cluster_id, first_hour = _sample_fleet(
         engine, namespaces=namespaces, pods=pods, nodes=nodes, per_hour=per_hour, hours=hours
     )
@@ -304,7 +402,14 @@ def hourly_job(
         f"({outcome.rows_written // hours} rows/hour); floor (bare GROUP BY) {floor_s:.3f} s, "
         f"ratio {steady_s / floor_s:.1f}; naive (rows into Python) {naive_s:.3f} s ({naive_s / steady_s:.1f}x)"
     )
-    return {"per_hour": per_hour_s, "steady": steady_s, "floor": floor_s, "naive": naive_s}
+    storage = _print_storage(sample_storage(engine, hours))
+    return {
+        "per_hour": per_hour_s,
+        "steady": steady_s,
+        "floor": floor_s,
+        "naive": naive_s,
+        "storage": storage,
+    }
 
 
 # ---- 2. the dashboard over 13 months ------------------------------------------------------------
@@ -499,6 +604,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--namespaces", type=int, default=1000)
     parser.add_argument("--pods", type=int, default=20000)
+    parser.add_argument("--nodes", type=int, default=50)
     parser.add_argument("--samples-per-hour", type=int, default=120)
     parser.add_argument("--hours", type=int, default=3)
     parser.add_argument("--history-namespaces", type=int, default=500)
@@ -510,6 +616,7 @@ def main() -> None:
     job = {
         "namespaces": arguments.namespaces,
         "pods": arguments.pods,
+        "nodes": arguments.nodes,
         "per_hour": arguments.samples_per_hour,
     }
     job |= {"hours": arguments.hours, "repeat": arguments.repeat}
@@ -536,6 +643,9 @@ def main() -> None:
     print(
         f"cost job {arguments.namespaces} ns/{arguments.pods} pods/{arguments.samples_per_hour} samples: "
         f"{on_sqlite['per_hour']:.2f} s/hour sqlite, {on_postgres['per_hour']:.2f} s/hour postgres "
+        f"(one hour again {on_postgres['steady']:.2f} s); samples/cluster-hour "
+        f"{on_postgres['storage'][0]:,.0f} rows {on_postgres['storage'][1] / 2**20:.1f} MiB before the split, "
+        f"{on_postgres['storage'][2]:,.0f} rows {on_postgres['storage'][3] / 2**20:.1f} MiB after "
         f"(target {JOB_TARGET_S:.0f} s; floor {on_postgres['floor']:.2f} s; naive {on_postgres['naive']:.2f} s); "
         f"{board['rows'] / 1e6:.1f} M hourly rows: 30-day daily by cost-center {board['daily']:.0f} ms, "
         f"naive {board['daily_naive']:.0f} ms ({board['daily_naive'] / board['daily']:.0f}x); "

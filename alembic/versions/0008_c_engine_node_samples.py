@@ -56,8 +56,6 @@ def upgrade() -> None:
         sa.Column("memory_alloc_bytes", sa.BigInteger(), nullable=False),
         sa.Column("gpu_alloc", sa.Float(), nullable=False),
         sa.ForeignKeyConstraint(["snapshot_id"], ["usage_snapshots.id"], ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["namespace_id"], ["namespaces.id"], ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["node_id"], ["nodes.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("snapshot_id", "namespace_id", "node_id"),
     )
     op.create_table(

@@ -13,6 +13,7 @@ import collections
 import dataclasses
 import datetime as dt
 import logging
+import math
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -391,61 +392,63 @@ def _unit_prices(price: NodePrice) -> NodeUnitPrices:
 def _node_costs(
     session: Session,
     weights_cte: Any,
-    deltas: Sequence[tuple[int, float, float, float]],
+    deltas: dict[int, tuple[float, float, float]],
     namespace_ids: Sequence[int] | None,
 ) -> dict[tuple, tuple[float, float, float]]:
     """Σ allocation × (node unit price − sheet unit price) × covered hours over the repriced
     nodes: (cpu, memory, gpu) cost per namespace id, or, for `namespace_ids` (namespaces whose
-    labels changed inside the hour), per (namespace id, team, cost-center) of the samples."""
+    labels changed inside the hour), per (namespace id, team, cost-center) of the samples.
+
+    SQL sums each (namespace, node)'s allocation × covered seconds over the hour's samples,
+    driven by the hour's snapshots through the key; the few thousand sums are then priced."""
     placed, weight = NamespaceNodeSample, weights_cte.c.weight
-    deltas_cte = (
-        values(
-            column("node_id", Integer),
-            column("cpu", Float),
-            column("memory", Float),
-            column("gpu", Float),
-            name="node_deltas",
-        )
-        .data(list(deltas))
-        .cte()
-    )
     keys: tuple[Any, ...] = (placed.namespace_id,)
-    query = select(
-        placed.namespace_id,
-        func.sum(placed.cpu_alloc_cores * weight * deltas_cte.c.cpu),
-        func.sum(placed.memory_alloc_bytes * weight * deltas_cte.c.memory),
-        func.sum(placed.gpu_alloc * weight * deltas_cte.c.gpu),
+    query = (
+        select(weights_cte.c.snapshot_id)
+        .select_from(weights_cte)
+        .join(placed, placed.snapshot_id == weights_cte.c.snapshot_id)
     )
     if namespace_ids is not None:
         sample = NamespaceUsageSample
         keys = (placed.namespace_id, sample.team, sample.cost_center)
-        query = query.add_columns(sample.team, sample.cost_center).join(
+        query = query.join(
             sample,
             (sample.snapshot_id == placed.snapshot_id)
             & (sample.namespace_id == placed.namespace_id),
-        )
+        ).where(placed.namespace_id.in_(list(namespace_ids)))
     query = (
-        query.join(weights_cte, weights_cte.c.snapshot_id == placed.snapshot_id)
-        .join(deltas_cte, deltas_cte.c.node_id == placed.node_id)
-        .group_by(*keys)
-    )
-    if namespace_ids is not None:
-        query = query.where(placed.namespace_id.in_(list(namespace_ids)))
-    costs = {}
-    for namespace_id, cpu, memory, gpu, *labels in session.execute(query).all():
-        costs[(namespace_id, *labels)] = (
-            float(cpu or 0.0) / SECONDS_PER_HOUR,
-            float(memory or 0.0) / SECONDS_PER_HOUR / GIB,
-            float(gpu or 0.0) / SECONDS_PER_HOUR,
+        query.with_only_columns(
+            *keys,
+            placed.node_id,
+            func.sum(placed.cpu_alloc_cores * weight),
+            func.sum(placed.memory_alloc_bytes * weight),
+            func.sum(placed.gpu_alloc * weight),
         )
-    return costs
+        .where(placed.node_id.in_(sorted(deltas)))
+        .group_by(*keys, placed.node_id)
+    )
+    costs: dict[tuple, list[list[float]]] = {}
+    for *key, node_id, cpu, memory, gpu in session.execute(query).all():
+        cpu_delta, memory_delta, gpu_delta = deltas[node_id]
+        figures = costs.setdefault(tuple(key), [[], [], []])
+        figures[0].append(float(cpu or 0.0) * cpu_delta)
+        figures[1].append(float(memory or 0.0) * memory_delta)
+        figures[2].append(float(gpu or 0.0) * gpu_delta)
+    return {
+        key: (
+            math.fsum(cpu) / SECONDS_PER_HOUR,
+            math.fsum(memory) / SECONDS_PER_HOUR / GIB,
+            math.fsum(gpu) / SECONDS_PER_HOUR,
+        )
+        for key, (cpu, memory, gpu) in costs.items()
+    }
 
 
 def _with_node_costs(
     session: Session,
     weights_cte: Any,
     sums: list[NamespaceHourSums],
-    deltas: Sequence[tuple[int, float, float, float]],
+    deltas: dict[int, tuple[float, float, float]],
 ) -> list[NamespaceHourSums]:
     """The namespaces' sums with what their allocation on repriced nodes adds."""
     if not deltas:
@@ -508,16 +511,15 @@ def _hour_lines(
             pricer.labels(session, node_hours)
             nodes = [(node, pricer.price(node, hour_start, prices)) for node in node_hours]
         unit_prices = [(node, _unit_prices(price)) for node, price in nodes]
-        deltas = [
-            (
-                node.node_id,
+        deltas = {
+            node.node_id: (
                 price.cpu_per_core - prices.cpu_core_hour,
                 price.memory_per_gib - prices.memory_gib_hour,
                 price.gpu_per_gpu - prices.gpu_hour,
             )
             for node, price in unit_prices
             if repriced(price, prices)
-        ]
+        }
         namespaces = [
             namespace_line(sums, prices, coverage=coverage, network_priced=network_priced)
             for sums in _with_node_costs(session, weights_cte, sums, deltas)

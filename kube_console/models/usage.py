@@ -58,7 +58,10 @@ class NamespaceNodeSample(SQLModel, table=True):
 
     Allocation on no known node (a pod whose node is not listed) has no row: it is the
     namespace sample's total less its rows here, and is charged at the sheet's unit prices.
-    The key leads with the snapshot, so an hour's rows are read (and pruned) by snapshot.
+    The key leads with the snapshot, so an hour's rows are read (and pruned) by snapshot. The
+    namespace and node ids carry no foreign key: rows go with their snapshot (pruned, or its
+    cluster deleted), and keys into namespaces and nodes would need two more indexes on a
+    table of millions of rows for the cascades to find them.
     """
 
     __tablename__ = "namespace_node_samples"
@@ -66,8 +69,8 @@ class NamespaceNodeSample(SQLModel, table=True):
     snapshot_id: int = Field(
         primary_key=True, foreign_key="usage_snapshots.id", ondelete="CASCADE"
     )
-    namespace_id: int = Field(primary_key=True, foreign_key="namespaces.id", ondelete="CASCADE")
-    node_id: int = Field(primary_key=True, foreign_key="nodes.id", ondelete="CASCADE")
+    namespace_id: int = Field(primary_key=True)
+    node_id: int = Field(primary_key=True)
     cpu_alloc_cores: float = 0.0
     memory_alloc_bytes: int = Field(default=0, sa_type=BigInteger)
     gpu_alloc: float = 0.0
