@@ -11,7 +11,7 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 
-from kube_console.models import IDLE_NAMESPACE, UNALLOCATED
+from kube_console.costs.names import IDLE_NAMESPACE, UNALLOCATED
 
 GIB = 2**30
 GB = 10**9

@@ -12,8 +12,8 @@ import dataclasses
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
+from kube_console.costs.names import UNALLOCATED
 from kube_console.kube.objects import PodRecord, PodUsage, PvcRecord
-from kube_console.models import UNALLOCATED
 
 
 @dataclasses.dataclass(slots=True)

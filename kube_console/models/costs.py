@@ -9,10 +9,8 @@ from typing import Any
 from sqlalchemy import Date, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
+from kube_console.costs.names import IDLE_NAMESPACE, UNALLOCATED
 from kube_console.db import UTCDateTime, utcnow
-
-IDLE_NAMESPACE = "__idle__"
-UNALLOCATED = "unallocated"
 
 
 class PriceSheet(SQLModel, table=True):
