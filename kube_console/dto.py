@@ -175,6 +175,7 @@ class PriceSheetRow:
     currency: str
     cpu_core_hour: float
     memory_gib_hour: float
+    gpu_hour: float  # per GPU hour
     storage_gib_hour: float
     network_gb: float
     created_at: str
@@ -191,6 +192,7 @@ class EffectivePrices:
     currency: str
     cpu_core_hour: float
     memory_gib_hour: float
+    gpu_hour: float  # per GPU hour
     storage_gib_hour: float
     network_gb: float
 
@@ -1218,6 +1220,7 @@ class PriceSheetView:
     currency: str
     cpu: str
     memory: str
+    gpu: str
     storage: str
     network: str
     created_at: str
