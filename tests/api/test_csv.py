@@ -32,7 +32,14 @@ def test_a_namespaces_breakdown_csv_holds_the_json_figures(api, acme: Org, fleet
     assert len(rows) == len(report["buckets"]) > 0
     for row, bucket in zip(rows, report["buckets"], strict=True):
         assert row["bucket_start"] == bucket["start"]
-        names = ("cpu_cost", "memory_cost", "gpu_cost", "storage_cost", "network_cost", "total_cost")
+        names = (
+            "cpu_cost",
+            "memory_cost",
+            "gpu_cost",
+            "storage_cost",
+            "network_cost",
+            "total_cost",
+        )
         assert list(row) == ["bucket_start", *names, "currency"]
         for name in names:
             assert float(row[name]) == bucket[name]
@@ -119,7 +126,8 @@ def test_every_column_of_the_cost_table_is_a_field_of_the_api_groups_and_totals(
     """One column spec renders the page, the CSV and the API: each figure it shows is a field
     of a group and of the report's totals in the published schema, GPU included."""
     schemas = api.get("/api/v1/openapi.json").json()["components"]["schemas"]
-    group, report = schemas["CostGroupModel"]["properties"], schemas["CostReportModel"]["properties"]
+    group = schemas["CostGroupModel"]["properties"]
+    report = schemas["CostReportModel"]["properties"]
     for column in FIGURE_COLUMNS:
         assert column.field in group, column.key
         assert column.field in report or column.kind == "share", column.key
