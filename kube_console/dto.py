@@ -914,6 +914,8 @@ class NodeTableRow:
     memory_used_ratio: float
     pods: str  # "31 / 110"
     created_at: str
+    price: str = ""  # "$0.0336/h": what the node costs for the hour open now
+    price_source: str = ""  # "catalogue: aws us-east-1 m6i.large, spot × 0.35", "unit prices"
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

@@ -102,6 +102,7 @@ NODE_COLUMNS = [
     Column("Status", "status"),
     Column("Instance", "instance_type"),
     Column("Allocatable", "cpu_allocatable", numeric=True),
+    Column("Price / hour", numeric=True),
     Column("CPU req.", "cpu_requested"),
     Column("Mem. req.", "memory_requested"),
     Column("CPU used", "cpu_used"),
@@ -149,6 +150,15 @@ def node_row(row: NodeTableRow, cluster_id: rx.Var[int]) -> rx.Component:
                 align="end",
             ),
             white_space="nowrap",
+        ),
+        rx.table.cell(
+            rx.vstack(
+                rx.text(row.price, size="2"),
+                _muted(row.price_source),
+                spacing="0",
+                align="end",
+            ),
+            title=row.price_source,
         ),
         rx.table.cell(meter(row.cpu_requested, row.cpu_requested_ratio)),
         rx.table.cell(meter(row.memory_requested, row.memory_requested_ratio)),

@@ -35,6 +35,7 @@ from kube_console.components.charts import (
 from kube_console.costs.columns import DIMENSION_TITLES, SORTABLE_FIELDS, Column
 from kube_console.costs.columns import table_columns as spec_columns
 from kube_console.costs.figures import RESOURCES
+from kube_console.costs.node_price_sources import node_price_summary
 from kube_console.db import utcnow
 from kube_console.dto import (
     CostCell,
@@ -534,6 +535,7 @@ class CostsState(rx.State):
     math_rows: list[CostMathRow] = []
     math_total: str = ""
     math_notes: list[str] = []
+    math_node_prices: list[str] = []  # the node prices in force now on the group's clusters
 
     _loaded_view: CostView | None = None  # the view `_report` was loaded for
     _report: CostReport | None = None
@@ -882,7 +884,15 @@ class CostsState(rx.State):
             self.math_rows = math_rows(group, report.currency)
             self.math_total = format_money(group.total_cost, report.currency)
             self.math_notes = _math_notes(group, report)
+            self.math_node_prices = []
             self.math_open = True
+            clusters = math_clusters(group, self._query, self._options)
+        phrases = await in_thread(
+            node_price_summary, org_id=current_context().org_id, cluster_ids=clusters
+        )
+        async with self:
+            if self.math_open and self.math_title == group.label:
+                self.math_node_prices = phrases
 
     @ui_only
     def math_dialog_changed(self, open: bool):
@@ -934,6 +944,19 @@ def chart_color(group: CostGroup, colors: Mapping[str, str]) -> str:
     """The colour of a group's row: the one its series has on the chart."""
     kind = "idle" if group.idle else "group"
     return series_color(Series(key=group.key, label=group.label, values=(), kind=kind), colors)
+
+
+def math_clusters(
+    group: CostGroup, query: CostQuery | None, options: CostFilterOptions | None
+) -> tuple[int, ...]:
+    """The clusters a group's costs come from: its own cluster, else the view's clusters."""
+    clusters = options.clusters if options else []
+    name = group.values.get("cluster")
+    if name is not None:
+        return tuple(cluster.id for cluster in clusters if cluster.name == name)
+    if query is not None and query.clusters:
+        return tuple(query.clusters)
+    return tuple(cluster.id for cluster in clusters)
 
 
 def _math_notes(group: CostGroup, report: CostReport) -> list[str]:

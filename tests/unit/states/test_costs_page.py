@@ -301,6 +301,8 @@ async def test_show_the_math_gives_hours_averages_amounts_prices_and_cost(fleet)
         costs = await _costs(tab)
 
         assert costs.math_open and costs.math_title == "web" and costs.math_total == "$3.60"
+        # web runs on prod and stage, one node each, which no rule or catalogue row prices
+        assert costs.math_node_prices == ["2 nodes at unit prices"]
         cpu, memory, gpu, storage, network = [
             dataclasses.astuple(row) for row in costs.math_rows
         ]
