@@ -17,9 +17,9 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session
 
+from kube_console.costs.node_price_sources import node_prices_now
 from kube_console.db import make_engine
 from kube_console.dto import PageRequest
-from kube_console.costs.node_price_sources import node_prices_now
 from kube_console.formatting import format_money, format_unit_price
 from kube_console.models import Cluster, Organization
 from kube_console.security.keyring import Keyring
