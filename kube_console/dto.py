@@ -175,6 +175,7 @@ class PriceSheetRow:
     currency: str
     cpu_core_hour: float
     memory_gib_hour: float
+    gpu_hour: float  # per GPU hour
     storage_gib_hour: float
     network_gb: float
     created_at: str
@@ -191,6 +192,7 @@ class EffectivePrices:
     currency: str
     cpu_core_hour: float
     memory_gib_hour: float
+    gpu_hour: float  # per GPU hour
     storage_gib_hour: float
     network_gb: float
 
@@ -240,8 +242,8 @@ class CostQuery:
 class CostMathLine:
     """"Show the math" for one resource: hours × average = allocated; allocated × price = cost."""
 
-    resource: str  # cpu | memory | storage | network
-    unit: str  # core-hours | GiB-hours | GB
+    resource: str  # cpu | memory | gpu | storage | network (costs/figures.RESOURCES)
+    unit: str  # core-hours | GiB-hours | GPU-hours | GB
     hours: float
     average_request: float | None  # cores or GiB over those hours; None where no request exists
     average_usage: float | None
@@ -249,6 +251,7 @@ class CostMathLine:
     allocated: float
     price: float  # per unit: cost / allocated (a mean where a price sheet changed in the window)
     cost: float
+    idle_share: float = 0.0  # idle of this resource shared onto the group (idle = share)
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -261,9 +264,11 @@ class CostGroup:
     total_cost: float
     cpu_cost: float
     memory_cost: float
+    gpu_cost: float
     storage_cost: float
     network_cost: float
     idle_share_cost: float  # idle spread onto this group (idle = share)
+    gpu_hours: float  # GPU-hours allocated (requested); an idle group's: GPU-hours left idle
     share: float | None  # of the report's total
     previous_cost: float
     change: float | None  # (total − previous) / |previous|
@@ -305,6 +310,14 @@ class CostReport:
     series: list[CostSeries]
     groups: list[CostGroup]  # most expensive first
     total_cost: float
+    # The totals by resource, over the groups shown.
+    cpu_cost: float
+    memory_cost: float
+    gpu_cost: float
+    storage_cost: float
+    network_cost: float
+    idle_share_cost: float
+    gpu_hours: float
     previous_cost: float
     change: float | None
     cpu_efficiency: float | None
@@ -693,6 +706,7 @@ class NamespaceCostBreakdown:
     buckets: list[str]
     cpu_cost: list[float]
     memory_cost: list[float]
+    gpu_cost: list[float]
     storage_cost: list[float]
     network_cost: list[float]
     total_cost: list[float]
@@ -900,6 +914,8 @@ class NodeTableRow:
     memory_used_ratio: float
     pods: str  # "31 / 110"
     created_at: str
+    price: str = ""  # "$0.0336/h": what the node costs for the hour open now
+    price_source: str = ""  # "catalogue: aws us-east-1 m6i.large, spot × 0.35", "unit prices"
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -1218,6 +1234,7 @@ class PriceSheetView:
     currency: str
     cpu: str
     memory: str
+    gpu: str
     storage: str
     network: str
     created_at: str

@@ -16,7 +16,7 @@ from fastapi.responses import Response
 from kube_console.api import errors
 from kube_console.api.caller import Caller
 from kube_console.api.params import ID_MAX, Id
-from kube_console.api.schemas import CostReportModel, NamespaceCosts
+from kube_console.api.schemas import BUCKET_FIGURES, CostReportModel, NamespaceCosts
 from kube_console.db import session_scope
 from kube_console.dto import CostQuery
 from kube_console.errors import ValidationFailed
@@ -102,19 +102,11 @@ def namespace_costs(
     costs = NamespaceCosts.build(breakdown)
     if format == "json":
         return costs
-    header = [
-        "bucket_start",
-        "cpu_cost",
-        "memory_cost",
-        "storage_cost",
-        "network_cost",
-        "total_cost",
-        "currency",
-    ]
+    header = ["bucket_start", *BUCKET_FIGURES, "currency"]
     rows = [
         [
             bucket.model_dump(mode="json")["start"],
-            *(getattr(bucket, name) for name in header[1:6]),
+            *(getattr(bucket, name) for name in BUCKET_FIGURES),
             costs.currency,
         ]
         for bucket in costs.buckets

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
 from kube_console import dto
+from kube_console.costs.figures import COST_FIGURES
 from kube_console.models import ENVIRONMENTS
 
 
@@ -594,9 +595,14 @@ class NamespaceCostBucket(BaseModel):
     start: Time
     cpu_cost: float
     memory_cost: float
+    gpu_cost: float
     storage_cost: float
     network_cost: float
     total_cost: float
+
+
+# A bucket's figures: each resource's cost (costs/figures.RESOURCES), then the total.
+BUCKET_FIGURES = (*COST_FIGURES, "total_cost")
 
 
 class NamespaceCosts(BaseModel):
@@ -620,21 +626,12 @@ class NamespaceCosts(BaseModel):
             currency=breakdown.currency,
             window_cost=breakdown.window_cost,
             buckets=[
-                NamespaceCostBucket(
-                    start=start,
-                    cpu_cost=cpu,
-                    memory_cost=memory,
-                    storage_cost=storage,
-                    network_cost=network,
-                    total_cost=total,
+                NamespaceCostBucket.model_validate(
+                    {"start": start, **dict(zip(BUCKET_FIGURES, figures, strict=True))}
                 )
-                for start, cpu, memory, storage, network, total in zip(
+                for start, *figures in zip(
                     breakdown.buckets,
-                    breakdown.cpu_cost,
-                    breakdown.memory_cost,
-                    breakdown.storage_cost,
-                    breakdown.network_cost,
-                    breakdown.total_cost,
+                    *(getattr(breakdown, name) for name in BUCKET_FIGURES),
                     strict=True,
                 )
             ],
@@ -648,6 +645,7 @@ class CpuMath(BaseModel):
     allocated_core_hours: float
     price_per_core_hour: float
     cost: float
+    idle_share_cost: float = Field(description="idle CPU shared onto the group (idle=share)")
 
 
 class MemoryMath(BaseModel):
@@ -657,6 +655,17 @@ class MemoryMath(BaseModel):
     allocated_gib_hours: float
     price_per_gib_hour: float
     cost: float
+    idle_share_cost: float = Field(description="idle memory shared onto the group (idle=share)")
+
+
+class GpuMath(BaseModel):
+    """GPUs are allocated by their requests (metrics.k8s.io reports no GPU usage)."""
+
+    average_allocated_gpus: float | None
+    allocated_gpu_hours: float
+    price_per_gpu_hour: float
+    cost: float
+    idle_share_cost: float = Field(description="idle GPU shared onto the group (idle=share)")
 
 
 class StorageMath(BaseModel):
@@ -678,13 +687,15 @@ class CostMath(BaseModel):
     hours: float
     cpu: CpuMath
     memory: MemoryMath
+    gpu: GpuMath
     storage: StorageMath
     network: NetworkMath
 
     @classmethod
     def build(cls, lines: list[dto.CostMathLine], hours: float) -> CostMath:
         by = {line.resource: line for line in lines}
-        cpu, memory, storage, network = by["cpu"], by["memory"], by["storage"], by["network"]
+        cpu, memory, gpu = by["cpu"], by["memory"], by["gpu"]
+        storage, network = by["storage"], by["network"]
         return cls(
             hours=hours,
             cpu=CpuMath(
@@ -694,6 +705,7 @@ class CostMath(BaseModel):
                 allocated_core_hours=cpu.allocated,
                 price_per_core_hour=cpu.price,
                 cost=cpu.cost,
+                idle_share_cost=cpu.idle_share,
             ),
             memory=MemoryMath(
                 average_request_gib=memory.average_request,
@@ -702,6 +714,14 @@ class CostMath(BaseModel):
                 allocated_gib_hours=memory.allocated,
                 price_per_gib_hour=memory.price,
                 cost=memory.cost,
+                idle_share_cost=memory.idle_share,
+            ),
+            gpu=GpuMath(
+                average_allocated_gpus=gpu.average_allocated,
+                allocated_gpu_hours=gpu.allocated,
+                price_per_gpu_hour=gpu.price,
+                cost=gpu.cost,
+                idle_share_cost=gpu.idle_share,
             ),
             storage=StorageMath(
                 average_allocated_gib=storage.average_allocated,
@@ -715,6 +735,7 @@ class CostMath(BaseModel):
         )
 
 
+GPU_HOURS = "GPU-hours allocated (requested); an idle group's: GPU-hours no namespace requested"
 USAGE_DATA_SHARE = (
     "of the requested core-hours (GiB-hours), the share in hours with usage data "
     "(metrics.k8s.io), which efficiency rests on; 0: no usage data, efficiency unknown; "
@@ -736,9 +757,11 @@ class CostGroupModel(BaseModel):
     total_cost: float
     cpu_cost: float
     memory_cost: float
+    gpu_cost: float = Field(description="GPU cost; an idle group's: GPUs left idle")
     storage_cost: float
     network_cost: float
     idle_share_cost: float = Field(description="idle spread onto this group (idle=share)")
+    gpu_hours: float = Field(description=GPU_HOURS)
     share: float | None = Field(description="of the report's total")
     previous_cost: float
     change: float | None = Field(description="(total - previous) / |previous|")
@@ -786,6 +809,13 @@ class CostReportModel(BaseModel):
     series: list[CostSeries] = Field(description="the most expensive groups, then 'other'")
     groups: list[CostGroupModel] = Field(description="most expensive first")
     total_cost: float
+    cpu_cost: float = Field(description="the groups' total, likewise for each resource")
+    memory_cost: float
+    gpu_cost: float
+    storage_cost: float
+    network_cost: float
+    idle_share_cost: float
+    gpu_hours: float = Field(description=GPU_HOURS)
     previous_cost: float
     change: float | None
     cpu_efficiency: float | None

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import reflex as rx
 
+from kube_console.costs.columns import DIMENSION_TITLES
 from kube_console.dto import FilterChip, PickerOption
-from kube_console.services.cost_queries import DIMENSION_TITLES, DIMENSIONS
+from kube_console.services.cost_queries import DIMENSIONS
 from kube_console.states.costs import FILTER_FIELDS, FILTERS, WINDOW_TITLES, CostsState
 
 PLURALS = {

@@ -3,6 +3,8 @@ figure carries its unit, each status its words, each time its exact value on hov
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 from kube_console import routes
@@ -102,6 +104,7 @@ NODE_COLUMNS = [
     Column("Status", "status"),
     Column("Instance", "instance_type"),
     Column("Allocatable", "cpu_allocatable", numeric=True),
+    Column("Price / hour", numeric=True),
     Column("CPU req.", "cpu_requested"),
     Column("Mem. req.", "memory_requested"),
     Column("CPU used", "cpu_used"),
@@ -109,6 +112,13 @@ NODE_COLUMNS = [
     Column("Pods", "pods", numeric=True),
     Column("Age", "age"),
 ]
+
+
+def _figure_over_note(figure: rx.Var[str], note: rx.Var[str], **cell: Any) -> rx.Component:
+    """A right-aligned figure with a quieter line under it (memory under cores, a source)."""
+    return rx.table.cell(
+        rx.vstack(rx.text(figure, size="2"), _muted(note), spacing="0", align="end"), **cell
+    )
 
 
 def node_row(row: NodeTableRow, cluster_id: rx.Var[int]) -> rx.Component:
@@ -141,15 +151,8 @@ def node_row(row: NodeTableRow, cluster_id: rx.Var[int]) -> rx.Component:
             ),
             white_space="nowrap",
         ),
-        rx.table.cell(
-            rx.vstack(
-                rx.text(row.allocatable_cpu, size="2"),
-                _muted(row.allocatable_memory),
-                spacing="0",
-                align="end",
-            ),
-            white_space="nowrap",
-        ),
+        _figure_over_note(row.allocatable_cpu, row.allocatable_memory, white_space="nowrap"),
+        _figure_over_note(row.price, row.price_source, title=row.price_source),
         rx.table.cell(meter(row.cpu_requested, row.cpu_requested_ratio)),
         rx.table.cell(meter(row.memory_requested, row.memory_requested_ratio)),
         rx.table.cell(meter(row.cpu_used, row.cpu_used_ratio)),

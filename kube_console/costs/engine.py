@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import Date, Float, Integer, column, delete, func, insert, literal, select, values
 from sqlmodel import Session
 
+from kube_console.costs.figures import SUMMED_FIGURES
 from kube_console.costs.gpus import node_gpu_capacity
 from kube_console.costs.math import (
     DAY,
@@ -83,34 +84,6 @@ LINE_FIELDS = tuple(field.name for field in dataclasses.fields(CostLine))
 # What a cost row is per period: a namespace (by id; the name is kept for display) of a cluster,
 # under one team and cost-center.
 ROW_KEYS = ("org_id", "cluster_id", "namespace_id", "namespace", "team", "cost_center")
-SUMMED_FIGURES = (
-    "hours",
-    "covered_hours",
-    "cpu_request_core_hours",
-    "cpu_usage_core_hours",
-    "cpu_core_hours",
-    "memory_request_gib_hours",
-    "memory_usage_gib_hours",
-    "memory_gib_hours",
-    "storage_gib_hours",
-    "network_gb",
-    "cpu_cost",
-    "memory_cost",
-    "storage_cost",
-    "network_cost",
-    "total_cost",
-    "negative_idle_hours",
-    "cpu_metered_request_core_hours",
-    "memory_metered_request_gib_hours",
-    "idle_cpu_share",
-    "idle_memory_share",
-    "idle_cpu_share_core_hours",
-    "idle_memory_share_gib_hours",
-    "gpu_hours",
-    "gpu_cost",
-    "idle_gpu_share",
-    "idle_gpu_share_hours",
-)
 
 
 @dataclasses.dataclass(frozen=True)

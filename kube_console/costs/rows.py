@@ -36,3 +36,14 @@ class CatalogueSummary:
     uploaded_at: str
     by_provider: dict[str, int]
     shipped_rows: int
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class NodePriceNow:
+    """What a node costs for the hour open now, and where the price comes from."""
+
+    node_id: int
+    price_per_hour: float
+    currency: str
+    source: str  # "rule #2: pool=gpu", "catalogue: aws us-east-1 m5.large", "unit prices"
+    source_kind: str  # rule | catalogue | unit prices

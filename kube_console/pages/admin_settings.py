@@ -17,6 +17,7 @@ from kube_console.states.admin_settings import SettingsState
 PRICE_ITEMS = [
     ("CPU", "cpu", "per vCPU (core) hour", SettingsState.price_cpu),
     ("Memory", "memory-stick", "per GiB hour", SettingsState.price_memory),
+    ("GPU", "microchip", "per GPU hour", SettingsState.price_gpu),
     ("Storage", "hard-drive", "per GiB hour of PVC capacity", SettingsState.price_storage),
     ("Network", "network", "per GB transferred", SettingsState.price_network),
 ]
@@ -210,7 +211,7 @@ def _sheet_row(sheet: PriceSheetView) -> rx.Component:
         ),
         *[
             rx.table.cell(value, text_align="right", class_name="numeric", white_space="nowrap")
-            for value in (sheet.cpu, sheet.memory, sheet.storage, sheet.network)
+            for value in (sheet.cpu, sheet.memory, sheet.gpu, sheet.storage, sheet.network)
         ],
         rx.table.cell(sheet.currency),
         rx.table.cell(day(sheet.created_at), white_space="nowrap"),
@@ -225,7 +226,7 @@ def _history() -> rx.Component:
             rx.vstack(
                 rx.heading("History", size="3", as_="h2"),
                 rx.text(
-                    "Prices per core-hour (CPU), GiB-hour (memory, and storage of PVC capacity) and GB transferred (network).",
+                    "Prices per core-hour (CPU), GiB-hour (memory, and storage of PVC capacity), GPU-hour and GB transferred (network).",
                     size="1",
                     color=rx.color("gray", 10),
                 ),
@@ -242,6 +243,7 @@ def _history() -> rx.Component:
                                 rx.table.column_header_cell("Status"),
                                 rx.table.column_header_cell("CPU", text_align="right"),
                                 rx.table.column_header_cell("Memory", text_align="right"),
+                                rx.table.column_header_cell("GPU", text_align="right"),
                                 rx.table.column_header_cell("Storage", text_align="right"),
                                 rx.table.column_header_cell("Network", text_align="right"),
                                 rx.table.column_header_cell("Currency"),
@@ -371,6 +373,7 @@ def _sheet_dialog() -> rx.Component:
                     ),
                     _price_field("CPU", "cpu_core_hour", "per vCPU (core) hour"),
                     _price_field("Memory", "memory_gib_hour", "per GiB hour"),
+                    _price_field("GPU", "gpu_hour", "per GPU hour"),
                     _price_field("Storage", "storage_gib_hour", "per GiB hour of PVC capacity"),
                     _price_field("Network", "network_gb", "per GB transferred"),
                     columns="2",

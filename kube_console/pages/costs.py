@@ -530,6 +530,24 @@ def _math_dialog() -> rx.Component:
                 spacing="1",
                 margin_top="1rem",
             ),
+            rx.cond(
+                CostsState.math_node_prices.length() > 0,
+                rx.vstack(
+                    rx.text("Node prices in force now", size="1", weight="medium"),
+                    rx.el.ul(
+                        rx.foreach(
+                            CostsState.math_node_prices,
+                            lambda phrase: rx.el.li(
+                                rx.text(phrase, size="1", color=rx.color("gray", 11))
+                            ),
+                        ),
+                        class_name="node-prices",
+                        padding_left="1rem",
+                    ),
+                    spacing="1",
+                    margin_top="0.75rem",
+                ),
+            ),
             rx.flex(
                 rx.dialog.close(rx.button("Close", variant="soft", color_scheme="gray")),
                 justify="end",

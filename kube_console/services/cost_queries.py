@@ -22,7 +22,17 @@ from typing import Any
 from sqlalchemy import Float, and_, case, func, literal, select
 from sqlmodel import Session
 
-from kube_console.costs.engine import SUMMED_FIGURES
+from kube_console.costs.columns import Column, table_columns
+from kube_console.costs.figures import (
+    COST_FIGURES,
+    GRAINS,
+    IDLE_SHARES,
+    RESOURCES,
+    SHARED_BY,
+    STEPS,
+    SUMMED_FIGURES,
+    Grain,
+)
 from kube_console.costs.math import (
     DAY,
     HOUR,
@@ -52,12 +62,11 @@ from kube_console.dto import (
     CostTrendPoint,
 )
 from kube_console.errors import FieldError, ValidationFailed
-from kube_console.models import IDLE_NAMESPACE, Cluster, CostDaily, CostHourly, CostMonthly
+from kube_console.models import IDLE_NAMESPACE, Cluster, CostDaily, CostMonthly
 from kube_console.services.csv_text import Figure, csv_text
 from kube_console.services.prices import resolve_prices
 
 WINDOWS = ("24h", "7d", "30d", "mtd", "last_month", "custom")
-STEPS = ("hour", "day", "month")
 DIMENSIONS = ("cluster", "namespace", "team", "cost_center")
 IDLE_MODES = ("hide", "separate", "share")
 MAX_BUCKETS = {"hour": 31 * 24, "day": 400, "month": 120}
@@ -71,24 +80,10 @@ FORECAST_DAYS = 7
 IDLE_LABEL = "Idle"
 # Below a nano-dollar, an idle group with idle shared is the rounding of what it gave away.
 SHARED_AWAY = 1e-9
-DIMENSION_TITLES = {
-    "cluster": "Cluster",
-    "namespace": "Namespace",
-    "team": "Team",
-    "cost_center": "Cost center",
-}
-
 # Figures summed per group: the stored ones (total_cost is recomputed from its parts, with the
 # idle shared onto a group when idle = share).
 MEASURES = tuple(name for name in SUMMED_FIGURES if name != "total_cost")
-COST_MEASURES = (
-    "cpu_cost",
-    "memory_cost",
-    "storage_cost",
-    "network_cost",
-    "idle_cpu_share",
-    "idle_memory_share",
-)
+COST_MEASURES = (*COST_FIGURES, *IDLE_SHARES)
 
 
 def key_dimensions(group_by: Sequence[str]) -> tuple[str, ...]:
@@ -98,28 +93,6 @@ def key_dimensions(group_by: Sequence[str]) -> tuple[str, ...]:
         return tuple(group_by)
     position = list(group_by).index("namespace") + 1
     return (*group_by[:position], "cluster", *group_by[position:])
-
-
-@dataclasses.dataclass(frozen=True)
-class _Grain:
-    """A cost table and how its period column compares with a UTC instant."""
-
-    model: Any
-    period_name: str
-
-    @property
-    def period(self) -> Any:
-        return getattr(self.model, self.period_name)
-
-    def bound(self, moment: dt.datetime) -> dt.datetime | dt.date:
-        return moment if self.model is CostHourly else moment.date()
-
-
-GRAINS = {
-    "hour": _Grain(CostHourly, "hour_start"),
-    "day": _Grain(CostDaily, "day"),
-    "month": _Grain(CostMonthly, "month"),
-}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -326,7 +299,7 @@ def _aggregate(
     session: Session,
     *,
     org_id: int,
-    grain: _Grain,
+    grain: Grain,
     start: dt.datetime,
     end: dt.datetime,
     dims: Sequence[str],
@@ -344,9 +317,9 @@ def _aggregate(
     """
     model, period = grain.model, grain.period
     shared = idle == "share"
-    stored = {name for name in measures if shared or name not in _SHARED_INTO}
+    stored = {name for name in measures if shared or name not in IDLE_SHARES}
     if shared:
-        stored |= {_SHARED_BY[name] for name in measures if name in _SHARED_BY}
+        stored |= {SHARED_BY[name] for name in measures if name in SHARED_BY}
     is_idle = case((model.namespace == IDLE_NAMESPACE, 1), else_=0)
     base = select(
         model.cluster_id,
@@ -426,19 +399,9 @@ def _key_condition(rows: Any, dims: Sequence[str], key: GroupKey) -> Any:
     return and_(*parts)
 
 
-_SHARED_INTO = ("idle_cpu_share", "idle_memory_share")  # what a namespace row received
-# With idle shared, an idle row shows what stayed idle: its figure plus its (negative) share.
-_SHARED_BY = {
-    "cpu_cost": "idle_cpu_share",
-    "memory_cost": "idle_memory_share",
-    "cpu_core_hours": "idle_cpu_share_core_hours",
-    "memory_gib_hours": "idle_memory_share_gib_hours",
-}
-
-
 def _unshared_measure(rows: Any) -> Any:
     def measure(name: str) -> Any:
-        return literal(0.0, Float) if name in _SHARED_INTO else rows.c[name]
+        return literal(0.0, Float) if name in IDLE_SHARES else rows.c[name]
 
     return measure
 
@@ -448,10 +411,10 @@ def _shared_measure(rows: Any) -> Any:
     received; an idle row keeps what no namespace could carry."""
 
     def measure(name: str) -> Any:
-        if name in _SHARED_INTO:
+        if name in IDLE_SHARES:
             return rows.c[name] * (1 - rows.c.is_idle)
-        if name in _SHARED_BY:
-            return rows.c[name] + rows.c[_SHARED_BY[name]] * rows.c.is_idle
+        if name in SHARED_BY:
+            return rows.c[name] + rows.c[SHARED_BY[name]] * rows.c.is_idle
         return rows.c[name]
 
     return measure
@@ -624,38 +587,22 @@ def _average(amount: float, hours: float) -> float | None:
 def math_lines(sums: _Sums, hours: float) -> list[CostMathLine]:
     """Show the math for one group: per resource, hours, averages, amount, price and cost."""
     lines = []
-    for resource, unit, request, usage, allocated, cost in (
-        (
-            "cpu",
-            "core-hours",
-            "cpu_request_core_hours",
-            "cpu_usage_core_hours",
-            "cpu_core_hours",
-            "cpu_cost",
-        ),
-        (
-            "memory",
-            "GiB-hours",
-            "memory_request_gib_hours",
-            "memory_usage_gib_hours",
-            "memory_gib_hours",
-            "memory_cost",
-        ),
-        ("storage", "GiB-hours", None, None, "storage_gib_hours", "storage_cost"),
-        ("network", "GB", None, None, "network_gb", "network_cost"),
-    ):
-        amount = sums[allocated]
+    for resource in RESOURCES:
+        amount = sums[resource.amount]
         lines.append(
             CostMathLine(
-                resource=resource,
-                unit=unit,
+                resource=resource.name,
+                unit=resource.unit,
                 hours=hours,
-                average_request=_average(sums[request], hours) if request else None,
-                average_usage=_average(sums[usage], hours) if usage else None,
-                average_allocated=_average(amount, hours) if resource != "network" else None,
+                average_request=_average(sums[resource.request], hours)
+                if resource.request
+                else None,
+                average_usage=_average(sums[resource.usage], hours) if resource.usage else None,
+                average_allocated=_average(amount, hours) if resource.per_hour else None,
                 allocated=amount,
-                price=sums[cost] / amount if amount else 0.0,
-                cost=sums[cost],
+                price=sums[resource.cost] / amount if amount else 0.0,
+                cost=sums[resource.cost],
+                idle_share=sums[resource.idle_share] if resource.idle_share else 0.0,
             )
         )
     return lines
@@ -673,7 +620,7 @@ def _bucket_iso(step: str, bucket: dt.datetime | dt.date) -> str:
 
 
 def _coverage_and_currency(
-    session: Session, *, org_id: int, grain: _Grain, window: Window, clusters: Sequence[int]
+    session: Session, *, org_id: int, grain: Grain, window: Window, clusters: Sequence[int]
 ) -> tuple[float | None, str]:
     """Coverage over the window's cluster-hours (one idle row each) and the rows' currency."""
     model = grain.model
@@ -750,11 +697,7 @@ def cost_report(
                 values=values,
                 idle=bool(key[-1]),
                 total_cost=sums.total,
-                cpu_cost=sums["cpu_cost"],
-                memory_cost=sums["memory_cost"],
-                storage_cost=sums["storage_cost"],
-                network_cost=sums["network_cost"],
-                idle_share_cost=sums["idle_cpu_share"] + sums["idle_memory_share"],
+                **_by_resource(sums),
                 share=ratio(sums.total, grand.total),
                 previous_cost=previous_cost,
                 change=_change(sums.total, previous_cost),
@@ -784,6 +727,7 @@ def cost_report(
         ),
         groups=groups,
         total_cost=grand.total,
+        **_by_resource(grand),
         previous_cost=previous_grand,
         change=_change(grand.total, previous_grand),
         **_efficiency(grand),
@@ -792,6 +736,15 @@ def cost_report(
         forecast_days=forecast.days,
         negative_idle_hours=int(grand["negative_idle_hours"]),
     )
+
+
+def _by_resource(sums: _Sums) -> dict[str, float]:
+    """Each resource's cost, the idle shared onto it, and the GPU-hours."""
+    return {
+        **{name: sums[name] for name in COST_FIGURES},
+        "idle_share_cost": sum(sums[name] for name in IDLE_SHARES),
+        "gpu_hours": sums["gpu_hours"],
+    }
 
 
 def _efficiency(sums: _Sums) -> dict[str, float | None]:
@@ -874,71 +827,22 @@ def _percent(value: float | None) -> str:
     return "" if value is None else Figure(f"{value * 100:.1f}")
 
 
-_PART_COSTS = ("cpu_cost", "memory_cost", "storage_cost", "network_cost")
+def _cell(column: Column, figures: CostGroup | CostReport, share: float | None) -> str:
+    if column.kind == "dimension":
+        return figures.values[column.field] if isinstance(figures, CostGroup) else ""
+    value = share if column.kind == "share" else getattr(figures, column.field)
+    return _money(value) if column.kind in ("money", "part") else _percent(value)
 
 
 def cost_table(report: CostReport) -> CostTable:
     """The table the costs page shows for a report, groups then a total row; the CSV export
-    writes exactly this."""
-    shared = report.idle == "share"
-    currency = report.currency
-    columns = [DIMENSION_TITLES[name] for name in report.dimensions] + [
-        f"Cost ({currency})",
-        "Share %",
-        f"Previous ({currency})",
-        "Change %",
-        "CPU",
-        "Memory",
-        "Storage",
-        "Network",
-        *(["Idle share"] if shared else []),
-        "CPU efficiency %",
-        "Memory efficiency %",
-        "Coverage %",
-        f"Month-end forecast ({currency})",
-    ]
-
-    def row(
-        labels: list[str],
-        figures: CostGroup | CostReport,
-        share: float | None,
-        parts: list[float],
-        idle_share: float,
-    ) -> list[str]:
-        return [
-            *labels,
-            _money(figures.total_cost),
-            _percent(share),
-            _money(figures.previous_cost),
-            _percent(figures.change),
-            *(_money(part) for part in parts),
-            *([_money(idle_share)] if shared else []),
-            _percent(figures.cpu_efficiency),
-            _percent(figures.memory_efficiency),
-            _percent(figures.coverage),
-            _money(figures.forecast_cost),
-        ]
-
-    rows = [
-        row(
-            [group.values[name] for name in report.dimensions],
-            group,
-            group.share,
-            [getattr(group, name) for name in _PART_COSTS],
-            group.idle_share_cost,
-        )
-        for group in report.groups
-    ]
-    rows.append(
-        row(
-            ["Total"] + [""] * (len(report.dimensions) - 1),
-            report,
-            1.0 if report.groups else None,
-            [sum(getattr(group, name) for group in report.groups) for name in _PART_COSTS],
-            sum(group.idle_share_cost for group in report.groups),
-        )
-    )
-    return CostTable(columns=columns, rows=rows)
+    writes exactly this (costs/columns.py names its columns)."""
+    columns = table_columns(report.dimensions, report.idle)
+    rows = [[_cell(column, group, group.share) for column in columns] for group in report.groups]
+    total = [_cell(column, report, 1.0 if report.groups else None) for column in columns]
+    total[0] = "Total"
+    rows.append(total)
+    return CostTable(columns=[column.header(report.currency) for column in columns], rows=rows)
 
 
 def export_csv(

@@ -16,6 +16,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.sql import ColumnElement, Subquery
 from sqlmodel import Session
 
+from kube_console.costs.figures import GRAINS, RESOURCE_NAMES
 from kube_console.costs.math import (
     DAY,
     HOUR,
@@ -27,18 +28,12 @@ from kube_console.costs.math import (
 from kube_console.db import utcnow
 from kube_console.dto import CostQuery, NamespaceCostBreakdown, WorkloadCostShare
 from kube_console.errors import ValidationFailed
-from kube_console.models import IDLE_NAMESPACE, CostDaily, CostHourly, CostMonthly, Namespace, Pod
+from kube_console.models import IDLE_NAMESPACE, CostMonthly, Namespace, Pod
 from kube_console.services.cost_queries import buckets, resolve_window
 from kube_console.services.org_scope import owned_row
 
 DEFAULT_CURRENCY = "USD"
-COST_RESOURCES = ("cpu", "memory", "storage", "network")
-# Each step's table, period column and the buckets a breakdown shows, ending with the current one.
-BREAKDOWN_STEPS: dict[str, tuple[Any, str, int]] = {
-    "hour": (CostHourly, "hour_start", 48),
-    "day": (CostDaily, "day", 30),
-    "month": (CostMonthly, "month", 12),
-}
+COST_RESOURCES = RESOURCE_NAMES
 
 
 def month_of(now: dt.datetime) -> dt.date:
@@ -198,7 +193,7 @@ def workload_cost_share(
 
 
 def _breakdown_window(step: str, now: dt.datetime) -> tuple[list[dt.datetime], dt.datetime]:
-    count = BREAKDOWN_STEPS[step][2]
+    count = GRAINS[step].breakdown_buckets
     if step == "hour":
         end = floor_hour(now) + HOUR
         return [end - HOUR * (count - index) for index in range(count)], end
@@ -235,11 +230,11 @@ def namespace_cost_breakdown(
 
     Buckets run up to the current one; hours not computed yet count zero.
     """
-    if step not in BREAKDOWN_STEPS:
-        raise ValidationFailed.one("step", f"choose one of: {', '.join(BREAKDOWN_STEPS)}")
+    if step not in GRAINS:
+        raise ValidationFailed.one("step", f"choose one of: {', '.join(GRAINS)}")
     owned_row(session, Namespace, org_id=org_id, row_id=namespace_id, what="namespace")
-    model, period_name, _ = BREAKDOWN_STEPS[step]
-    period = getattr(model, period_name)
+    grain = GRAINS[step]
+    model, period = grain.model, grain.period
     now = now or utcnow()
     if start or end:
         starts, window_end = _custom_breakdown_window(step, start, end, now)
@@ -247,9 +242,7 @@ def namespace_cost_breakdown(
         starts, window_end = _breakdown_window(step, now)
     window_start = starts[0] if starts else window_end  # empty when it lies after the last closed hour
 
-    def key(moment: dt.datetime) -> dt.datetime | dt.date:
-        return moment if step == "hour" else moment.date()
-
+    key = grain.bound
     rows = session.execute(
         select(
             period,
@@ -280,10 +273,7 @@ def namespace_cost_breakdown(
         end=key(window_end).isoformat(),
         currency=max((row[-1] for row in rows if row[-1]), default=DEFAULT_CURRENCY),
         buckets=[key(bucket).isoformat() for bucket in starts],
-        cpu_cost=per_resource["cpu"],
-        memory_cost=per_resource["memory"],
-        storage_cost=per_resource["storage"],
-        network_cost=per_resource["network"],
+        **{f"{resource}_cost": per_resource[resource] for resource in COST_RESOURCES},
         total_cost=totals,
         window_cost=sum(totals),
     )

@@ -19,13 +19,14 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from kube_console.costs.math import BUILT_IN_PRICES, UnitPrices, floor_hour, parse_utc_time
+from kube_console.costs.node_pricing import BUILT_IN_GPU_HOUR
 from kube_console.db import utcnow
 from kube_console.dto import EffectivePrices, PriceSheetRow
 from kube_console.errors import FieldError, ValidationFailed
 from kube_console.models import Cluster, PriceSheet
 from kube_console.security.authz import NotFound
 
-PRICE_FIELDS = ("cpu_core_hour", "memory_gib_hour", "storage_gib_hour", "network_gb")
+PRICE_FIELDS = ("cpu_core_hour", "memory_gib_hour", "gpu_hour", "storage_gib_hour", "network_gb")
 CURRENCY_PATTERN = re.compile(r"^[A-Z]{3}$")
 MAX_UNIT_PRICE = 1_000_000.0  # far above any real unit price; catches a mistyped figure
 
@@ -88,6 +89,7 @@ def create_price_sheet(
     memory_gib_hour: float | str,
     storage_gib_hour: float | str,
     network_gb: float | str,
+    gpu_hour: float | str = BUILT_IN_GPU_HOUR,
     currency: str = "USD",
     created_by_user_id: int | None = None,
 ) -> PriceSheetRow:
@@ -97,7 +99,7 @@ def create_price_sheet(
     prices = {
         field: _price(field, value, errors)
         for field, value in zip(
-            PRICE_FIELDS, (cpu_core_hour, memory_gib_hour, storage_gib_hour, network_gb)
+            PRICE_FIELDS, (cpu_core_hour, memory_gib_hour, gpu_hour, storage_gib_hour, network_gb)
         )
     }
     code = (currency or "").strip().upper()
@@ -165,6 +167,7 @@ def _row(sheet: PriceSheet, *, in_force: bool) -> PriceSheetRow:
         currency=sheet.currency,
         cpu_core_hour=sheet.cpu_core_hour,
         memory_gib_hour=sheet.memory_gib_hour,
+        gpu_hour=sheet.gpu_hour,
         storage_gib_hour=sheet.storage_gib_hour,
         network_gb=sheet.network_gb,
         created_at=_iso(sheet.created_at),
@@ -252,6 +255,8 @@ def resolve_prices(
         currency=prices.currency,
         cpu_core_hour=prices.cpu_core_hour,
         memory_gib_hour=prices.memory_gib_hour,
+        # The sheet's own figure: the engine's UnitPrices gains its gpu price with GPU pricing.
+        gpu_hour=sheet.gpu_hour if sheet else BUILT_IN_GPU_HOUR,
         storage_gib_hour=prices.storage_gib_hour,
         network_gb=prices.network_gb,
     )

@@ -62,6 +62,7 @@ def sheet_view(sheet: PriceSheetRow, now: dt.datetime) -> PriceSheetView:
         currency=sheet.currency,
         cpu=format_unit_price(sheet.cpu_core_hour, money),
         memory=format_unit_price(sheet.memory_gib_hour, money),
+        gpu=format_unit_price(sheet.gpu_hour, money),
         storage=format_unit_price(sheet.storage_gib_hour, money),
         network=format_unit_price(sheet.network_gb, money),
         created_at=sheet.created_at,
@@ -153,6 +154,7 @@ class SettingsState(rx.State):
     source_since: str = ""
     price_cpu: str = ""
     price_memory: str = ""
+    price_gpu: str = ""
     price_storage: str = ""
     price_network: str = ""
     sheets: list[PriceSheetView] = []
@@ -190,6 +192,7 @@ class SettingsState(rx.State):
         self.source_since = _moment_text(shown.effective_from) if shown.effective_from else ""
         self.price_cpu = format_unit_price(shown.cpu_core_hour, shown.currency)
         self.price_memory = format_unit_price(shown.memory_gib_hour, shown.currency)
+        self.price_gpu = format_unit_price(shown.gpu_hour, shown.currency)
         self.price_storage = format_unit_price(shown.storage_gib_hour, shown.currency)
         self.price_network = format_unit_price(shown.network_gb, shown.currency)
         self.sheets = [sheet_view(sheet, now) for sheet in detail.sheets]
@@ -199,6 +202,7 @@ class SettingsState(rx.State):
             "currency": shown.currency,
             "cpu_core_hour": repr(shown.cpu_core_hour),
             "memory_gib_hour": repr(shown.memory_gib_hour),
+            "gpu_hour": repr(shown.gpu_hour),
             "storage_gib_hour": repr(shown.storage_gib_hour),
             "network_gb": repr(shown.network_gb),
         }
@@ -251,6 +255,7 @@ class SettingsState(rx.State):
                 effective_from=form.get("effective_from", ""),
                 cpu_core_hour=form.get("cpu_core_hour", ""),
                 memory_gib_hour=form.get("memory_gib_hour", ""),
+                gpu_hour=form.get("gpu_hour", ""),
                 storage_gib_hour=form.get("storage_gib_hour", ""),
                 network_gb=form.get("network_gb", ""),
                 currency=form.get("currency", ""),

@@ -32,7 +32,11 @@ from kube_console.components.charts import (
     series_color,
     stacked_costs_figure,
 )
+from kube_console.costs.columns import DIMENSION_TITLES, SORTABLE_FIELDS, Column
+from kube_console.costs.columns import table_columns as spec_columns
+from kube_console.costs.figures import RESOURCES
 from kube_console.costs.math import GIB, floor_hour
+from kube_console.costs.node_price_sources import node_price_summary
 from kube_console.db import utcnow
 from kube_console.dto import (
     CostCell,
@@ -95,26 +99,6 @@ FILTER_FIELDS = {
     "team": "teams",
     "namespace": "namespaces",
 }
-# Table columns after the group's own, in the order of cost_queries.cost_table.
-_FIGURE_COLUMNS = ("cost", "share", "previous", "change", "cpu", "memory", "storage", "network")
-_TAIL_COLUMNS = ("cpu_efficiency", "memory_efficiency", "coverage", "forecast")
-_GROUP_FIGURES = {
-    "cost": "total_cost",
-    "share": "share",
-    "previous": "previous_cost",
-    "change": "change",
-    "cpu": "cpu_cost",
-    "memory": "memory_cost",
-    "storage": "storage_cost",
-    "network": "network_cost",
-    "idle_share": "idle_share_cost",
-    "cpu_efficiency": "cpu_efficiency",
-    "memory_efficiency": "memory_efficiency",
-    "coverage": "coverage",
-    "forecast": "forecast_cost",
-}
-
-
 @dataclasses.dataclass(frozen=True)
 class CostView:
     """What the URL names: the report's query (clusters by name) and the table's sort."""
@@ -198,18 +182,21 @@ def view_from_query(params: Mapping[str, str]) -> tuple[CostView, list[str]]:
     )
 
 
+def _spec(report: CostReport) -> list[Column]:
+    return spec_columns(report.dimensions, report.idle)
+
+
 def column_keys(report: CostReport) -> list[str]:
-    shared = ["idle_share"] if report.idle == "share" else []
-    return [*report.dimensions, *_FIGURE_COLUMNS, *shared, *_TAIL_COLUMNS]
+    return [column.key for column in _spec(report)]
 
 
 def table_columns(report: CostReport) -> list[CostColumn]:
     """The table's columns: the CSV's header, word for word, each with the key it sorts by."""
-    titles = cost_queries.cost_table(dataclasses.replace(report, groups=[])).columns
-    keys = column_keys(report)
     return [
-        CostColumn(key=key, title=title, numeric=key not in report.dimensions)
-        for key, title in zip(keys, titles, strict=True)
+        CostColumn(
+            key=column.key, title=column.header(report.currency), numeric=column.kind != "dimension"
+        )
+        for column in _spec(report)
     ]
 
 
@@ -232,47 +219,41 @@ def efficiency_cell(efficiency: float | None, usage_data_share: float | None) ->
     return CostCell(text=format_percent(efficiency))
 
 
-def _figure_cells(figures: CostGroup | CostReport, report: CostReport) -> dict[str, CostCell]:
-    def money(amount: float, tone: str = "") -> CostCell:
-        return CostCell(text=format_money(amount, report.currency), tone=tone)
-
-    coverage = figures.coverage
-    cells = {
-        "cost": money(figures.total_cost),
-        "previous": money(figures.previous_cost, "muted"),
-        "change": change_cell(figures.change, figures.total_cost, figures.previous_cost),
-        "cpu_efficiency": efficiency_cell(figures.cpu_efficiency, figures.cpu_usage_data_share),
-        "memory_efficiency": efficiency_cell(
-            figures.memory_efficiency, figures.memory_usage_data_share
-        ),
-        "coverage": CostCell(
-            text=format_percent(coverage),
-            tone="warn" if coverage is not None and coverage < COVERAGE_FLOOR else "",
-        ),
-        "forecast": money(figures.forecast_cost),
-    }
-    return cells
+def _figure_cell(
+    column: Column, figures: CostGroup | CostReport, report: CostReport, *, total: bool
+) -> CostCell:
+    """One figure of a group (or of the total row), as the column's kind reads it."""
+    value = getattr(figures, column.field) if column.kind != "share" else None
+    if column.kind == "share":
+        share = (1.0 if report.groups else None) if total else figures.share
+        return CostCell(text=format_percent(share))
+    if column.kind == "change":
+        return change_cell(value, figures.total_cost, figures.previous_cost)
+    if column.kind == "efficiency":
+        return efficiency_cell(value, getattr(figures, column.usage_data_share))
+    if column.kind == "coverage":
+        low = value is not None and value < COVERAGE_FLOOR
+        return CostCell(text=format_percent(value), tone="warn" if low else "")
+    tone = "muted" if column.muted or (column.kind == "part" and not value and not total) else ""
+    if column.key == "cost" and value < 0 and not total:
+        tone = "bad"
+    return CostCell(text=format_money(value, report.currency), tone=tone)
 
 
 def table_row(group: CostGroup, report: CostReport, color: str) -> CostTableRow:
-    cells = _figure_cells(group, report)
-    for key in report.dimensions:
-        cells[key] = CostCell(text=group.values[key])
-    cells["share"] = CostCell(text=format_percent(group.share))
-    for key in ("cpu", "memory", "storage", "network", "idle_share"):
-        amount = getattr(group, _GROUP_FIGURES[key])
-        cells[key] = CostCell(
-            text=format_money(amount, report.currency), tone="" if amount else "muted"
-        )
-    if group.total_cost < 0:
-        cells["cost"] = dataclasses.replace(cells["cost"], tone="bad")
+    cells = [
+        CostCell(text=group.values[column.field])
+        if column.kind == "dimension"
+        else _figure_cell(column, group, report, total=False)
+        for column in _spec(report)
+    ]
     share = max(0.0, min(1.0, group.share or 0.0))
     return CostTableRow(
         key=group.key,
         label=group.label,
         color=color,
         idle=group.idle,
-        cells=[cells[key] for key in column_keys(report)],
+        cells=cells,
         share_width=f"{share * 100:.1f}%",
         low_coverage=group.coverage is not None and group.coverage < COVERAGE_FLOOR,
         negative_idle_hours=group.negative_idle_hours,
@@ -280,14 +261,13 @@ def table_row(group: CostGroup, report: CostReport, color: str) -> CostTableRow:
 
 
 def total_cells(report: CostReport) -> list[CostCell]:
-    cells = _figure_cells(report, report)
-    for position, key in enumerate(report.dimensions):
-        cells[key] = CostCell(text="Total" if position == 0 else "")
-    cells["share"] = CostCell(text=format_percent(1.0 if report.groups else None))
-    for key in ("cpu", "memory", "storage", "network", "idle_share"):
-        amount = sum(getattr(group, _GROUP_FIGURES[key]) for group in report.groups)
-        cells[key] = CostCell(text=format_money(amount, report.currency))
-    return [cells[key] for key in column_keys(report)]
+    columns = _spec(report)
+    return [
+        CostCell(text="Total" if position == 0 else "")
+        if column.kind == "dimension"
+        else _figure_cell(column, report, report, total=True)
+        for position, column in enumerate(columns)
+    ]
 
 
 def sorted_groups(groups: Sequence[CostGroup], sort: str, dims: Sequence[str]) -> list[CostGroup]:
@@ -297,7 +277,7 @@ def sorted_groups(groups: Sequence[CostGroup], sort: str, dims: Sequence[str]) -
     def value(group: CostGroup) -> Any:
         if key in dims:
             return group.values[key].lower()
-        return getattr(group, _GROUP_FIGURES[key])
+        return getattr(group, SORTABLE_FIELDS[key])
 
     known = [group for group in groups if value(group) is not None]
     unknown = [group for group in groups if value(group) is None]
@@ -311,8 +291,7 @@ def _quantity(amount: float | None, unit: str) -> str:
     return f"{text} {unit}" if text != "0" or amount == 0 else f"<0.01 {unit}"
 
 
-_MATH_UNITS = {"cpu": "core-hour", "memory": "GiB-hour", "storage": "GiB-hour", "network": "GB"}
-_RESOURCE_TITLES = {"cpu": "CPU", "memory": "Memory", "storage": "Storage", "network": "Network"}
+_RESOURCES = {resource.name: resource for resource in RESOURCES}
 
 
 def math_rows(group: CostGroup, currency: str) -> list[CostMathRow]:
@@ -322,14 +301,17 @@ def math_rows(group: CostGroup, currency: str) -> list[CostMathRow]:
     def average(value: float | None, resource: str) -> str:
         if value is None:
             return UNKNOWN
+        if resource == "gpu":
+            return _quantity(value, "GPUs")
         return format_cores(value) if resource == "cpu" else format_bytes(value * GIB)
 
     rows = []
     for line in group.math:
-        unit = _MATH_UNITS[line.resource]
+        resource = _RESOURCES[line.resource]
+        unit = resource.price_unit
         rows.append(
             CostMathRow(
-                resource=_RESOURCE_TITLES[line.resource],
+                resource=resource.title,
                 average_request=average(line.average_request, line.resource),
                 average_usage=average(line.average_usage, line.resource),
                 average_allocated=average(line.average_allocated, line.resource),
@@ -553,6 +535,7 @@ class CostsState(rx.State):
     math_rows: list[CostMathRow] = []
     math_total: str = ""
     math_notes: list[str] = []
+    math_node_prices: list[str] = []  # the node prices in force now on the group's clusters
 
     _loaded_view: CostView | None = None  # the view `_report` was loaded for
     _report: CostReport | None = None
@@ -684,7 +667,7 @@ class CostsState(rx.State):
             sort = key if self.sort.startswith("-") else f"-{key}"
         elif key in cost_queries.key_dimensions(self.group_by):
             sort = key
-        elif key in _GROUP_FIGURES:
+        elif key in SORTABLE_FIELDS:
             sort = f"-{key}"
         else:
             return None
@@ -797,7 +780,7 @@ class CostsState(rx.State):
             currency=report.currency,
             colors=self._colors,
         )
-        titles = [cost_queries.DIMENSION_TITLES[name].lower() for name in report.dimensions]
+        titles = [DIMENSION_TITLES[name].lower() for name in report.dimensions]
         self.chart_title = f"{STEP_WORDS[report.step]} cost by {' and '.join(titles)}"
         self.columns = table_columns(report)
         self.totals = total_cells(report)
@@ -901,7 +884,15 @@ class CostsState(rx.State):
             self.math_rows = math_rows(group, report.currency)
             self.math_total = format_money(group.total_cost, report.currency)
             self.math_notes = _math_notes(group, report)
+            self.math_node_prices = []
             self.math_open = True
+            clusters = math_clusters(group, self._query, self._options)
+        phrases = await in_thread(
+            node_price_summary, org_id=current_context().org_id, cluster_ids=clusters
+        )
+        async with self:
+            if self.math_open and self.math_title == group.label:
+                self.math_node_prices = phrases
 
     @ui_only
     def math_dialog_changed(self, open: bool):
@@ -955,6 +946,19 @@ def chart_color(group: CostGroup, colors: Mapping[str, str]) -> str:
     return series_color(Series(key=group.key, label=group.label, values=(), kind=kind), colors)
 
 
+def math_clusters(
+    group: CostGroup, query: CostQuery | None, options: CostFilterOptions | None
+) -> tuple[int, ...]:
+    """The clusters a group's costs come from: its own cluster, else the view's clusters."""
+    clusters = options.clusters if options else []
+    name = group.values.get("cluster")
+    if name is not None:
+        return tuple(cluster.id for cluster in clusters if cluster.name == name)
+    if query is not None and query.clusters:
+        return tuple(query.clusters)
+    return tuple(cluster.id for cluster in clusters)
+
+
 def _math_notes(group: CostGroup, report: CostReport) -> list[str]:
     notes = [
         (
@@ -978,9 +982,14 @@ def _math_notes(group: CostGroup, report: CostReport) -> list[str]:
             "the nodes' capacity. It is kept as computed, not clamped to zero."
         )
     if group.idle_share_cost:
+        parts = ", ".join(
+            f"{_RESOURCES[line.resource].title} {format_money(line.idle_share, report.currency)}"
+            for line in group.math
+            if line.idle_share
+        )
         notes.append(
             f"Includes {format_money(group.idle_share_cost, report.currency)} of idle shared "
-            "onto this group in proportion to its CPU and memory cost."
+            f"onto this group ({parts}), each resource's idle in proportion to its cost of it."
         )
     if group.coverage is not None and group.coverage < COVERAGE_FLOOR:
         notes.append(

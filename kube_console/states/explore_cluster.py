@@ -13,6 +13,7 @@ from sqlmodel import Session
 from kube_console import routes
 from kube_console.components.charts import empty_figure
 from kube_console.components.usage_charts import in_gib, usage_figure, usage_lines
+from kube_console.costs.node_price_sources import node_prices_now
 from kube_console.dto import (
     ClusterView,
     HelmTableRow,
@@ -159,7 +160,10 @@ def _list_tab(
         rows = {"namespaces": [namespace_table_row(row) for row in page.rows]}
     elif tab == "nodes":
         page = explore.list_nodes(**scope, search=search)
-        rows = {"nodes": [node_table_row(row) for row in page.rows]}
+        prices = node_prices_now(
+            session=session, org_id=org_id, node_ids=[row.id for row in page.rows]
+        )
+        rows = {"nodes": [node_table_row(row, prices.get(row.id)) for row in page.rows]}
     elif tab == "workloads":
         page = explore.list_workloads(**scope, search=search, kind=kind or None)
         rows = {"workloads": [workload_table_row(row) for row in page.rows]}

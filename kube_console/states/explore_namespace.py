@@ -13,6 +13,7 @@ from sqlmodel import Session
 from kube_console import routes
 from kube_console.components.charts import Series, empty_figure, stacked_costs_figure
 from kube_console.components.usage_charts import in_gib, usage_figure, usage_lines
+from kube_console.costs.figures import GRAINS, RESOURCES
 from kube_console.dto import (
     EfficiencyView,
     ListPosition,
@@ -48,13 +49,7 @@ from kube_console.states.guard import current_context, in_thread
 
 TABS = ("overview", "workloads", "pods", "pvcs")
 WINDOWS = ("24h", "7d")
-STEPS = ("hour", "day", "month")
-COST_RESOURCES = (
-    ("cpu", "CPU"),
-    ("memory", "Memory"),
-    ("storage", "Storage"),
-    ("network", "Network"),
-)
+STEPS = tuple(GRAINS)
 
 LISTS = {
     "workloads": ListSpec(
@@ -96,8 +91,12 @@ def _overview_tab(
     )
     efficiency = namespace_efficiency(session=session, org_id=org_id, namespace_id=namespace_id)
     cost_series = [
-        Series(key=f"resource={key}", label=label, values=getattr(breakdown, f"{key}_cost"))
-        for key, label in COST_RESOURCES
+        Series(
+            key=f"resource={resource.name}",
+            label=resource.title,
+            values=getattr(breakdown, resource.cost),
+        )
+        for resource in RESOURCES
     ]
     return {
         "namespace": namespace_view(detail),

@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 
 from kube_console import routes
+from kube_console.costs.rows import NodePriceNow
 from kube_console.dto import (
     ClusterOverview,
     ClusterView,
@@ -44,6 +45,7 @@ from kube_console.formatting import (
     format_cores,
     format_money,
     format_percent,
+    format_unit_price,
 )
 from kube_console.services.clusters import data_is_stale
 from kube_console.services.usage_series import LOW_EFFICIENCY, MIN_DAYS_OF_DATA
@@ -166,8 +168,10 @@ def namespace_table_row(row: NamespaceRow) -> NamespaceTableRow:
     )
 
 
-def node_table_row(row: NodeRow) -> NodeTableRow:
+def node_table_row(row: NodeRow, price: NodePriceNow | None = None) -> NodeTableRow:
     return NodeTableRow(
+        price=f"{format_unit_price(price.price_per_hour, price.currency)}/h" if price else UNKNOWN,
+        price_source=price.source if price else "",
         id=row.id,
         name=row.name,
         status=row.status,

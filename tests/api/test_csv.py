@@ -10,6 +10,7 @@ import io
 import pytest
 
 from kube_console.api.schemas import rfc3339
+from kube_console.costs.columns import FIGURE_COLUMNS
 from kube_console.costs.math import HOUR, floor_hour
 from tests.api.conftest import PREFIX, Fleet, Org, shared_world_fixtures
 
@@ -31,7 +32,16 @@ def test_a_namespaces_breakdown_csv_holds_the_json_figures(api, acme: Org, fleet
     assert len(rows) == len(report["buckets"]) > 0
     for row, bucket in zip(rows, report["buckets"], strict=True):
         assert row["bucket_start"] == bucket["start"]
-        for name in ("cpu_cost", "memory_cost", "storage_cost", "network_cost", "total_cost"):
+        names = (
+            "cpu_cost",
+            "memory_cost",
+            "gpu_cost",
+            "storage_cost",
+            "network_cost",
+            "total_cost",
+        )
+        assert list(row) == ["bucket_start", *names, "currency"]
+        for name in names:
             assert float(row[name]) == bucket[name]
         assert row["currency"] == report["currency"] == "USD"
     assert sum(float(row["total_cost"]) for row in rows) == pytest.approx(report["window_cost"])
@@ -92,6 +102,7 @@ def test_the_cost_csv_is_the_pages_table_of_the_json_figures(
         for column, name in (
             ("CPU", "cpu_cost"),
             ("Memory", "memory_cost"),
+            ("GPU", "gpu_cost"),
             ("Storage", "storage_cost"),
             ("Network", "network_cost"),
         ):
@@ -107,3 +118,19 @@ def test_the_cost_csv_is_the_pages_table_of_the_json_figures(
     assert total[f"Cost ({currency})"] == _money(report["total_cost"])
     assert total[f"Month-end forecast ({currency})"] == _money(report["forecast_cost"])
     assert total["CPU"] == _money(sum(group["cpu_cost"] for group in report["groups"]))
+    for column, name in (("CPU", "cpu_cost"), ("GPU", "gpu_cost"), ("Network", "network_cost")):
+        assert total[column] == _money(report[name])
+
+
+def test_every_column_of_the_cost_table_is_a_field_of_the_api_groups_and_totals(api):
+    """One column spec renders the page, the CSV and the API: each figure it shows is a field
+    of a group and of the report's totals in the published schema, GPU included."""
+    schemas = api.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    group = schemas["CostGroupModel"]["properties"]
+    report = schemas["CostReportModel"]["properties"]
+    for column in FIGURE_COLUMNS:
+        assert column.field in group, column.key
+        assert column.field in report or column.kind == "share", column.key
+    assert {"gpu_cost", "gpu_hours"} <= set(group) & set(report)
+    assert set(schemas["CostMath"]["properties"]) >= {"cpu", "memory", "gpu", "storage", "network"}
+    assert "gpu_cost" in schemas["NamespaceCostBucket"]["properties"]

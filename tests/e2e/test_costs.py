@@ -100,8 +100,17 @@ def test_a_team_lead_narrows_costs_to_their_cost_center_and_shares_the_view(hool
     assert download.value.suggested_filename == "costs-30d-day-by-team.csv"
     header, *lines = list(csv.reader(io.StringIO(Path(download.value.path()).read_text())))
     assert header == headers[:-1]  # the last column holds the rows' "show the math" buttons
+    assert header[header.index("Memory") + 1] == "GPU"  # GPU is a resource of its own
     assert [line[0] for line in lines] == [*RETAIL_TEAMS, "Total"]
     assert [line[1] for line in lines] == [_amount(cells[1]) for cells in shown]
+
+    page.get_by_role("button", name="Show the math for payments").click()
+    math = page.get_by_role("dialog")
+    expect(math.get_by_role("rowheader", name="GPU", exact=True)).to_be_visible()
+    # The fleet's nodes carry no labels a rule or the catalogue knows: unit prices.
+    expect(math.get_by_text("Node prices in force now")).to_be_visible()
+    expect(math.get_by_text(re.compile(r"^\d+ nodes? at unit prices$"))).to_be_visible()
+    page.keyboard.press("Escape")
 
     page.go_back()
     expect(page).to_have_url(re.compile(r"/costs/?\?group_by=team$"))

@@ -17,9 +17,10 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session
 
+from kube_console.costs.node_price_sources import node_prices_now
 from kube_console.db import make_engine
 from kube_console.dto import PageRequest
-from kube_console.formatting import format_money
+from kube_console.formatting import format_money, format_unit_price
 from kube_console.models import Cluster, Organization
 from kube_console.security.keyring import Keyring
 from kube_console.services import explore
@@ -41,6 +42,9 @@ class Fleet:
     running_pods: int
     total_pods: int
     pending_pods: int
+    node: str  # a node of the cluster, its hourly price as the Nodes tab writes it, and its source
+    node_price: str
+    node_price_source: str
 
 
 def _org_id(console: Console, name: str) -> int:
@@ -93,6 +97,12 @@ def _figures(database_url: str, org_id: int, cluster_id: int) -> Fleet:
             cluster_id=cluster_id,
             search=SHOP.namespace,
         ).rows
+        first_node = explore.list_nodes(
+            session=session, org_id=org_id, request=PageRequest(limit=1), cluster_id=cluster_id
+        ).rows[0]
+        node_price = node_prices_now(session=session, org_id=org_id, node_ids=[first_node.id])[
+            first_node.id
+        ]
         pending = explore.list_pods(
             session=session, org_id=org_id, request=PageRequest(limit=500), phase="Pending"
         ).total
@@ -107,6 +117,9 @@ def _figures(database_url: str, org_id: int, cluster_id: int) -> Fleet:
             running_pods=overview.running_pod_count,
             total_pods=overview.pod_count,
             pending_pods=pending,
+            node=first_node.name,
+            node_price=format_unit_price(node_price.price_per_hour, node_price.currency) + "/h",
+            node_price_source=node_price.source,
         )
     engine.dispose()
     assert shop.month_to_date_cost > 0, "the cost job priced the sampled hours"
@@ -135,6 +148,12 @@ def test_drilling_down_from_a_cluster_to_a_pod_shows_each_level_with_its_figures
     expect(main).to_contain_text(f"{fleet.running_pods} / {fleet.total_pods} running")
     expect(main).to_contain_text(fleet.cluster_cost)
     expect(main.get_by_text("Healthy", exact=True)).to_be_visible()
+
+    page.get_by_role("link", name="Nodes", exact=True).click()
+    expect(page).to_have_url(re.compile(r"\?tab=nodes$"))
+    node_row = page.get_by_role("row").filter(has=page.get_by_text(fleet.node, exact=True))
+    expect(node_row).to_contain_text(fleet.node_price)  # its hourly price, and where it came from
+    expect(node_row).to_contain_text(fleet.node_price_source)
 
     page.get_by_role("link", name="Namespaces").click()
     expect(page).to_have_url(re.compile(r"\?tab=namespaces$"))

@@ -227,8 +227,9 @@ def test_24h_by_namespace_with_idle_separate(fleet):
 def test_show_the_math(fleet):
     result = report(fleet, window="24h", step="hour", group_by=("namespace",))
     search = next(group for group in result.groups if group.label == "search · prod")
-    cpu, memory, storage, network = search.math
+    cpu, memory, gpu, storage, network = search.math
     assert (cpu.resource, cpu.unit, cpu.hours) == ("cpu", "core-hours", 24)
+    assert (gpu.resource, gpu.unit, gpu.allocated, gpu.cost) == ("gpu", "GPU-hours", 0.0, 0.0)
     assert (cpu.average_request, cpu.average_usage, cpu.average_allocated) == (
         pytest.approx(2),
         pytest.approx(2),

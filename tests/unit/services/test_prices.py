@@ -43,11 +43,13 @@ def test_without_sheets_the_built_in_defaults_apply(session, make):
     assert (
         prices.cpu_core_hour,
         prices.memory_gib_hour,
+        prices.gpu_hour,
         prices.storage_gib_hour,
         prices.network_gb,
     ) == (
         0.04,
         0.005,
+        0.95,
         0.0001,
         0.05,
     )
@@ -247,3 +249,30 @@ def test_recompute_now_applies_a_backdated_price_sheet_and_reports_progress(sess
         pytest.approx(0.10),  # ...until an admin recomputes them
         pytest.approx(0.10),
     ]
+
+
+def test_the_gpu_price_is_kept_listed_and_in_force(session, make):
+    org = make.org()
+    row = sheet(session, org, at(10), gpu_hour="2.48")
+    assert row.gpu_hour == 2.48
+    assert [listed.gpu_hour for listed in list_price_sheets(session=session, org_id=org.id)] == [
+        2.48
+    ]
+    assert resolve_prices(session=session, org_id=org.id, at=at(11)).gpu_hour == 2.48
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("", "must be a number"),
+        ("two dollars", "must be a number"),
+        (-1, "must be a finite number, zero or more"),
+        (math.inf, "must be a finite number, zero or more"),
+        (2_000_000, "must be at most 1,000,000"),
+    ],
+)
+def test_a_bad_gpu_price_is_named_with_a_clear_message(session, make, value, message):
+    org = make.org()
+    with pytest.raises(ValidationFailed) as refused:
+        sheet(session, org, at(10), gpu_hour=value)
+    assert refused.value.by_field() == {"gpu_hour": message}

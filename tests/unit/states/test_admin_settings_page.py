@@ -23,6 +23,7 @@ PRICES = {
     "currency": "USD",
     "cpu_core_hour": "0.08",
     "memory_gib_hour": "0.005",
+    "gpu_hour": "2.1",
     "storage_gib_hour": "0.0001",
     "network_gb": "0.05",
 }
@@ -89,12 +90,14 @@ async def test_every_scope_is_listed_and_the_built_in_prices_apply_at_first(acme
             ("stage", False, False),
         ]
         assert page.source == "the built-in defaults (no sheet applies yet)"
-        assert (page.price_cpu, page.price_memory, page.price_storage, page.price_network) == (
-            "$0.04",
-            "$0.005",
-            "$0.0001",
-            "$0.05",
-        )
+        assert (
+            page.price_cpu,
+            page.price_memory,
+            page.price_gpu,
+            page.price_storage,
+            page.price_network,
+        ) == ("$0.04", "$0.005", "$0.95", "$0.0001", "$0.05")
+        assert page.draft["gpu_hour"] == "0.95"
         assert page.draft["effective_from"] == "2026-03-03T07:00"  # the next hour, in UTC
         assert page.retention_from == "2026-02-17"  # raw samples are kept 14 days
 
@@ -105,10 +108,17 @@ async def test_a_sheet_is_checked_field_by_field_and_then_scheduled(acme, sessio
         tab = driver.tab(session_token=acme.admin_token)
         await tab.open("/admin/settings")
         await tab.fire(SettingsState.sheet_dialog_changed, open=True)
-        wrong = {**PRICES, "cpu_core_hour": "-1", "currency": "dollars", "effective_from": "soon"}
+        wrong = {
+            **PRICES,
+            "cpu_core_hour": "-1",
+            "gpu_hour": "lots",
+            "currency": "dollars",
+            "effective_from": "soon",
+        }
         await tab.fire(SettingsState.create_sheet, form=wrong)
         page = await tab.state(SettingsState)
-        assert set(page.sheet_errors) == {"cpu_core_hour", "currency", "effective_from"}
+        assert set(page.sheet_errors) == {"cpu_core_hour", "gpu_hour", "currency", "effective_from"}
+        assert page.sheet_errors["gpu_hour"] == "must be a number"
         assert page.sheet_open and session.exec(select(PriceSheet)).all() == []
 
         reply = await tab.fire(
@@ -121,9 +131,9 @@ async def test_a_sheet_is_checked_field_by_field_and_then_scheduled(acme, sessio
         ]
         page = await tab.state(SettingsState)
         assert not page.sheet_open and page.suggest_recompute_from == ""
-        assert [(sheet.effective_from, sheet.status, sheet.cpu) for sheet in page.sheets] == [
-            ("1 Apr 2026, 00:00 UTC", "scheduled", "$0.08")
-        ]
+        assert [
+            (sheet.effective_from, sheet.status, sheet.cpu, sheet.gpu) for sheet in page.sheets
+        ] == [("1 Apr 2026, 00:00 UTC", "scheduled", "$0.08", "$2.10")]
         assert page.scopes[0].has_sheets
         assert page.price_cpu == "$0.04"  # not in force yet
 

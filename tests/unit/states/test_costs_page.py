@@ -301,7 +301,11 @@ async def test_show_the_math_gives_hours_averages_amounts_prices_and_cost(fleet)
         costs = await _costs(tab)
 
         assert costs.math_open and costs.math_title == "web" and costs.math_total == "$3.60"
-        cpu, memory, storage, network = [dataclasses.astuple(row) for row in costs.math_rows]
+        # web runs on prod and stage, one node each, which no rule or catalogue row prices
+        assert costs.math_node_prices == ["2 nodes at unit prices"]
+        cpu, memory, gpu, storage, network = [
+            dataclasses.astuple(row) for row in costs.math_rows
+        ]
         # web asks 1 + 0.5 cores and 2 + 1 GiB, and uses half of each, for 48 hours
         assert costs.closed_hours == "48 closed hours"
         assert cpu == (
@@ -322,6 +326,7 @@ async def test_show_the_math_gives_hours_averages_amounts_prices_and_cost(fleet)
             "$0.005 per GiB-hour",
             "$0.72",
         )
+        assert gpu == ("GPU", "—", "—", "0 GPUs", "0 GPU-hours", "—", "$0.00")
         assert storage[4:] == ("0 GiB-hours", "—", "$0.00")
         assert network[1:] == ("—", "—", "—", "0 GB", "—", "$0.00")
 

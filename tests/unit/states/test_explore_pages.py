@@ -186,6 +186,12 @@ async def test_a_tab_lists_one_page_sorted_as_the_url_says_with_links_that_resor
         page = await tab.state(ClusterDetailState)
         assert page.tab == "nodes"
         assert [node.name for node in page.nodes] == ["node-b", "node-a"]
+        # Each node's hourly price and its source: no rule, and a cluster of no known provider
+        # matches no catalogue row, so 4 cores × $0.04 + 16 GiB × $0.005 at the built-in prices.
+        assert [(node.price, node.price_source) for node in page.nodes] == [
+            ("$0.24/h", "unit prices"),
+            ("$0.24/h", "unit prices"),
+        ]
         assert page.position.summary == "1–2 of 2"
         name_sort = page.position.sort_hrefs["name"]
         assert _parts(name_sort) == (
