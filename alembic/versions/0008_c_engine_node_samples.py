@@ -57,6 +57,7 @@ def upgrade() -> None:
         sa.Column("gpu_alloc", sa.Float(), nullable=False),
         sa.ForeignKeyConstraint(["snapshot_id"], ["usage_snapshots.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("snapshot_id", "namespace_id", "node_id"),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "node_hour_prices",

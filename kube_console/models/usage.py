@@ -65,6 +65,9 @@ class NamespaceNodeSample(SQLModel, table=True):
     """
 
     __tablename__ = "namespace_node_samples"
+    # SQLite keeps the rows in key order (no rowid, no separate key index): an hour's rows are
+    # a few contiguous ranges of the table.
+    __table_args__ = {"sqlite_with_rowid": False}
 
     snapshot_id: int = Field(
         primary_key=True, foreign_key="usage_snapshots.id", ondelete="CASCADE"

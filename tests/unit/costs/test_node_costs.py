@@ -400,3 +400,23 @@ def test_a_sheet_of_zero_prices_leaves_the_whole_node_price_idle(session, engine
     rows = hourly(session, cluster, at(10))
     assert rows["web"].total_cost == 0
     assert rows[IDLE_NAMESPACE].total_cost == dollars(P_A)
+
+
+def test_pruning_samples_takes_their_node_rows_and_the_label_sets_no_sample_uses(session, make):
+    from kube_console.models import NamespaceNodeSample, NodeLabelSet, NodeUsageSample
+    from kube_console.services.sync import prune_samples
+
+    cluster = make.cluster(make.org(), provider="eks")
+    usage = UsageWriter(session, cluster)
+    placed = {"web": Figures(cpu_request=2, on={"A": (2, 0, 0)})}
+    usage.steady(every(at(8), at(9), 600), namespaces=placed, nodes={"A": A})
+    usage.steady(every(at(10), at(11), 600), namespaces=placed, nodes={"A": B})  # relabelled
+
+    prune_samples(session=session, older_than=at(9, 30))
+    session.commit()
+
+    kept = session.exec(select(NodeUsageSample)).all()
+    assert {sample.sampled_at for sample in kept} == set(every(at(10), at(11), 600))
+    assert len(session.exec(select(NamespaceNodeSample)).all()) == 6
+    [label_set] = session.exec(select(NodeLabelSet)).all()  # A's old labels went with them
+    assert label_set.labels == dict(B.labels)
