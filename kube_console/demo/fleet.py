@@ -1,0 +1,180 @@
+"""The demo's three clusters, as the fake API server serves them, and how busy they are hour by hour.
+
+- demo-eks-prod (EKS, us-east-1): on-demand m6i/m5 nodes, a spot node
+  (eks.amazonaws.com/capacityType=SPOT) and a g5.xlarge GPU node whose trainer pod requests
+  nvidia.com/gpu 1, in namespace ml-training.
+- demo-gke-analytics (GKE, us-central1): no metrics.k8s.io, so usage is unknown there.
+- demo-k3s-edge (k3s): a small edge cluster.
+
+Everything is deterministic (seeded), so a rebuilt demo shows the same names. `set_hour`
+moves the clusters' metrics to a given hour: busier in working hours and on weekdays.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+import secrets
+
+from kube_console.fakekube import builders
+from kube_console.fakekube.cluster import FakeCluster
+from kube_console.fakekube.generator import generate_cluster
+
+EKS, GKE, K3S = "demo-eks-prod", "demo-gke-analytics", "demo-k3s-edge"
+GPU_NAMESPACE = "ml-training"
+GPU_NODE = "ip-10-0-7-31.ec2.internal"
+SPOT_NODE = "ip-10-0-5-12.ec2.internal"
+ENVIRONMENTS = {EKS: "production", GKE: "staging", K3S: "other"}
+
+# (instance type, cores, memory, capacity type) of the EKS cluster's generated nodes, in order.
+_EKS_NODES = (
+    ("m6i.xlarge", "4", "15896188Ki", "ON_DEMAND"),
+    ("m6i.2xlarge", "8", "32086128Ki", "ON_DEMAND"),
+    ("m5.xlarge", "4", "15896188Ki", "ON_DEMAND"),
+)
+
+
+def demo_clusters() -> list[FakeCluster]:
+    clusters = [
+        _eks(),
+        generate_cluster(
+            GKE, seed="demo", provider="gke", namespaces=8, nodes=3, deployments=7, pods=34,
+            with_metrics=False,
+        ),
+        generate_cluster(K3S, seed="demo", provider="k3s", namespaces=6, nodes=2, deployments=4,
+                         pods=16, helm_releases=2),
+    ]
+    for cluster in clusters:  # not the generator's guessable token: only the demo knows it
+        cluster.tokens = {secrets.token_urlsafe(24): "demo-reader"}
+    return clusters
+
+
+def _eks() -> FakeCluster:
+    cluster = generate_cluster(
+        EKS, seed="demo", provider="eks", namespaces=10, nodes=3, deployments=10, pods=48
+    )
+    for node, (instance, cpu, memory, capacity) in zip(cluster.objects("Node"), _EKS_NODES):
+        cluster.update("Node", "", node["metadata"]["name"], _as_instance(instance, cpu, memory, capacity))
+    zone, region = "us-east-1b", "us-east-1"
+    for name, instance, cpu, memory, capacity, extra in (
+        (SPOT_NODE, "m5.2xlarge", "8", "32086128Ki", "SPOT", None),
+        (GPU_NODE, "g5.xlarge", "4", "16044784Ki", "ON_DEMAND", {"nvidia.com/gpu": "1"}),
+    ):
+        cluster.add(
+            builders.node(
+                name,
+                labels={
+                    "eks.amazonaws.com/nodegroup": f"{EKS}-{'gpu' if extra else capacity.lower()}",
+                    "eks.amazonaws.com/capacityType": capacity,
+                    "node.kubernetes.io/instance-type": instance,
+                    "topology.kubernetes.io/region": region,
+                    "topology.kubernetes.io/zone": zone,
+                },
+                provider_id=f"aws:///{zone}/i-0{secrets.token_hex(8)}",
+                cpu=cpu,
+                memory=memory,
+                extended_resources=extra,
+                taints=[builders.taint("nvidia.com/gpu")] if extra else None,
+                kubelet_version="v1.31.13-eks-ecaa3a6",
+                os_image="Amazon Linux 2023.9.20251208",
+                internal_ip="10.0.7.31" if extra else "10.0.5.12",
+            )
+        )
+        cluster.add(builders.node_metrics(name, "1200m" if extra else "2500m", "9Gi"))
+    _add_gpu_workload(cluster)
+    return cluster
+
+
+def _as_instance(instance: str, cpu: str, memory: str, capacity: str):
+    def change(node: dict) -> None:
+        labels = node["metadata"]["labels"]
+        labels["node.kubernetes.io/instance-type"] = labels["beta.kubernetes.io/instance-type"] = instance
+        labels["eks.amazonaws.com/capacityType"] = capacity
+        labels["eks.amazonaws.com/nodegroup"] = f"{EKS}-main"
+        status = node["status"]
+        status["capacity"].update(cpu=cpu, memory=memory)
+        status["allocatable"].update(cpu=f"{int(cpu) * 1000 - 70}m", memory=memory)
+
+    return change
+
+
+def _add_gpu_workload(cluster: FakeCluster) -> None:
+    cluster.add(builders.namespace(GPU_NAMESPACE, labels={"team": "ml", "cost-center": "cc-1006"}))
+    gpu = {"nvidia.com/gpu": "1"}
+    container = builders.container(
+        "trainer",
+        "nvcr.io/nvidia/pytorch:24.10-py3",
+        requests={"cpu": "2", "memory": "8Gi", **gpu},
+        limits={"memory": "12Gi", **gpu},
+    )
+    deployment = cluster.add(
+        builders.deployment(GPU_NAMESPACE, "trainer", containers=[container], replicas=1)
+    )
+    replicaset = cluster.add(builders.replicaset(deployment))
+    pod = cluster.add(
+        builders.pod(
+            GPU_NAMESPACE,
+            "trainer-6c9d7f5b8-x2kqp",
+            containers=[container],
+            owner=replicaset,
+            node_name=GPU_NODE,
+            labels={"app": "trainer"},
+            host_ip="10.0.7.31",
+            pod_ip="10.1.7.40",
+        )
+    )
+    cluster.add(builders.pod_metrics(pod, [("1700m", "7Gi")]))
+    cluster.add(
+        builders.helm_release_secret(
+            GPU_NAMESPACE, "trainer", 3, chart="trainer", chart_version="0.9.2", app_version="2.5.1"
+        )
+    )
+
+
+class Workload:
+    """Each running pod's metrics at its base level, scaled to any hour by `set_hour`."""
+
+    def __init__(self, clusters: list[FakeCluster]) -> None:
+        self._clusters = clusters
+        self._base = {
+            cluster.name: [(m["metadata"]["namespace"], m["metadata"]["name"], m) for m in cluster.objects("PodMetrics")]
+            for cluster in clusters
+        }
+
+    def set_hour(self, moment: dt.datetime) -> None:
+        """Scale every pod's usage to `moment`: a daily curve peaking mid-afternoon UTC,
+        a quieter weekend, and a little noise of its own per pod and hour."""
+        day = 0.55 + 0.45 * math.sin((moment.hour - 8) / 24 * 2 * math.pi)
+        week = 0.7 if moment.weekday() >= 5 else 1.0
+        for cluster in self._clusters:
+            for namespace, name, base in self._base[cluster.name]:
+                noise = random.Random(f"{name}:{moment.isoformat()}").uniform(0.85, 1.15)
+                factor = max(0.05, day * week * noise)
+                cluster.update("PodMetrics", namespace, name, _scaled(base, factor))
+
+
+def _scaled(base: dict, factor: float):
+    def change(metrics: dict) -> None:
+        for container, original in zip(metrics["containers"], base["containers"], strict=True):
+            cpu = _nanocores(original["usage"]["cpu"]) * factor
+            memory = _kibibytes(original["usage"]["memory"]) * (0.8 + 0.2 * factor)
+            container["usage"] = {"cpu": f"{int(cpu)}n", "memory": f"{int(memory)}Ki"}
+
+    return change
+
+
+def _nanocores(text: str) -> float:
+    if text.endswith("n"):
+        return float(text[:-1])
+    if text.endswith("m"):
+        return float(text[:-1]) * 1e6
+    return float(text) * 1e9
+
+
+def _kibibytes(text: str) -> float:
+    units = {"Ki": 1, "Mi": 1024, "Gi": 1024**2}
+    for suffix, scale in units.items():
+        if text.endswith(suffix):
+            return float(text[: -len(suffix)]) * scale
+    return float(text) / 1024
