@@ -67,6 +67,7 @@ class DemoReady:
     history_start: dt.datetime  # `backfill` replays [history_start, recent_start)
     recent_start: dt.datetime
     last_samples: dict[str, dt.datetime]
+    now: dt.datetime  # what the build counted as now (the cost job's retention reckons from it)
 
 
 def history_settings(settings: Settings, days: int) -> Settings:
@@ -150,7 +151,7 @@ def prepare_demo(
     return DemoReady(
         DEMO_EMAIL, password, built, replayed, org_id, ids,
         history_start=now - dt.timedelta(days=days), recent_start=recent_start,
-        last_samples=last_samples,
+        last_samples=last_samples, now=now,
     )
 
 
@@ -178,7 +179,7 @@ def backfill(
     resumed_from = min(ready.last_samples.values(), default=ready.history_start)
     run_cost_pass(
         open_session=open_session, settings=history_settings(settings, days),
-        org_id=ready.org_id, start=floor_hour(max(ready.history_start, resumed_from)),
+        now=ready.now, org_id=ready.org_id, start=floor_hour(max(ready.history_start, resumed_from)),
         end=floor_hour(ready.recent_start) + HOUR,
     )
     say(f"kube-console demo: {days} days of history ready ({replayed} more syncs, {perf_counter() - started:.0f} s)")

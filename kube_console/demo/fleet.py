@@ -20,6 +20,7 @@ import secrets
 from kube_console.fakekube import builders
 from kube_console.fakekube.cluster import FakeCluster
 from kube_console.fakekube.generator import generate_cluster
+from kube_console.kube.quantity import parse_bytes, parse_cpu_cores
 
 EKS, GKE, K3S = "demo-eks-prod", "demo-gke-analytics", "demo-k3s-edge"
 GPU_NAMESPACE = "ml-training"
@@ -71,7 +72,7 @@ def _eks() -> FakeCluster:
                     "topology.kubernetes.io/region": region,
                     "topology.kubernetes.io/zone": zone,
                 },
-                provider_id=f"aws:///{zone}/i-0{secrets.token_hex(8)}",
+                provider_id=f"aws:///{zone}/i-0{'7e3c1a90d2b4f615' if extra else '4b8d2e6f0a1c9735'}",
                 cpu=cpu,
                 memory=memory,
                 extended_resources=extra,
@@ -133,48 +134,71 @@ def _add_gpu_workload(cluster: FakeCluster) -> None:
 
 
 class Workload:
-    """Each running pod's metrics at its base level, scaled to any hour by `set_hour`."""
+    """Each running pod's metrics, scaled to any hour by `set_hour`.
+
+    The generator's usage figures are random; here each cluster's are brought to a believable
+    level first (about half of what its pods request, well inside its nodes' capacity)."""
 
     def __init__(self, clusters: list[FakeCluster]) -> None:
         self._clusters = clusters
-        self._base = {
-            cluster.name: [(m["metadata"]["namespace"], m["metadata"]["name"], m) for m in cluster.objects("PodMetrics")]
-            for cluster in clusters
-        }
+        self._base: dict[str, list[tuple[str, str, list[tuple[float, float]]]]] = {}
+        for cluster in clusters:
+            metrics = cluster.objects("PodMetrics")
+            cpu_scale, memory_scale = _believable_scale(cluster, metrics)
+            self._base[cluster.name] = [
+                (
+                    m["metadata"]["namespace"],
+                    m["metadata"]["name"],
+                    [
+                        (
+                            parse_cpu_cores(c["usage"]["cpu"]) * cpu_scale,
+                            parse_bytes(c["usage"]["memory"]) * memory_scale,
+                        )
+                        for c in m["containers"]
+                    ],
+                )
+                for m in metrics
+            ]
 
     def set_hour(self, moment: dt.datetime) -> None:
         """Scale every pod's usage to `moment`: a daily curve peaking mid-afternoon UTC,
         a quieter weekend, and a little noise of its own per pod and hour."""
-        day = 0.55 + 0.45 * math.sin((moment.hour - 8) / 24 * 2 * math.pi)
-        week = 0.7 if moment.weekday() >= 5 else 1.0
+        day = 0.6 + 0.4 * math.sin((moment.hour - 8) / 24 * 2 * math.pi)
+        week = 0.75 if moment.weekday() >= 5 else 1.0
         for cluster in self._clusters:
             for namespace, name, base in self._base[cluster.name]:
                 noise = random.Random(f"{name}:{moment.isoformat()}").uniform(0.85, 1.15)
-                factor = max(0.05, day * week * noise)
-                cluster.update("PodMetrics", namespace, name, _scaled(base, factor))
+                factor = day * week * noise
+                cluster.update("PodMetrics", namespace, name, _usage(base, factor))
 
 
-def _scaled(base: dict, factor: float):
+def _believable_scale(cluster: FakeCluster, metrics: list[dict]) -> tuple[float, float]:
+    used_cpu = used_memory = 0.0
+    for m in metrics:
+        for c in m["containers"]:
+            used_cpu += parse_cpu_cores(c["usage"]["cpu"])
+            used_memory += parse_bytes(c["usage"]["memory"])
+    requested_cpu = requested_memory = 0.0
+    for pod in cluster.objects("Pod"):
+        if pod["status"].get("phase") != "Running":
+            continue
+        for container in pod["spec"]["containers"]:
+            requests = container.get("resources", {}).get("requests", {})
+            requested_cpu += parse_cpu_cores(requests.get("cpu", "0"))
+            requested_memory += parse_bytes(requests.get("memory", "0"))
+    capacity_cpu = sum(parse_cpu_cores(n["status"]["capacity"]["cpu"]) for n in cluster.objects("Node"))
+    capacity_memory = sum(parse_bytes(n["status"]["capacity"]["memory"]) for n in cluster.objects("Node"))
+    cpu_target = min(0.55 * requested_cpu or capacity_cpu, 0.35 * capacity_cpu)
+    memory_target = min(0.7 * requested_memory or capacity_memory, 0.45 * capacity_memory)
+    return cpu_target / max(used_cpu, 1e-9), memory_target / max(used_memory, 1.0)
+
+
+def _usage(base: list[tuple[float, float]], factor: float):
     def change(metrics: dict) -> None:
-        for container, original in zip(metrics["containers"], base["containers"], strict=True):
-            cpu = _nanocores(original["usage"]["cpu"]) * factor
-            memory = _kibibytes(original["usage"]["memory"]) * (0.8 + 0.2 * factor)
-            container["usage"] = {"cpu": f"{int(cpu)}n", "memory": f"{int(memory)}Ki"}
+        for container, (cpu, memory) in zip(metrics["containers"], base, strict=True):
+            container["usage"] = {
+                "cpu": f"{int(cpu * factor * 1e9)}n",
+                "memory": f"{int(memory * (0.85 + 0.15 * factor) / 1024)}Ki",
+            }
 
     return change
-
-
-def _nanocores(text: str) -> float:
-    if text.endswith("n"):
-        return float(text[:-1])
-    if text.endswith("m"):
-        return float(text[:-1]) * 1e6
-    return float(text) * 1e9
-
-
-def _kibibytes(text: str) -> float:
-    units = {"Ki": 1, "Mi": 1024, "Gi": 1024**2}
-    for suffix, scale in units.items():
-        if text.endswith(suffix):
-            return float(text[: -len(suffix)]) * scale
-    return float(text) / 1024
