@@ -165,6 +165,7 @@ def backfill(
     workload: Workload,
     days: int,
     say: Callable[[str], None] = print,
+    should_stop: Callable[[], bool] = lambda: False,
 ) -> int:
     """The older history, [history_start, recent_start): replayed every three hours, then
     priced hour by hour. Runs while the console serves (the recent hours are there already)."""
@@ -174,8 +175,10 @@ def backfill(
     replayed = replay_history(
         open_session=open_session, settings=settings, keyring=keyring, clusters=clusters, workload=workload,
         cluster_ids=ready.cluster_ids, start=ready.history_start, end=floor_hour(ready.recent_start),
-        last_samples=ready.last_samples, step=SPARSE_STEP,
+        last_samples=ready.last_samples, step=SPARSE_STEP, should_stop=should_stop,
     )
+    if should_stop():
+        return replayed
     resumed_from = min(ready.last_samples.values(), default=ready.history_start)
     run_cost_pass(
         open_session=open_session, settings=history_settings(settings, days),
@@ -198,6 +201,7 @@ def replay_history(
     end: dt.datetime,
     last_samples: dict[str, dt.datetime] | None = None,
     step: dt.timedelta = HOUR,
+    should_stop: Callable[[], bool] = lambda: False,
 ) -> int:
     """Sync every cluster once an hour (at hh:05) from `start`, or from the hour after its
     last sample (`last_samples`, by name), up to `end`, with the fake server's metrics
@@ -209,7 +213,7 @@ def replay_history(
     synced = 0
     moment = first + SAMPLE_MINUTE
     try:
-        while moment < end:
+        while moment < end and not should_stop():
             due = [c for c in clusters if after[c.name] is None or moment > after[c.name] + HOUR / 2]
             if due:
                 workload.set_hour(moment)

@@ -76,7 +76,7 @@ async def demo_lifespan() -> AsyncIterator[None]:
 
 def _fill_in_and_follow(ready: DemoReady, common: dict, stop: threading.Event) -> None:
     try:
-        backfill(ready, days=HISTORY_DAYS, say=say, **common)
+        backfill(ready, days=HISTORY_DAYS, say=say, should_stop=stop.is_set, **common)
     except Exception:
         log.exception("the demo's older history could not be filled in")
     workload: Workload = common["workload"]
