@@ -28,7 +28,7 @@ from kube_console.fakekube.server import FakeKubeServer
 from kube_console.kube.client import build_api_client
 from kube_console.kube.credentials import ClusterCredentials
 from kube_console.kube.fetch import fetch_snapshot
-from kube_console.models import Cluster, Organization, UsageSnapshot, User
+from kube_console.models import Cluster, CostHourly, Organization, UsageSnapshot, User
 from kube_console.security.keyring import Keyring
 from kube_console.services import users
 from kube_console.services.clusters import label_keys, register_cluster, update_cluster
@@ -66,7 +66,6 @@ class DemoReady:
     cluster_ids: dict[str, int]
     history_start: dt.datetime  # `backfill` replays [history_start, recent_start)
     recent_start: dt.datetime
-    last_samples: dict[str, dt.datetime]
     now: dt.datetime  # what the build counted as now (the cost job's retention reckons from it)
 
 
@@ -114,16 +113,6 @@ def prepare_demo(
         known = dict(
             session.execute(select(Cluster.name, Cluster.id).where(Cluster.org_id == org_id)).all()
         )
-        # Taken before registering: registration syncs once, now, which is no history.
-        last_samples = {
-            name: _aware(sampled_at)
-            for name, sampled_at in session.execute(
-                select(Cluster.name, func.max(UsageSnapshot.sampled_at))
-                .join(UsageSnapshot, UsageSnapshot.cluster_id == Cluster.id)
-                .where(Cluster.org_id == org_id)
-                .group_by(Cluster.name)
-            ).all()
-        }
 
     ids = {}
     for cluster in clusters:
@@ -142,16 +131,16 @@ def prepare_demo(
     recent_start = max(now - RECENT, now - dt.timedelta(days=days))
     replayed = replay_history(
         open_session=open_session, settings=settings, keyring=keyring, clusters=clusters, workload=workload,
-        cluster_ids=ids, start=recent_start, end=now, last_samples=last_samples,
+        cluster_ids=ids, start=recent_start, end=now,
     )
     run_cost_pass(
         open_session=open_session, settings=history_settings(settings, days), now=now, org_id=org_id
     )
-    say(f"  replayed and priced {replayed} syncs of the last hours ({perf_counter() - started:.1f} s)")
+    say(f"  replayed and priced {replayed.syncs} syncs of the last hours ({perf_counter() - started:.1f} s)")
     return DemoReady(
-        DEMO_EMAIL, password, built, replayed, org_id, ids,
+        DEMO_EMAIL, password, built, replayed.syncs, org_id, ids,
         history_start=now - dt.timedelta(days=days), recent_start=recent_start,
-        last_samples=last_samples, now=now,
+        now=now,
     )
 
 
@@ -175,18 +164,34 @@ def backfill(
     replayed = replay_history(
         open_session=open_session, settings=settings, keyring=keyring, clusters=clusters, workload=workload,
         cluster_ids=ready.cluster_ids, start=ready.history_start, end=floor_hour(ready.recent_start),
-        last_samples=ready.last_samples, step=SPARSE_STEP, should_stop=should_stop,
+        step=SPARSE_STEP, should_stop=should_stop,
     )
     if should_stop():
-        return replayed
-    resumed_from = min(ready.last_samples.values(), default=ready.history_start)
-    run_cost_pass(
-        open_session=open_session, settings=history_settings(settings, days),
-        now=ready.now, org_id=ready.org_id, start=floor_hour(max(ready.history_start, resumed_from)),
-        end=floor_hour(ready.recent_start) + HOUR,
+        return replayed.syncs
+    price_from = [floor_hour(replayed.first)] if replayed.first else []
+    with open_session() as session:
+        earliest_cost = session.execute(
+            select(func.min(CostHourly.hour_start)).where(CostHourly.org_id == ready.org_id)
+        ).scalar_one()
+    if earliest_cost is None or _aware(earliest_cost) > ready.history_start + SPARSE_STEP:
+        price_from.append(floor_hour(ready.history_start))  # a pricing stopped half-way
+    if price_from:
+        run_cost_pass(
+            open_session=open_session, settings=history_settings(settings, days),
+            now=ready.now, org_id=ready.org_id, start=min(price_from),
+            end=floor_hour(ready.recent_start) + HOUR,
+        )
+    say(
+        f"kube-console demo: {days} days of history ready "
+        f"({replayed.syncs} more syncs, {perf_counter() - started:.0f} s)"
     )
-    say(f"kube-console demo: {days} days of history ready ({replayed} more syncs, {perf_counter() - started:.0f} s)")
-    return replayed
+    return replayed.syncs
+
+
+@dataclasses.dataclass(frozen=True)
+class Replayed:
+    syncs: int
+    first: dt.datetime | None  # the earliest moment replayed
 
 
 def replay_history(
@@ -199,24 +204,25 @@ def replay_history(
     cluster_ids: dict[str, int],
     start: dt.datetime,
     end: dt.datetime,
-    last_samples: dict[str, dt.datetime] | None = None,
     step: dt.timedelta = HOUR,
     should_stop: Callable[[], bool] = lambda: False,
-) -> int:
-    """Sync every cluster once an hour (at hh:05) from `start`, or from the hour after its
-    last sample (`last_samples`, by name), up to `end`, with the fake server's metrics
-    moved to each hour. Returns how many syncs ran."""
+) -> Replayed:
+    """Sync each cluster every `step` (at hh:05) from `start` up to `end`, with the fake
+    server's metrics moved to each moment, wherever it has no sample yet: a rebuilt demo, or
+    one stopped half-way, replays only its gaps."""
     keys = label_keys(settings)
-    first = start.replace(minute=0, second=0, microsecond=0)
-    after = {name: (last_samples or {}).get(name) for name in cluster_ids}
+    first = floor_hour(start)
+    sampled = _sampled_hours(open_session, cluster_ids, first, end)
     clients = {c.name: build_api_client(load_credentials(open_session, cluster_ids[c.name], keyring)) for c in clusters}
-    synced = 0
+    synced, earliest = 0, None
     moment = first + SAMPLE_MINUTE
     try:
         while moment < end and not should_stop():
-            due = [c for c in clusters if after[c.name] is None or moment > after[c.name] + HOUR / 2]
+            hours = {floor_hour(moment) + HOUR * k for k in range(max(1, step // HOUR))}
+            due = [c for c in clusters if not hours & sampled[c.name]]
             if due:
                 workload.set_hour(moment)
+                earliest = earliest or moment
             for cluster in due:
                 # One client per cluster for the whole replay (the scheduler builds one per sync):
                 # the fetch and the store are the scheduler's own.
@@ -232,7 +238,24 @@ def replay_history(
     finally:
         for client in clients.values():
             client.close()
-    return synced
+    return Replayed(synced, earliest)
+
+
+def _sampled_hours(
+    open_session: OpenSession, cluster_ids: dict[str, int], start: dt.datetime, end: dt.datetime
+) -> dict[str, set[dt.datetime]]:
+    names = {cluster_id: name for name, cluster_id in cluster_ids.items()}
+    hours: dict[str, set[dt.datetime]] = {name: set() for name in cluster_ids}
+    with open_session() as session:
+        for cluster_id, sampled_at in session.execute(
+            select(UsageSnapshot.cluster_id, UsageSnapshot.sampled_at).where(
+                UsageSnapshot.cluster_id.in_(list(names)),
+                UsageSnapshot.sampled_at >= start,
+                UsageSnapshot.sampled_at < end,
+            )
+        ):
+            hours[names[cluster_id]].add(floor_hour(_aware(sampled_at)))
+    return hours
 
 
 def load_credentials(open_session: OpenSession, cluster_id: int, keyring: Keyring) -> ClusterCredentials:
