@@ -25,14 +25,15 @@ from kube_console.kube.quantity import parse_bytes, parse_cpu_cores
 EKS, GKE, K3S = "demo-eks-prod", "demo-gke-analytics", "demo-k3s-edge"
 GPU_NAMESPACE = "ml-training"
 GPU_NODE = "ip-10-0-7-31.ec2.internal"
-SPOT_NODE = "ip-10-0-5-12.ec2.internal"
+SPOT_NODE = "ip-10-0-0-5.ec2.internal"  # the fourth generated node, made a spot one
 ENVIRONMENTS = {EKS: "production", GKE: "staging", K3S: "other"}
 
 # (instance type, cores, memory, capacity type) of the EKS cluster's generated nodes, in order.
-_EKS_NODES = (
-    ("m6i.xlarge", "4", "15896188Ki", "ON_DEMAND"),
+_EKS_NODES = (  # sized for the pods the generator places on each
     ("m6i.2xlarge", "8", "32086128Ki", "ON_DEMAND"),
-    ("m5.xlarge", "4", "15896188Ki", "ON_DEMAND"),
+    ("m5.2xlarge", "8", "32086128Ki", "ON_DEMAND"),
+    ("m6i.4xlarge", "16", "65023012Ki", "ON_DEMAND"),
+    ("m5.2xlarge", "8", "32086128Ki", "SPOT"),
 )
 
 
@@ -43,7 +44,7 @@ def demo_clusters() -> list[FakeCluster]:
             GKE, seed="demo", provider="gke", namespaces=8, nodes=3, deployments=7, pods=34,
             with_metrics=False,
         ),
-        generate_cluster(K3S, seed="demo", provider="k3s", namespaces=6, nodes=2, deployments=4,
+        generate_cluster(K3S, seed="demo", provider="k3s", namespaces=6, nodes=3, deployments=4,
                          pods=16, helm_releases=2),
     ]
     for cluster in clusters:  # not the generator's guessable token: only the demo knows it
@@ -53,36 +54,32 @@ def demo_clusters() -> list[FakeCluster]:
 
 def _eks() -> FakeCluster:
     cluster = generate_cluster(
-        EKS, seed="demo", provider="eks", namespaces=10, nodes=3, deployments=10, pods=48
+        EKS, seed="demo", provider="eks", namespaces=10, nodes=len(_EKS_NODES), deployments=10, pods=48
     )
     for node, (instance, cpu, memory, capacity) in zip(cluster.objects("Node"), _EKS_NODES):
         cluster.update("Node", "", node["metadata"]["name"], _as_instance(instance, cpu, memory, capacity))
-    zone, region = "us-east-1b", "us-east-1"
-    for name, instance, cpu, memory, capacity, extra in (
-        (SPOT_NODE, "m5.2xlarge", "8", "32086128Ki", "SPOT", None),
-        (GPU_NODE, "g5.xlarge", "4", "16044784Ki", "ON_DEMAND", {"nvidia.com/gpu": "1"}),
-    ):
-        cluster.add(
-            builders.node(
-                name,
-                labels={
-                    "eks.amazonaws.com/nodegroup": f"{EKS}-{'gpu' if extra else capacity.lower()}",
-                    "eks.amazonaws.com/capacityType": capacity,
-                    "node.kubernetes.io/instance-type": instance,
-                    "topology.kubernetes.io/region": region,
-                    "topology.kubernetes.io/zone": zone,
-                },
-                provider_id=f"aws:///{zone}/i-0{'7e3c1a90d2b4f615' if extra else '4b8d2e6f0a1c9735'}",
-                cpu=cpu,
-                memory=memory,
-                extended_resources=extra,
-                taints=[builders.taint("nvidia.com/gpu")] if extra else None,
-                kubelet_version="v1.31.13-eks-ecaa3a6",
-                os_image="Amazon Linux 2023.9.20251208",
-                internal_ip="10.0.7.31" if extra else "10.0.5.12",
-            )
+    zone = "us-east-1b"
+    cluster.add(
+        builders.node(
+            GPU_NODE,
+            labels={
+                "eks.amazonaws.com/nodegroup": f"{EKS}-gpu",
+                "eks.amazonaws.com/capacityType": "ON_DEMAND",
+                "node.kubernetes.io/instance-type": "g5.xlarge",
+                "topology.kubernetes.io/region": "us-east-1",
+                "topology.kubernetes.io/zone": zone,
+            },
+            provider_id=f"aws:///{zone}/i-07e3c1a90d2b4f615",
+            cpu="4",
+            memory="16044784Ki",
+            extended_resources={"nvidia.com/gpu": "1"},
+            taints=[builders.taint("nvidia.com/gpu")],
+            kubelet_version="v1.31.13-eks-ecaa3a6",
+            os_image="Amazon Linux 2023.9.20251208",
+            internal_ip="10.0.7.31",
         )
-        cluster.add(builders.node_metrics(name, "1200m" if extra else "2500m", "9Gi"))
+    )
+    cluster.add(builders.node_metrics(GPU_NODE, "1200m", "9Gi"))
     _add_gpu_workload(cluster)
     return cluster
 
@@ -92,7 +89,7 @@ def _as_instance(instance: str, cpu: str, memory: str, capacity: str):
         labels = node["metadata"]["labels"]
         labels["node.kubernetes.io/instance-type"] = labels["beta.kubernetes.io/instance-type"] = instance
         labels["eks.amazonaws.com/capacityType"] = capacity
-        labels["eks.amazonaws.com/nodegroup"] = f"{EKS}-main"
+        labels["eks.amazonaws.com/nodegroup"] = f"{EKS}-{'spot' if capacity == 'SPOT' else 'main'}"
         status = node["status"]
         status["capacity"].update(cpu=cpu, memory=memory)
         status["allocatable"].update(cpu=f"{int(cpu) * 1000 - 70}m", memory=memory)

@@ -57,6 +57,9 @@ def _ids(console: Console) -> dict[str, int]:
         }
 
 
+LOADING_MS = 30_000  # a page's first query, on a busy machine while the demo fills in its history
+
+
 def _shows_the_banner(page: Page) -> None:
     expect(page.get_by_role("note").filter(has_text=DEMO_BANNER_TEXT)).to_be_visible()
 
@@ -115,17 +118,18 @@ def test_the_demo_costs_filter_to_a_cluster_and_its_gpu_namespace(signed_in: Pag
     page.goto("/costs")
     _shows_the_banner(page)
     table = page.get_by_role("table", name="Costs")
-    expect(table.get_by_role("rowheader").nth(3)).to_be_visible()
+    expect(table.get_by_role("rowheader").nth(3)).to_be_visible(timeout=LOADING_MS)
 
     page.get_by_role("button", name="Filter by cluster").click()
     page.get_by_role("checkbox", name=EKS).click()
     page.keyboard.press("Escape")
+    expect(page).to_have_url(re.compile(rf"\?cluster={EKS}$"))
     expect(page.get_by_role("button", name=f"Remove Cluster {EKS}")).to_be_visible()
-    expect(table.get_by_role("rowheader", name=GPU_NAMESPACE)).to_be_visible()
-    expect(table).not_to_contain_text("fluentbit-gke")
+    expect(table.get_by_role("rowheader", name=GPU_NAMESPACE)).to_be_visible(timeout=LOADING_MS)
 
     page.get_by_role("button", name="Filter by namespace").click()
     page.get_by_role("checkbox", name=GPU_NAMESPACE).click()
     page.keyboard.press("Escape")
-    expect(table.get_by_role("rowheader")).to_have_count(1)
+    expect(page).to_have_url(re.compile(rf"\?cluster={EKS}&namespace={GPU_NAMESPACE}$"))
+    expect(table.get_by_role("rowheader")).to_have_text([GPU_NAMESPACE], timeout=LOADING_MS)
     expect(table.get_by_role("row").nth(1)).to_contain_text(re.compile(r"\$\d"))
