@@ -25,6 +25,8 @@ from kube_console.demo.runtime import check_demo_settings
 from kube_console.models import Cluster, CostHourly, Node, Organization, UsageSnapshot, User
 from kube_console.security.secrets import verify_password
 from kube_console.settings import load_settings
+from tests.fakekube.generator import generate_cluster
+from tests.support.sync import sync_now
 
 NOW = dt.datetime(2026, 3, 4, 10, 20, tzinfo=dt.UTC)  # a Wednesday
 DAYS = 2
@@ -128,3 +130,27 @@ def test_the_demo_refuses_to_start_outside_demo_mode_or_without_loopback_cluster
         check_demo_settings(load_settings(allow_loopback_clusters=True))
     with pytest.raises(DemoFailed, match="KUBE_CONSOLE_ALLOW_LOOPBACK_CLUSTERS"):
         check_demo_settings(load_settings(demo=True, allow_loopback_clusters=False))
+
+
+def test_a_sync_taken_as_of_an_earlier_time_samples_then_and_moves_no_time_back(
+    register, fake_kube, open_session, keyring, settings
+):
+    """What the demo's replay relies on: `now` dates the sync's samples, and a sync dated
+    before the cluster's last one leaves its last sync, last success and update times alone."""
+    card = register(fake_kube.add_cluster(generate_cluster("past", seed=2, namespaces=3, nodes=1, deployments=1, pods=3)))
+    with open_session() as session:
+        before = session.get(Cluster, card.id)
+        last_sync, last_success = before.last_sync_at, before.last_success_at
+    earlier = dt.datetime(2026, 1, 5, 9, 5, tzinfo=dt.UTC)
+
+    outcome = sync_now(card.id, open_session, keyring, settings, now=earlier)
+
+    assert outcome.ok and outcome.sampled
+    with open_session() as session:
+        after = session.get(Cluster, card.id)
+        assert (after.last_sync_at, after.last_success_at) == (last_sync, last_success)
+        assert after.syncs_total == before.syncs_total + 1
+        sampled = session.execute(
+            select(UsageSnapshot.sampled_at).where(UsageSnapshot.cluster_id == card.id)
+        ).scalars().all()
+        assert earlier.replace(tzinfo=None) in [s.replace(tzinfo=None) for s in sampled]
