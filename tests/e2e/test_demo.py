@@ -19,6 +19,8 @@ from kube_console.demo.build import DEMO_EMAIL, DEMO_ORG
 from kube_console.demo.fleet import EKS, GKE, GPU_NAMESPACE, GPU_NODE, K3S, SPOT_NODE
 from tests.e2e.conftest import Console, console_database_path, serve_console
 
+LOADING_MS = 30_000  # a page's first query, on a busy machine while the demo fills in its history
+
 
 @pytest.fixture(scope="module")
 def demo_console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
@@ -30,7 +32,9 @@ def demo_console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
 
 @pytest.fixture(scope="module")
 def signed_in(browser: Browser, demo_console: Console) -> Iterator[Page]:
-    """One tab signed in as the demo admin with the password the console printed."""
+    """One tab signed in as the demo admin with the password the console printed. While the
+    demo fills in its older history the pages answer slower: this module waits longer."""
+    expect.set_options(timeout=LOADING_MS)
     printed = re.findall(r"password: (\S+)", demo_console.log.read_text())
     assert printed, "the demo printed no sign-in password"
     context = browser.new_context(base_url=demo_console.url, viewport={"width": 1440, "height": 900})
@@ -44,6 +48,7 @@ def signed_in(browser: Browser, demo_console: Console) -> Iterator[Page]:
     expect(page.get_by_role("heading", name="Overview")).to_be_visible()
     yield page
     context.close()
+    expect.set_options(timeout=5_000)  # Playwright's default, for the other modules
 
 
 def _ids(console: Console) -> dict[str, int]:
@@ -55,9 +60,6 @@ def _ids(console: Console) -> dict[str, int]:
             "workload": one("SELECT id FROM workloads WHERE name = 'trainer' AND kind = 'Deployment'"),
             "pod": one("SELECT id FROM pods WHERE name LIKE 'trainer-%'"),
         }
-
-
-LOADING_MS = 30_000  # a page's first query, on a busy machine while the demo fills in its history
 
 
 def _shows_the_banner(page: Page) -> None:
