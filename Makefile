@@ -17,7 +17,12 @@ export REFLEX_TELEMETRY_ENABLED := 0
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 export NPM_CONFIG_REGISTRY ?= $(shell npm config get registry 2>/dev/null)
 
-.PHONY: setup run test migrate
+.PHONY: setup run test migrate demo
+
+# make demo: its own database, the demo flag, and loopback clusters allowed for this process
+# alone (the demo's clusters are served by the built-in fake API server on 127.0.0.1).
+DEMO_ENV := KUBE_CONSOLE_DEMO=1 KUBE_CONSOLE_ALLOW_LOOPBACK_CLUSTERS=1 \
+	KUBE_CONSOLE_DB_URL=sqlite:///$(CURDIR)/data/demo.db KUBE_CONSOLE_SAMPLE_RETENTION_DAYS=35
 
 setup: $(VENV)/.installed $(BUN)
 
@@ -39,3 +44,8 @@ run: setup
 
 test: setup
 	$(PY) -m pytest
+
+demo: setup
+	$(PY) -m kube_console keys ensure-local
+	$(DEMO_ENV) $(PY) -m kube_console migrate
+	$(DEMO_ENV) $(VENV)/bin/reflex run --env prod

@@ -29,6 +29,7 @@ from kube_console.pages.pods import pods_page
 from kube_console.pages.profile import profile_page
 from kube_console.pages.workload_detail import workload_detail_page
 from kube_console.security.headers import BuiltPages
+from kube_console.settings import get_settings
 from kube_console.states.admin_settings import SettingsState
 from kube_console.states.admin_workers import WorkersState
 from kube_console.states.clusters import ClustersState
@@ -45,7 +46,6 @@ from kube_console.states.profile import ProfileState
 from kube_console.states.session import SessionState, SetupState, SignInState
 from kube_console.states.users import UsersState
 from kube_console.workers.scheduler import scheduler_lifespan
-
 
 
 def _built_pages_directory() -> Path:
@@ -67,6 +67,10 @@ app = rx.App(
         functools.partial(edge.guard_edge, pages=BuiltPages(_built_pages_directory())),
     ],
 )
+if get_settings().demo:  # first: the demo's recent hours are in place before the scheduler starts
+    from kube_console.demo.runtime import demo_lifespan
+
+    app.register_lifespan_task(demo_lifespan)
 app.register_lifespan_task(scheduler_lifespan)
 
 app.add_page(setup_page, route=routes.SETUP, title="Set up · kube-console", on_load=SetupState.check_open)

@@ -31,6 +31,7 @@ EXPECTED_FORMS: dict[str, str] = {
     "sample_retention_days": "a whole number of days from 1 to 400",
     "run_workers": "1 or 0 (true or false)",
     "allow_loopback_clusters": "1 or 0 (true or false)",
+    "demo": "1 or 0 (true or false); 1 only through make demo",
     "allowed_origin": "the console's own origin, such as https://console.example.com",
     "trusted_proxies": "comma-separated addresses or CIDR ranges of the proxies in front of the console, "
     "such as 10.0.0.5,10.1.0.0/16, or empty",
@@ -88,6 +89,9 @@ class Settings(BaseSettings):
     sample_retention_days: int = Field(default=14, ge=1, le=400)
     run_workers: bool = True
     allow_loopback_clusters: bool = False
+    # make demo: a demo organization whose clusters the built-in fake API server serves
+    # (kube_console/demo), and a banner on every page saying so.
+    demo: bool = False
 
     allowed_origin: str = "http://localhost:3000"
     # Proxies whose X-Forwarded-For is believed when they are the socket peer (api/browser_auth.py)

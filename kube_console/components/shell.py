@@ -10,6 +10,7 @@ from __future__ import annotations
 import reflex as rx
 
 from kube_console import routes
+from kube_console.components.demo_banner import demo_banner
 from kube_console.components.forms import post_form
 from kube_console.components.search import global_search
 from kube_console.states.session import SessionState
@@ -241,6 +242,7 @@ def page_frame(title: str, *children: rx.Component) -> rx.Component:
     return rx.hstack(
         sidebar(),
         rx.vstack(
+            demo_banner(),
             top_bar(title),
             rx.el.main(
                 rx.vstack(*children, spacing="5", width="100%"),

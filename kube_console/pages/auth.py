@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from kube_console import routes
+from kube_console.components.demo_banner import demo_banner
 from kube_console.components.forms import field, post_form
 from kube_console.states.session import SetupState, SignInState
 
@@ -13,6 +14,7 @@ def _card(title: str, subtitle: str, *children: rx.Component) -> rx.Component:
     return rx.center(
         rx.card(
             rx.vstack(
+                demo_banner(),
                 rx.hstack(
                     rx.image(src="/logo.svg", width="32px", height="32px", alt=""),
                     rx.heading("kube-console", size="5"),

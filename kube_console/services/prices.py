@@ -255,8 +255,7 @@ def resolve_prices(
         currency=prices.currency,
         cpu_core_hour=prices.cpu_core_hour,
         memory_gib_hour=prices.memory_gib_hour,
-        # The sheet's own figure: the engine's UnitPrices gains its gpu price with GPU pricing.
-        gpu_hour=sheet.gpu_hour if sheet else BUILT_IN_GPU_HOUR,
+        gpu_hour=prices.gpu_hour,
         storage_gib_hour=prices.storage_gib_hour,
         network_gb=prices.network_gb,
     )

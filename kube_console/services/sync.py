@@ -88,8 +88,11 @@ def sync_cluster(
     open_session: OpenSession,
     snapshot: ClusterSnapshot | None = None,
     budget_seconds: float = SYNC_BUDGET_SECONDS,
+    now: dt.datetime | None = None,
 ) -> SyncOutcome:
-    """Sync one cluster (or store `snapshot` already fetched for it, as registration does)."""
+    """Sync one cluster (or store `snapshot` already fetched for it, as registration does).
+
+    `now` is when the sync counts as taken (its samples' time): the demo replays past hours."""
     started = time.perf_counter()
     with open_session() as session:
         cluster = session.get(Cluster, cluster_id)
@@ -107,7 +110,7 @@ def sync_cluster(
         snapshot, failure = _fetch(credentials, budget_seconds)
     if failure is None:
         try:
-            return _store(open_session, cluster_id, name, snapshot, credentials, label_keys, started)
+            return _store(open_session, cluster_id, name, snapshot, credentials, label_keys, started, now)
         except Exception as error:  # its transaction is rolled back; the failure is recorded apart
             log.exception("storing the sync of cluster %s (%d) failed", name, cluster_id)
             failure = (_storing_failure_text(error), "error")
@@ -122,12 +125,13 @@ def _store(
     credentials: ClusterCredentials | None,
     label_keys: LabelKeys,
     started: float,
+    now: dt.datetime | None,
 ) -> SyncOutcome:
     with open_session() as session:
         cluster = session.get(Cluster, cluster_id)
         if cluster is None:  # deleted while it was being fetched
             return SyncOutcome(cluster_id, name, "deleted", _ms_since(started))
-        now = utcnow()
+        now = now or utcnow()
         applied = apply_snapshot(session=session, cluster=cluster, snapshot=snapshot, label_keys=label_keys, now=now)
         _record_success(cluster, snapshot, applied.report, now)
         cluster.kube_system_uid = kube_system_uid(snapshot) or cluster.kube_system_uid
@@ -174,9 +178,18 @@ def _record_failure_apart(
 
 def _count_sync(cluster: Cluster, now: dt.datetime, started: float) -> None:
     cluster.syncs_total += 1
-    cluster.last_sync_at = now
+    cluster.last_sync_at = _latest(cluster.last_sync_at, now)
     cluster.last_sync_duration_ms = _ms_since(started)
-    cluster.updated_at = now
+    cluster.updated_at = _latest(cluster.updated_at, now)
+
+
+def _latest(recorded: dt.datetime | None, now: dt.datetime) -> dt.datetime:
+    """A sync taken as of an earlier time (the demo replaying its history) never moves the
+    cluster's times back."""
+    if recorded is None:
+        return now
+    aware = recorded if recorded.tzinfo else recorded.replace(tzinfo=dt.UTC)
+    return now if now >= aware else recorded
 
 
 def _storing_failure_text(error: Exception) -> str:
@@ -267,7 +280,7 @@ def _record_success(
     degraded = not snapshot.health.ok or bool(summary) or unready
     cluster.status = "degraded" if degraded else "healthy"
     cluster.last_error = "; ".join(summary) or None
-    cluster.last_success_at = now
+    cluster.last_success_at = _latest(cluster.last_success_at, now)
     cluster.consecutive_auth_failures = 0
     cluster.backoff_until = None
 

@@ -7,6 +7,7 @@ directory (.web-e2e), so a `make run` on :3000 is left alone. Chromium is /usr/b
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -42,6 +43,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
+    # The demo's console builds into the same web directory as the session's console: it runs
+    # (and stops) before the session's console is started, never beside it.
+    demo = [item for item in items if str(item.fspath).endswith("tests/e2e/test_demo.py")]
+    if demo:
+        first_e2e = next(i for i, item in enumerate(items) if "tests/e2e/" in str(item.fspath))
+        rest = [item for item in items if item not in demo]
+        items[:] = rest[:first_e2e] + demo + rest[first_e2e:]
 
 
 def _free_port() -> int:
@@ -83,9 +91,10 @@ def _wait_until_serving(url: str, process: subprocess.Popen, log: Path) -> None:
     raise RuntimeError(f"the console did not start in {BUILD_TIMEOUT_SECONDS} s:\n{log.read_text()[-4000:]}")
 
 
-@pytest.fixture(scope="session")
-def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
-    workdir = tmp_path_factory.mktemp("console")
+@contextlib.contextmanager
+def serve_console(workdir: Path, **settings: str) -> Iterator[Console]:
+    """A production build of the console on a free port with its own SQLite file in `workdir`,
+    stopped (its whole process group) on the way out. `settings` add KUBE_CONSOLE_* values."""
     port = _free_port()
     url = f"http://localhost:{port}"
     env = {
@@ -103,7 +112,7 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
         "REFLEX_CHECK_LATEST_VERSION": "0",
         "REFLEX_TELEMETRY_ENABLED": "0",
         "REFLEX_USE_SYSTEM_BUN": "1",
-    }
+    } | {f"KUBE_CONSOLE_{name.upper()}": value for name, value in settings.items()}
     log = workdir / "console.log"
     subprocess.run([sys.executable, "-m", "kube_console", "migrate"], env=env, cwd=PROJECT_ROOT, check=True)
     with log.open("w") as output:
@@ -124,6 +133,12 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
             process.wait(timeout=20)
         except (ProcessLookupError, subprocess.TimeoutExpired):
             os.killpg(process.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="session")
+def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
+    with serve_console(tmp_path_factory.mktemp("console")) as started:
+        yield started
 
 
 @pytest.fixture(scope="session")

@@ -1,33 +1,16 @@
-"""The project's fake Kubernetes API server, its cluster generator and its pytest fixtures.
-
-Importable from plain scripts (benchmarks) as well as from tests:
+"""The fake Kubernetes API server, now kube_console/fakekube (the demo serves from it too),
+under its old name: `tests.fakekube` and `tests.fakekube.<module>` are the very same modules,
+so tests, benchmarks and their fixtures (tests/fakekube/plugin.py) import it either way.
 
     from tests.fakekube import FakeKubeProcess, generate_cluster
 """
 
-from tests.fakekube.cluster import (
-    CLUSTER_ADMIN,
-    READ_ONLY,
-    SECRETS_READER,
-    FakeCluster,
-    Fault,
-    Rule,
-)
-from tests.fakekube.generator import HELM_SECRET_MARKER, PROVIDERS, generate_cluster
-from tests.fakekube.server import FakeKubeProcess, FakeKubeServer, LoggedRequest, silent_endpoint
+import sys
 
-__all__ = [
-    "CLUSTER_ADMIN",
-    "HELM_SECRET_MARKER",
-    "PROVIDERS",
-    "READ_ONLY",
-    "SECRETS_READER",
-    "FakeCluster",
-    "FakeKubeProcess",
-    "FakeKubeServer",
-    "Fault",
-    "LoggedRequest",
-    "Rule",
-    "generate_cluster",
-    "silent_endpoint",
-]
+from kube_console.fakekube import *
+from kube_console.fakekube import __all__ as __all__
+from kube_console.fakekube import builders, cluster, generator, pki, selectors, server
+
+for _module in (builders, cluster, generator, pki, selectors, server):
+    sys.modules[f"{__name__}.{_module.__name__.rsplit('.', 1)[1]}"] = _module
+del _module

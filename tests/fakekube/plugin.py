@@ -18,10 +18,10 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from kube_console.fakekube.cluster import FakeCluster
+from kube_console.fakekube.generator import generate_cluster
+from kube_console.fakekube.server import FakeKubeServer
 from kube_console.kube.credentials import ClusterCredentials
-from tests.fakekube.cluster import FakeCluster
-from tests.fakekube.generator import generate_cluster
-from tests.fakekube.server import FakeKubeServer
 
 
 @pytest.fixture(scope="session")

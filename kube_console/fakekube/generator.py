@@ -17,8 +17,8 @@ import string
 import uuid
 from collections.abc import Callable
 
-from tests.fakekube import builders
-from tests.fakekube.cluster import FakeCluster
+from kube_console.fakekube import builders
+from kube_console.fakekube.cluster import FakeCluster
 
 # Every secret-looking value in generated Helm release payloads starts with this.
 HELM_SECRET_MARKER = "fakekube-helm-secret-"

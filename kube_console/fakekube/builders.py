@@ -84,6 +84,7 @@ def node(
     allocatable_cpu: str | None = None,
     allocatable_memory: str | None = None,
     taints: list[dict] | None = None,
+    extended_resources: dict[str, str] | None = None,
     ready: bool = True,
     unschedulable: bool = False,
     kubelet_version: str = "v1.31.13",
@@ -159,6 +160,7 @@ def node(
                 "hugepages-2Mi": "0",
                 "memory": memory,
                 "pods": pods,
+                **(extended_resources or {}),
             },
             "allocatable": {
                 "cpu": allocatable_cpu or cpu,
@@ -167,6 +169,7 @@ def node(
                 "hugepages-2Mi": "0",
                 "memory": allocatable_memory or memory,
                 "pods": pods,
+                **(extended_resources or {}),
             },
             "conditions": conditions,
             "addresses": [

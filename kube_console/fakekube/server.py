@@ -32,15 +32,15 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Literal
+from typing import Literal, Self
 from urllib.parse import parse_qsl, urlsplit
 
 import orjson
 import urllib3
 
+from kube_console.fakekube.cluster import ApiError, FakeCluster, Fault, Kind
+from kube_console.fakekube.pki import CertificateAuthority, CertifiedKey
 from kube_console.kube.credentials import ClusterCredentials
-from tests.fakekube.cluster import ApiError, FakeCluster, Fault, Kind
-from tests.fakekube.pki import CertificateAuthority, CertifiedKey
 
 __all__ = [
     "FakeKubeApp",
@@ -568,7 +568,7 @@ class FakeKubeServer(_Endpoint):
         if self._thread is not None:
             self._thread.join()
 
-    def __enter__(self) -> FakeKubeServer:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc_info: object) -> None:
@@ -600,7 +600,7 @@ class FakeKubeServer(_Endpoint):
 
 
 def serve_from_stdin() -> None:
-    """Entry point of the server process (`python -m tests.fakekube`): (tls, clusters,
+    """Entry point of the server process (`python -m kube_console.fakekube`): (tls, clusters,
     control token) arrive pickled on stdin; the port goes out on stdout once the server
     listens. The process ends with its parent, so a crashed benchmark leaves no server."""
     tls, clusters, control_token = pickle.load(sys.stdin.buffer)
@@ -620,7 +620,7 @@ def serve_from_stdin() -> None:
 
 
 class FakeKubeProcess(_Endpoint):
-    """The fake API server in a child process (`python -m tests.fakekube`).
+    """The fake API server in a child process (`python -m kube_console.fakekube`).
 
     The clusters are copied into the child when it starts: change faults through
     `set_faults`; this process's cluster objects stay the expected state."""
@@ -645,7 +645,7 @@ class FakeKubeProcess(_Endpoint):
         project_root = pathlib.Path(__file__).resolve().parents[2]
         environment = {**os.environ, "PYTHONPATH": str(project_root)}
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "tests.fakekube"],
+            [sys.executable, "-m", "kube_console.fakekube"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=environment,
@@ -667,7 +667,7 @@ class FakeKubeProcess(_Endpoint):
             self._process.stdout.close()
             self._process = None
 
-    def __enter__(self) -> FakeKubeProcess:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc_info: object) -> None:

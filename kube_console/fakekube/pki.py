@@ -18,7 +18,6 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-
 # A name in the server certificate that no real resolver answers: a test that reaches the
 # server by it proves the connection went where the test's resolver said.
 SERVER_DNS_NAME = "api.fakekube.test"

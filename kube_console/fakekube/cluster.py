@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 
 import orjson
 
-from tests.fakekube.selectors import InvalidSelector, field_selector, label_selector
+from kube_console.fakekube.selectors import InvalidSelector, field_selector, label_selector
 
 
 @dataclasses.dataclass(frozen=True)
