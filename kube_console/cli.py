@@ -229,7 +229,7 @@ def cluster_add(
     name: str = typer.Option(..., help="Cluster name, unique in the organization."),
     kubeconfig: Path = typer.Option(..., exists=True, dir_okay=False, readable=True, help="Kubeconfig file."),
     context: str = typer.Option("", help="Context to use (default: current-context)."),
-    environment: str = typer.Option("production", help="production, staging, development, test or other"),
+    environment: str = typer.Option("production", help="production, staging, development, test or other (prod, stage, uat, dev and qa are read as those)"),
     acknowledge_insecure_tls: bool = typer.Option(False, help="Accept insecure-skip-tls-verify: true."),
 ) -> None:
     """Register a cluster: validate, connect, detect, check permissions, save, first sync."""

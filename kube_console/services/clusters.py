@@ -68,6 +68,32 @@ E = TypeVar("E", bound=BaseException)
 
 NAME_PATTERN = re.compile(r"^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$")
 
+# The short forms people type for an environment, read as the canonical name (ENVIRONMENTS).
+# UAT (user acceptance) runs on a production-like, pre-production cluster: staging. QA runs
+# the test suites: test.
+ENVIRONMENT_SHORT_FORMS = {
+    "prod": "production",
+    "prd": "production",
+    "live": "production",
+    "stage": "staging",
+    "stg": "staging",
+    "preprod": "staging",
+    "pre-prod": "staging",
+    "uat": "staging",
+    "dev": "development",
+    "develop": "development",
+    "qa": "test",
+    "tst": "test",
+    "testing": "test",
+}
+
+
+def canonical_environment(name: str) -> str:
+    """The canonical environment a name stands for (`prod` → production); a name that is no
+    known form comes back trimmed and lower-cased, for validation to refuse."""
+    name = name.strip().lower()
+    return ENVIRONMENT_SHORT_FORMS.get(name, name)
+
 
 class ConnectionFailed(Exception):
     """The kubeconfig is acceptable but the cluster could not be reached or refused it."""
@@ -219,14 +245,19 @@ def _refuse_a_second_registration(
 
 
 def _validated_identity(name: str, environment: str) -> tuple[str, str]:
-    name, environment = name.strip().lower(), environment.strip().lower()
+    name, environment = name.strip().lower(), canonical_environment(environment)
     errors = []
     if not NAME_PATTERN.match(name):
         errors.append(
             FieldError("name", "Use 1 to 63 lower-case letters, digits, '-', '_' or '.', starting and ending with a letter or digit.")
         )
     if environment not in ENVIRONMENTS:
-        errors.append(FieldError("environment", f"Choose one of: {', '.join(ENVIRONMENTS)}."))
+        errors.append(
+            FieldError(
+                "environment",
+                f"Choose one of: {', '.join(ENVIRONMENTS)} (or prod, stage, uat, dev, qa).",
+            )
+        )
     if errors:
         raise ValidationFailed(errors)
     return name, environment
@@ -415,7 +446,7 @@ def list_clusters(
     if status:
         query = query.where(Cluster.status == status)
     if environment:
-        query = query.where(Cluster.environment == environment)
+        query = query.where(Cluster.environment == canonical_environment(environment))
     if provider:
         query = query.where(Cluster.provider == provider)
     clusters = session.execute(query.order_by(Cluster.name)).scalars().all()

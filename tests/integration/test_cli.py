@@ -128,14 +128,15 @@ def test_missing_keys_fail_closed_with_the_fix(cli):
     assert "python -m kube_console keys generate" in result.stderr
 
 
-def test_cluster_add_then_sync_once(cli, fake_kube, fake_credentials, tmp_path, make):
+def test_cluster_add_then_sync_once(cli, fake_kube, fake_credentials, tmp_path, make, session):
     make.org("Acme")
     fake = fake_kube.add_cluster(generate_cluster("edge", seed=5, namespaces=3, nodes=2, deployments=3, pods=9, provider="k3s"))
     kubeconfig = tmp_path / "edge.kubeconfig"
     kubeconfig.write_text(kubeconfig_yaml(fake_credentials(fake)))
 
-    added = cli("cluster", "add", "--org", "Acme", "--name", "edge", "--kubeconfig", str(kubeconfig), "--environment", "staging")
+    added = cli("cluster", "add", "--org", "Acme", "--name", "edge", "--kubeconfig", str(kubeconfig), "--environment", "stage")
     assert added.returncode == 0, added.stderr
+    assert session.execute(select(Cluster.environment)).scalar_one() == "staging"
     assert "registered edge (id 1): K3s" in added.stdout and "2 nodes, 3 namespaces, 9 pods; status healthy" in added.stdout
     assert fake.token not in added.stdout + added.stderr
 

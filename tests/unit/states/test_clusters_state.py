@@ -120,6 +120,13 @@ async def test_an_admin_sees_the_test_result_before_anything_is_saved_then_regis
         assert [cluster.name for cluster in _clusters(session)] == ["prod-eu"]
 
 
+async def test_the_form_reads_an_environment_short_form_as_its_canonical_name(team, session, kubeconfig):
+    async with EventDriver() as driver:
+        tab = await _open_admin_page(driver, team)
+        await _register(tab, kubeconfig, environment="prod")
+    assert [(cluster.name, cluster.environment) for cluster in _clusters(session)] == [("prod-eu", "production")]
+
+
 async def test_register_saves_only_the_kubeconfig_that_was_tested(
     team, session, fake_kube, kubeconfig
 ):
