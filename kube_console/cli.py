@@ -52,16 +52,11 @@ def _read_password(prompt: bool) -> str:
 
 
 def _cli_context(session, email: str) -> AuthContext:
-    """Act as the named user, so the CLI obeys the same policy as the pages."""
-    from sqlmodel import select
+    """Act as the named user, so the CLI obeys the same policy as the pages (call it inside
+    `plain_errors()`: an unknown or disabled user is a NotFound)."""
+    from kube_console.services.auth import context_for_email
 
-    from kube_console.models import User
-    from kube_console.services.auth import normalize_email
-
-    user = session.exec(select(User).where(User.email == normalize_email(email))).first()
-    if user is None or not user.active:
-        fail(f"no active user with e-mail {email}")
-    return AuthContext(user_id=user.id, org_id=user.org_id, role=user.role, email=user.email, via="cli")
+    return context_for_email(session=session, email=email, via="cli")
 
 
 @app.callback()
@@ -89,22 +84,16 @@ def create_admin(
     name: str = typer.Option("", help="Display name."),
 ) -> None:
     """Create an admin (and the organization if new). The password comes from stdin or a prompt."""
-    from sqlmodel import select
-
-    from kube_console.models import Organization
     from kube_console.services import users
 
     password = _read_password(prompt=True)
     with plain_errors(), session_scope() as session:
-        organization = session.exec(select(Organization).where(Organization.name == org.strip())).first()
-        if organization is None:
-            organization = Organization(name=org.strip())
-            session.add(organization)
-            session.flush()
+        organization = users.ensure_org(session=session, name=org)
+        org_name = organization.name
         row = users.create_user(
             session=session, org_id=organization.id, email=email, password=password, role="admin", display_name=name
         )
-    typer.echo(f"created admin {row.email} in organization {org.strip()!r}")
+    typer.echo(f"created admin {row.email} in organization {org_name!r}")
 
 
 @users_app.command("create")

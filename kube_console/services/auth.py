@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 from kube_console.db import utcnow
 from kube_console.errors import FieldError, ValidationFailed
 from kube_console.models import ApiToken, AuthSession, FirstRunSetup, Organization, User
-from kube_console.security.authz import AuthContext
+from kube_console.security.authz import AuthContext, NotFound
 from kube_console.security.secrets import (
     SESSION_TOKEN_PREFIX,
     hash_password,
@@ -95,6 +95,13 @@ def email_problem(email: str) -> str | None:
     return None
 
 
+def org_name_problem(name: str) -> str | None:
+    """What is wrong with an organization's name (already trimmed), or None."""
+    if not 2 <= len(name) <= 120:
+        return "Use 2 to 120 characters."
+    return None
+
+
 def setup_required(*, session: Session) -> bool:
     return session.exec(select(User.id).limit(1)).first() is None
 
@@ -112,8 +119,8 @@ def complete_setup(
     org_name = org_name.strip()
     email = normalize_email(email)
     errors = []
-    if not 2 <= len(org_name) <= 120:
-        errors.append(FieldError("org_name", "Use 2 to 120 characters."))
+    if problem := org_name_problem(org_name):
+        errors.append(FieldError("org_name", problem))
     if problem := email_problem(email):
         errors.append(FieldError("email", problem))
     if problem := password_problem(password):
@@ -230,6 +237,15 @@ def _context(user: User, via: str, role: str | None = None) -> AuthContext:
     return AuthContext(
         user_id=user.id, org_id=user.org_id, role=role or user.role, email=user.email, via=via
     )
+
+
+def context_for_email(*, session: Session, email: str, via: str) -> AuthContext:
+    """Act as the active user an e-mail names (the CLI's `--as`), or raise NotFound."""
+    address = normalize_email(email)
+    user = None if email_problem(address) else session.exec(select(User).where(User.email == address)).first()
+    if user is None or not user.active:
+        raise NotFound(f"no active user with e-mail {email.strip()}")
+    return _context(user, via)
 
 
 def resolve_session(*, session: Session, token: str | None) -> AuthContext | None:

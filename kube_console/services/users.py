@@ -28,7 +28,7 @@ from kube_console.security.secrets import (
     password_problem,
     verify_password,
 )
-from kube_console.services.auth import email_problem, normalize_email, revoke_user_sessions
+from kube_console.services.auth import email_problem, normalize_email, org_name_problem, revoke_user_sessions
 
 EMAIL_NOT_AVAILABLE = "This e-mail address can't be used for a new user. Choose another one."
 
@@ -61,6 +61,19 @@ def org_by_name(*, session: Session, name: str) -> Organization:
     org = session.exec(select(Organization).where(Organization.name == name.strip())).first()
     if org is None:
         raise NotFound(f"no organization named {name!r}")
+    return org
+
+
+def ensure_org(*, session: Session, name: str) -> Organization:
+    """The organization of this name, created (with the setup page's name check) when there is none."""
+    name = name.strip()
+    if problem := org_name_problem(name):
+        raise ValidationFailed.one("org_name", problem)
+    org = session.exec(select(Organization).where(Organization.name == name)).first()
+    if org is None:
+        org = Organization(name=name)
+        session.add(org)
+        session.flush()
     return org
 
 

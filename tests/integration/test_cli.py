@@ -71,6 +71,17 @@ def test_admin_user_and_token_creation(cli, session):
     assert session.execute(select(User.email).order_by(User.email)).scalars().all() == ["ana@example.com", "bo@example.com"]
 
 
+def test_create_admin_checks_the_organization_name_as_setup_does(cli, session):
+    refused = cli("create-admin", "--org", " A ", "--email", "ana@example.com", stdin="a long password\n")
+    assert refused.returncode == 1
+    assert refused.stderr.strip() == "error: org_name: Use 2 to 120 characters."
+    assert session.execute(select(User)).first() is None
+
+    unknown = cli("users", "create", "--email", "bo@example.com", "--as", "nobody@example.com", stdin="another long one\n")
+    assert unknown.returncode == 1
+    assert unknown.stderr.strip() == "error: no active user with e-mail nobody@example.com"
+
+
 def test_users_create_answers_for_another_orgs_address_as_for_its_own(cli):
     for org, admin in (("Acme", "ana@example.com"), ("Rival", "cy@rival.test")):
         made = cli("create-admin", "--org", org, "--email", admin, stdin="a long password\n")
