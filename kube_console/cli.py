@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NoReturn
@@ -249,51 +250,76 @@ def cluster_add(
         typer.echo(f"warning: {warning}", err=True)
 
 
+_stop_syncing = threading.Event()
+
+
+def _wait_for_next_round(seconds: float) -> bool:
+    """Wait for the next round of `sync`; True once Ctrl-C (or SIGTERM) asked it to stop."""
+    return _stop_syncing.wait(seconds)
+
+
 @app.command()
 def sync(
-    once: bool = typer.Option(True, "--once", help="Sync once and exit."),
+    once: bool = typer.Option(False, "--once", help="Sync once and exit (default: every interval until Ctrl-C)."),
     cluster: int | None = typer.Option(None, "--cluster", help="Only this cluster id."),
 ) -> None:
-    """Sync every cluster now in this process, as a worker would (but those a worker is
-    syncing right now), and print a line per cluster."""
+    """Sync every cluster (or one) in this process, as a worker would (but those a worker is
+    syncing right now), and print a line per cluster; again every sync interval until Ctrl-C,
+    or once with --once."""
     import datetime as dt
+    import signal
 
-    from kube_console.db import utcnow
-    from kube_console.services.sync_scheduling import claim_cluster, cluster_syncer, run_claimed
+    from kube_console.services.sync_scheduling import cluster_syncer
     from kube_console.workers.leader import process_name
-    from kube_console.workers.sync_job import sync_all_once
 
     settings = get_settings()
     interval = dt.timedelta(seconds=settings.sync_interval_seconds)
     sync_one = cluster_syncer(keyring=_keyring_or_fail(), settings=settings, open_session=session_scope)
     owner = process_name()
+    if not once:
+        _stop_syncing.clear()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: _stop_syncing.set())
+        typer.echo(f"syncing every {settings.sync_interval_seconds} s; Ctrl-C to stop")
+    while True:
+        outcomes = _sync_round(owner=owner, cluster=cluster, interval=interval, sync_one=sync_one)
+        if not outcomes:
+            typer.echo("no cluster is due for a sync")
+        for outcome in outcomes:
+            detail = f"{outcome.pods} pods" if outcome.ok else outcome.error
+            typer.echo(f"{outcome.cluster_name:<30} {outcome.status:<12} {outcome.duration_ms:>8.0f} ms  {detail}")
+        if once or _wait_for_next_round(settings.sync_interval_seconds):
+            break
+    if once and any(not outcome.ok for outcome in outcomes):
+        raise typer.Exit(1)
+
+
+def _sync_round(*, owner: str, cluster: int | None, interval, sync_one) -> list:
+    """One round of `sync`: every cluster, or the one asked for."""
+    from kube_console.db import utcnow
+    from kube_console.services.sync_scheduling import claim_cluster, run_claimed
+    from kube_console.workers import sync_job
+
+    settings = get_settings()
     if cluster is None:
-        outcomes = sync_all_once(
+        return sync_job.sync_all_once(
             owner=owner, threads=settings.sync_threads, interval=interval, open_session=session_scope, sync_one=sync_one
         )
-    else:
-        started = utcnow()
-        with session_scope() as session:
-            claimed = claim_cluster(session=session, owner=owner, cluster_id=cluster, now=started)
-        if not claimed:
-            fail(f"cluster {cluster} is being synced by a worker right now")
-        outcomes = [
-            run_claimed(
-                cluster_id=cluster,
-                owner=owner,
-                started=started,
-                interval=interval,
-                open_session=session_scope,
-                sync_one=sync_one,
-            )
-        ]
-    if not outcomes:
-        typer.echo("no cluster is due for a sync")
-    for outcome in outcomes:
-        detail = f"{outcome.pods} pods" if outcome.ok else outcome.error
-        typer.echo(f"{outcome.cluster_name:<30} {outcome.status:<12} {outcome.duration_ms:>8.0f} ms  {detail}")
-    if any(not outcome.ok for outcome in outcomes):
-        raise typer.Exit(1)
+    started = utcnow()
+    with session_scope() as session:
+        claimed = claim_cluster(session=session, owner=owner, cluster_id=cluster, now=started)
+    if not claimed:
+        fail(f"cluster {cluster} is being synced by a worker right now")
+    return [
+        run_claimed(
+            cluster_id=cluster,
+            owner=owner,
+            started=started,
+            interval=interval,
+            open_session=session_scope,
+            sync_one=sync_one,
+        )
+    ]
 
 
 @app.command()
@@ -363,14 +389,17 @@ def costs_compute(
     """Compute the closed hours now, as the hourly job does, and print what was done per cluster."""
     import time
 
+    from kube_console.db import utcnow
     from kube_console.services.cost_math import parse_utc_time
     from kube_console.services.costs import run_cost_pass
+    from kube_console.services.workers import record_cost_runs
+    from kube_console.workers.leader import process_name
 
     try:
         start_at, end_at = (parse_utc_time(value) if value else None for value in (start, end))
     except ValueError:
         fail("--from and --to take an ISO 8601 date or time, such as 2026-11-01 or 2026-11-01T06:00Z")
-    started = time.perf_counter()
+    started, started_at = time.perf_counter(), utcnow()
     outcomes = run_cost_pass(
         open_session=session_scope,
         settings=get_settings(),
@@ -378,6 +407,8 @@ def costs_compute(
         start=start_at,
         end=end_at,
     )
+    with session_scope() as session:  # on the Workers page, as the hourly job's runs are
+        record_cost_runs(session=session, outcomes=outcomes, trigger="cli", process=process_name(), started_at=started_at)
     if cluster is not None and not outcomes:
         fail(f"no cluster with id {cluster}")
     for outcome in outcomes:
