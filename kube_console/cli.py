@@ -71,11 +71,9 @@ def _check_settings() -> None:
 @app.command()
 def migrate() -> None:
     """Apply the database migrations (safe to run again)."""
-    from kube_console.migrations import upgrade_to_head
+    from kube_console.migrations import migrate as migrate_database
 
-    url = get_settings().database_url
-    upgrade_to_head(url)
-    typer.echo(f"database is up to date ({url.split('@')[-1]})")
+    typer.echo(migrate_database(get_settings().database_url).summary())
 
 
 @app.command("create-admin")
