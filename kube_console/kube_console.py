@@ -14,6 +14,7 @@ from starlette.routing import Mount
 from kube_console import routes
 from kube_console.api import browser_auth, edge
 from kube_console.api.v1 import api_v1
+from kube_console.components.origin_notice import refused_origin_notice
 from kube_console.pages.admin_settings import admin_settings_page
 from kube_console.pages.admin_users import admin_users_page
 from kube_console.pages.admin_workers import admin_workers_page
@@ -29,6 +30,7 @@ from kube_console.pages.pods import pods_page
 from kube_console.pages.profile import profile_page
 from kube_console.pages.workload_detail import workload_detail_page
 from kube_console.security.headers import BuiltPages
+from kube_console.startup import announce_ready
 from kube_console.states.admin_settings import SettingsState
 from kube_console.states.admin_workers import WorkersState
 from kube_console.states.clusters import ClustersState
@@ -58,6 +60,8 @@ def _built_pages_directory() -> Path:
 app = rx.App(
     stylesheets=["/styles.css"],
     head_components=[rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml")],
+    # Over every page: opened at an address the console refuses, the page says what to do.
+    extra_app_wraps={(6, "RefusedOriginNotice"): lambda _stateful: refused_origin_notice()},
     # Reflex runs behind hide_session_cookie; /auth/* is served before it, with the cookie.
     # The REST API authenticates by bearer token only and never sees Reflex's state.
     # The edge comes last, so it wraps everything: it limits bodies and adds the headers.
@@ -68,6 +72,7 @@ app = rx.App(
     ],
 )
 app.register_lifespan_task(scheduler_lifespan)
+app.register_lifespan_task(announce_ready)  # "kube-console is ready at http://localhost:3000"
 
 app.add_page(setup_page, route=routes.SETUP, title="Set up · kube-console", on_load=SetupState.check_open)
 app.add_page(login_page, route=routes.LOGIN, title="Sign in · kube-console", on_load=SignInState.load)
