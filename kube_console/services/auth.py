@@ -106,6 +106,18 @@ def setup_required(*, session: Session) -> bool:
     return session.exec(select(User.id).limit(1)).first() is None
 
 
+def setup_problems(*, org_name: str, email: str, password: str) -> list[FieldError]:
+    """Every mistake in a setup form, field by field (empty when it may go ahead)."""
+    errors = []
+    if problem := org_name_problem(org_name.strip()):
+        errors.append(FieldError("org_name", problem))
+    if problem := email_problem(normalize_email(email)):
+        errors.append(FieldError("email", problem))
+    if problem := password_problem(password):
+        errors.append(FieldError("password", problem))
+    return errors
+
+
 def complete_setup(
     *, session: Session, org_name: str, email: str, password: str, display_name: str = ""
 ) -> User:
@@ -116,17 +128,9 @@ def complete_setup(
     """
     if not setup_required(session=session):
         raise SetupClosed("setup is already complete")
-    org_name = org_name.strip()
-    email = normalize_email(email)
-    errors = []
-    if problem := org_name_problem(org_name):
-        errors.append(FieldError("org_name", problem))
-    if problem := email_problem(email):
-        errors.append(FieldError("email", problem))
-    if problem := password_problem(password):
-        errors.append(FieldError("password", problem))
-    if errors:
+    if errors := setup_problems(org_name=org_name, email=email, password=password):
         raise ValidationFailed(errors)
+    org_name, email = org_name.strip(), normalize_email(email)
     password_hash = hash_password(password)  # slow: before the transaction takes any lock
     try:
         org = Organization(name=org_name)
