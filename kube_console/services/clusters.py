@@ -244,8 +244,7 @@ def _refuse_a_second_registration(
         )
 
 
-def _validated_identity(name: str, environment: str) -> tuple[str, str]:
-    name, environment = name.strip().lower(), canonical_environment(environment)
+def _identity_problems(name: str, environment: str) -> list[FieldError]:
     errors = []
     if not NAME_PATTERN.match(name):
         errors.append(
@@ -258,9 +257,73 @@ def _validated_identity(name: str, environment: str) -> tuple[str, str]:
                 f"Choose one of: {', '.join(ENVIRONMENTS)} (or prod, stage, uat, dev, qa).",
             )
         )
+    return errors
+
+
+def validate_registration(
+    *,
+    open_session: OpenSession,
+    org_id: int,
+    name: str,
+    environment: str,
+    kubeconfig: str | None,
+    context: str | None,
+    acknowledge_insecure_tls: bool,
+    settings: Settings,
+    except_id: int | None = None,
+) -> tuple[str, str]:
+    """Every check of a registration (or an edit) that needs no network, all at once: the
+    name, the environment, the name being free, and the kubeconfig's fields (None: no new
+    kubeconfig). Raises ValidationFailed naming every field that is wrong; else the
+    canonical (name, environment). Test connection and Register both start with it."""
+    name, environment = name.strip().lower(), canonical_environment(environment)
+    errors = _identity_problems(name, environment)
+    if not errors:
+        with open_session() as session:
+            if _name_taken(session, org_id=org_id, name=name, except_id=except_id):
+                errors.append(FieldError("name", "A cluster with this name already exists in your organization."))
+    if kubeconfig is not None:
+        try:
+            parse_kubeconfig(
+                kubeconfig,
+                context=context or None,
+                acknowledge_insecure_tls=acknowledge_insecure_tls,
+                address_policy=console_address_policy(settings),
+            )
+        except KubeconfigRejected as rejected:
+            errors.extend(_as_validation(rejected).errors)
     if errors:
         raise ValidationFailed(errors)
     return name, environment
+
+
+def check_registration(
+    *,
+    open_session: OpenSession,
+    org_id: int,
+    name: str,
+    environment: str,
+    kubeconfig: str,
+    context: str | None,
+    acknowledge_insecure_tls: bool,
+    settings: Settings,
+) -> tuple[str, str, CheckedCluster]:
+    """Test connection, and the start of Register: every offline check at once, then connect
+    and check; nothing is stored. The canonical (name, environment) and what was checked."""
+    name, environment = validate_registration(
+        open_session=open_session,
+        org_id=org_id,
+        name=name,
+        environment=environment,
+        kubeconfig=kubeconfig,
+        context=context,
+        acknowledge_insecure_tls=acknowledge_insecure_tls,
+        settings=settings,
+    )
+    checked = check_kubeconfig(
+        kubeconfig=kubeconfig, context=context, acknowledge_insecure_tls=acknowledge_insecure_tls, settings=settings
+    )
+    return name, environment, checked
 
 
 def _name_taken(session: Session, *, org_id: int, name: str, except_id: int | None = None) -> bool:
@@ -282,12 +345,15 @@ def register_cluster(
     keyring: Keyring,
     settings: Settings,
 ) -> tuple[ClusterCard, SyncOutcome]:
-    name, environment = _validated_identity(name, environment)
-    with open_session() as session:
-        if _name_taken(session, org_id=org_id, name=name):
-            raise ValidationFailed.one("name", "A cluster with this name already exists in your organization.")
-    checked = check_kubeconfig(
-        kubeconfig=kubeconfig, context=context, acknowledge_insecure_tls=acknowledge_insecure_tls, settings=settings
+    name, environment, checked = check_registration(
+        open_session=open_session,
+        org_id=org_id,
+        name=name,
+        environment=environment,
+        kubeconfig=kubeconfig,
+        context=context,
+        acknowledge_insecure_tls=acknowledge_insecure_tls,
+        settings=settings,
     )
     try:
         with open_session() as session:
@@ -334,11 +400,19 @@ def update_cluster(
     settings: Settings,
 ) -> ClusterCard:
     """Rename, move environment, and optionally replace the credential (validated and tested again)."""
-    name, environment = _validated_identity(name, environment)
     with open_session() as session:
         owned_cluster(session, org_id=org_id, cluster_id=cluster_id)
-        if _name_taken(session, org_id=org_id, name=name, except_id=cluster_id):
-            raise ValidationFailed.one("name", "A cluster with this name already exists in your organization.")
+    name, environment = validate_registration(
+        open_session=open_session,
+        org_id=org_id,
+        name=name,
+        environment=environment,
+        kubeconfig=kubeconfig if kubeconfig and kubeconfig.strip() else None,
+        context=context,
+        acknowledge_insecure_tls=acknowledge_insecure_tls,
+        settings=settings,
+        except_id=cluster_id,
+    )
     checked = None
     if kubeconfig and kubeconfig.strip():
         checked = check_kubeconfig(
