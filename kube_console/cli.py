@@ -101,6 +101,7 @@ def users_create(
     as_admin: str = typer.Option(..., "--as", help="E-mail of the admin doing this."),
     role: str = typer.Option("member", help="admin or member"),
     name: str = typer.Option("", help="Display name."),
+    temporary: bool = typer.Option(False, "--temporary", help="The user must change the password at first sign-in."),
 ) -> None:
     """Create a user in the acting admin's organization. The password comes from stdin or a prompt."""
     from kube_console.services import users
@@ -109,9 +110,15 @@ def users_create(
     with plain_errors(), session_scope() as session:
         ctx = authorize(_cli_context(session, as_admin), Action.MANAGE_USERS)
         row = users.create_user(
-            session=session, org_id=ctx.org_id, email=email, password=password, role=role, display_name=name
+            session=session,
+            org_id=ctx.org_id,
+            email=email,
+            password=password,
+            role=role,
+            display_name=name,
+            temporary_password=temporary,
         )
-    typer.echo(f"created {row.role} {row.email}")
+    typer.echo(f"created {row.role} {row.email}" + (" (to change the password at first sign-in)" if temporary else ""))
 
 
 @token_app.command("create")

@@ -18,7 +18,7 @@ from kube_console.components.origin_notice import refused_origin_notice
 from kube_console.pages.admin_settings import admin_settings_page
 from kube_console.pages.admin_users import admin_users_page
 from kube_console.pages.admin_workers import admin_workers_page
-from kube_console.pages.auth import login_page, setup_page
+from kube_console.pages.auth import change_password_page, login_page, setup_page
 from kube_console.pages.cluster_detail import cluster_detail_page
 from kube_console.pages.clusters import clusters_page
 from kube_console.pages.costs import costs_page
@@ -43,7 +43,7 @@ from kube_console.states.explore_pods import PodsState
 from kube_console.states.explore_workload import WorkloadDetailState
 from kube_console.states.node_prices import NodePricesState
 from kube_console.states.overview import OverviewState
-from kube_console.states.profile import ProfileState
+from kube_console.states.profile import ChangePasswordState, ProfileState
 from kube_console.states.session import SessionState, SetupState, SignInState
 from kube_console.states.users import UsersState
 from kube_console.workers.scheduler import scheduler_lifespan
@@ -76,6 +76,12 @@ app.register_lifespan_task(announce_ready)  # "kube-console is ready at http://l
 
 app.add_page(setup_page, route=routes.SETUP, title="Set up · kube-console", on_load=SetupState.check_open)
 app.add_page(login_page, route=routes.LOGIN, title="Sign in · kube-console", on_load=SignInState.load)
+app.add_page(
+    change_password_page,
+    route=routes.CHANGE_PASSWORD,
+    title="Choose your password · kube-console",
+    on_load=ChangePasswordState.load,
+)
 
 SIGNED_IN = SessionState.require_session  # fills the shell, or sends the browser to sign in
 app.add_page(overview_page, route=routes.OVERVIEW, title="Overview · kube-console", on_load=[SIGNED_IN, OverviewState.load])

@@ -6,6 +6,8 @@ import reflex as rx
 
 from kube_console import routes
 from kube_console.components.forms import field, post_form
+from kube_console.pages.profile import password_form
+from kube_console.states.profile import ChangePasswordState
 from kube_console.states.session import SETUP_FORM_ID, SetupState, SignInState
 
 
@@ -82,5 +84,20 @@ def login_page() -> rx.Component:
             ),
             action=routes.SIGN_IN_ENDPOINT,
             method="post",
+        ),
+    )
+
+
+def change_password_page() -> rx.Component:
+    """Where a user whose password an admin set is sent until they choose their own."""
+    return _card(
+        "Choose your password",
+        "An admin set the password you signed in with. Choose one only you know to continue.",
+        rx.text(ChangePasswordState.email, size="2", weight="medium"),
+        password_form(
+            ChangePasswordState.password_errors,
+            ChangePasswordState.changing_password,
+            ChangePasswordState.submit,
+            button="Save and continue",
         ),
     )

@@ -239,7 +239,12 @@ def forget_password_checks(*, session: Session, user_id: int, session_digest: st
 
 def _context(user: User, via: str, role: str | None = None) -> AuthContext:
     return AuthContext(
-        user_id=user.id, org_id=user.org_id, role=role or user.role, email=user.email, via=via
+        user_id=user.id,
+        org_id=user.org_id,
+        role=role or user.role,
+        email=user.email,
+        via=via,
+        must_change_password=user.must_change_password and via == "session",
     )
 
 

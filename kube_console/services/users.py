@@ -87,26 +87,36 @@ def get_user(*, session: Session, org_id: int, user_id: int) -> UserRow:
 
 
 def create_user(
-    *, session: Session, org_id: int, email: str, password: str, role: str, display_name: str = ""
+    *,
+    session: Session,
+    org_id: int,
+    email: str,
+    password: str,
+    role: str,
+    display_name: str = "",
+    temporary_password: bool = False,
 ) -> UserRow:
+    """A new user. `temporary_password`: an admin chose it for them, so they must change it at
+    their first sign-in. Every wrong field is named at once."""
     email = normalize_email(email)
     errors = []
     if problem := email_problem(email):
         errors.append(FieldError("email", problem))
+    elif session.exec(select(User.id).where(User.email == email)).first() is not None:
+        errors.append(FieldError("email", EMAIL_NOT_AVAILABLE))
     if problem := password_problem(password):
         errors.append(FieldError("password", problem))
     if role not in ROLES:
         errors.append(FieldError("role", f"Choose one of: {', '.join(ROLES)}."))
     if errors:
         raise ValidationFailed(errors)
-    if session.exec(select(User.id).where(User.email == email)).first() is not None:
-        raise ValidationFailed.one("email", EMAIL_NOT_AVAILABLE)
     user = User(
         org_id=org_id,
         email=email,
         display_name=display_name.strip(),
         password_hash=hash_password(password),
         role=role,
+        must_change_password=temporary_password,
     )
     session.add(user)
     session.flush()
@@ -153,7 +163,8 @@ class PasswordReset:
 def reset_password(
     *, session: Session, org_id: int, user_id: int, password: str, revoke_tokens: bool = True
 ) -> PasswordReset:
-    """Set a new password and sign the user out everywhere.
+    """Set a new, temporary password (the user must change it at their next sign-in) and
+    sign the user out everywhere.
 
     A reset means the old password may be known to someone else, who may have made API
     tokens with it: they are revoked too, unless the admin chooses to keep them.
@@ -162,6 +173,7 @@ def reset_password(
         raise ValidationFailed.one("password", problem)
     user = _get(session, org_id=org_id, user_id=user_id)
     user.password_hash, user.updated_at = hash_password(password), utcnow()
+    user.must_change_password = True
     session.add(user)
     revoke_user_sessions(session=session, user_id=user.id)
     live_tokens = (ApiToken.user_id == user.id, ApiToken.revoked == False)  # noqa: E712
@@ -195,6 +207,7 @@ def change_own_password(
     if new_password == current_password:
         raise ValidationFailed.one("new_password", "Choose a password different from the current one.")
     user.password_hash, user.updated_at = hash_password(new_password), utcnow()
+    user.must_change_password = False
     session.add(user)
     for other in session.exec(
         select(AuthSession).where(AuthSession.user_id == user.id, AuthSession.revoked == False)  # noqa: E712

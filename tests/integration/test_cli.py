@@ -70,6 +70,12 @@ def test_admin_user_and_token_creation(cli, session):
     assert caller.email == "bo@example.com" and caller.role == "member"
     assert session.execute(select(User.email).order_by(User.email)).scalars().all() == ["ana@example.com", "bo@example.com"]
 
+    temporary = cli("users", "create", "--email", "dee@example.com", "--as", "ana@example.com", "--temporary", stdin="a temporary one\n")
+    assert temporary.returncode == 0, temporary.stderr
+    assert "change the password at first sign-in" in temporary.stdout
+    flags = dict(session.execute(select(User.email, User.must_change_password)).all())
+    assert flags == {"ana@example.com": False, "bo@example.com": False, "dee@example.com": True}
+
 
 def test_create_admin_checks_the_organization_name_as_setup_does(cli, session):
     refused = cli("create-admin", "--org", " A ", "--email", "ana@example.com", stdin="a long password\n")
