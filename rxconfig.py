@@ -6,11 +6,15 @@ import reflex as rx
 
 from kube_console.security.private_files import private_state_store
 from kube_console.settings import SettingsError, get_settings
+from kube_console.startup import quiet_reflex_messages
 
 try:
     settings = get_settings()
 except SettingsError as problem:
     sys.exit(f"kube-console cannot start.\n{problem}")
+
+# Reflex's lines that mislead on this console's start-up (kube_console/startup.py).
+quiet_reflex_messages()
 
 # Every Reflex process reads this file before it starts its state manager.
 private_state_store(redis_url=settings.redis_url)
@@ -22,7 +26,8 @@ config = rx.Config(
     frontend_port=settings.port,
     backend_port=settings.port,
     redis_url=settings.redis_url,
-    cors_allowed_origins=[settings.allowed_origin],
+    # KUBE_CONSOLE_ALLOWED_ORIGIN, and the loopback names of a local run at the console's port.
+    cors_allowed_origins=settings.accepted_origins,
     plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="indigo", gray_color="slate", radius="medium"))],
     disable_plugins=[rx.plugins.SitemapPlugin],
 )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NoReturn
@@ -52,16 +53,11 @@ def _read_password(prompt: bool) -> str:
 
 
 def _cli_context(session, email: str) -> AuthContext:
-    """Act as the named user, so the CLI obeys the same policy as the pages."""
-    from sqlmodel import select
+    """Act as the named user, so the CLI obeys the same policy as the pages (call it inside
+    `plain_errors()`: an unknown or disabled user is a NotFound)."""
+    from kube_console.services.auth import context_for_email
 
-    from kube_console.models import User
-    from kube_console.services.auth import normalize_email
-
-    user = session.exec(select(User).where(User.email == normalize_email(email))).first()
-    if user is None or not user.active:
-        fail(f"no active user with e-mail {email}")
-    return AuthContext(user_id=user.id, org_id=user.org_id, role=user.role, email=user.email, via="cli")
+    return context_for_email(session=session, email=email, via="cli")
 
 
 @app.callback()
@@ -75,11 +71,9 @@ def _check_settings() -> None:
 @app.command()
 def migrate() -> None:
     """Apply the database migrations (safe to run again)."""
-    from kube_console.migrations import upgrade_to_head
+    from kube_console.migrations import migrate as migrate_database
 
-    url = get_settings().database_url
-    upgrade_to_head(url)
-    typer.echo(f"database is up to date ({url.split('@')[-1]})")
+    typer.echo(migrate_database(get_settings().database_url).summary())
 
 
 @app.command("create-admin")
@@ -89,22 +83,16 @@ def create_admin(
     name: str = typer.Option("", help="Display name."),
 ) -> None:
     """Create an admin (and the organization if new). The password comes from stdin or a prompt."""
-    from sqlmodel import select
-
-    from kube_console.models import Organization
     from kube_console.services import users
 
     password = _read_password(prompt=True)
     with plain_errors(), session_scope() as session:
-        organization = session.exec(select(Organization).where(Organization.name == org.strip())).first()
-        if organization is None:
-            organization = Organization(name=org.strip())
-            session.add(organization)
-            session.flush()
+        organization = users.ensure_org(session=session, name=org)
+        org_name = organization.name
         row = users.create_user(
             session=session, org_id=organization.id, email=email, password=password, role="admin", display_name=name
         )
-    typer.echo(f"created admin {row.email} in organization {org.strip()!r}")
+    typer.echo(f"created admin {row.email} in organization {org_name!r}")
 
 
 @users_app.command("create")
@@ -113,6 +101,7 @@ def users_create(
     as_admin: str = typer.Option(..., "--as", help="E-mail of the admin doing this."),
     role: str = typer.Option("member", help="admin or member"),
     name: str = typer.Option("", help="Display name."),
+    temporary: bool = typer.Option(False, "--temporary", help="The user must change the password at first sign-in."),
 ) -> None:
     """Create a user in the acting admin's organization. The password comes from stdin or a prompt."""
     from kube_console.services import users
@@ -121,9 +110,15 @@ def users_create(
     with plain_errors(), session_scope() as session:
         ctx = authorize(_cli_context(session, as_admin), Action.MANAGE_USERS)
         row = users.create_user(
-            session=session, org_id=ctx.org_id, email=email, password=password, role=role, display_name=name
+            session=session,
+            org_id=ctx.org_id,
+            email=email,
+            password=password,
+            role=role,
+            display_name=name,
+            temporary_password=temporary,
         )
-    typer.echo(f"created {row.role} {row.email}")
+    typer.echo(f"created {row.role} {row.email}" + (" (to change the password at first sign-in)" if temporary else ""))
 
 
 @token_app.command("create")
@@ -229,7 +224,7 @@ def cluster_add(
     name: str = typer.Option(..., help="Cluster name, unique in the organization."),
     kubeconfig: Path = typer.Option(..., exists=True, dir_okay=False, readable=True, help="Kubeconfig file."),
     context: str = typer.Option("", help="Context to use (default: current-context)."),
-    environment: str = typer.Option("production", help="production, staging, development, test or other"),
+    environment: str = typer.Option("production", help="production, staging, development, test or other (prod, stage, uat, dev and qa are read as those)"),
     acknowledge_insecure_tls: bool = typer.Option(False, help="Accept insecure-skip-tls-verify: true."),
 ) -> None:
     """Register a cluster: validate, connect, detect, check permissions, save, first sync."""
@@ -260,51 +255,76 @@ def cluster_add(
         typer.echo(f"warning: {warning}", err=True)
 
 
+_stop_syncing = threading.Event()
+
+
+def _wait_for_next_round(seconds: float) -> bool:
+    """Wait for the next round of `sync`; True once Ctrl-C (or SIGTERM) asked it to stop."""
+    return _stop_syncing.wait(seconds)
+
+
 @app.command()
 def sync(
-    once: bool = typer.Option(True, "--once", help="Sync once and exit."),
+    once: bool = typer.Option(False, "--once", help="Sync once and exit (default: every interval until Ctrl-C)."),
     cluster: int | None = typer.Option(None, "--cluster", help="Only this cluster id."),
 ) -> None:
-    """Sync every cluster now in this process, as a worker would (but those a worker is
-    syncing right now), and print a line per cluster."""
+    """Sync every cluster (or one) in this process, as a worker would (but those a worker is
+    syncing right now), and print a line per cluster; again every sync interval until Ctrl-C,
+    or once with --once."""
     import datetime as dt
+    import signal
 
-    from kube_console.db import utcnow
-    from kube_console.services.sync_scheduling import claim_cluster, cluster_syncer, run_claimed
+    from kube_console.services.sync_scheduling import cluster_syncer
     from kube_console.workers.leader import process_name
-    from kube_console.workers.sync_job import sync_all_once
 
     settings = get_settings()
     interval = dt.timedelta(seconds=settings.sync_interval_seconds)
     sync_one = cluster_syncer(keyring=_keyring_or_fail(), settings=settings, open_session=session_scope)
     owner = process_name()
+    if not once:
+        _stop_syncing.clear()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: _stop_syncing.set())
+        typer.echo(f"syncing every {settings.sync_interval_seconds} s; Ctrl-C to stop")
+    while True:
+        outcomes = _sync_round(owner=owner, cluster=cluster, interval=interval, sync_one=sync_one)
+        if not outcomes:
+            typer.echo("no cluster is due for a sync")
+        for outcome in outcomes:
+            detail = f"{outcome.pods} pods" if outcome.ok else outcome.error
+            typer.echo(f"{outcome.cluster_name:<30} {outcome.status:<12} {outcome.duration_ms:>8.0f} ms  {detail}")
+        if once or _wait_for_next_round(settings.sync_interval_seconds):
+            break
+    if once and any(not outcome.ok for outcome in outcomes):
+        raise typer.Exit(1)
+
+
+def _sync_round(*, owner: str, cluster: int | None, interval, sync_one) -> list:
+    """One round of `sync`: every cluster, or the one asked for."""
+    from kube_console.db import utcnow
+    from kube_console.services.sync_scheduling import claim_cluster, run_claimed
+    from kube_console.workers import sync_job
+
+    settings = get_settings()
     if cluster is None:
-        outcomes = sync_all_once(
+        return sync_job.sync_all_once(
             owner=owner, threads=settings.sync_threads, interval=interval, open_session=session_scope, sync_one=sync_one
         )
-    else:
-        started = utcnow()
-        with session_scope() as session:
-            claimed = claim_cluster(session=session, owner=owner, cluster_id=cluster, now=started)
-        if not claimed:
-            fail(f"cluster {cluster} is being synced by a worker right now")
-        outcomes = [
-            run_claimed(
-                cluster_id=cluster,
-                owner=owner,
-                started=started,
-                interval=interval,
-                open_session=session_scope,
-                sync_one=sync_one,
-            )
-        ]
-    if not outcomes:
-        typer.echo("no cluster is due for a sync")
-    for outcome in outcomes:
-        detail = f"{outcome.pods} pods" if outcome.ok else outcome.error
-        typer.echo(f"{outcome.cluster_name:<30} {outcome.status:<12} {outcome.duration_ms:>8.0f} ms  {detail}")
-    if any(not outcome.ok for outcome in outcomes):
-        raise typer.Exit(1)
+    started = utcnow()
+    with session_scope() as session:
+        claimed = claim_cluster(session=session, owner=owner, cluster_id=cluster, now=started)
+    if not claimed:
+        fail(f"cluster {cluster} is being synced by a worker right now")
+    return [
+        run_claimed(
+            cluster_id=cluster,
+            owner=owner,
+            started=started,
+            interval=interval,
+            open_session=session_scope,
+            sync_one=sync_one,
+        )
+    ]
 
 
 @app.command()
@@ -376,12 +396,15 @@ def costs_compute(
 
     from kube_console.costs.engine import run_cost_pass
     from kube_console.costs.math import parse_utc_time
+    from kube_console.db import utcnow
+    from kube_console.services.workers import record_cost_runs
+    from kube_console.workers.leader import process_name
 
     try:
         start_at, end_at = (parse_utc_time(value) if value else None for value in (start, end))
     except ValueError:
         fail("--from and --to take an ISO 8601 date or time, such as 2026-11-01 or 2026-11-01T06:00Z")
-    started = time.perf_counter()
+    started, started_at = time.perf_counter(), utcnow()
     outcomes = run_cost_pass(
         open_session=session_scope,
         settings=get_settings(),
@@ -389,6 +412,8 @@ def costs_compute(
         start=start_at,
         end=end_at,
     )
+    with session_scope() as session:  # on the Workers page, as the hourly job's runs are
+        record_cost_runs(session=session, outcomes=outcomes, trigger="cli", process=process_name(), started_at=started_at)
     if cluster is not None and not outcomes:
         fail(f"no cluster with id {cluster}")
     for outcome in outcomes:

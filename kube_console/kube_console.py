@@ -14,10 +14,11 @@ from starlette.routing import Mount
 from kube_console import routes
 from kube_console.api import browser_auth, edge
 from kube_console.api.v1 import api_v1
+from kube_console.components.origin_notice import refused_origin_notice
 from kube_console.pages.admin_settings import admin_settings_page
 from kube_console.pages.admin_users import admin_users_page
 from kube_console.pages.admin_workers import admin_workers_page
-from kube_console.pages.auth import login_page, setup_page
+from kube_console.pages.auth import change_password_page, login_page, setup_page
 from kube_console.pages.cluster_detail import cluster_detail_page
 from kube_console.pages.clusters import clusters_page
 from kube_console.pages.costs import costs_page
@@ -30,6 +31,7 @@ from kube_console.pages.profile import profile_page
 from kube_console.pages.workload_detail import workload_detail_page
 from kube_console.security.headers import BuiltPages
 from kube_console.settings import get_settings
+from kube_console.startup import announce_ready
 from kube_console.states.admin_settings import SettingsState
 from kube_console.states.admin_workers import WorkersState
 from kube_console.states.clusters import ClustersState
@@ -42,7 +44,7 @@ from kube_console.states.explore_pods import PodsState
 from kube_console.states.explore_workload import WorkloadDetailState
 from kube_console.states.node_prices import NodePricesState
 from kube_console.states.overview import OverviewState
-from kube_console.states.profile import ProfileState
+from kube_console.states.profile import ChangePasswordState, ProfileState
 from kube_console.states.session import SessionState, SetupState, SignInState
 from kube_console.states.users import UsersState
 from kube_console.workers.scheduler import scheduler_lifespan
@@ -58,6 +60,8 @@ def _built_pages_directory() -> Path:
 app = rx.App(
     stylesheets=["/styles.css"],
     head_components=[rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml")],
+    # Over every page: opened at an address the console refuses, the page says what to do.
+    extra_app_wraps={(6, "RefusedOriginNotice"): lambda _stateful: refused_origin_notice()},
     # Reflex runs behind hide_session_cookie; /auth/* is served before it, with the cookie.
     # The REST API authenticates by bearer token only and never sees Reflex's state.
     # The edge comes last, so it wraps everything: it limits bodies and adds the headers.
@@ -72,9 +76,16 @@ if get_settings().demo:  # first: the demo's recent hours are in place before th
 
     app.register_lifespan_task(demo_lifespan)
 app.register_lifespan_task(scheduler_lifespan)
+app.register_lifespan_task(announce_ready)  # "kube-console is ready at http://localhost:3000"
 
 app.add_page(setup_page, route=routes.SETUP, title="Set up · kube-console", on_load=SetupState.check_open)
 app.add_page(login_page, route=routes.LOGIN, title="Sign in · kube-console", on_load=SignInState.load)
+app.add_page(
+    change_password_page,
+    route=routes.CHANGE_PASSWORD,
+    title="Choose your password · kube-console",
+    on_load=ChangePasswordState.load,
+)
 
 SIGNED_IN = SessionState.require_session  # fills the shell, or sends the browser to sign in
 app.add_page(overview_page, route=routes.OVERVIEW, title="Overview · kube-console", on_load=[SIGNED_IN, OverviewState.load])

@@ -14,6 +14,7 @@ ADMIN_SETTINGS = "/admin/settings"
 PROFILE = "/profile"
 LOGIN = "/login"
 SETUP = "/setup"
+CHANGE_PASSWORD = "/change-password"
 SIGN_IN_ENDPOINT = "/auth/sign-in"
 SIGN_OUT_ENDPOINT = "/auth/sign-out"
 

@@ -150,6 +150,14 @@ class Settings(BaseSettings):
         return f"{parts.scheme}://{parts.netloc}"
 
     @property
+    def accepted_origins(self) -> list[str]:
+        """The browser origins whose pages may talk to the console: the configured one and, at
+        the console's own port, the loopback names a local run is opened at (a page served
+        from one of these on the user's own machine is the console itself)."""
+        local = [f"http://{host}:{self.port}" for host in ("localhost", "127.0.0.1", "[::1]")]
+        return list(dict.fromkeys([self.allowed_origin, *local]))
+
+    @property
     def database_url(self) -> str:
         """The configured URL, or the embedded SQLite file in the data directory."""
         if self.db_url:

@@ -46,7 +46,7 @@ def _same_origin(request: Request) -> bool:
     origin = request.headers.get("origin")
     if origin is None:  # old browsers omit Origin on same-origin form posts; SameSite still applies
         return True
-    return urlsplit(origin).netloc == request.headers.get("host") or origin == get_settings().allowed_origin
+    return urlsplit(origin).netloc == request.headers.get("host") or origin in get_settings().accepted_origins
 
 
 def _safe_next(target: str | None) -> str:

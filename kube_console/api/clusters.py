@@ -22,6 +22,7 @@ from kube_console.api.schemas import (
     ClusterItem,
     ClusterPage,
     ClusterRegistered,
+    Environment,
     ErrorResponse,
     FirstSync,
     NamespaceItem,
@@ -35,12 +36,11 @@ from kube_console.api.schemas import (
     WorkerStatus,
 )
 from kube_console.db import session_scope
-from kube_console.models import CLUSTER_STATUSES, ENVIRONMENTS
+from kube_console.models import CLUSTER_STATUSES
 from kube_console.security.authz import Action, AuthContext, authorize
 from kube_console.security.keyring import get_keyring
 from kube_console.services import clusters as cluster_service
-from kube_console.services import explore
-from kube_console.services import sync_scheduling
+from kube_console.services import explore, sync_scheduling
 from kube_console.services import workers as worker_service
 from kube_console.settings import get_settings
 
@@ -107,7 +107,7 @@ def register_cluster(
 def list_clusters(
     ctx: Caller,
     status: Annotated[Literal[CLUSTER_STATUSES] | None, Query()] = None,  # type: ignore[valid-type]
-    environment: Annotated[Literal[ENVIRONMENTS] | None, Query()] = None,  # type: ignore[valid-type]
+    environment: Annotated[Environment | None, Query()] = None,
     provider: Annotated[str, Query(max_length=64, description="eks, gke, aks, k3s, ...")] = "",
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = "",

@@ -10,11 +10,15 @@ Request bodies. No app reads a body the edge has not let through:
   both answers close the connection, so the rest is never read either.
 Answers. Every answer gets the security headers of security/headers.py, HTML pages their
 Content-Security-Policy; an answer that sets its own policy (the API docs) keeps it.
+Websockets. A websocket whose Origin is not one of the console's accepted origins (settings
+`accepted_origins`) is refused here, before Reflex, and the log says which origin it was and
+the setting that would accept it (once per origin, for a bounded number of origins).
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
@@ -34,6 +38,10 @@ _TOO_LARGE = (
     "accepts (a kubeconfig may be 256 KiB)."
 )
 _CLOSE = {"Connection": "close"}
+# Origins already named in the log; past this many, refusals are no longer logged.
+MAX_LOGGED_ORIGINS = 64
+_logged_origins: set[str] = set()
+log = logging.getLogger(__name__)
 
 
 class BodyTooLarge(HTTPException):
@@ -49,6 +57,12 @@ def guard_edge(app: ASGIApp, *, pages: BuiltPages | None = None) -> ASGIApp:
     pages = pages or BuiltPages(None)
 
     async def edge(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            origin = Headers(scope=scope).get("origin")
+            if origin is not None and origin not in get_settings().accepted_origins:
+                _log_refused_origin(origin)
+                await send({"type": "websocket.close", "code": 1008})
+                return
         if scope["type"] != "http":
             await app(scope, receive, send)
             return
@@ -78,6 +92,24 @@ def guard_edge(app: ASGIApp, *, pages: BuiltPages | None = None) -> ASGIApp:
             await _too_large(is_api)(scope, receive, send)
 
     return edge
+
+
+def refused_origin_message(origin: str) -> str:
+    """What the log says when a browser at `origin` is refused."""
+    accepted = get_settings().accepted_origins
+    shown = "".join(char if char.isprintable() and char.isascii() else "?" for char in origin[:200])
+    return (
+        f"Refused a browser connection from {shown}: the console accepts only {', '.join(accepted)}. "
+        f"If this is the address people open the console at, set KUBE_CONSOLE_ALLOWED_ORIGIN={shown} "
+        "and restart it."
+    )
+
+
+def _log_refused_origin(origin: str) -> None:
+    if origin in _logged_origins or len(_logged_origins) >= MAX_LOGGED_ORIGINS:
+        return
+    _logged_origins.add(origin)
+    log.warning("%s", refused_origin_message(origin))
 
 
 def _content_length(headers: Headers) -> int | None:

@@ -17,6 +17,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSeriali
 from kube_console import dto
 from kube_console.costs.figures import COST_FIGURES
 from kube_console.models import ENVIRONMENTS
+from kube_console.services.clusters import canonical_environment
 
 
 def _as_utc(value: Any) -> Any:
@@ -30,6 +31,18 @@ def _as_utc(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
     return value
+
+
+def _canonical_environment(value: Any) -> Any:
+    return canonical_environment(value) if isinstance(value, str) else value
+
+
+# One of ENVIRONMENTS; the short forms (prod, stage, uat, dev, qa) are read as their canonical name.
+Environment = Annotated[
+    Literal[ENVIRONMENTS],  # type: ignore[valid-type]
+    BeforeValidator(_canonical_environment),
+    Field(description="production, staging, development, test or other; prod, stage, uat, dev and qa are accepted too"),
+]
 
 
 def rfc3339(value: dt.datetime) -> str:
@@ -187,7 +200,7 @@ class RegisterCluster(BaseModel):
     name: str = Field(
         max_length=200, description="1 to 63 lower-case letters, digits, '-', '_' or '.'"
     )
-    environment: Literal[ENVIRONMENTS]  # type: ignore[valid-type]
+    environment: Environment
     kubeconfig: str = Field(
         max_length=512 * 1024,
         description=(
@@ -207,7 +220,7 @@ class UpdateCluster(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str | None = Field(default=None, max_length=200)
-    environment: Literal[ENVIRONMENTS] | None = None  # type: ignore[valid-type]
+    environment: Environment | None = None
     kubeconfig: str | None = Field(default=None, max_length=512 * 1024)
     context: str | None = Field(default=None, max_length=253)
     acknowledge_insecure_tls: bool = False

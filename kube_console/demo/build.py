@@ -21,6 +21,8 @@ from time import perf_counter
 
 from sqlalchemy import func, select
 
+from kube_console.costs.engine import run_cost_pass
+from kube_console.costs.math import floor_hour
 from kube_console.db import utcnow
 from kube_console.fakekube.cluster import FakeCluster
 from kube_console.fakekube.kubeconfig import kubeconfig_yaml
@@ -32,8 +34,6 @@ from kube_console.models import Cluster, CostHourly, Organization, UsageSnapshot
 from kube_console.security.keyring import Keyring
 from kube_console.services import users
 from kube_console.services.clusters import label_keys, register_cluster, update_cluster
-from kube_console.services.cost_math import floor_hour
-from kube_console.services.costs import run_cost_pass
 from kube_console.services.credentials import load_credential
 from kube_console.services.sync import OpenSession, sync_cluster
 from kube_console.settings import Settings

@@ -31,6 +31,8 @@ class User(SQLModel, table=True):
     password_hash: str = Field(max_length=255)
     role: str = Field(default="member", max_length=16)  # one of ROLES
     active: bool = True
+    # The password was set by an admin (a new user, a reset): its owner must change it first.
+    must_change_password: bool = False
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

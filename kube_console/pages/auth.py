@@ -7,7 +7,9 @@ import reflex as rx
 from kube_console import routes
 from kube_console.components.demo_banner import demo_banner
 from kube_console.components.forms import field, post_form
-from kube_console.states.session import SetupState, SignInState
+from kube_console.pages.profile import password_form
+from kube_console.states.profile import ChangePasswordState
+from kube_console.states.session import SETUP_FORM_ID, SetupState, SignInState
 
 
 def _card(title: str, subtitle: str, *children: rx.Component) -> rx.Component:
@@ -49,6 +51,8 @@ def setup_page() -> rx.Component:
                 field("E-mail", rx.input(name="email", type="email", required=True), errors.get("email", "")),
                 field("Password", rx.input(name="password", type="password", required=True), errors.get("password", ""), hint="At least 10 characters."),
                 field("Password again", rx.input(name="password_again", type="password", required=True), errors.get("password_again", "")),
+                # Once the admin exists the page posts this very form to sign them in.
+                rx.el.input(type="hidden", name="next", value=routes.OVERVIEW),
                 rx.button(
                     rx.cond(SetupState.saving, rx.spinner(size="2"), rx.fragment()),
                     "Create organization and admin",
@@ -59,6 +63,9 @@ def setup_page() -> rx.Component:
                 spacing="3",
             ),
             on_submit=SetupState.submit,
+            id=SETUP_FORM_ID,
+            action=routes.SIGN_IN_ENDPOINT,
+            method="post",
         ),
     )
 
@@ -79,5 +86,20 @@ def login_page() -> rx.Component:
             ),
             action=routes.SIGN_IN_ENDPOINT,
             method="post",
+        ),
+    )
+
+
+def change_password_page() -> rx.Component:
+    """Where a user whose password an admin set is sent until they choose their own."""
+    return _card(
+        "Choose your password",
+        "An admin set the password you signed in with. Choose one only you know to continue.",
+        rx.text(ChangePasswordState.email, size="2", weight="medium"),
+        password_form(
+            ChangePasswordState.password_errors,
+            ChangePasswordState.changing_password,
+            ChangePasswordState.submit,
+            button="Save and continue",
         ),
     )

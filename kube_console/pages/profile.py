@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 from kube_console.components.badges import token_role_badge, token_status_badge
@@ -205,8 +207,11 @@ def _token_dialog() -> rx.Component:
     )
 
 
-def _password_form() -> rx.Component:
-    errors = ProfileState.password_errors
+def password_form(
+    errors: rx.Var, changing: rx.Var, on_submit: Any, key: rx.Var | int = 0, button: str = "Change password"
+) -> rx.Component:
+    """Current password, new password and again, each with its error (the profile's form, and
+    the change-password page's)."""
     return rx.form(
         rx.vstack(
             field(
@@ -241,17 +246,17 @@ def _password_form() -> rx.Component:
                 errors.get("new_password_again", ""),
             ),
             rx.button(
-                rx.spinner(loading=ProfileState.changing_password, size="2"),
-                "Change password",
+                rx.spinner(loading=changing, size="2"),
+                button,
                 type="submit",
-                disabled=ProfileState.changing_password,
+                disabled=changing,
             ),
             spacing="3",
             max_width="420px",
             align="start",
         ),
-        on_submit=ProfileState.change_password,
-        key=ProfileState.password_form_key,
+        on_submit=on_submit,
+        key=key,
     )
 
 
@@ -276,7 +281,12 @@ def profile_page() -> rx.Component:
         _section(
             "Password",
             "Changing it signs you out everywhere else.",
-            _password_form(),
+            password_form(
+                ProfileState.password_errors,
+                ProfileState.changing_password,
+                ProfileState.change_password,
+                key=ProfileState.password_form_key,
+            ),
         ),
         _token_dialog(),
     )

@@ -44,6 +44,8 @@ class AuthContext:
     role: str  # "admin" | "member"
     email: str
     via: str = "session"  # session | api_token | cli
+    # A browser session of a user whose password an admin set: only changing it is allowed.
+    must_change_password: bool = False
 
     @property
     def is_admin(self) -> bool:

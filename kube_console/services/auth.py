@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 from kube_console.db import utcnow
 from kube_console.errors import FieldError, ValidationFailed
 from kube_console.models import ApiToken, AuthSession, FirstRunSetup, Organization, User
-from kube_console.security.authz import AuthContext
+from kube_console.security.authz import AuthContext, NotFound
 from kube_console.security.secrets import (
     SESSION_TOKEN_PREFIX,
     hash_password,
@@ -95,8 +95,27 @@ def email_problem(email: str) -> str | None:
     return None
 
 
+def org_name_problem(name: str) -> str | None:
+    """What is wrong with an organization's name (already trimmed), or None."""
+    if not 2 <= len(name) <= 120:
+        return "Use 2 to 120 characters."
+    return None
+
+
 def setup_required(*, session: Session) -> bool:
     return session.exec(select(User.id).limit(1)).first() is None
+
+
+def setup_problems(*, org_name: str, email: str, password: str) -> list[FieldError]:
+    """Every mistake in a setup form, field by field (empty when it may go ahead)."""
+    errors = []
+    if problem := org_name_problem(org_name.strip()):
+        errors.append(FieldError("org_name", problem))
+    if problem := email_problem(normalize_email(email)):
+        errors.append(FieldError("email", problem))
+    if problem := password_problem(password):
+        errors.append(FieldError("password", problem))
+    return errors
 
 
 def complete_setup(
@@ -109,17 +128,9 @@ def complete_setup(
     """
     if not setup_required(session=session):
         raise SetupClosed("setup is already complete")
-    org_name = org_name.strip()
-    email = normalize_email(email)
-    errors = []
-    if not 2 <= len(org_name) <= 120:
-        errors.append(FieldError("org_name", "Use 2 to 120 characters."))
-    if problem := email_problem(email):
-        errors.append(FieldError("email", problem))
-    if problem := password_problem(password):
-        errors.append(FieldError("password", problem))
-    if errors:
+    if errors := setup_problems(org_name=org_name, email=email, password=password):
         raise ValidationFailed(errors)
+    org_name, email = org_name.strip(), normalize_email(email)
     password_hash = hash_password(password)  # slow: before the transaction takes any lock
     try:
         org = Organization(name=org_name)
@@ -228,8 +239,22 @@ def forget_password_checks(*, session: Session, user_id: int, session_digest: st
 
 def _context(user: User, via: str, role: str | None = None) -> AuthContext:
     return AuthContext(
-        user_id=user.id, org_id=user.org_id, role=role or user.role, email=user.email, via=via
+        user_id=user.id,
+        org_id=user.org_id,
+        role=role or user.role,
+        email=user.email,
+        via=via,
+        must_change_password=user.must_change_password and via == "session",
     )
+
+
+def context_for_email(*, session: Session, email: str, via: str) -> AuthContext:
+    """Act as the active user an e-mail names (the CLI's `--as`), or raise NotFound."""
+    address = normalize_email(email)
+    user = None if email_problem(address) else session.exec(select(User).where(User.email == address)).first()
+    if user is None or not user.active:
+        raise NotFound(f"no active user with e-mail {email.strip()}")
+    return _context(user, via)
 
 
 def resolve_session(*, session: Session, token: str | None) -> AuthContext | None:

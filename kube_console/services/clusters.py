@@ -68,6 +68,32 @@ E = TypeVar("E", bound=BaseException)
 
 NAME_PATTERN = re.compile(r"^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$")
 
+# The short forms people type for an environment, read as the canonical name (ENVIRONMENTS).
+# UAT (user acceptance) runs on a production-like, pre-production cluster: staging. QA runs
+# the test suites: test.
+ENVIRONMENT_SHORT_FORMS = {
+    "prod": "production",
+    "prd": "production",
+    "live": "production",
+    "stage": "staging",
+    "stg": "staging",
+    "preprod": "staging",
+    "pre-prod": "staging",
+    "uat": "staging",
+    "dev": "development",
+    "develop": "development",
+    "qa": "test",
+    "tst": "test",
+    "testing": "test",
+}
+
+
+def canonical_environment(name: str) -> str:
+    """The canonical environment a name stands for (`prod` → production); a name that is no
+    known form comes back trimmed and lower-cased, for validation to refuse."""
+    name = name.strip().lower()
+    return ENVIRONMENT_SHORT_FORMS.get(name, name)
+
 
 class ConnectionFailed(Exception):
     """The kubeconfig is acceptable but the cluster could not be reached or refused it."""
@@ -218,18 +244,86 @@ def _refuse_a_second_registration(
         )
 
 
-def _validated_identity(name: str, environment: str) -> tuple[str, str]:
-    name, environment = name.strip().lower(), environment.strip().lower()
+def _identity_problems(name: str, environment: str) -> list[FieldError]:
     errors = []
     if not NAME_PATTERN.match(name):
         errors.append(
             FieldError("name", "Use 1 to 63 lower-case letters, digits, '-', '_' or '.', starting and ending with a letter or digit.")
         )
     if environment not in ENVIRONMENTS:
-        errors.append(FieldError("environment", f"Choose one of: {', '.join(ENVIRONMENTS)}."))
+        errors.append(
+            FieldError(
+                "environment",
+                f"Choose one of: {', '.join(ENVIRONMENTS)} (or prod, stage, uat, dev, qa).",
+            )
+        )
+    return errors
+
+
+def validate_registration(
+    *,
+    open_session: OpenSession,
+    org_id: int,
+    name: str,
+    environment: str,
+    kubeconfig: str | None,
+    context: str | None,
+    acknowledge_insecure_tls: bool,
+    settings: Settings,
+    except_id: int | None = None,
+) -> tuple[str, str]:
+    """Every check of a registration (or an edit) that needs no network, all at once: the
+    name, the environment, the name being free, and the kubeconfig's fields (None: no new
+    kubeconfig). Raises ValidationFailed naming every field that is wrong; else the
+    canonical (name, environment). Test connection and Register both start with it."""
+    name, environment = name.strip().lower(), canonical_environment(environment)
+    errors = _identity_problems(name, environment)
+    if not errors:
+        with open_session() as session:
+            if _name_taken(session, org_id=org_id, name=name, except_id=except_id):
+                errors.append(FieldError("name", "A cluster with this name already exists in your organization."))
+    if kubeconfig is not None:
+        try:
+            parse_kubeconfig(
+                kubeconfig,
+                context=context or None,
+                acknowledge_insecure_tls=acknowledge_insecure_tls,
+                address_policy=console_address_policy(settings),
+            )
+        except KubeconfigRejected as rejected:
+            errors.extend(_as_validation(rejected).errors)
     if errors:
         raise ValidationFailed(errors)
     return name, environment
+
+
+def check_registration(
+    *,
+    open_session: OpenSession,
+    org_id: int,
+    name: str,
+    environment: str,
+    kubeconfig: str,
+    context: str | None,
+    acknowledge_insecure_tls: bool,
+    settings: Settings,
+) -> tuple[str, str, CheckedCluster]:
+    """Test connection, and the start of Register: every offline check at once, then connect
+    and check; nothing is stored. The canonical (name, environment) and what was checked."""
+    name, environment = validate_registration(
+        open_session=open_session,
+        org_id=org_id,
+        name=name,
+        environment=environment,
+        kubeconfig=kubeconfig,
+        context=context,
+        acknowledge_insecure_tls=acknowledge_insecure_tls,
+        settings=settings,
+    )
+    checked = check_kubeconfig(
+        kubeconfig=kubeconfig, context=context, acknowledge_insecure_tls=acknowledge_insecure_tls, settings=settings
+    )
+    return name, environment, checked
 
 
 def _name_taken(session: Session, *, org_id: int, name: str, except_id: int | None = None) -> bool:
@@ -251,12 +345,15 @@ def register_cluster(
     keyring: Keyring,
     settings: Settings,
 ) -> tuple[ClusterCard, SyncOutcome]:
-    name, environment = _validated_identity(name, environment)
-    with open_session() as session:
-        if _name_taken(session, org_id=org_id, name=name):
-            raise ValidationFailed.one("name", "A cluster with this name already exists in your organization.")
-    checked = check_kubeconfig(
-        kubeconfig=kubeconfig, context=context, acknowledge_insecure_tls=acknowledge_insecure_tls, settings=settings
+    name, environment, checked = check_registration(
+        open_session=open_session,
+        org_id=org_id,
+        name=name,
+        environment=environment,
+        kubeconfig=kubeconfig,
+        context=context,
+        acknowledge_insecure_tls=acknowledge_insecure_tls,
+        settings=settings,
     )
     try:
         with open_session() as session:
@@ -303,11 +400,19 @@ def update_cluster(
     settings: Settings,
 ) -> ClusterCard:
     """Rename, move environment, and optionally replace the credential (validated and tested again)."""
-    name, environment = _validated_identity(name, environment)
     with open_session() as session:
         owned_cluster(session, org_id=org_id, cluster_id=cluster_id)
-        if _name_taken(session, org_id=org_id, name=name, except_id=cluster_id):
-            raise ValidationFailed.one("name", "A cluster with this name already exists in your organization.")
+    name, environment = validate_registration(
+        open_session=open_session,
+        org_id=org_id,
+        name=name,
+        environment=environment,
+        kubeconfig=kubeconfig if kubeconfig and kubeconfig.strip() else None,
+        context=context,
+        acknowledge_insecure_tls=acknowledge_insecure_tls,
+        settings=settings,
+        except_id=cluster_id,
+    )
     checked = None
     if kubeconfig and kubeconfig.strip():
         checked = check_kubeconfig(
@@ -415,7 +520,7 @@ def list_clusters(
     if status:
         query = query.where(Cluster.status == status)
     if environment:
-        query = query.where(Cluster.environment == environment)
+        query = query.where(Cluster.environment == canonical_environment(environment))
     if provider:
         query = query.where(Cluster.provider == provider)
     clusters = session.execute(query.order_by(Cluster.name)).scalars().all()

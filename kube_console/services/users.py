@@ -28,7 +28,7 @@ from kube_console.security.secrets import (
     password_problem,
     verify_password,
 )
-from kube_console.services.auth import email_problem, normalize_email, revoke_user_sessions
+from kube_console.services.auth import email_problem, normalize_email, org_name_problem, revoke_user_sessions
 
 EMAIL_NOT_AVAILABLE = "This e-mail address can't be used for a new user. Choose another one."
 
@@ -64,6 +64,19 @@ def org_by_name(*, session: Session, name: str) -> Organization:
     return org
 
 
+def ensure_org(*, session: Session, name: str) -> Organization:
+    """The organization of this name, created (with the setup page's name check) when there is none."""
+    name = name.strip()
+    if problem := org_name_problem(name):
+        raise ValidationFailed.one("org_name", problem)
+    org = session.exec(select(Organization).where(Organization.name == name)).first()
+    if org is None:
+        org = Organization(name=name)
+        session.add(org)
+        session.flush()
+    return org
+
+
 def list_users(*, session: Session, org_id: int) -> list[UserRow]:
     users = session.exec(select(User).where(User.org_id == org_id).order_by(User.email)).all()
     return [_row(user) for user in users]
@@ -74,26 +87,36 @@ def get_user(*, session: Session, org_id: int, user_id: int) -> UserRow:
 
 
 def create_user(
-    *, session: Session, org_id: int, email: str, password: str, role: str, display_name: str = ""
+    *,
+    session: Session,
+    org_id: int,
+    email: str,
+    password: str,
+    role: str,
+    display_name: str = "",
+    temporary_password: bool = False,
 ) -> UserRow:
+    """A new user. `temporary_password`: an admin chose it for them, so they must change it at
+    their first sign-in. Every wrong field is named at once."""
     email = normalize_email(email)
     errors = []
     if problem := email_problem(email):
         errors.append(FieldError("email", problem))
+    elif session.exec(select(User.id).where(User.email == email)).first() is not None:
+        errors.append(FieldError("email", EMAIL_NOT_AVAILABLE))
     if problem := password_problem(password):
         errors.append(FieldError("password", problem))
     if role not in ROLES:
         errors.append(FieldError("role", f"Choose one of: {', '.join(ROLES)}."))
     if errors:
         raise ValidationFailed(errors)
-    if session.exec(select(User.id).where(User.email == email)).first() is not None:
-        raise ValidationFailed.one("email", EMAIL_NOT_AVAILABLE)
     user = User(
         org_id=org_id,
         email=email,
         display_name=display_name.strip(),
         password_hash=hash_password(password),
         role=role,
+        must_change_password=temporary_password,
     )
     session.add(user)
     session.flush()
@@ -140,7 +163,8 @@ class PasswordReset:
 def reset_password(
     *, session: Session, org_id: int, user_id: int, password: str, revoke_tokens: bool = True
 ) -> PasswordReset:
-    """Set a new password and sign the user out everywhere.
+    """Set a new, temporary password (the user must change it at their next sign-in) and
+    sign the user out everywhere.
 
     A reset means the old password may be known to someone else, who may have made API
     tokens with it: they are revoked too, unless the admin chooses to keep them.
@@ -149,6 +173,7 @@ def reset_password(
         raise ValidationFailed.one("password", problem)
     user = _get(session, org_id=org_id, user_id=user_id)
     user.password_hash, user.updated_at = hash_password(password), utcnow()
+    user.must_change_password = True
     session.add(user)
     revoke_user_sessions(session=session, user_id=user.id)
     live_tokens = (ApiToken.user_id == user.id, ApiToken.revoked == False)  # noqa: E712
@@ -182,6 +207,7 @@ def change_own_password(
     if new_password == current_password:
         raise ValidationFailed.one("new_password", "Choose a password different from the current one.")
     user.password_hash, user.updated_at = hash_password(new_password), utcnow()
+    user.must_change_password = False
     session.add(user)
     for other in session.exec(
         select(AuthSession).where(AuthSession.user_id == user.id, AuthSession.revoked == False)  # noqa: E712

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlmodel import Session
 
 from kube_console.db import utcnow
-from kube_console.dto import ClusterSyncStats, WorkerProcessRow, WorkerRunRow, WorkerStatus
+from kube_console.dto import ClusterSyncStats, CostRunOutcome, WorkerProcessRow, WorkerRunRow, WorkerStatus
 from kube_console.models import Cluster, WorkerProcess, WorkerRun
 from kube_console.security.authz import NotFound
 
@@ -73,6 +74,50 @@ def finish_run(
     run.error = error
     run.details = details or {}
     session.add(run)
+
+
+def record_cost_runs(
+    *,
+    session: Session,
+    outcomes: Sequence[CostRunOutcome],
+    trigger: str,
+    process: str,
+    started_at: dt.datetime,
+) -> int:
+    """Record a finished cost pass as one run per organization, so each organization's Workers
+    page lists it with only its own clusters. Clusters with nothing to compute are left out,
+    and a pass that did nothing leaves no record. Returns the runs recorded."""
+    worked = [outcome for outcome in outcomes if outcome.hours_computed or not outcome.ok]
+    if not worked:
+        return 0
+    org_of = dict(
+        session.execute(
+            select(Cluster.id, Cluster.org_id).where(Cluster.id.in_([outcome.cluster_id for outcome in worked]))
+        ).all()
+    )
+    by_org: dict[int, list[CostRunOutcome]] = {}
+    for outcome in worked:
+        if outcome.cluster_id in org_of:  # a cluster deleted meanwhile has no one to show it to
+            by_org.setdefault(org_of[outcome.cluster_id], []).append(outcome)
+    for org_id, mine in by_org.items():
+        failed = [outcome for outcome in mine if not outcome.ok]
+        run_id = start_run(
+            session=session, job="cost", trigger=trigger, process=process, org_id=org_id, items_total=len(mine)
+        )
+        run = session.get(WorkerRun, run_id)
+        run.requested_at = run.started_at = started_at
+        finish_run(
+            session=session,
+            run_id=run_id,
+            items_done=len(mine) - len(failed),
+            items_failed=len(failed),
+            details={
+                "hours": sum(outcome.hours_computed for outcome in mine),
+                "rows": sum(outcome.rows_written for outcome in mine),
+                "failed": {outcome.cluster_name: outcome.error for outcome in failed},
+            },
+        )
+    return len(by_org)
 
 
 def get_run(*, session: Session, org_id: int, run_id: int) -> WorkerRunRow:

@@ -328,13 +328,19 @@ class ClustersState(rx.State):
             self.form_errors, self.connection_error = {}, ""
         if tested:
             return await self._register(form, kubeconfig, context, acknowledged)
-        await self._test(kubeconfig, context, acknowledged)
+        await self._test(form, kubeconfig, context, acknowledged)
 
-    async def _test(self, kubeconfig: str, context: str, acknowledged: bool) -> None:
+    async def _test(self, form: dict[str, str], kubeconfig: str, context: str, acknowledged: bool) -> None:
+        """Test connection: the checks Register makes (every wrong field at once, before any
+        network call), then connect."""
         report, errors, failure = None, {}, ""
         try:
-            checked = await asyncio.to_thread(
-                cluster_service.check_kubeconfig,
+            _name, _environment, checked = await asyncio.to_thread(
+                cluster_service.check_registration,
+                open_session=session_scope,
+                org_id=current_context().org_id,
+                name=form.get("name", ""),
+                environment=form.get("environment", ""),
                 kubeconfig=kubeconfig,
                 context=context or None,
                 acknowledge_insecure_tls=acknowledged,

@@ -8,6 +8,10 @@
 - `ui_only`: a plain event that only changes what the page shows; it must not read or
   write org data (it has no caller to check it against).
 
+A signed-in user whose password an admin set (a new user, a reset) may do nothing but change
+it: every guarded event sends them to the change-password page, except the events of that page
+(`guarded(..., while_password_is_temporary=True)`).
+
 Guarded and public events are requests like the API's (reflex-rules.md, rule 5b): each one
 first spends from its sign-in session's token bucket (a signed-out caller's: its connection's)
 and then, once the caller is known, from the user's bucket shared by all their sessions
@@ -32,6 +36,7 @@ from urllib.parse import quote
 
 import reflex as rx
 
+from kube_console import routes
 from kube_console.db import session_scope
 from kube_console.security.authz import Action, AuthContext, Forbidden, NotAuthenticated, authorize
 from kube_console.security.rate_limit import session_event_limiter, user_event_limiter
@@ -109,7 +114,7 @@ class _Admitted:
 
 
 async def _admit(
-    state: rx.State, action: Action, on_forbidden: OnForbidden | None
+    state: rx.State, action: Action, on_forbidden: OnForbidden | None, while_password_is_temporary: bool = False
 ) -> _Admitted | Any:
     """The caller when allowed, else the event that tells the browser why not (or None)."""
     caller = await asyncio.to_thread(
@@ -117,6 +122,8 @@ async def _admit(
     )
     if isinstance(caller, float):
         return _too_many_requests(caller)
+    if caller is not None and caller.must_change_password and not while_password_is_temporary:
+        return rx.redirect(routes.CHANGE_PASSWORD)
     try:
         return _Admitted(authorize(caller, action))
     except NotAuthenticated:
@@ -184,12 +191,18 @@ def _admitted_only(
     )
 
 
-def guarded(action: Action, *, on_forbidden: OnForbidden | None = None) -> Callable[[Callable[..., Any]], Any]:
+def guarded(
+    action: Action, *, on_forbidden: OnForbidden | None = None, while_password_is_temporary: bool = False
+) -> Callable[[Callable[..., Any]], Any]:
     """`on_forbidden(state, reason)` runs under the state lock instead of the refusal toast:
-    page loads use it to show "you need the admin role" and drop what the page held."""
+    page loads use it to show "you need the admin role" and drop what the page held.
+    `while_password_is_temporary`: the handler runs for a user who must change their password
+    first (the change-password page's own handlers); any other sends them there."""
 
     def decorate(handler: Callable[..., Any]) -> Any:
-        run = _admitted_only(handler, lambda state: _admit(state, action, on_forbidden))
+        run = _admitted_only(
+            handler, lambda state: _admit(state, action, on_forbidden, while_password_is_temporary)
+        )
         setattr(run, POLICY_ATTRIBUTE, action)
         return rx.event(background=True)(run)
 

@@ -14,12 +14,14 @@ from __future__ import annotations
 import reflex as rx
 from reflex.experimental.client_state import ClientStateVar
 
+from kube_console import routes
 from kube_console.dto import ApiTokenRow
 from kube_console.errors import ValidationFailed
 from kube_console.security.authz import Action, NotFound
 from kube_console.services import auth as auth_service
 from kube_console.services import tokens as tokens_service
 from kube_console.services import users as users_service
+from kube_console.security.secrets import password_problem
 from kube_console.security.session_cookie import SESSION_DIGEST_HEADER
 from kube_console.states.guard import current_context, guarded, in_thread, ui_only
 
@@ -111,41 +113,74 @@ class ProfileState(rx.State):
 
     @guarded(Action.MANAGE_OWN_ACCOUNT)
     async def change_password(self, form: dict[str, str]):
-        caller = current_context()
         async with self:
             self.changing_password, self.password_errors = True, {}
-        if form.get("new_password", "") != form.get("new_password_again", ""):
-            async with self:
-                self.changing_password = False
-                self.password_errors = {"new_password_again": "The two new passwords differ."}
-            return
-        digest = self.router.headers.raw_headers.get(SESSION_DIGEST_HEADER)
-        try:
-            # Counted before the current password is checked, as sign-in counts its guesses.
-            await in_thread(
-                auth_service.reserve_password_check, user_id=caller.user_id, session_digest=digest
-            )
-            await in_thread(
-                users_service.change_own_password,
-                org_id=caller.org_id,
-                user_id=caller.user_id,
-                current_password=form.get("current_password", ""),
-                new_password=form.get("new_password", ""),
-                keep_session_digest=digest,
-            )
-        except auth_service.PasswordChecksThrottled as throttled:
-            async with self:
-                self.changing_password = False
-                self.password_errors = {"current_password": str(throttled)}
-            return
-        except ValidationFailed as invalid:
-            async with self:
-                self.changing_password, self.password_errors = False, invalid.by_field()
-            return
-        await in_thread(
-            auth_service.forget_password_checks, user_id=caller.user_id, session_digest=digest
-        )
+        errors = await _change_own_password(self, form)
         async with self:
-            # A new key re-creates the form, which empties its password fields.
-            self.changing_password, self.password_form_key = False, self.password_form_key + 1
-        return rx.toast.success("Password changed. Your other sessions were signed out.")
+            self.changing_password, self.password_errors = False, errors
+            if not errors:  # a new key re-creates the form, which empties its password fields
+                self.password_form_key += 1
+        if not errors:
+            return rx.toast.success("Password changed. Your other sessions were signed out.")
+
+
+async def _change_own_password(state: rx.State, form: dict[str, str]) -> dict[str, str]:
+    """Change the caller's password from a form of current_password, new_password and
+    new_password_again; the errors by field (none: changed). What can be told without the
+    current password is told all at once before it is checked; the check is counted first,
+    as sign-in counts its guesses, and keeps this session open."""
+    caller = current_context()
+    new_password = form.get("new_password", "")
+    errors = {}
+    if problem := password_problem(new_password):
+        errors["new_password"] = problem
+    if new_password != form.get("new_password_again", ""):
+        errors["new_password_again"] = "The two new passwords differ."
+    if errors:
+        return errors
+    digest = state.router.headers.raw_headers.get(SESSION_DIGEST_HEADER)
+    try:
+        await in_thread(auth_service.reserve_password_check, user_id=caller.user_id, session_digest=digest)
+        await in_thread(
+            users_service.change_own_password,
+            org_id=caller.org_id,
+            user_id=caller.user_id,
+            current_password=form.get("current_password", ""),
+            new_password=new_password,
+            keep_session_digest=digest,
+        )
+    except auth_service.PasswordChecksThrottled as throttled:
+        return {"current_password": str(throttled)}
+    except ValidationFailed as invalid:
+        return invalid.by_field()
+    await in_thread(auth_service.forget_password_checks, user_id=caller.user_id, session_digest=digest)
+    return {}
+
+
+class ChangePasswordState(rx.State):
+    """The page a user whose password an admin set is sent to until they choose their own."""
+
+    password_errors: dict[str, str] = {}
+    changing_password: bool = False
+    email: str = ""
+
+    @guarded(Action.MANAGE_OWN_ACCOUNT, while_password_is_temporary=True)
+    async def load(self):
+        caller = current_context()
+        if not caller.must_change_password:
+            return rx.redirect(routes.OVERVIEW)
+        async with self:
+            self.email, self.password_errors = caller.email, {}
+
+    @guarded(Action.MANAGE_OWN_ACCOUNT, while_password_is_temporary=True)
+    async def submit(self, form: dict[str, str]):
+        async with self:
+            self.changing_password, self.password_errors = True, {}
+        errors = await _change_own_password(self, form)
+        async with self:
+            self.changing_password, self.password_errors = False, errors
+        if not errors:
+            return [
+                rx.redirect(routes.OVERVIEW),
+                rx.toast.success("Your password is changed. Welcome to the console."),
+            ]

@@ -37,6 +37,9 @@ class SessionState(rx.State):
         return "".join(word[0] for word in words[:2]).upper() or "?"
 
 
+SETUP_FORM_ID = "setup-form"
+
+
 class SetupState(rx.State):
     """First-run setup: exists only while the console has no user."""
 
@@ -50,18 +53,29 @@ class SetupState(rx.State):
 
     @public
     async def submit(self, form: dict[str, str]):
+        """Create the organization and its admin, then sign the admin in: the page posts the
+        form it holds (e-mail and password) to the sign-in route, whose answer sets the
+        HttpOnly session cookie and opens the Overview. Every mistake is shown at once."""
         async with self:
             self.saving, self.errors = True, {}
-        if form.get("password", "") != form.get("password_again", ""):
+        password = form.get("password", "")
+        errors = ValidationFailed(
+            auth_service.setup_problems(
+                org_name=form.get("org_name", ""), email=form.get("email", ""), password=password
+            )
+        ).by_field()
+        if password != form.get("password_again", ""):
+            errors["password_again"] = "The two passwords differ."
+        if errors:
             async with self:
-                self.saving, self.errors = False, {"password_again": "The two passwords differ."}
+                self.saving, self.errors = False, errors
             return
         try:
             await in_thread(
                 auth_service.complete_setup,
                 org_name=form.get("org_name", ""),
                 email=form.get("email", ""),
-                password=form.get("password", ""),
+                password=password,
                 display_name=form.get("display_name", ""),
             )
         except ValidationFailed as invalid:
@@ -70,9 +84,8 @@ class SetupState(rx.State):
             return
         except auth_service.SetupClosed:
             return rx.redirect("/login")
-        async with self:
-            self.saving = False
-        return rx.redirect("/login?setup=done")
+        # Still saving: the button stays disabled while the browser signs in.
+        return rx.call_script(f"HTMLFormElement.prototype.submit.call(document.getElementById('{SETUP_FORM_ID}'))")
 
 
 def _retry_seconds(text: str) -> int:
@@ -106,8 +119,6 @@ class SignInState(rx.State):
                 self.error = auth_service.SIGN_IN_REFUSED
             elif query.get("error") == "throttled":
                 self.error = auth_service.throttled_message(_retry_seconds(query.get("retry", "")))
-            elif query.get("setup") == "done":
-                self.notice = "Your organization is ready. Sign in with the admin account you just created."
             elif query.get("signed_out"):
                 self.notice = "You have signed out."
 

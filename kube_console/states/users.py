@@ -103,6 +103,7 @@ class UsersState(rx.State):
                 display_name=form.get("display_name", ""),
                 role=form.get("role", ""),
                 password=form.get("password", ""),
+                temporary_password=True,  # they choose their own at their first sign-in
             )
         except ValidationFailed as invalid:
             async with self:
@@ -111,7 +112,9 @@ class UsersState(rx.State):
         await self._reload()
         async with self:
             self.creating, self.create_open = False, False
-        return rx.toast.success(f"{row.email} can now sign in as {row.role}.")
+        return rx.toast.success(
+            f"{row.email} can now sign in as {row.role}, and will choose their own password then."
+        )
 
     @guarded(Action.MANAGE_USERS)
     async def change_role(self, user_id: int, role: str):

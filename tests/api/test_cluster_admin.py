@@ -152,6 +152,14 @@ def test_register_names_the_bad_field(api, acme: Org, body: dict, field: str):
     )
 
 
+def test_register_accepts_an_environment_short_form(api, acme: Org, kubeconfig: str):
+    reply = register(api, acme.admin, kubeconfig, environment="prod")
+    assert reply.status_code == 201, reply.text
+    assert reply.json()["cluster"]["environment"] == "production"
+    listed = api.get(f"{PREFIX}/clusters", headers=acme.admin, params={"environment": "prod"}).json()
+    assert [item["name"] for item in listed["items"]] == ["eu-1"]
+
+
 def test_a_body_that_is_not_json_is_named_body(api, acme: Org):
     reply = api.post(
         f"{PREFIX}/clusters",
@@ -188,6 +196,9 @@ def test_update_renames_and_moves_environment(api, session: Session, acme: Org, 
         f"{PREFIX}/clusters/{cluster_id}", headers=acme.admin, json={"environment": "staging"}
     )
     assert (reply.json()["name"], reply.json()["environment"]) == ("prod-eu", "staging")
+    reply = api.patch(f"{PREFIX}/clusters/{cluster_id}", headers=acme.admin, json={"environment": "qa"})
+    assert reply.status_code == 200, reply.text
+    assert reply.json()["environment"] == "test"
     assert (
         error_of(
             api.patch(

@@ -81,7 +81,7 @@ def test_an_admin_adds_a_user_makes_them_admin_and_disables_them(team, page: Pag
 
     dialog.get_by_label("Temporary password").fill("gus's long password")
     dialog.get_by_role("button", name="Add user").click()
-    expect(page.get_by_text(f"{NEW_USER} can now sign in as member.")).to_be_visible()
+    expect(page.get_by_text(f"{NEW_USER} can now sign in as member, and will choose their own password then.")).to_be_visible()
     expect(dialog).to_be_hidden()
     expect(_row(page, NEW_USER)).to_contain_text("Member")
     expect(_row(page, NEW_USER)).to_contain_text("Active")

@@ -70,6 +70,23 @@ def test_admin_user_and_token_creation(cli, session):
     assert caller.email == "bo@example.com" and caller.role == "member"
     assert session.execute(select(User.email).order_by(User.email)).scalars().all() == ["ana@example.com", "bo@example.com"]
 
+    temporary = cli("users", "create", "--email", "dee@example.com", "--as", "ana@example.com", "--temporary", stdin="a temporary one\n")
+    assert temporary.returncode == 0, temporary.stderr
+    assert "change the password at first sign-in" in temporary.stdout
+    flags = dict(session.execute(select(User.email, User.must_change_password)).all())
+    assert flags == {"ana@example.com": False, "bo@example.com": False, "dee@example.com": True}
+
+
+def test_create_admin_checks_the_organization_name_as_setup_does(cli, session):
+    refused = cli("create-admin", "--org", " A ", "--email", "ana@example.com", stdin="a long password\n")
+    assert refused.returncode == 1
+    assert refused.stderr.strip() == "error: org_name: Use 2 to 120 characters."
+    assert session.execute(select(User)).first() is None
+
+    unknown = cli("users", "create", "--email", "bo@example.com", "--as", "nobody@example.com", stdin="another long one\n")
+    assert unknown.returncode == 1
+    assert unknown.stderr.strip() == "error: no active user with e-mail nobody@example.com"
+
 
 def test_users_create_answers_for_another_orgs_address_as_for_its_own(cli):
     for org, admin in (("Acme", "ana@example.com"), ("Rival", "cy@rival.test")):
@@ -128,14 +145,15 @@ def test_missing_keys_fail_closed_with_the_fix(cli):
     assert "python -m kube_console keys generate" in result.stderr
 
 
-def test_cluster_add_then_sync_once(cli, fake_kube, fake_credentials, tmp_path, make):
+def test_cluster_add_then_sync_once(cli, fake_kube, fake_credentials, tmp_path, make, session):
     make.org("Acme")
     fake = fake_kube.add_cluster(generate_cluster("edge", seed=5, namespaces=3, nodes=2, deployments=3, pods=9, provider="k3s"))
     kubeconfig = tmp_path / "edge.kubeconfig"
     kubeconfig.write_text(kubeconfig_yaml(fake_credentials(fake)))
 
-    added = cli("cluster", "add", "--org", "Acme", "--name", "edge", "--kubeconfig", str(kubeconfig), "--environment", "staging")
+    added = cli("cluster", "add", "--org", "Acme", "--name", "edge", "--kubeconfig", str(kubeconfig), "--environment", "stage")
     assert added.returncode == 0, added.stderr
+    assert session.execute(select(Cluster.environment)).scalar_one() == "staging"
     assert "registered edge (id 1): K3s" in added.stdout and "2 nodes, 3 namespaces, 9 pods; status healthy" in added.stdout
     assert fake.token not in added.stdout + added.stderr
 

@@ -120,6 +120,43 @@ async def test_an_admin_sees_the_test_result_before_anything_is_saved_then_regis
         assert [cluster.name for cluster in _clusters(session)] == ["prod-eu"]
 
 
+async def test_the_form_reads_an_environment_short_form_as_its_canonical_name(team, session, kubeconfig):
+    async with EventDriver() as driver:
+        tab = await _open_admin_page(driver, team)
+        await _register(tab, kubeconfig, environment="prod")
+    assert [(cluster.name, cluster.environment) for cluster in _clusters(session)] == [("prod-eu", "production")]
+
+
+async def test_test_connection_refuses_a_bad_name_before_connecting(team, session, monkeypatch, kubeconfig):
+    """"Bad Name!" is refused at Test connection, as Register would refuse it, and no
+    connection is attempted for it."""
+    connected: list[str] = []
+    monkeypatch.setattr(
+        cluster_service, "fetch_snapshot", lambda client: connected.append("fetch") or None
+    )
+    async with EventDriver() as driver:
+        tab = await _open_admin_page(driver, team)
+        await tab.fire(ClustersState.register_dialog_changed, open=True)
+        await tab.fire(ClustersState.kubeconfig_entered, kubeconfig=kubeconfig)
+        await tab.fire(ClustersState.submit_register, form=_form(kubeconfig, name="Bad Name!"))
+        page = await tab.state(ClustersState)
+    assert set(page.form_errors) == {"name"} and "lower-case letters" in page.form_errors["name"]
+    assert (page.report, page.connection_error, connected) == (None, "", [])
+
+
+async def test_every_wrong_field_is_shown_at_once(team, session, kubeconfig):
+    broken = kubeconfig.replace("current-context: small", "current-context: nowhere")
+    async with EventDriver() as driver:
+        tab = await _open_admin_page(driver, team)
+        await tab.fire(ClustersState.register_dialog_changed, open=True)
+        await tab.fire(
+            ClustersState.submit_register, form=_form(broken, name="Bad Name!", environment="moon")
+        )
+        errors = (await tab.state(ClustersState)).form_errors
+    assert {"name", "environment"} <= set(errors)
+    assert any(field.startswith("kubeconfig") for field in errors), errors
+
+
 async def test_register_saves_only_the_kubeconfig_that_was_tested(
     team, session, fake_kube, kubeconfig
 ):

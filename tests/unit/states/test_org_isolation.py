@@ -219,6 +219,18 @@ ATTEMPTS: dict[str, Callable[[Org], list[Step]]] = {
             aims_at_b=False,
         )
     ],
+    "ChangePasswordState.submit": lambda b: [
+        Fire(
+            {
+                "form": {
+                    "current_password": PASSWORD,
+                    "new_password": NEW_PASSWORD,
+                    "new_password_again": NEW_PASSWORD,
+                }
+            },
+            aims_at_b=False,
+        )
+    ],
     "SetupState.submit": lambda b: [
         Fire(
             {

@@ -32,7 +32,8 @@ def test_the_cost_job_runs_hourly_at_minute_5_by_default_else_every_interval():
 def test_a_run_that_costed_hours_is_recorded_and_an_idle_one_is_not(
     session, engine, make, monkeypatch
 ):
-    cluster = make.cluster(make.org())
+    org = make.org()
+    cluster = make.cluster(org)
     UsageWriter(session, cluster).steady(
         every(at(10), at(11), 180), namespaces={"shop": Figures(cpu_request=1)}
     )
@@ -46,7 +47,9 @@ def test_a_run_that_costed_hours_is_recorded_and_an_idle_one_is_not(
     ) == (0, 0)
     session.expire_all()
     [run] = session.exec(select(WorkerRun)).all()
-    assert (run.job, run.status, run.items_done, run.details["hours"], run.details["rows"]) == (
+    assert (run.org_id, run.trigger, run.job, run.status, run.items_done, run.details["hours"], run.details["rows"]) == (
+        org.id,
+        "schedule",
         "cost",
         "succeeded",
         1,
