@@ -13,7 +13,10 @@ from kube_console.dto import (
     ContainerLimitsRow,
     ContainerStatusView,
     EfficiencyView,
+    HelmReleaseDetail,
     HelmReleaseRow,
+    HelmReleaseView,
+    HelmRevisionView,
     HelmTableRow,
     LabelPair,
     NamespaceDetail,
@@ -228,6 +231,8 @@ def pod_table_row(row: PodRow) -> PodTableRow:
         workload_id=row.workload_id or 0,
         ready=f"{row.containers_ready}/{row.containers_total}",
         restarts=row.restarts,
+        reason=row.status_reason,
+        reason_message=row.status_message,
         cpu_request=format_cores(row.cpu_request_cores),
         cpu_usage=format_cores(row.cpu_usage_cores),
         memory_request=format_bytes(row.memory_request_bytes),
@@ -265,6 +270,25 @@ def helm_table_row(row: HelmReleaseRow) -> HelmTableRow:
         status=row.status or "unknown",
         revision=row.revision,
         updated_at=row.updated_at,
+    )
+
+
+def helm_release_view(detail: HelmReleaseDetail) -> HelmReleaseView:
+    return HelmReleaseView(
+        release=helm_table_row(detail.release),
+        description=detail.release.description,
+        history=[
+            HelmRevisionView(
+                revision=revision.revision,
+                status=revision.status,
+                chart=f"{revision.chart} {revision.chart_version}".strip() or UNKNOWN,
+                app_version=revision.app_version or UNKNOWN,
+                updated_at=revision.updated_at,
+                description=revision.description,
+            )
+            for revision in detail.history
+        ],
+        deleted_at=detail.deleted_at,
     )
 
 
@@ -433,6 +457,8 @@ def pod_view(detail: PodDetail) -> PodView:
         qos_class=detail.qos_class or UNKNOWN,
         ready=f"{row.containers_ready}/{row.containers_total}",
         restarts=row.restarts,
+        reason=row.status_reason,
+        reason_message=row.status_message,
         cpu_request=format_cores(row.cpu_request_cores),
         cpu_limit=format_cores(detail.cpu_limit_cores)
         if detail.cpu_limit_cores is not None
@@ -452,6 +478,7 @@ def pod_view(detail: PodDetail) -> PodView:
                 name=container.name,
                 image=container.image,
                 state=_state_words(container.state),
+                last_state=_state_words(container.last_state) if container.last_state else "",
                 running=container.state.startswith("running"),
                 ready=container.ready,
                 restarts=container.restarts,
