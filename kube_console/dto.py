@@ -871,6 +871,9 @@ class ClusterView:
     last_success_at: str
     last_error: str
     data_stale: bool  # the last sync failed: the data shown is from last_success_at
+    stale: bool  # its figures are older than two sync intervals (services/freshness.py)
+    stale_hint: str
+    last_attempt_failed: bool
     sync_notes: list[str]  # what storing the last snapshot had to clip, skip or ignore
     health_ok: bool
     health_endpoint: str
@@ -1248,6 +1251,8 @@ class ClusterHealthRow:
     running_pods: int
     last_success_at: str
     month_to_date_cost: str
+    stale: bool  # its figures are older than two sync intervals (services/freshness.py)
+    stale_hint: str
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

@@ -169,13 +169,17 @@ def tab_links(
     )
 
 
-def figure_card(label: str, value: Any, hint: Any = None, icon: str | None = None) -> rx.Component:
-    """One headline figure: what it is, the figure, and what it rests on."""
+def figure_card(
+    label: str, value: Any, hint: Any = None, icon: str | None = None, marker: rx.Component | None = None
+) -> rx.Component:
+    """One headline figure: what it is, the figure, and what it rests on; `marker` goes beside
+    its label (a stale mark)."""
     return rx.card(
         rx.vstack(
             rx.hstack(
                 rx.icon(icon, size=14, color=rx.color("gray", 10)) if icon else rx.fragment(),
                 rx.text(label, size="1", weight="medium", color=rx.color("gray", 11)),
+                marker if marker is not None else rx.fragment(),
                 spacing="1",
                 align="center",
             ),

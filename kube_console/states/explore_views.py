@@ -49,6 +49,7 @@ from kube_console.formatting import (
     format_percent,
 )
 from kube_console.services.clusters import data_is_stale
+from kube_console.services.freshness import freshness, stale_hint
 from kube_console.services.usage_series import LOW_EFFICIENCY, MIN_DAYS_OF_DATA
 
 SEARCH_KINDS = {
@@ -101,9 +102,15 @@ def _resource_bars(
     ]
 
 
-def cluster_view(overview: ClusterOverview) -> ClusterView:
+def cluster_view(overview: ClusterOverview, *, sync_interval_seconds: int, now: dt.datetime) -> ClusterView:
     health = overview.health
     currency = overview.currency
+    fresh = freshness(
+        last_success_at=health.last_success_at,
+        status=health.status,
+        sync_interval_seconds=sync_interval_seconds,
+        now=now,
+    )
     return ClusterView(
         id=overview.id,
         name=overview.name,
@@ -122,6 +129,9 @@ def cluster_view(overview: ClusterOverview) -> ClusterView:
         last_success_at=health.last_success_at,
         last_error=health.last_error,
         data_stale=data_is_stale(status=health.status, last_success_at=health.last_success_at),
+        stale=fresh.stale,
+        stale_hint=stale_hint(fresh),
+        last_attempt_failed=fresh.last_attempt_failed,
         sync_notes=list(health.notes),
         health_ok=health.ok,
         health_endpoint=health.endpoint,
