@@ -330,10 +330,12 @@ def test_a_pending_pod_says_why_and_the_pods_page_filters_by_reason(signed_in: P
 def test_a_helm_release_page_lists_its_revisions_and_never_its_values(signed_in: Page, fleet: Fleet):
     page = signed_in
     page.goto("/helm")
-    expect(page.get_by_role("table", name=re.compile("Helm releases"))).to_be_visible(timeout=15_000)
-    page.get_by_role("table", name=re.compile("Helm releases")).get_by_role(
-        "link", name=SHOP.deployment, exact=True
-    ).click()
+    releases = page.get_by_role("table", name=re.compile("Helm releases"))
+    expect(releases).to_be_visible(timeout=15_000)
+    link = releases.get_by_role("link", name=SHOP.deployment, exact=True).and_(
+        page.locator(f'a[href="/helm/{fleet.release_id}"]')
+    )
+    link.click()
     expect(page).to_have_url(re.compile(rf"/helm/{fleet.release_id}/?$"))
     main = page.get_by_role("main")
     expect(main.get_by_role("heading", name=SHOP.deployment)).to_be_visible()
@@ -353,19 +355,32 @@ def test_a_helm_release_page_lists_its_revisions_and_never_its_values(signed_in:
     expect(page.get_by_role("heading", name="Helm release not found")).to_be_visible()
 
 
+def _tried_a_second_ago_read_ten_minutes_ago(console: Console, cluster_id: int) -> None:
+    engine = make_engine(console.env["KUBE_CONSOLE_DB_URL"])
+    with Session(engine) as session:
+        cluster = session.get(Cluster, cluster_id)
+        now = dt.datetime.now(dt.UTC)
+        cluster.last_success_at = now - dt.timedelta(minutes=10)
+        cluster.last_sync_at = now - dt.timedelta(seconds=1)
+        session.add(cluster)
+        session.commit()
+    engine.dispose()
+
+
 def test_an_unreachable_clusters_figures_are_marked_stale_with_exact_ages(
-    signed_in: Page, fleet: Fleet
+    signed_in: Page, fleet: Fleet, console: Console
 ):
     page = signed_in
+    _tried_a_second_ago_read_ten_minutes_ago(console, fleet.stale_cluster_id)
     page.goto("/clusters")
     card = page.get_by_role("article", name=STALE_CLUSTER)
     expect(card).to_be_visible(timeout=15_000)
     expect(card.locator(".stale-marker")).to_have_count(3)  # nodes, pods, namespaces
-    expect(card.locator(".last-success-age")).to_contain_text(re.compile(r"^10 min \d\d s ago$"))
-    expect(card.locator(".last-attempt-age")).to_contain_text(re.compile(r"\d+ s ago, failed"))
+    expect(card.locator(".last-success-age")).to_contain_text(re.compile(r"^10 min \d\d s\s*ago$"))
+    expect(card.locator(".last-attempt-age")).to_contain_text(re.compile(r"^Last attempt\s*\d+ s\s*ago, failed"))
     expect(card.locator(".last-attempt-age")).not_to_contain_text("min")
     fresh = page.get_by_role("article", name=CLUSTER)
-    expect(fresh.locator(".last-success-age")).to_contain_text(re.compile(r"^\d+ s ago$"))
+    expect(fresh.locator(".last-success-age")).to_contain_text(re.compile(r"^(\d+ s|\d min \d\d s)\s*ago$"))
     expect(fresh.locator(".stale-marker")).to_have_count(0)
 
     page.goto(f"/clusters/{fleet.stale_cluster_id}")
