@@ -130,6 +130,29 @@ def test_values_that_do_not_fit_their_column_are_clipped_and_counted_at_every_sy
     assert _reread(session, card.id).health["report"] == report
 
 
+def test_long_helm_descriptions_are_clipped_in_the_release_and_its_history_and_counted(
+    register, small, session, open_session, keyring, settings
+):
+    namespace = small.objects("Namespace")[0]["metadata"]["name"]
+    for revision in (1, 2):
+        small.add(
+            b.helm_release_secret(
+                namespace, "noisy", revision, chart="noisy", chart_version="1.0.0",
+                app_version="1", status="deployed" if revision == 2 else "superseded",
+                description=f"{revision}:" + "d" * 600,
+            )
+        )
+    card = register(small)
+
+    release = session.execute(
+        select(HelmRelease).where(HelmRelease.cluster_id == card.id, HelmRelease.name == "noisy")
+    ).scalar_one()
+    assert release.description == "2:" + "d" * 510
+    assert [h["description"] for h in release.history] == ["2:" + "d" * 510, "1:" + "d" * 510]
+    notes = " ".join(_reread(session, card.id).health["report"]["notes"])
+    assert "helm_releases.description (1), helm_releases.history.description (2)" in notes
+
+
 def test_team_labels_that_are_no_valid_label_values_are_rejected_and_counted(
     register, small, session, open_session, keyring, settings
 ):
