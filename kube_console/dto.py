@@ -628,6 +628,8 @@ class PodRow:
     cpu_usage_cores: float | None
     memory_usage_bytes: int | None
     created_at: str
+    status_reason: str  # "Unschedulable", "CrashLoopBackOff", "OOMKilled"; "" when nothing is wrong
+    status_message: str
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -635,6 +637,7 @@ class ContainerStatusRow:
     name: str
     image: str
     state: str  # running | waiting:<reason> | terminated:<reason>
+    last_state: str  # how the previous run ended ("terminated:OOMKilled"), "" if none
     ready: bool
     restarts: int
     cpu_request_cores: float | None
@@ -692,6 +695,25 @@ class HelmReleaseRow:
     status: str
     revision: int
     updated_at: str
+    description: str
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class HelmRevisionRow:
+    revision: int
+    status: str
+    chart: str
+    chart_version: str
+    app_version: str
+    updated_at: str
+    description: str
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class HelmReleaseDetail:
+    release: HelmReleaseRow
+    history: list[HelmRevisionRow]  # newest first
+    deleted_at: str
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -801,6 +823,9 @@ class ClusterTile:
     month_to_date_cost: str  # in the org's currency; "" before any cost has been computed
     certificate_note: str  # "expires in 9 days" or "expired 2 days ago"; "" when not soon
     certificate_expired: bool
+    stale: bool  # its figures are older than two sync intervals (services/freshness.py)
+    stale_hint: str
+    last_attempt_failed: bool
 
 
 # Drill-down pages: rows and panels as the console's pages show them (kube_console/states/
@@ -860,6 +885,9 @@ class ClusterView:
     last_success_at: str
     last_error: str
     data_stale: bool  # the last sync failed: the data shown is from last_success_at
+    stale: bool  # its figures are older than two sync intervals (services/freshness.py)
+    stale_hint: str
+    last_attempt_failed: bool
     sync_notes: list[str]  # what storing the last snapshot had to clip, skip or ignore
     health_ok: bool
     health_endpoint: str
@@ -951,6 +979,8 @@ class PodTableRow:
     workload_id: int  # 0 when the owner is no synced workload
     ready: str  # "2/2"
     restarts: int
+    reason: str  # "Unschedulable", "CrashLoopBackOff"; "" when nothing is wrong
+    reason_message: str
     cpu_request: str
     cpu_usage: str
     memory_request: str
@@ -984,6 +1014,24 @@ class HelmTableRow:
     status: str
     revision: int
     updated_at: str
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class HelmRevisionView:
+    revision: int
+    status: str
+    chart: str  # "redis 20.3.0"
+    app_version: str
+    updated_at: str
+    description: str
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class HelmReleaseView:
+    release: HelmTableRow
+    description: str
+    history: list[HelmRevisionView]
+    deleted_at: str
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -1080,6 +1128,7 @@ class ContainerStatusView:
     name: str
     image: str
     state: str  # "running", "waiting: CrashLoopBackOff"
+    last_state: str  # "terminated: OOMKilled", "" when it never restarted
     running: bool
     ready: bool
     restarts: int
@@ -1107,6 +1156,8 @@ class PodView:
     qos_class: str
     ready: str  # "2/2"
     restarts: int
+    reason: str  # "Unschedulable"; "" when nothing is wrong
+    reason_message: str  # "0/4 nodes are available: insufficient cpu"
     cpu_request: str
     cpu_limit: str
     cpu_usage: str
@@ -1216,6 +1267,8 @@ class ClusterHealthRow:
     running_pods: int
     last_success_at: str
     month_to_date_cost: str
+    stale: bool  # its figures are older than two sync intervals (services/freshness.py)
+    stale_hint: str
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

@@ -25,6 +25,7 @@ from kube_console.pages.costs import costs_page
 from kube_console.pages.helm import helm_page
 from kube_console.pages.namespace_detail import namespace_detail_page
 from kube_console.pages.overview import overview_page
+from kube_console.pages.helm_release import helm_release_page
 from kube_console.pages.pod_detail import pod_detail_page
 from kube_console.pages.pods import pods_page
 from kube_console.pages.profile import profile_page
@@ -39,6 +40,7 @@ from kube_console.states.costs import CostsState
 from kube_console.states.explore_cluster import ClusterDetailState
 from kube_console.states.explore_helm import HelmState
 from kube_console.states.explore_namespace import NamespaceDetailState
+from kube_console.states.explore_helm_release import HelmReleaseState
 from kube_console.states.explore_pod import PodDetailState
 from kube_console.states.explore_pods import PodsState
 from kube_console.states.explore_workload import WorkloadDetailState
@@ -96,6 +98,7 @@ app.add_page(cluster_detail_page, route=routes.CLUSTER_DETAIL, title="Cluster ·
 app.add_page(namespace_detail_page, route=routes.NAMESPACE_DETAIL, title="Namespace · kube-console", on_load=[SIGNED_IN, NamespaceDetailState.load])
 app.add_page(workload_detail_page, route=routes.WORKLOAD_DETAIL, title="Workload · kube-console", on_load=[SIGNED_IN, WorkloadDetailState.load])
 app.add_page(pods_page, route=routes.PODS, title="Pods · kube-console", on_load=[SIGNED_IN, PodsState.load])
+app.add_page(helm_release_page, route=routes.HELM_RELEASE_DETAIL, title="Helm release · kube-console", on_load=[SIGNED_IN, HelmReleaseState.load])
 app.add_page(pod_detail_page, route=routes.POD_DETAIL, title="Pod · kube-console", on_load=[SIGNED_IN, PodDetailState.load])
 app.add_page(profile_page, route=routes.PROFILE, title="Profile · kube-console", on_load=[SIGNED_IN, ProfileState.load])
 app.add_page(admin_users_page, route=routes.ADMIN_USERS, title="Users · kube-console", on_load=[SIGNED_IN, UsersState.load])

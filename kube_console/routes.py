@@ -40,6 +40,7 @@ CLUSTER_DETAIL = "/clusters/[cluster_id]"
 NAMESPACE_DETAIL = "/namespaces/[namespace_id]"
 WORKLOAD_DETAIL = "/deployments/[workload_id]"
 POD_DETAIL = "/pods/[pod_id]"
+HELM_RELEASE_DETAIL = "/helm/[release_id]"
 
 QueryValue = str | int | None
 
@@ -64,6 +65,10 @@ def pod(pod_id: object) -> str:
 
 def pods(**filters: QueryValue) -> str:
     return with_query(PODS, filters)
+
+
+def helm_release(release_id: object) -> str:
+    return f"{HELM}/{release_id}"
 
 
 def helm(**filters: QueryValue) -> str:

@@ -9,6 +9,7 @@ import reflex as rx
 from kube_console import routes
 from kube_console.components.badges import cluster_status_badge, environment_badge, warning_badge
 from kube_console.components.figures import duration
+from kube_console.components.live import exact_age, stale_marker
 from kube_console.components.provider_badge import provider_logo
 from kube_console.dto import ClusterTile
 from kube_console.states.clusters import ClustersState
@@ -35,9 +36,17 @@ DUPLICATE_HINT = (
 )
 
 
-def _stat(label: str, value: rx.Var | str, detail: rx.Var | str | None = None) -> rx.Component:
+def _stat(
+    label: str, value: rx.Var | str, detail: rx.Var | str | None = None, tile: ClusterTile | None = None
+) -> rx.Component:
+    """A figure of the card; marked stale when the tile's data is older than two sync intervals."""
     return rx.vstack(
-        rx.text(label, size="1", color=rx.color("gray", 10), weight="medium"),
+        rx.hstack(
+            rx.text(label, size="1", color=rx.color("gray", 10), weight="medium"),
+            stale_marker(tile.stale, tile.stale_hint) if tile is not None else rx.fragment(),
+            spacing="1",
+            align="center",
+        ),
         rx.text(
             value,
             size="4",
@@ -102,13 +111,15 @@ def _counts(tile: ClusterTile) -> rx.Component:
             "Nodes",
             rx.cond(synced, card.node_count.to_string(), "—"),
             rx.cond(synced, card.ready_node_count.to_string() + " ready", ""),
+            tile,
         ),
         _stat(
             "Pods",
             rx.cond(synced, card.pod_count.to_string(), "—"),
             rx.cond(synced, card.running_pod_count.to_string() + " running", ""),
+            tile,
         ),
-        _stat("Namespaces", rx.cond(synced, card.namespace_count.to_string(), "—")),
+        _stat("Namespaces", rx.cond(synced, card.namespace_count.to_string(), "—"), tile=tile),
         _stat("This month", rx.cond(tile.month_to_date_cost, tile.month_to_date_cost, "—")),
         columns="4",
         spacing="3",
@@ -211,26 +222,45 @@ def stale_note(last_success_at: rx.Var[str], *, size: str = "1", why: str = "") 
 
 
 def _last_sync(tile: ClusterTile) -> rx.Component:
+    """When the data shown was read (the last successful sync) and, apart, the last attempt."""
     card = tile.card
+    failed = tile.last_attempt_failed
     return rx.cond(
         card.last_sync_at,
-        rx.hstack(
-            rx.icon("refresh-cw", size=12),
-            rx.text("Synced", size="1"),
-            rx.moment(
-                card.last_sync_at,
-                from_now_short=True,
-                interval=1000,
-                with_title=True,
-                title_format="YYYY-MM-DD HH:mm:ss Z",
-                font_size="var(--font-size-1)",
+        rx.vstack(
+            rx.hstack(
+                rx.icon("refresh-cw", size=12),
+                rx.text("Last successful sync", size="1"),
+                rx.cond(
+                    card.last_success_at,
+                    rx.hstack(
+                        exact_age(card.last_success_at, font_size="var(--font-size-1)"),
+                        rx.text("ago", size="1"),
+                        spacing="1",
+                        class_name="last-success-age",
+                    ),
+                    rx.text("never", size="1"),
+                ),
+                spacing="1",
+                align="center",
+                white_space="nowrap",
             ),
-            rx.text("ago ·", size="1"),
-            rx.text(duration(card.last_sync_duration_ms), size="1"),
-            spacing="1",
-            align="center",
-            color=rx.color("gray", 10),
-            white_space="nowrap",
+            rx.hstack(
+                rx.text("Last attempt", size="1"),
+                exact_age(card.last_sync_at, font_size="var(--font-size-1)"),
+                rx.text(
+                    rx.cond(failed, "ago, failed", "ago"),
+                    " · took ",
+                    duration(card.last_sync_duration_ms),
+                    size="1",
+                ),
+                spacing="1",
+                align="center",
+                white_space="nowrap",
+                class_name="last-attempt-age",
+            ),
+            spacing="0",
+            color=rx.color("gray", 11),
         ),
         rx.hstack(
             rx.icon("clock", size=12),

@@ -114,6 +114,31 @@ def freshness(updated_at: rx.Var[str], refreshing: rx.Var[bool], refresh: Any) -
     )
 
 
+def detail_header(
+    crumbs: rx.Component, title: list[rx.Component], subtitle: rx.Component, state: Any
+) -> rx.Component:
+    """A detail page's top: breadcrumbs, the title row (name and badges), a line saying what
+    and where it is, and the page's freshness on the right."""
+    return rx.vstack(
+        crumbs,
+        rx.flex(
+            rx.vstack(
+                rx.hstack(*title, spacing="3", align="center", wrap="wrap"),
+                subtitle,
+                spacing="1",
+            ),
+            rx.spacer(),
+            freshness(state.updated_at, state.refreshing, state.refresh),
+            align="end",
+            spacing="3",
+            wrap="wrap",
+            width="100%",
+        ),
+        spacing="3",
+        width="100%",
+    )
+
+
 def tab_links(
     tabs: list[tuple[str, str, str]], current: rx.Var[str], hrefs: rx.Var[dict[str, str]]
 ) -> rx.Component:
@@ -144,13 +169,17 @@ def tab_links(
     )
 
 
-def figure_card(label: str, value: Any, hint: Any = None, icon: str | None = None) -> rx.Component:
-    """One headline figure: what it is, the figure, and what it rests on."""
+def figure_card(
+    label: str, value: Any, hint: Any = None, icon: str | None = None, marker: rx.Component | None = None
+) -> rx.Component:
+    """One headline figure: what it is, the figure, and what it rests on; `marker` goes beside
+    its label (a stale mark)."""
     return rx.card(
         rx.vstack(
             rx.hstack(
                 rx.icon(icon, size=14, color=rx.color("gray", 10)) if icon else rx.fragment(),
                 rx.text(label, size="1", weight="medium", color=rx.color("gray", 11)),
+                marker if marker is not None else rx.fragment(),
                 spacing="1",
                 align="center",
             ),

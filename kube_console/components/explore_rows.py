@@ -247,7 +247,21 @@ def pod_row(row: PodTableRow, *, with_place: bool, with_owner: bool = True) -> r
     return rx.table.row(
         rx.table.row_header_cell(name),
         rx.table.cell(
-            rx.vstack(pod_phase_badge(row.phase), _muted(row.ready + " ready"), spacing="1"),
+            rx.vstack(
+                pod_phase_badge(row.phase),
+                rx.cond(
+                    row.reason,
+                    rx.text(
+                        row.reason,
+                        size="1",
+                        weight="medium",
+                        color=rx.color("amber", 11),
+                        title=rx.cond(row.reason_message, row.reason_message, row.reason),
+                    ),
+                    _muted(row.ready + " ready"),
+                ),
+                spacing="1",
+            ),
             white_space="nowrap",
         ),
         _figure(
@@ -336,7 +350,9 @@ def helm_row(
 ) -> rx.Component:
     """`chart_href`: where the chart name links (the list filtered by it), when it links."""
     return rx.table.row(
-        rx.table.row_header_cell(rx.text(row.name, weight="medium", white_space="nowrap")),
+        rx.table.row_header_cell(
+            rx.link(row.name, href=routes.helm_release(row.id), weight="medium", white_space="nowrap")
+        ),
         rx.table.cell(namespace_link(row.namespace, row.namespace_id)),
         *([rx.table.cell(cluster_link(row.cluster_name, row.cluster_id))] if with_cluster else []),
         rx.table.cell(

@@ -41,3 +41,39 @@ def updated_ago(iso_time: rx.Var[str]) -> rx.Component:
             font_size="var(--font-size-1)",
         ),
     )
+
+
+# services/freshness.exact_age, in the browser: whole seconds -> "42 s", "3 min 05 s", "2 h 04 min".
+_EXACT_AGE = rx.Var(
+    "((s) => { const t = Math.max(0, Math.floor(Number(s) || 0)); const p = (n) => String(n).padStart(2, '0');"
+    " const d = Math.floor(t / 86400), h = Math.floor((t % 86400) / 3600), m = Math.floor((t % 3600) / 60);"
+    " return d ? `${d} d ${p(h)} h` : h ? `${h} h ${p(m)} min` : m ? `${m} min ${p(t % 60)} s` : `${t} s`; })"
+)
+
+
+def exact_age(iso_time: rx.Var[str], **props: Any) -> rx.Component:
+    """How long ago `iso_time` was, to the second ("3 min 05 s"), ticking in the browser."""
+    return rx.moment(
+        diff=iso_time,
+        unit="seconds",
+        interval=1000,
+        filters=[_EXACT_AGE],
+        title=iso_time,
+        **props,
+    )
+
+
+def stale_marker(stale: rx.Var[bool], hint: rx.Var[str] | str) -> rx.Component:
+    """A small "stale" mark beside a figure older than two sync intervals."""
+    return rx.cond(
+        stale,
+        rx.badge(
+            rx.icon("history", size=10),
+            "stale",
+            color_scheme="amber",
+            variant="soft",
+            size="1",
+            title=hint,
+            class_name="stale-marker",
+        ),
+    )

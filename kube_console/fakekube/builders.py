@@ -393,6 +393,8 @@ def pod(
     labels: dict[str, str] | None = None,
     restarts: list[int] | None = None,
     waiting_reason: str | None = None,
+    last_terminated_reason: str = "OOMKilled",
+    unschedulable_message: str = "0/3 nodes are available: 3 Insufficient cpu.",
     init_containers: list[dict] | None = None,
     pvc_claims: list[str] | None = None,
     host_ip: str = "10.0.0.10",
@@ -483,7 +485,7 @@ def pod(
             {
                 **condition("PodScheduled", False),
                 "reason": "Unschedulable",
-                "message": "0/3 nodes are available: 3 Insufficient cpu.",
+                "message": unschedulable_message,
             }
         ]
         return {
@@ -525,8 +527,8 @@ def pod(
         if restart_count:
             container_status["lastState"] = {
                 "terminated": {
-                    "exitCode": 137,
-                    "reason": "OOMKilled",
+                    "exitCode": 137 if last_terminated_reason == "OOMKilled" else 1,
+                    "reason": last_terminated_reason,
                     "startedAt": created,
                     "finishedAt": created,
                     "containerID": f"containerd://{_short_hash(name + 'previous', 64)}",
@@ -873,6 +875,7 @@ def helm_release_secret(
     status: str = "deployed",
     values: dict | None = None,
     last_deployed: str | None = None,
+    description: str | None = None,
     uid: str | None = None,
     created: str | None = None,
 ) -> dict:
@@ -885,7 +888,8 @@ def helm_release_secret(
             "first_deployed": deployed,
             "last_deployed": deployed,
             "deleted": "",
-            "description": "Upgrade complete" if revision > 1 else "Install complete",
+            "description": description
+            or ("Upgrade complete" if revision > 1 else "Install complete"),
             "status": status,
             "notes": f"Thank you for installing {chart}.",
         },

@@ -17,11 +17,12 @@ import zlib
 
 import msgspec
 
-from kube_console.kube.objects import HelmReleaseRecord, Page
+from kube_console.kube.objects import HelmReleaseRecord, HelmRevision, Page
 
 __all__ = [
     "HELM_SECRETS_FIELD_SELECTOR",
     "HELM_SECRETS_LABEL_SELECTOR",
+    "HISTORY_LIMIT",
     "decode_helm_secrets",
     "latest_revisions",
 ]
@@ -29,8 +30,10 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 HELM_SECRETS_FIELD_SELECTOR = "type=helm.sh/release.v1"
-# A superseded revision is never the latest one, so the server need not send it.
-HELM_SECRETS_LABEL_SELECTOR = "owner=helm,status!=superseded"
+# Every revision Helm keeps (its --history-max, 10 by default): the release page shows them all.
+HELM_SECRETS_LABEL_SELECTOR = "owner=helm"
+# A release's history keeps at most this many revisions, newest first.
+HISTORY_LIMIT = 50
 
 _GZIP_MAGIC = b"\x1f\x8b"
 # A Secret holds at most 1 MiB; a payload that inflates beyond this is not a real release.
@@ -54,6 +57,7 @@ class _RawChart(_Raw):
 class _RawReleaseInfo(_Raw):
     status: str = ""
     last_deployed: dt.datetime | None = None
+    description: str = ""
 
 
 class _RawRelease(_Raw):
@@ -133,6 +137,7 @@ def _release_record(secret: _RawSecret) -> HelmReleaseRecord:
         app_version=release.chart.metadata.appVersion,
         status=release.info.status,
         updated_at=updated_at.astimezone(dt.UTC) if updated_at else None,
+        description=release.info.description,
     )
 
 
@@ -155,11 +160,17 @@ def decode_helm_secrets(data: bytes) -> Page[HelmReleaseRecord]:
 
 
 def latest_revisions(records: list[HelmReleaseRecord]) -> list[HelmReleaseRecord]:
-    """The highest revision of each (namespace, release name)."""
-    latest: dict[tuple[str, str], HelmReleaseRecord] = {}
+    """The highest revision of each (namespace, release name), carrying the release's history
+    (its newest HISTORY_LIMIT revisions, newest first)."""
+    revisions: dict[tuple[str, str], list[HelmReleaseRecord]] = {}
     for record in records:
-        key = (record.namespace, record.name)
-        current = latest.get(key)
-        if current is None or record.revision > current.revision:
-            latest[key] = record
-    return list(latest.values())
+        revisions.setdefault((record.namespace, record.name), []).append(record)
+    latest = []
+    for found in revisions.values():
+        found.sort(key=lambda record: record.revision, reverse=True)
+        history = [
+            HelmRevision(**{field: getattr(record, field) for field in HelmRevision.__struct_fields__})
+            for record in found[:HISTORY_LIMIT]
+        ]
+        latest.append(msgspec.structs.replace(found[0], history=history))
+    return latest

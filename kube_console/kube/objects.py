@@ -31,6 +31,7 @@ __all__ = [
     "HealthCheck",
     "HealthReport",
     "HelmReleaseRecord",
+    "HelmRevision",
     "NamespaceRecord",
     "NodeCondition",
     "NodeRecord",
@@ -144,8 +145,10 @@ class PodContainer(ContainerResources):
     restarts: int = 0
     ready: bool = False
     # "running", "waiting:<reason>" or "terminated:<reason>"; "waiting:Unknown" until the
-    # kubelet reports the container.
+    # kubelet reports the container ("waiting:Unscheduled" while the pod has no node).
     state: str = "waiting:Unknown"
+    # How the previous run ended ("terminated:OOMKilled"), "" when it never restarted.
+    last_state: str = ""
 
 
 class PodRecord(_Record):
@@ -165,6 +168,11 @@ class PodRecord(_Record):
     pvc_claims: list[str] = []
     created_at: dt.datetime | None = None
     labels: dict[str, str] = {}
+    # Why the pod is not (yet) running well, as one reason and its message: a failed condition
+    # ("Unschedulable", "0/4 nodes are available: …"), the pod's own (Evicted), or else the
+    # first container's waiting (CrashLoopBackOff) or last termination (OOMKilled) reason.
+    status_reason: str = ""
+    status_message: str = ""
 
 
 class PvcRecord(_Record):
@@ -180,18 +188,27 @@ class PvcRecord(_Record):
     created_at: dt.datetime | None = None
 
 
-class HelmReleaseRecord(_Record):
-    """Release metadata only: the chart's values, manifest and hooks are never kept."""
+class HelmRevision(_Record):
+    """One revision of a release, as its history lists it."""
+
+    revision: int
+    status: str = ""
+    chart: str = ""
+    chart_version: str = ""
+    app_version: str = ""
+    updated_at: dt.datetime | None = None
+    description: str = ""
+
+
+class HelmReleaseRecord(HelmRevision, kw_only=True):
+    """Release metadata only: the chart's values, manifest and hooks are never kept. Its own
+    fields are those of its latest revision."""
 
     secret_uid: str
     namespace: str
     name: str
-    revision: int
-    chart: str = ""
-    chart_version: str = ""
-    app_version: str = ""
-    status: str = ""
-    updated_at: dt.datetime | None = None
+    # The revisions Helm keeps of this release (this one included), newest first.
+    history: list[HelmRevision] = []
 
 
 class ContainerUsage(_Record):
@@ -386,6 +403,7 @@ class _RawPodSpec(_Raw):
 
 class _RawStateReason(_Raw):
     reason: str | None = None
+    message: str | None = None
 
 
 class _RawContainerState(_Raw):
@@ -399,10 +417,21 @@ class _RawContainerStatus(_Raw):
     ready: bool = False
     restartCount: int = 0
     state: _RawContainerState = _RawContainerState()
+    lastState: _RawContainerState = _RawContainerState()
+
+
+class _RawPodCondition(_Raw):
+    type: str = ""
+    status: str = ""
+    reason: str | None = None
+    message: str | None = None
 
 
 class _RawPodStatus(_Raw):
     phase: str = ""
+    reason: str | None = None
+    message: str | None = None
+    conditions: list[_RawPodCondition] = []
     startTime: dt.datetime | None = None
     qosClass: str | None = None
     containerStatuses: list[_RawContainerStatus] = []
@@ -777,11 +806,15 @@ class ObjectDecoder:
                 container, where
             )
             container_status = status_by_name.get(container.name)
+            last_state = ""
             if container_status is None:
-                restarts, ready, state = 0, False, "waiting:Unknown"
+                restarts, ready = 0, False
+                state = "waiting:Unknown" if spec.nodeName else "waiting:Unscheduled"
             else:
                 restarts, ready = container_status.restartCount, container_status.ready
                 state = _state_text(container_status.state)
+                if _has_state(container_status.lastState):
+                    last_state = _state_text(container_status.lastState)
             total_restarts += restarts
             containers.append(
                 PodContainer(
@@ -795,9 +828,11 @@ class ObjectDecoder:
                     restarts=restarts,
                     ready=ready,
                     state=state,
+                    last_state=last_state,
                 )
             )
         owner = self._top_owner(_controller_of(meta.ownerReferences))
+        status_reason, status_message = _pod_reason(status, containers)
         return PodRecord(
             uid=meta.uid,
             namespace=meta.namespace,
@@ -818,6 +853,8 @@ class ObjectDecoder:
             ],
             created_at=meta.creationTimestamp,
             labels=meta.labels,
+            status_reason=status_reason,
+            status_message=status_message,
         )
 
     def _top_owner(self, owner: _RawOwnerReference | None) -> _RawOwnerReference | None:
@@ -896,6 +933,33 @@ def _controller_of(references: list[_RawOwnerReference]) -> _RawOwnerReference |
         if reference.controller:
             return reference
     return references[0] if references else None
+
+
+# Container states every healthy pod passes through: not worth a pod's headline reason.
+_ROUTINE_REASONS = frozenset({"ContainerCreating", "PodInitializing", "Completed", "Unknown", "Unscheduled"})
+
+
+def _pod_reason(status: _RawPodStatus, containers: list[PodContainer]) -> tuple[str, str]:
+    """(reason, message) saying why the pod is not running well; ("", "") when nothing is wrong."""
+    for condition in status.conditions:
+        if condition.status == "False" and condition.reason and condition.type == "PodScheduled":
+            return condition.reason, condition.message or ""
+    if status.reason:
+        return status.reason, status.message or ""
+    for states in (
+        [c.state for c in containers],
+        [c.last_state for c in containers if c.last_state and c.state != "running"],
+        [c.last_state for c in containers if c.last_state],
+    ):
+        for state in states:
+            reason = state.partition(":")[2]
+            if reason and reason not in _ROUTINE_REASONS:
+                return reason, ""
+    return "", ""
+
+
+def _has_state(state: _RawContainerState) -> bool:
+    return state.running is not None or state.waiting is not None or state.terminated is not None
 
 
 def _state_text(state: _RawContainerState) -> str:

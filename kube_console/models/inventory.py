@@ -114,6 +114,7 @@ class Pod(InventoryRow, table=True):
         Index("ix_pods_workload", "workload_id", "deleted_at"),
         Index("ix_pods_cluster_phase", "cluster_id", "phase"),
         Index("ix_pods_cluster_node", "cluster_id", "node_name"),
+        Index("ix_pods_cluster_reason", "cluster_id", "status_reason"),
         # Name-prefix search (services/search.py) on PostgreSQL: LIKE 'abc%' can range-scan and
         # walk a btree in order only under the C collation. SQLite range-scans ix_pods_name.
         Index("ix_pods_name_prefix", text('name COLLATE "C"')).ddl_if(dialect="postgresql"),
@@ -139,6 +140,9 @@ class Pod(InventoryRow, table=True):
     qos_class: str | None = Field(default=None, max_length=16)
     pvc_claims: list[str] = Field(default_factory=list, sa_type=JSON)
     labels: dict[str, str] = Field(default_factory=dict, sa_type=JSON)
+    # Why it is not running well ("Unschedulable", "CrashLoopBackOff", "OOMKilled"); "" if fine.
+    status_reason: str = Field(default="", max_length=64)
+    status_message: str = Field(default="", max_length=1024)
 
 
 class PersistentVolumeClaim(InventoryRow, table=True):
@@ -181,3 +185,7 @@ class HelmRelease(InventoryRow, table=True):
     app_version: str = Field(default="", max_length=64)
     status: str = Field(default="unknown", max_length=32)
     updated_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    description: str = Field(default="", max_length=512)
+    # Every revision Helm still keeps, newest first: revision, status, chart, chart_version,
+    # app_version, updated_at (ISO) and description; never values.
+    history: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)

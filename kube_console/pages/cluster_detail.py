@@ -35,6 +35,7 @@ from kube_console.components.listing import (
     select_filter,
     text_filter,
 )
+from kube_console.components.live import exact_age, stale_marker
 from kube_console.components.resource_bars import resource_bars
 from kube_console.components.shell import empty_state, page_frame
 from kube_console.components.status_badges import check_badge
@@ -76,6 +77,7 @@ def _header() -> rx.Component:
                     cluster.data_stale,
                     stale_note(cluster.last_success_at, size="2", why=": the last sync failed"),
                 ),
+                _sync_ages(),
                 spacing="1",
             ),
             rx.spacer(),
@@ -210,13 +212,39 @@ def _cost() -> rx.Component:
     )
 
 
+def _sync_ages() -> rx.Component:
+    """The last successful sync (how old the figures are) and, apart, the last attempt."""
+    cluster = State.cluster
+    return rx.cond(
+        cluster.last_sync_at,
+        rx.hstack(
+            rx.text("Last successful sync", size="1"),
+            rx.cond(
+                cluster.last_success_at,
+                rx.hstack(exact_age(cluster.last_success_at, font_size="var(--font-size-1)"), rx.text("ago", size="1"), spacing="1"),
+                rx.text("never", size="1"),
+            ),
+            stale_marker(cluster.stale, cluster.stale_hint),
+            rx.text("· last attempt", size="1"),
+            exact_age(cluster.last_sync_at, font_size="var(--font-size-1)"),
+            rx.text(rx.cond(cluster.last_attempt_failed, "ago, failed", "ago"), size="1"),
+            spacing="1",
+            align="center",
+            wrap="wrap",
+            color=rx.color("gray", 11),
+            class_name="sync-ages",
+        ),
+    )
+
+
 def _overview() -> rx.Component:
     cluster = State.cluster
+    stale = stale_marker(cluster.stale, cluster.stale_hint)
     return rx.vstack(
         rx.grid(
-            figure_card("Nodes", cluster.nodes, icon="server"),
-            figure_card("Namespaces", cluster.namespace_count.to_string(), icon="folder-tree"),
-            figure_card("Pods", cluster.pods, icon="box"),
+            figure_card("Nodes", cluster.nodes, icon="server", marker=stale),
+            figure_card("Namespaces", cluster.namespace_count.to_string(), icon="folder-tree", marker=stale),
+            figure_card("Pods", cluster.pods, icon="box", marker=stale),
             figure_card("Cost this month", cluster.total_cost, hint="idle included", icon="wallet"),
             columns=rx.breakpoints(initial="2", md="4"),
             spacing="3",

@@ -8,7 +8,7 @@ import reflex as rx
 
 from kube_console import routes
 from kube_console.components.charts import plot
-from kube_console.components.live import auto_refresh, updated_ago
+from kube_console.components.live import auto_refresh, stale_marker, updated_ago
 from kube_console.components.shell import empty_state, loading_rows, page_frame, page_header
 from kube_console.components.tables import when
 from kube_console.dto import ClusterHealthRow, CostBar
@@ -94,15 +94,22 @@ def _first_steps() -> rx.Component:
 
 
 def _kpi(
-    title: str, icon: str, href: str, value: rx.Component, *detail: rx.Component
+    title: str,
+    icon: str,
+    href: str,
+    value: rx.Component,
+    *detail: rx.Component,
+    marker: rx.Component | None = None,
 ) -> rx.Component:
-    """A figure card; the whole card is the link to where the figure comes from."""
+    """A figure card; the whole card is the link to where the figure comes from. `marker`
+    goes beside the title (a stale mark)."""
     return rx.link(
         rx.card(
             rx.vstack(
                 rx.hstack(
                     rx.icon(icon, size=15, color=rx.color("gray", 10)),
                     rx.text(title, size="1", weight="medium", color=rx.color("gray", 11)),
+                    marker if marker is not None else rx.fragment(),
                     rx.spacer(),
                     rx.icon("arrow-up-right", size=14, color=rx.color("gray", 9)),
                     align="center",
@@ -186,6 +193,7 @@ def _cost_kpis() -> rx.Component:
 
 def _fleet_kpis() -> rx.Component:
     all_healthy = OverviewState.clusters_healthy == OverviewState.clusters_total
+    stale = stale_marker(OverviewState.stale_clusters > 0, OverviewState.stale_hint)
     return rx.grid(
         _kpi(
             "Clusters healthy",
@@ -215,6 +223,7 @@ def _fleet_kpis() -> rx.Component:
             routes.CLUSTERS,
             _figure(OverviewState.nodes_total),
             _detail(OverviewState.nodes_ready, " ready"),
+            marker=stale,
         ),
         _kpi(
             "Running pods",
@@ -222,6 +231,7 @@ def _fleet_kpis() -> rx.Component:
             routes.CLUSTERS,
             _figure(OverviewState.pods_running),
             _detail("of ", OverviewState.pods_total, " pods at the last sync"),
+            marker=stale,
         ),
         columns=rx.breakpoints(initial="1", sm="3"),
         spacing="3",
@@ -360,7 +370,10 @@ def _health_row(row: ClusterHealthRow) -> rx.Component:
         rx.table.cell(_status_badge(row.status)),
         rx.table.cell(row.nodes, white_space="nowrap"),
         rx.table.cell(row.running_pods, text_align="right", class_name="numeric"),
-        rx.table.cell(when(row.last_success_at), white_space="nowrap"),
+        rx.table.cell(
+            rx.hstack(when(row.last_success_at), stale_marker(row.stale, row.stale_hint), spacing="2", align="center"),
+            white_space="nowrap",
+        ),
         rx.table.cell(
             row.month_to_date_cost, text_align="right", class_name="numeric", white_space="nowrap"
         ),

@@ -8,10 +8,10 @@ import reflex as rx
 from kube_console import routes
 from kube_console.components.breadcrumbs import breadcrumbs
 from kube_console.components.drilldown import (
+    detail_header,
     failed_panel,
     figure_card,
     first_load_skeleton,
-    freshness,
     invalid_panel,
     label_chips,
     missing_panel,
@@ -30,7 +30,7 @@ State = PodDetailState
 
 def _header() -> rx.Component:
     pod = State.pod
-    return rx.vstack(
+    return detail_header(
         breadcrumbs(
             ("Clusters", routes.CLUSTERS),
             (pod.cluster_name, routes.cluster(pod.cluster_id)),
@@ -51,45 +51,49 @@ def _header() -> rx.Component:
             ),
             (pod.name, ""),
         ),
-        rx.flex(
-            rx.vstack(
-                rx.hstack(
-                    rx.heading(pod.name, size="6", as_="h2", overflow_wrap="anywhere"),
-                    pod_phase_badge(pod.phase),
-                    rx.cond(
-                        pod.deleted_at,
-                        rx.badge(
-                            rx.icon("trash-2", size=12),
-                            "Deleted",
-                            color_scheme="red",
-                            variant="soft",
-                        ),
-                    ),
-                    spacing="3",
-                    align="center",
-                    wrap="wrap",
+        [
+            rx.heading(pod.name, size="6", as_="h2", overflow_wrap="anywhere"),
+            pod_phase_badge(pod.phase),
+            rx.cond(
+                pod.deleted_at,
+                rx.badge(
+                    rx.icon("trash-2", size=12),
+                    "Deleted",
+                    color_scheme="red",
+                    variant="soft",
                 ),
-                rx.text(
-                    "Pod in ",
-                    namespace_link(pod.namespace, pod.namespace_id),
-                    " on ",
-                    cluster_link(pod.cluster_name, pod.cluster_id),
-                    " · created ",
-                    when(pod.created_at, never="at an unknown time"),
-                    size="2",
-                    color=rx.color("gray", 11),
-                ),
-                spacing="1",
             ),
-            rx.spacer(),
-            freshness(State.updated_at, State.refreshing, State.refresh),
-            align="end",
-            spacing="3",
-            wrap="wrap",
+        ],
+        rx.text(
+            "Pod in ",
+            namespace_link(pod.namespace, pod.namespace_id),
+            " on ",
+            cluster_link(pod.cluster_name, pod.cluster_id),
+            " · created ",
+            when(pod.created_at, never="at an unknown time"),
+            size="2",
+            color=rx.color("gray", 11),
+        ),
+        State,
+    )
+
+
+def _reason() -> rx.Component:
+    """Why the pod is pending or failing, as the cluster said it."""
+    pod = State.pod
+    return rx.cond(
+        pod.reason,
+        rx.callout.root(
+            rx.callout.icon(rx.icon("triangle-alert", size=16)),
+            rx.callout.text(
+                rx.text(pod.reason, weight="bold"),
+                rx.cond(pod.reason_message, rx.text(": " + pod.reason_message)),
+            ),
+            color_scheme="amber",
+            variant="surface",
+            role="status",
             width="100%",
         ),
-        spacing="3",
-        width="100%",
     )
 
 
@@ -214,7 +218,21 @@ def _container(container: ContainerStatusView) -> rx.Component:
             ),
             max_width="22rem",
         ),
-        rx.table.cell(container_state_badge(container.state, container.running)),
+        rx.table.cell(
+            rx.vstack(
+                container_state_badge(container.state, container.running),
+                rx.cond(
+                    container.last_state,
+                    rx.text(
+                        "last run: " + container.last_state,
+                        size="1",
+                        color=rx.color("gray", 11),
+                        white_space="nowrap",
+                    ),
+                ),
+                spacing="1",
+            )
+        ),
         rx.table.cell(rx.cond(container.ready, "Yes", "No")),
         rx.table.cell(
             rx.text(
@@ -268,6 +286,7 @@ def pod_detail_page() -> rx.Component:
                 State.pod,
                 rx.vstack(
                     _header(),
+                    _reason(),
                     _figures(),
                     _containers(),
                     rx.grid(

@@ -22,7 +22,8 @@ from kube_console.components.listing import (
 )
 from kube_console.components.shell import empty_state, page_frame, page_header
 from kube_console.dto import Choice
-from kube_console.states.explore_pods import OWNER_KINDS, PHASES, PodsState
+from kube_console.services.explore import ANY_REASON
+from kube_console.states.explore_pods import OWNER_KINDS, PHASES, REASONS, PodsState
 
 State = PodsState
 
@@ -55,6 +56,16 @@ def _filters() -> rx.Component:
             [Choice(value=phase, label=phase) for phase in PHASES],
             lambda value: State.filter_chosen("phase", value),
             all_label="All phases",
+        ),
+        select_filter(
+            "Reason",
+            filters["reason"],
+            [
+                Choice(value=ANY_REASON, label="Any reason"),
+                *(Choice(value=reason, label=reason) for reason in REASONS),
+            ],
+            lambda value: State.filter_chosen("reason", value),
+            all_label="With or without",
         ),
         select_filter(
             "Node",

@@ -30,7 +30,9 @@ from kube_console.dto import (
     ContainerSpec,
     ContainerStatusRow,
     HealthComponent,
+    HelmReleaseDetail,
     HelmReleaseRow,
+    HelmRevisionRow,
     NamespaceDetail,
     NamespaceRow,
     NodeRow,
@@ -721,7 +723,19 @@ def _pod_row(pod: Pod, cluster_name: str) -> PodRow:
         cpu_usage_cores=pod.cpu_usage_cores,
         memory_usage_bytes=pod.memory_usage_bytes,
         created_at=_iso(pod.created_at),
+        status_reason=pod.status_reason,
+        status_message=pod.status_message,
     )
+
+
+# The `reason` filter value that keeps every pod with a reason, whichever it is.
+ANY_REASON = "any"
+
+
+def _reason_filter(reason: str | None) -> list[ColumnElement[bool]]:
+    if reason == ANY_REASON:
+        return [Pod.status_reason != ""]
+    return _equals(Pod.status_reason, reason)
 
 
 def list_pods(
@@ -736,10 +750,11 @@ def list_pods(
     workload_id: int | None = None,
     owner_kind: str | None = None,
     owner_name: str | None = None,
+    reason: str | None = None,
     search: str | None = None,
 ) -> Page[PodRow]:
     """Pods, filtered by cluster, namespace, phase, node, owner (a synced workload by id, or any
-    owner by kind and name) and text in their name."""
+    owner by kind and name), reason (one, or ANY_REASON) and text in their name."""
     scope = cluster_scope(session, org_id=org_id, cluster_id=cluster_id)
     if workload_id is not None:
         owned_row(session, Workload, org_id=org_id, row_id=workload_id, what="workload")
@@ -753,6 +768,7 @@ def list_pods(
         *_equals(Pod.workload_id, workload_id),
         *_equals(Pod.owner_kind, owner_kind),
         *_equals(Pod.owner_name, owner_name),
+        *_reason_filter(reason),
         *_name_contains(Pod.name, search),
     )
     sorts = {
@@ -791,6 +807,7 @@ def _container_status(container: dict[str, Any], usage: dict[str, list[Any]]) ->
         name=str(container.get("name", "")),
         image=str(container.get("image", "")),
         state=str(container.get("state", "")),
+        last_state=str(container.get("last_state") or ""),
         ready=bool(container.get("ready", False)),
         restarts=int(container.get("restarts") or 0),
         cpu_request_cores=container.get("cpu_request_cores"),
@@ -905,6 +922,7 @@ def _helm_row(release: HelmRelease, cluster_name: str) -> HelmReleaseRow:
         status=release.status,
         revision=release.revision,
         updated_at=_iso(release.updated_at),
+        description=release.description,
     )
 
 
@@ -957,8 +975,25 @@ def list_helm_releases(
     )
 
 
-def helm_release_detail(*, session: Session, org_id: int, release_id: int) -> HelmReleaseRow:
+def _revision_row(revision: dict[str, Any]) -> HelmRevisionRow:
+    return HelmRevisionRow(
+        revision=int(revision.get("revision") or 0),
+        status=str(revision.get("status") or "unknown"),
+        chart=str(revision.get("chart") or ""),
+        chart_version=str(revision.get("chart_version") or ""),
+        app_version=str(revision.get("app_version") or ""),
+        updated_at=str(revision.get("updated_at") or ""),
+        description=str(revision.get("description") or ""),
+    )
+
+
+def helm_release_detail(*, session: Session, org_id: int, release_id: int) -> HelmReleaseDetail:
+    """A release of the caller's org with its revision history, newest first (never values)."""
     release, cluster_name = owned_row(
         session, HelmRelease, org_id=org_id, row_id=release_id, what="Helm release"
     )
-    return _helm_row(release, cluster_name)
+    return HelmReleaseDetail(
+        release=_helm_row(release, cluster_name),
+        history=[_revision_row(revision) for revision in release.history or []],
+        deleted_at=_iso(release.deleted_at),
+    )

@@ -64,7 +64,9 @@ from kube_console.models import (
 _KEY = ("cluster_id", "uid")
 # Part of every digest: bump it when the rows built from a record change shape or meaning,
 # so the next sync rewrites every row instead of trusting digests of the old format.
-ROW_FORMAT = b"2:"
+ROW_FORMAT = b"3:"
+# A revision's description in a release's history is clipped to the length of the release's own.
+HISTORY_DESCRIPTION_LENGTH = HelmRelease.__table__.c.description.type.length
 # The report names at most this many namespaces whose team or cost-center label was ignored.
 NAMED_NAMESPACES = 5
 
@@ -346,6 +348,7 @@ def _apply(
 
     if snapshot.helm_releases is not None:
         entries = [_helm_entry(release, namespace_id(release.namespace)) for release in snapshot.helm_releases]
+        _count_clipped_history(snapshot.helm_releases, summary.report)
         store("helm_releases", HelmRelease, entries)
 
     if snapshot.pods is not None and snapshot.pvcs is not None:
@@ -460,6 +463,8 @@ def _pod_entry(
             "qos_class": pod.qos_class,
             "pvc_claims": pod.pvc_claims,
             "labels": pod.labels,
+            "status_reason": pod.status_reason,
+            "status_message": pod.status_message,
         },
         usage,
     )
@@ -492,9 +497,27 @@ def _helm_entry(release: HelmReleaseRecord, ns_id: int | None) -> _Entry:
             "app_version": release.app_version,
             "status": release.status or "unknown",
             "updated_at": release.updated_at,
+            "description": release.description,
+            "history": [
+                msgspec.to_builtins(revision) | {"description": _history_description(revision.description)}
+                for revision in release.history
+            ],
             "created_at": None,
         },
     )
+
+
+def _history_description(text: str) -> str:
+    return text.replace("\x00", "")[:HISTORY_DESCRIPTION_LENGTH]
+
+
+def _count_clipped_history(releases: list[HelmReleaseRecord], report: StoredDataReport) -> None:
+    clipped = sum(
+        1 for release in releases for revision in release.history if _history_description(revision.description) != revision.description
+    )
+    if clipped:
+        where = "helm_releases.history.description"
+        report.clipped[where] = report.clipped.get(where, 0) + clipped
 
 
 def _write_samples(

@@ -34,6 +34,7 @@ from kube_console.security.keyring import Keyring, KeyringUnavailable, get_keyri
 from kube_console.services import clusters as cluster_service
 from kube_console.services import explore as explore_service
 from kube_console.services import sync_scheduling
+from kube_console.services.freshness import freshness, stale_hint
 from kube_console.services.sync import SyncOutcome
 from kube_console.settings import get_settings
 from kube_console.states.guard import current_context, guarded, in_thread, ui_only
@@ -67,7 +68,7 @@ def _certificate_note(expires_at: str, now: dt.datetime) -> tuple[str, bool]:
     return "", False
 
 
-def _cluster_tiles(*, session: Session, org_id: int) -> list[ClusterTile]:
+def _cluster_tiles(*, session: Session, org_id: int, sync_interval_seconds: int) -> list[ClusterTile]:
     now = utcnow()
     cards = cluster_service.list_clusters(session=session, org_id=org_id)
     costs = {
@@ -80,12 +81,21 @@ def _cluster_tiles(*, session: Session, org_id: int) -> list[ClusterTile]:
     tiles = []
     for card in cards:
         note, expired = _certificate_note(card.certificate_expires_at, now)
+        fresh = freshness(
+            last_success_at=card.last_success_at,
+            status=card.status,
+            sync_interval_seconds=sync_interval_seconds,
+            now=now,
+        )
         tiles.append(
             ClusterTile(
                 card=card,
                 month_to_date_cost=costs.get(card.id, ""),
                 certificate_note=note,
                 certificate_expired=expired,
+                stale=fresh.stale,
+                stale_hint=stale_hint(fresh),
+                last_attempt_failed=fresh.last_attempt_failed,
             )
         )
     return tiles
@@ -210,7 +220,9 @@ class ClustersState(rx.State):
 
     async def _reload(self) -> None:
         caller = current_context()
-        tiles = await in_thread(_cluster_tiles, org_id=caller.org_id)
+        tiles = await in_thread(
+            _cluster_tiles, org_id=caller.org_id, sync_interval_seconds=get_settings().sync_interval_seconds
+        )
         problem = (keyring_problem() or "") if caller.is_admin else ""
         async with self:
             self.tiles, self.loaded, self.keyring_problem = tiles, True, problem

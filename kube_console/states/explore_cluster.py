@@ -14,6 +14,7 @@ from kube_console import routes
 from kube_console.components.charts import empty_figure
 from kube_console.components.usage_charts import in_gib, usage_figure, usage_lines
 from kube_console.costs.node_price_sources import node_prices_now
+from kube_console.db import utcnow
 from kube_console.dto import (
     ClusterView,
     HelmTableRow,
@@ -27,6 +28,7 @@ from kube_console.dto import (
 from kube_console.security.authz import NotFound
 from kube_console.services import explore
 from kube_console.services.usage_series import cluster_usage_series
+from kube_console.settings import get_settings
 from kube_console.states.explore_support import (
     EMPTY_POSITION,
     DrilldownPage,
@@ -118,7 +120,7 @@ def _overview_tab(*, session: Session, org_id: int, cluster_id: int, window: str
         session=session, org_id=org_id, cluster_id=cluster_id, window=window
     )
     return {
-        "cluster": cluster_view(overview),
+        "cluster": cluster_view(overview, sync_interval_seconds=get_settings().sync_interval_seconds, now=utcnow()),
         "cpu_chart": usage_figure(
             times=series.times,
             bucket_seconds=series.bucket_seconds,
@@ -170,7 +172,7 @@ def _list_tab(
     else:
         page = explore.list_helm_releases(**scope, search=search)
         rows = {"releases": [helm_table_row(row) for row in page.rows]}
-    return {"cluster": cluster_view(overview), **rows}, page
+    return {"cluster": cluster_view(overview, sync_interval_seconds=get_settings().sync_interval_seconds, now=utcnow()), **rows}, page
 
 
 class ClusterDetailState(DrilldownPage, rx.State):

@@ -24,8 +24,19 @@ from kube_console.states.explore_views import pod_table_row
 from kube_console.states.guard import current_context, in_thread, ui_only
 
 PHASES = ("Running", "Pending", "Succeeded", "Failed", "Unknown")
+# The reasons a pod is pending or failing that the filter offers (ANY_REASON keeps them all).
+REASONS = (
+    "Unschedulable",
+    "CrashLoopBackOff",
+    "ImagePullBackOff",
+    "ErrImagePull",
+    "CreateContainerConfigError",
+    "OOMKilled",
+    "Error",
+    "Evicted",
+)
 OWNER_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "CronJob", "Job", "ReplicaSet", "Node")
-FILTERS = ("cluster", "namespace", "phase", "node", "owner_kind", "owner", "q")
+FILTERS = ("cluster", "namespace", "phase", "reason", "node", "owner_kind", "owner", "q")
 CHOICES_LIMIT = 500  # a filter menu longer than this is better served by typing a name
 
 PODS = ListSpec(
@@ -100,6 +111,7 @@ class PodsState(DrilldownPage, rx.State):
             node=query.get("node") or None,
             owner_kind=choice_parameter(query, "owner_kind", OWNER_KINDS) or None,
             owner_name=query.get("owner") or None,
+            reason=choice_parameter(query, "reason", (explore.ANY_REASON, *REASONS)) or None,
             search=query.get("q", ""),
         )
         updates: Updates = {

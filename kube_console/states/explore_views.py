@@ -14,7 +14,10 @@ from kube_console.dto import (
     ContainerLimitsRow,
     ContainerStatusView,
     EfficiencyView,
+    HelmReleaseDetail,
     HelmReleaseRow,
+    HelmReleaseView,
+    HelmRevisionView,
     HelmTableRow,
     LabelPair,
     NamespaceDetail,
@@ -48,6 +51,7 @@ from kube_console.formatting import (
     format_unit_price,
 )
 from kube_console.services.clusters import data_is_stale
+from kube_console.services.freshness import freshness, stale_hint
 from kube_console.services.usage_series import LOW_EFFICIENCY, MIN_DAYS_OF_DATA
 
 SEARCH_KINDS = {
@@ -100,9 +104,15 @@ def _resource_bars(
     ]
 
 
-def cluster_view(overview: ClusterOverview) -> ClusterView:
+def cluster_view(overview: ClusterOverview, *, sync_interval_seconds: int, now: dt.datetime) -> ClusterView:
     health = overview.health
     currency = overview.currency
+    fresh = freshness(
+        last_success_at=health.last_success_at,
+        status=health.status,
+        sync_interval_seconds=sync_interval_seconds,
+        now=now,
+    )
     return ClusterView(
         id=overview.id,
         name=overview.name,
@@ -121,6 +131,9 @@ def cluster_view(overview: ClusterOverview) -> ClusterView:
         last_success_at=health.last_success_at,
         last_error=health.last_error,
         data_stale=data_is_stale(status=health.status, last_success_at=health.last_success_at),
+        stale=fresh.stale,
+        stale_hint=stale_hint(fresh),
+        last_attempt_failed=fresh.last_attempt_failed,
         sync_notes=list(health.notes),
         health_ok=health.ok,
         health_endpoint=health.endpoint,
@@ -232,6 +245,8 @@ def pod_table_row(row: PodRow) -> PodTableRow:
         workload_id=row.workload_id or 0,
         ready=f"{row.containers_ready}/{row.containers_total}",
         restarts=row.restarts,
+        reason=row.status_reason,
+        reason_message=row.status_message,
         cpu_request=format_cores(row.cpu_request_cores),
         cpu_usage=format_cores(row.cpu_usage_cores),
         memory_request=format_bytes(row.memory_request_bytes),
@@ -269,6 +284,25 @@ def helm_table_row(row: HelmReleaseRow) -> HelmTableRow:
         status=row.status or "unknown",
         revision=row.revision,
         updated_at=row.updated_at,
+    )
+
+
+def helm_release_view(detail: HelmReleaseDetail) -> HelmReleaseView:
+    return HelmReleaseView(
+        release=helm_table_row(detail.release),
+        description=detail.release.description,
+        history=[
+            HelmRevisionView(
+                revision=revision.revision,
+                status=revision.status,
+                chart=f"{revision.chart} {revision.chart_version}".strip() or UNKNOWN,
+                app_version=revision.app_version or UNKNOWN,
+                updated_at=revision.updated_at,
+                description=revision.description,
+            )
+            for revision in detail.history
+        ],
+        deleted_at=detail.deleted_at,
     )
 
 
@@ -437,6 +471,8 @@ def pod_view(detail: PodDetail) -> PodView:
         qos_class=detail.qos_class or UNKNOWN,
         ready=f"{row.containers_ready}/{row.containers_total}",
         restarts=row.restarts,
+        reason=row.status_reason,
+        reason_message=row.status_message,
         cpu_request=format_cores(row.cpu_request_cores),
         cpu_limit=format_cores(detail.cpu_limit_cores)
         if detail.cpu_limit_cores is not None
@@ -456,6 +492,7 @@ def pod_view(detail: PodDetail) -> PodView:
                 name=container.name,
                 image=container.image,
                 state=_state_words(container.state),
+                last_state=_state_words(container.last_state) if container.last_state else "",
                 running=container.state.startswith("running"),
                 ready=container.ready,
                 restarts=container.restarts,

@@ -37,6 +37,13 @@ from kube_console.dto import (
 from kube_console.formatting import format_money
 from kube_console.security.authz import Action
 from kube_console.services import cost_queries, explore
+from kube_console.services.freshness import (
+    STALE_AFTER_INTERVALS,
+    Freshness,
+    exact_age,
+    freshness,
+    stale_hint,
+)
 from kube_console.services.paging import MAX_LIMIT
 from kube_console.settings import get_settings
 from kube_console.states.costs import (
@@ -164,8 +171,20 @@ def namespace_bars(
     return bars
 
 
-def health_rows(clusters: list[ClusterRow]) -> list[ClusterHealthRow]:
+def _freshness(row: ClusterRow, sync_interval_seconds: int, now: dt.datetime) -> Freshness:
+    return freshness(
+        last_success_at=row.last_success_at,
+        status=row.status,
+        sync_interval_seconds=sync_interval_seconds,
+        now=now,
+    )
+
+
+def health_rows(
+    clusters: list[ClusterRow], *, sync_interval_seconds: int, now: dt.datetime
+) -> list[ClusterHealthRow]:
     ordered = sorted(clusters, key=lambda row: (row.status == "healthy", row.name))
+    fresh = {row.id: _freshness(row, sync_interval_seconds, now) for row in ordered[:HEALTH_ROWS]}
     return [
         ClusterHealthRow(
             name=row.name,
@@ -176,6 +195,8 @@ def health_rows(clusters: list[ClusterRow]) -> list[ClusterHealthRow]:
             running_pods=row.running_pod_count,
             last_success_at=row.last_success_at,
             month_to_date_cost=format_money(row.month_to_date_cost, row.currency),
+            stale=fresh[row.id].stale,
+            stale_hint=stale_hint(fresh[row.id]),
         )
         for row in ordered[:HEALTH_ROWS]
     ]
@@ -195,6 +216,9 @@ class OverviewState(rx.State):
     pods_running: int = 0
     health: list[ClusterHealthRow] = []
     more_clusters: int = 0
+    # The clusters whose figures (counted in the fleet's) are older than two sync intervals.
+    stale_clusters: int = 0
+    stale_hint: str = ""
 
     has_costs: bool = False
     synced: bool = False
@@ -236,7 +260,17 @@ class OverviewState(rx.State):
         self.nodes_ready = sum(row.ready_node_count for row in clusters)
         self.pods_total = sum(row.pod_count for row in clusters)
         self.pods_running = sum(row.running_pod_count for row in clusters)
-        self.health = health_rows(clusters)
+        interval = get_settings().sync_interval_seconds
+        self.health = health_rows(clusters, sync_interval_seconds=interval, now=now)
+        stale = [row.name for row in clusters if _freshness(row, interval, now).stale]
+        self.stale_clusters = len(stale)
+        self.stale_hint = (
+            f"{len(stale)} of {len(clusters)} clusters' figures are from a sync more than "
+            f"{exact_age(STALE_AFTER_INTERVALS * interval)} ago: {', '.join(stale[:5])}"
+            f"{', …' if len(stale) > 5 else ''}"
+            if stale
+            else ""
+        )
         self.more_clusters = max(0, len(clusters) - HEALTH_ROWS)
         self.synced = any(row.last_success_at for row in clusters)
         self.first_costs_by = first_costs_by(now, get_settings().cost_interval_seconds).isoformat()

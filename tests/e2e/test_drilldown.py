@@ -1,6 +1,8 @@
 """The drill-down in Chromium, on a cluster of the fake API server synced and costed into the
 console's database: cluster → namespace → deployment → pod with the expected names and figures,
-the global search jumping to a pod, the pod list filtered by phase, and ids that are not there.
+the global search jumping to a pod, the pod list filtered by phase and by reason, why a pod is
+pending or crash-looping, a Helm release's revision history, the stale marks on an unreachable
+cluster's figures, and ids that are not there.
 
 The fleet belongs to its own organization (Umbrella), so the Initech pages other tests check
 for empty states stay empty.
@@ -8,6 +10,7 @@ for empty states stay empty.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -25,11 +28,17 @@ from kube_console.models import Cluster, Organization
 from kube_console.security.keyring import Keyring
 from kube_console.services import explore
 from tests.e2e.conftest import Account, Console, console_database_path, sign_in_as
+from tests.fakekube import builders
+from tests.fakekube.cluster import FakeCluster
 from tests.fakekube.server import FakeKubeServer
 from tests.support.synced_fleet import SHOP, fetch_snapshots, shop_cluster, sync_fleet
 
 UMBRELLA_ADMIN = Account("ada@umbrella.test", "ada's long password", "admin", "Ada Wong")
 CLUSTER = "prod-eu"
+STALE_CLUSTER = "edge-offline"  # unreachable: tried a moment ago, last read 10 minutes ago
+CRASHING_POD = "reports-6f7c9-zzzzz"
+FAILED_UPGRADE = 'Upgrade "checkout" failed: timed out waiting for the condition'
+VALUES_SECRET = "e2e-values-hunter2"
 
 
 @dataclass(frozen=True)
@@ -45,6 +54,34 @@ class Fleet:
     node: str  # a node of the cluster, its hourly price as the Nodes tab writes it, and its source
     node_price: str
     node_price_source: str
+    stale_cluster_id: int
+    release_id: int
+
+
+def _with_trouble(cluster: FakeCluster) -> FakeCluster:
+    """A crash-looping pod (OOMKilled last time) outside the shop, and a second, failed
+    revision of the shop's Helm release whose values hold a password."""
+    namespace = cluster.objects("Namespace")[0]["metadata"]["name"]
+    container = builders.container("reports", "ghcr.io/acme/reports:2.0.1", requests={"cpu": "100m"})
+    cluster.add(
+        builders.pod(
+            namespace, CRASHING_POD, containers=[container], waiting_reason="CrashLoopBackOff", restarts=[6]
+        )
+    )
+    cluster.add(
+        builders.helm_release_secret(
+            SHOP.namespace,
+            SHOP.deployment,
+            2,
+            chart=SHOP.chart,
+            chart_version="1.5.0",
+            app_version="1.5.0",
+            status="failed",
+            description=FAILED_UPGRADE,
+            values={"db": {"password": VALUES_SECRET}},
+        )
+    )
+    return cluster
 
 
 def _org_id(console: Console, name: str) -> int:
@@ -71,7 +108,7 @@ def fleet(console: Console) -> Iterator[Fleet]:
         ids = sync_fleet(
             database_url,
             org_id=org_id,
-            snapshots=fetch_snapshots([shop_cluster(CLUSTER, seed=3)], server),
+            snapshots=fetch_snapshots([_with_trouble(shop_cluster(CLUSTER, seed=3))], server),
             hours=3,
             credentials={CLUSTER: server.credentials_for(CLUSTER)},
             keyring=Keyring.parse(console.env["KUBE_CONSOLE_ENCRYPTION_KEYS"]),
@@ -87,8 +124,28 @@ def _figures(database_url: str, org_id: int, cluster_id: int) -> Fleet:
         session.add(globex)
         session.flush()
         foreign = Cluster(org_id=globex.id, name="globex-prod")
-        session.add(foreign)
+        now = dt.datetime.now(dt.UTC)
+        stale = Cluster(
+            org_id=org_id,
+            name=STALE_CLUSTER,
+            status="unreachable",
+            last_error="the API server did not answer",
+            node_count=4,
+            ready_node_count=4,
+            pod_count=12,
+            running_pod_count=12,
+            namespace_count=3,
+            last_success_at=now - dt.timedelta(minutes=10),
+            last_sync_at=now - dt.timedelta(seconds=1),
+            last_sync_duration_ms=5000.0,
+            # Not due again for a day: the console's scheduler leaves it as it is.
+            next_sync_at=now + dt.timedelta(days=1),
+        )
+        session.add_all([foreign, stale])
         session.commit()
+        (release,) = explore.list_helm_releases(
+            session=session, org_id=org_id, request=PageRequest(), search=SHOP.deployment
+        ).rows
         overview = explore.cluster_overview(session=session, org_id=org_id, cluster_id=cluster_id)
         (shop,) = explore.list_namespaces(
             session=session,
@@ -120,6 +177,8 @@ def _figures(database_url: str, org_id: int, cluster_id: int) -> Fleet:
             node=first_node.name,
             node_price=format_unit_price(node_price.price_per_hour, node_price.currency) + "/h",
             node_price_source=node_price.source,
+            stale_cluster_id=stale.id,
+            release_id=release.id,
         )
     engine.dispose()
     assert shop.month_to_date_cost > 0, "the cost job priced the sampled hours"
@@ -254,3 +313,102 @@ def test_an_id_that_is_not_the_orgs_gives_a_clean_not_found(
     page.goto(path.format(foreign_cluster_id=fleet.foreign_cluster_id))
     expect(page.get_by_role("heading", name=title)).to_be_visible()
     expect(page.get_by_role("main")).not_to_contain_text("globex")
+
+
+def test_a_pending_pod_says_why_and_the_pods_page_filters_by_reason(signed_in: Page, fleet: Fleet):
+    page = signed_in
+    page.goto("/pods")
+    table = page.get_by_role("table", name="Pods")
+    expect(table).to_be_visible(timeout=15_000)
+    page.get_by_role("combobox", name="Reason").click()
+    page.get_by_role("option", name="Unschedulable", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/pods/?\?reason=Unschedulable$"))
+    expect(table.get_by_role("link", name=SHOP.pending_pod)).to_be_visible()
+    expect(table.get_by_role("link", name=CRASHING_POD)).to_have_count(0)
+    expect(table).to_contain_text("Unschedulable")
+
+    table.get_by_role("link", name=SHOP.pending_pod).click()
+    main = page.get_by_role("main")
+    expect(main.get_by_role("heading", name=SHOP.pending_pod)).to_be_visible()
+    expect(main.get_by_role("status").filter(has_text="Unschedulable")).to_contain_text(
+        "Unschedulable: 0/3 nodes are available: 3 Insufficient cpu."
+    )
+    expect(page.get_by_role("table", name="Containers")).to_contain_text("waiting: Unscheduled")
+    expect(main).not_to_contain_text("waiting: Unknown")
+
+    page.goto("/pods?reason=CrashLoopBackOff")
+    table = page.get_by_role("table", name="Pods")
+    expect(table.get_by_role("row")).to_have_count(2)
+    table.get_by_role("link", name=CRASHING_POD).click()
+    containers = page.get_by_role("table", name="Containers")
+    expect(containers).to_contain_text("waiting: CrashLoopBackOff")
+    expect(containers).to_contain_text("last run: terminated: OOMKilled")
+    expect(containers.get_by_role("row").nth(1)).to_contain_text("6")
+
+
+def test_a_helm_release_page_lists_its_revisions_and_never_its_values(signed_in: Page, fleet: Fleet):
+    page = signed_in
+    page.goto("/helm")
+    releases = page.get_by_role("table", name=re.compile("Helm releases"))
+    expect(releases).to_be_visible(timeout=15_000)
+    link = releases.get_by_role("link", name=SHOP.deployment, exact=True).and_(
+        page.locator(f'a[href="/helm/{fleet.release_id}"]')
+    )
+    link.click()
+    expect(page).to_have_url(re.compile(rf"/helm/{fleet.release_id}/?$"))
+    main = page.get_by_role("main")
+    expect(main.get_by_role("heading", name=SHOP.deployment)).to_be_visible()
+    history = page.get_by_role("table", name=re.compile("Revision history"))
+    rows = history.get_by_role("row")
+    expect(rows).to_have_count(3)
+    expect(rows.nth(1)).to_contain_text("2")
+    expect(rows.nth(1)).to_contain_text("failed")
+    expect(rows.nth(1)).to_contain_text("checkout 1.5.0")
+    expect(rows.nth(1)).to_contain_text(FAILED_UPGRADE)
+    expect(rows.nth(2)).to_contain_text("checkout 1.4.2")
+    expect(rows.nth(2)).to_contain_text("Install complete")
+    expect(main).not_to_contain_text(VALUES_SECRET)
+    assert VALUES_SECRET not in page.content()
+
+    page.goto(f"/helm/{fleet.release_id + 100000}")
+    expect(page.get_by_role("heading", name="Helm release not found")).to_be_visible()
+
+
+def _tried_a_second_ago_read_ten_minutes_ago(console: Console, cluster_id: int) -> None:
+    engine = make_engine(console.env["KUBE_CONSOLE_DB_URL"])
+    with Session(engine) as session:
+        cluster = session.get(Cluster, cluster_id)
+        now = dt.datetime.now(dt.UTC)
+        cluster.last_success_at = now - dt.timedelta(minutes=10)
+        cluster.last_sync_at = now - dt.timedelta(seconds=1)
+        session.add(cluster)
+        session.commit()
+    engine.dispose()
+
+
+def test_an_unreachable_clusters_figures_are_marked_stale_with_exact_ages(
+    signed_in: Page, fleet: Fleet, console: Console
+):
+    page = signed_in
+    _tried_a_second_ago_read_ten_minutes_ago(console, fleet.stale_cluster_id)
+    page.goto("/clusters")
+    card = page.get_by_role("article", name=STALE_CLUSTER)
+    expect(card).to_be_visible(timeout=15_000)
+    expect(card.locator(".stale-marker")).to_have_count(3)  # nodes, pods, namespaces
+    expect(card.locator(".last-success-age")).to_contain_text(re.compile(r"^10 min \d\d s\s*ago$"))
+    expect(card.locator(".last-attempt-age")).to_contain_text(re.compile(r"^Last attempt\s*\d+ s\s*ago, failed"))
+    expect(card.locator(".last-attempt-age")).not_to_contain_text("min")
+    fresh = page.get_by_role("article", name=CLUSTER)
+    expect(fresh.locator(".last-success-age")).to_contain_text(re.compile(r"^(\d+ s|\d min \d\d s)\s*ago$"))
+    expect(fresh.locator(".stale-marker")).to_have_count(0)
+
+    page.goto(f"/clusters/{fleet.stale_cluster_id}")
+    main = page.get_by_role("main")
+    expect(main.get_by_role("heading", name=STALE_CLUSTER)).to_be_visible()
+    expect(main.locator(".sync-ages")).to_contain_text("ago, failed")
+    expect(main.locator(".stale-marker")).to_have_count(4)  # the header and three figures
+
+    page.goto("/")
+    main = page.get_by_role("main")
+    expect(main.locator(".stale-marker").first).to_be_visible()
+    expect(main.locator(".stale-marker")).to_have_count(3)  # nodes, running pods, its health row

@@ -309,3 +309,79 @@ def test_intake_and_sync_start_no_process_and_open_no_file_outside_temp(
         card = register(fake)
         sync_now(card.id, open_session, keyring, settings)
     assert audit.violations == []
+
+
+def test_a_sync_stores_why_pods_are_pending_or_failing(
+    register, fake_kube, session, open_session, keyring, settings
+):
+    from tests.fakekube import builders as b
+
+    fake = fake_kube.add_cluster(generate_cluster("reasons", seed=4, namespaces=2, nodes=2, deployments=2, pods=6))
+    namespace = fake.objects("Namespace")[0]["metadata"]["name"]
+    web = [b.container("web", "nginx:1.27", requests={"cpu": "8", "memory": "1Gi"})]
+    fake.add(b.pod(namespace, "big-pending", containers=web, node_name=None, phase="Pending",
+                   unschedulable_message="0/4 nodes are available: insufficient cpu"))
+    fake.add(b.pod(namespace, "crashing", containers=web, waiting_reason="CrashLoopBackOff", restarts=[7]))
+    fake.add(b.pod(namespace, "long-message", containers=web, node_name=None, phase="Pending",
+                   unschedulable_message="0/4 nodes are available: " + "x" * 2000))
+    card = register(fake)
+    outcome = sync_now(card.id, open_session, keyring, settings)
+    assert outcome.ok
+
+    rows = {
+        pod.name: pod
+        for pod in session.execute(select(Pod).where(Pod.cluster_id == card.id)).scalars()
+    }
+    pending = rows["big-pending"]
+    assert (pending.status_reason, pending.status_message) == (
+        "Unschedulable",
+        "0/4 nodes are available: insufficient cpu",
+    )
+    assert [c["state"] for c in pending.containers] == ["waiting:Unscheduled"]
+    crashing = rows["crashing"]
+    assert (crashing.status_reason, crashing.restarts) == ("CrashLoopBackOff", 7)
+    assert [(c["state"], c["last_state"]) for c in crashing.containers] == [
+        ("waiting:CrashLoopBackOff", "terminated:OOMKilled")
+    ]
+    assert len(rows["long-message"].status_message) == 1024
+    cluster = session.get(Cluster, card.id)
+    session.refresh(cluster)
+    assert "pods.status_message (1)" in " ".join(cluster.health["report"]["notes"])
+    healthy = [pod for pod in rows.values() if pod.phase == "Running" and pod.restarts == 0]
+    assert healthy and all(pod.status_reason == "" for pod in healthy)
+
+
+def test_a_sync_stores_each_helm_release_history_and_never_its_values(
+    register, fake_kube, session, open_session, keyring, settings
+):
+    from tests.fakekube import builders as b
+
+    fake = fake_kube.add_cluster(generate_cluster("charts", seed=6, namespaces=2, nodes=1, deployments=1, pods=2))
+    namespace = fake.objects("Namespace")[0]["metadata"]["name"]
+    for revision, status in enumerate(["superseded", "superseded", "failed"], start=1):
+        fake.add(
+            b.helm_release_secret(
+                namespace, "shop", revision, chart="shop", chart_version=f"1.{revision}.0",
+                app_version=f"2.{revision}", status=status,
+                values={"db": {"password": "hunter2-values"}},
+                description="Upgrade \"shop\" failed: timed out" if status == "failed" else None,
+                last_deployed=f"2026-01-0{revision}T08:00:00Z",
+            )
+        )
+    card = register(fake)
+    assert sync_now(card.id, open_session, keyring, settings).ok
+
+    release = session.execute(
+        select(HelmRelease).where(HelmRelease.cluster_id == card.id, HelmRelease.name == "shop")
+    ).scalar_one()
+    assert (release.revision, release.status, release.description) == (
+        3, "failed", 'Upgrade "shop" failed: timed out'
+    )
+    assert [(h["revision"], h["status"], h["chart_version"], h["app_version"], h["description"]) for h in release.history] == [
+        (3, "failed", "1.3.0", "2.3", 'Upgrade "shop" failed: timed out'),
+        (2, "superseded", "1.2.0", "2.2", "Upgrade complete"),
+        (1, "superseded", "1.1.0", "2.1", "Install complete"),
+    ]
+    assert release.history[0]["updated_at"].startswith("2026-01-03T08:00:00")
+    stored = repr(session.execute(select(HelmRelease)).scalars().all())
+    assert "hunter2" not in stored and "replicaCount" not in stored and "kind: Deployment" not in stored

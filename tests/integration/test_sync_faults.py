@@ -5,6 +5,7 @@ connection leave behind — never data wiped or frozen silently, always a failur
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from collections.abc import Iterator
 
 import pytest
@@ -127,6 +128,29 @@ def test_values_that_do_not_fit_their_column_are_clipped_and_counted_at_every_sy
 
     assert outcome.status == "healthy"
     assert _reread(session, card.id).health["report"] == report
+
+
+def test_long_helm_descriptions_are_clipped_in_the_release_and_its_history_and_counted(
+    register, small, session, open_session, keyring, settings
+):
+    namespace = small.objects("Namespace")[0]["metadata"]["name"]
+    for revision in (1, 2):
+        small.add(
+            b.helm_release_secret(
+                namespace, "noisy", revision, chart="noisy", chart_version="1.0.0",
+                app_version="1", status="deployed" if revision == 2 else "superseded",
+                description=f"{revision}:" + "d" * 600,
+            )
+        )
+    card = register(small)
+
+    release = session.execute(
+        select(HelmRelease).where(HelmRelease.cluster_id == card.id, HelmRelease.name == "noisy")
+    ).scalar_one()
+    assert release.description == "2:" + "d" * 510
+    assert [h["description"] for h in release.history] == ["2:" + "d" * 510, "1:" + "d" * 510]
+    notes = " ".join(_reread(session, card.id).health["report"]["notes"])
+    assert "helm_releases.description (1), helm_releases.history.description (2)" in notes
 
 
 def test_team_labels_that_are_no_valid_label_values_are_rejected_and_counted(
@@ -326,7 +350,14 @@ def test_a_sync_in_which_no_list_succeeds_fails_and_the_data_shows_as_stale(
     (shown,) = list_clusters(session=session, org_id=register.org.id)
     assert shown.data_stale and shown.last_success_at == before.isoformat()
     overview = explore.cluster_overview(session=session, org_id=register.org.id, cluster_id=card.id)
-    assert cluster_view(overview).data_stale
+    assert cluster_view(overview, sync_interval_seconds=30, now=cluster.last_sync_at).data_stale
+    # The figures are as old as the last success, not the last attempt: stale once that is more
+    # than two intervals ago, however recent the failed attempt.
+    later = before + dt.timedelta(seconds=61)
+    view = cluster_view(overview, sync_interval_seconds=30, now=later)
+    assert (view.stale, view.last_attempt_failed, view.last_success_at) == (True, True, before.isoformat())
+    assert view.last_sync_at == cluster.last_sync_at.isoformat() != view.last_success_at
+    assert not cluster_view(overview, sync_interval_seconds=60, now=later).stale
 
 
 def test_a_healthy_cluster_is_not_stale(register, small, session):
@@ -335,7 +366,8 @@ def test_a_healthy_cluster_is_not_stale(register, small, session):
     (shown,) = list_clusters(session=session, org_id=register.org.id)
     assert not shown.data_stale
     overview = explore.cluster_overview(session=session, org_id=register.org.id, cluster_id=card.id)
-    assert not cluster_view(overview).data_stale
+    view = cluster_view(overview, sync_interval_seconds=30, now=dt.datetime.now(dt.UTC))
+    assert not view.data_stale and not view.stale and not view.last_attempt_failed
 
 
 # ---------------------------------------------------------------- the time budget

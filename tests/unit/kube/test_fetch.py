@@ -547,7 +547,7 @@ def _add_release(cluster, name, statuses, chart="redis", values=None):
         )
 
 
-def test_only_the_latest_revision_of_each_helm_release_is_kept(fake_kube, handmade):
+def test_each_helm_release_is_its_latest_revision_with_its_history(fake_kube, handmade):
     _add_release(handmade, "cache", ["superseded", "superseded", "deployed"])
     _add_release(handmade, "queue", ["deployed", "failed"], chart="rabbitmq")
     handmade.add(b.opaque_secret("shop", "db-password", {"password": b"hunter2"}))
@@ -567,7 +567,16 @@ def test_only_the_latest_revision_of_each_helm_release_is_kept(fake_kube, handma
     )
     [secrets_list] = [r for r in fake_kube.requests("handmade") if r.path == "/api/v1/secrets"]
     assert secrets_list.query["fieldSelector"] == "type=helm.sh/release.v1"
-    assert secrets_list.query["labelSelector"] == "owner=helm,status!=superseded"
+    assert secrets_list.query["labelSelector"] == "owner=helm"
+    assert [
+        (h.revision, h.status, h.chart_version, h.description, h.updated_at.day) for h in cache.history
+    ] == [
+        (3, "deployed", "20.3.0", "Upgrade complete", 3),
+        (2, "superseded", "20.2.0", "Upgrade complete", 2),
+        (1, "superseded", "20.1.0", "Install complete", 1),
+    ]
+    assert cache.description == "Upgrade complete"
+    assert [h.revision for h in releases[1].history] == [2, 1]
 
 
 def test_helm_values_never_reach_the_snapshot(fake_kube):

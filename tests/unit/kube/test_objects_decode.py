@@ -255,3 +255,74 @@ def test_container_gpu_requests_take_the_limit_when_only_a_limit_is_set(caplog):
     assert broken.containers[0].gpu_request == 0.0  # counted as skipped, never failing the list
     assert decoder.skipped_quantities == 1
     assert "aws-node-" in caplog.text
+
+
+def _coredns_item() -> dict:
+    return orjson.loads(_read("eks-kube-system-pods.json"))["items"][2]
+
+
+def test_a_pending_pod_carries_its_unschedulable_condition_and_its_containers_say_why_they_wait():
+    coredns = _coredns_item()
+    # As the API server sends a pod the scheduler could not place: no node, no container
+    # statuses, a PodScheduled=False condition with the scheduler's reason.
+    del coredns["spec"]["nodeName"]
+    coredns["status"] = {
+        "phase": "Pending",
+        "qosClass": "Burstable",
+        "conditions": [
+            {
+                "type": "PodScheduled",
+                "status": "False",
+                "lastProbeTime": None,
+                "lastTransitionTime": "2025-12-15T19:02:11Z",
+                "reason": "Unschedulable",
+                "message": "0/4 nodes are available: insufficient cpu",
+            }
+        ],
+    }
+
+    [pod] = ObjectDecoder().pods(orjson.dumps({"items": [coredns]})).records
+
+    assert (pod.phase, pod.node_name) == ("Pending", None)
+    assert (pod.status_reason, pod.status_message) == (
+        "Unschedulable",
+        "0/4 nodes are available: insufficient cpu",
+    )
+    assert [c.state for c in pod.containers] == ["waiting:Unscheduled"]
+
+
+def test_crash_looping_and_oom_killed_containers_give_the_pod_its_reason_with_restarts():
+    coredns = _coredns_item()
+    [status] = coredns["status"]["containerStatuses"]
+    status.update(
+        ready=False,
+        restartCount=7,
+        state={"waiting": {"reason": "CrashLoopBackOff", "message": "back-off 5m0s restarting"}},
+        lastState={"terminated": {"exitCode": 137, "reason": "OOMKilled"}},
+    )
+
+    [pod] = ObjectDecoder().pods(orjson.dumps({"items": [coredns]})).records
+
+    [container] = pod.containers
+    assert (container.state, container.last_state, container.restarts) == (
+        "waiting:CrashLoopBackOff",
+        "terminated:OOMKilled",
+        7,
+    )
+    assert (pod.status_reason, pod.restarts) == ("CrashLoopBackOff", 7)
+
+
+def test_a_running_pod_that_was_oom_killed_is_reported_by_its_last_termination():
+    coredns = _coredns_item()
+    [status] = coredns["status"]["containerStatuses"]
+    status.update(restartCount=1, lastState={"terminated": {"exitCode": 137, "reason": "OOMKilled"}})
+
+    [pod] = ObjectDecoder().pods(orjson.dumps({"items": [coredns]})).records
+
+    assert pod.containers[0].state == "running"
+    assert pod.status_reason == "OOMKilled"
+
+
+def test_healthy_real_pods_have_no_reason(pods_by_name):
+    assert {pod.status_reason for pod in pods_by_name.values()} == {""}
+    assert {c.last_state for pod in pods_by_name.values() for c in pod.containers} == {""}

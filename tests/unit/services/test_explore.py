@@ -301,6 +301,7 @@ def _build_fleet(session, make):
             workload=web,
             created_at=created + dt.timedelta(hours=n),
             restarts=n - 1,
+            status_reason="OOMKilled" if n == 3 else "",
             qos_class="Burstable",
             start_time=created + dt.timedelta(hours=n, seconds=5),
             labels={"app": "web"},
@@ -326,6 +327,8 @@ def _build_fleet(session, make):
         cpu=1.0,
         memory=GIB,
         phase="Pending",
+        status_reason="Unschedulable",
+        status_message="0/4 nodes are available: insufficient cpu",
         workload=worker,
         created_at=created + dt.timedelta(hours=5),
     )
@@ -369,7 +372,15 @@ def _build_fleet(session, make):
         for n, node in ((1, "node-a"), (2, "node-b"))
     ]
     stage_pod = _pod(make, stage_shop, "web-1", cpu=0.5, node_name="stage-node", workload=stage_web)
-    rival_pod = _pod(make, rival_shop, "web-1", cpu=8.0, node_name="rival-node", workload=rival_web)
+    rival_pod = _pod(
+        make,
+        rival_shop,
+        "web-1",
+        cpu=8.0,
+        node_name="rival-node",
+        workload=rival_web,
+        status_reason="Unschedulable",
+    )
 
     data_db = make.pvc(
         shop,
@@ -413,6 +424,27 @@ def _build_fleet(session, make):
         status="failed",
         revision=7,
         updated_at=updated + dt.timedelta(days=1),
+        description="Upgrade \"agent\" failed: timed out waiting for the condition",
+        history=[
+            {
+                "revision": 7,
+                "status": "failed",
+                "chart": "agent",
+                "chart_version": "0.9.1",
+                "app_version": "0.9",
+                "updated_at": "2026-03-06T00:00:00Z",
+                "description": "Upgrade \"agent\" failed: timed out waiting for the condition",
+            },
+            {
+                "revision": 6,
+                "status": "superseded",
+                "chart": "agent",
+                "chart_version": "0.9.0",
+                "app_version": "0.9",
+                "updated_at": "2026-03-01T00:00:00Z",
+                "description": "Upgrade complete",
+            },
+        ],
     )
     make.helm_release(shop, name="retired", chart="web", status="deployed", deleted_at=DELETED)
     stage_helm = make.helm_release(
@@ -829,6 +861,10 @@ def test_a_workload_without_counted_pods_or_costs_has_no_share(session, fleet):
             ],
         ),
         ({"phase": "Pending"}, ["worker-2"]),
+        ({"reason": "Unschedulable"}, ["worker-2"]),
+        ({"reason": "OOMKilled"}, ["web-3"]),
+        ({"reason": "any"}, ["web-3", "worker-2"]),
+        ({"reason": "CrashLoopBackOff"}, []),
         ({"node": "node-b"}, ["agent-2", "worker-1"]),
         ({"owner_kind": "Job", "owner_name": "nightly"}, ["job-1"]),
         ({"owner_name": "agent"}, ["agent-1", "agent-2"]),
@@ -1010,7 +1046,28 @@ def test_helm_releases_of_one_cluster_and_their_sorts(session, fleet):
     detail = helm_release_detail(
         session=session, org_id=fleet.acme.id, release_id=fleet.helm_agent.id
     )
-    assert (detail.name, detail.status, detail.cluster_name) == ("agent", "failed", "prod")
+    release = detail.release
+    assert (release.name, release.status, release.cluster_name) == ("agent", "failed", "prod")
+    assert release.description.startswith('Upgrade "agent" failed')
+    assert [
+        (h.revision, h.status, h.chart_version, h.app_version, h.updated_at, h.description)
+        for h in detail.history
+    ] == [
+        (7, "failed", "0.9.1", "0.9", "2026-03-06T00:00:00Z", release.description),
+        (6, "superseded", "0.9.0", "0.9", "2026-03-01T00:00:00Z", "Upgrade complete"),
+    ]
+    assert detail.deleted_at == ""
+
+
+def test_a_pod_row_and_its_detail_say_why_it_is_pending(session, fleet):
+    [worker_2] = page(list_pods, session, fleet.acme, search="worker-2").rows
+    assert (worker_2.status_reason, worker_2.status_message) == (
+        "Unschedulable",
+        "0/4 nodes are available: insufficient cpu",
+    )
+    detail = pod_detail(session=session, org_id=fleet.acme.id, pod_id=worker_2.id)
+    assert detail.pod.status_reason == "Unschedulable"
+    assert [c.last_state for c in detail.containers] == [""]
 
 
 # ---------------------------------------------------------------- every sort, and the org boundary

@@ -18,6 +18,7 @@ from kube_console.services import explore
 from kube_console.services.inventory_costs import month_of
 from kube_console.states.explore_cluster import ClusterDetailState
 from kube_console.states.explore_helm import HelmState
+from kube_console.states.explore_helm_release import HelmReleaseState
 from kube_console.states.explore_namespace import NamespaceDetailState
 from kube_console.states.explore_pod import PodDetailState
 from kube_console.states.explore_pods import PodsState
@@ -51,6 +52,7 @@ class Shop:
     other_cluster_id: int
     other_namespace_id: int
     other_pod_id: int
+    other_release_id: int
 
 
 def _container(name: str, cpu: float, memory: int) -> dict:
@@ -124,9 +126,29 @@ def shop(console_db, session: Session, make: Factory) -> Shop:
         )
         for suffix, phase in [("aaaaa", "Running"), ("bbbbb", "Running"), ("ccccc", "Pending")]
     ]
+    pending = pods[2]
+    pending.status_reason, pending.status_message = (
+        "Unschedulable",
+        "0/4 nodes are available: insufficient cpu",
+    )
+    pending.containers = [_container("checkout", 0.25, 256 * 2**20) | {"ready": False, "state": "waiting:Unscheduled"}]
+    session.add(pending)
     make.pod(ops, name="debug-shell", phase="Running", node_name="node-b", cpu_request_cores=0.5)
     release = make.helm_release(
-        shop, name="checkout", chart="checkout", chart_version="1.4.2", status="deployed"
+        shop,
+        name="checkout",
+        chart="checkout",
+        chart_version="1.4.2",
+        app_version="1.4.2",
+        status="deployed",
+        revision=2,
+        description="Upgrade complete",
+        history=[
+            {"revision": 2, "status": "deployed", "chart": "checkout", "chart_version": "1.4.2",
+             "app_version": "1.4.2", "updated_at": "2026-03-02T08:00:00+00:00", "description": "Upgrade complete"},
+            {"revision": 1, "status": "superseded", "chart": "checkout", "chart_version": "1.4.1",
+             "app_version": "1.4.1", "updated_at": "2026-03-01T08:00:00+00:00", "description": "Install complete"},
+        ],
     )
     session.add(
         CostMonthly(
@@ -146,6 +168,7 @@ def shop(console_db, session: Session, make: Factory) -> Shop:
     theirs = make.cluster(globex, name="globex-prod")
     their_namespace = make.namespace(theirs, name="globex-secret-plans")
     their_pod = make.pod(their_namespace, name="checkout-globex-pod")
+    their_release = make.helm_release(their_namespace, name="globex-release", chart="globex-chart")
     return Shop(
         token=signed_in(session, user),
         cluster_id=cluster.id,
@@ -157,6 +180,7 @@ def shop(console_db, session: Session, make: Factory) -> Shop:
         other_cluster_id=theirs.id,
         other_namespace_id=their_namespace.id,
         other_pod_id=their_pod.id,
+        other_release_id=their_release.id,
     )
 
 
@@ -258,6 +282,8 @@ async def test_pages_of_a_long_list_come_from_the_url(shop, session: Session, ma
         ("/namespaces/{other_namespace_id}", NamespaceDetailState),
         ("/namespaces/{other_namespace_id}?tab=pods", NamespaceDetailState),
         ("/pods/{other_pod_id}", PodDetailState),
+        ("/helm/{other_release_id}", HelmReleaseState),
+        ("/helm/-1", HelmReleaseState),
         ("/deployments/999999", WorkloadDetailState),
         ("/clusters/abc", ClusterDetailState),
         ("/pods/-4", PodDetailState),
@@ -464,6 +490,52 @@ async def test_the_pod_page_shows_containers_node_and_owner(shop):
             "250 m",
             "512 MiB",
         )
+
+
+@pytest.mark.anyio
+async def test_the_pod_page_says_why_a_pod_is_pending_and_the_pods_page_filters_by_reason(shop):
+    async with EventDriver() as driver:
+        tab = driver.tab(session_token=shop.token)
+        await tab.open(routes.pod(shop.pod_ids[2]))
+        pod = (await tab.state(PodDetailState)).pod
+        assert (pod.reason, pod.reason_message) == (
+            "Unschedulable",
+            "0/4 nodes are available: insufficient cpu",
+        )
+        assert [c.state for c in pod.containers] == ["waiting: Unscheduled"]
+
+        await tab.open(routes.pods(reason="Unschedulable"))
+        page = await tab.state(PodsState)
+        assert [(row.name, row.reason) for row in page.pods] == [
+            ("checkout-7d9f8b-ccccc", "Unschedulable")
+        ]
+        assert page.filters["reason"] == "Unschedulable" and page.filtered
+        await tab.open(routes.pods(reason="any"))
+        assert [row.name for row in (await tab.state(PodsState)).pods] == ["checkout-7d9f8b-ccccc"]
+        await tab.open(routes.pods(reason="Sleepy"))
+        page = await tab.state(PodsState)
+        assert page.view == "invalid" and "reason" in page.problem
+
+
+@pytest.mark.anyio
+async def test_the_helm_release_page_shows_its_revision_history(shop):
+    async with EventDriver() as driver:
+        tab = driver.tab(session_token=shop.token)
+        await tab.open(routes.helm_release(shop.release_id))
+        page = await tab.state(HelmReleaseState)
+        assert page.view == "ready"
+        release = page.release
+        assert (release.release.name, release.release.revision, release.description) == (
+            "checkout",
+            2,
+            "Upgrade complete",
+        )
+        assert [
+            (h.revision, h.status, h.chart, h.app_version, h.description) for h in release.history
+        ] == [
+            (2, "deployed", "checkout 1.4.2", "1.4.2", "Upgrade complete"),
+            (1, "superseded", "checkout 1.4.1", "1.4.1", "Install complete"),
+        ]
 
 
 @pytest.mark.anyio

@@ -73,6 +73,7 @@ class Org:
     namespace_id: int
     workload_id: int
     pod_id: int
+    release_id: int
     node_price_rule_id: int = 0
 
 
@@ -96,14 +97,19 @@ def _node_prices(make: Factory, session: Session, org: Organization, cluster: Cl
     return rule.id
 
 
-def _inventory(make: Factory, cluster: Cluster, name: str) -> tuple[int, int, int]:
+def _inventory(make: Factory, cluster: Cluster, name: str) -> tuple[int, int, int, int]:
     """A namespace running one Deployment with one pod, and a Helm release, every name carrying
     the org's name (and "checkout", which both orgs share, for the search to find)."""
     namespace = make.namespace(cluster, name=f"{name}-shop", team=f"{name}-team")
     workload = make.workload(namespace, name=f"{name}-checkout")
     pod = make.pod(namespace, name=f"{name}-checkout-7d9f8b", workload=workload, node_name=f"{name}-node")
-    make.helm_release(namespace, name=f"{name}-checkout", chart=f"{name}-chart")
-    return namespace.id, workload.id, pod.id
+    release = make.helm_release(
+        namespace,
+        name=f"{name}-checkout",
+        chart=f"{name}-chart",
+        history=[{"revision": 1, "status": "deployed", "chart": f"{name}-chart", "description": f"{name} install"}],
+    )
+    return namespace.id, workload.id, pod.id, release.id
 
 
 def _org(make: Factory, session: Session, name: str, domain: str) -> Org:
@@ -278,6 +284,7 @@ ATTEMPTS: dict[str, Callable[[Org], list[Step]]] = {
     **_drilldown_attempts("PodDetailState", lambda b: f"/pods/{b.pod_id}"),
     **_drilldown_attempts("PodsState", lambda b: f"/pods?cluster={b.cluster_id}"),
     **_drilldown_attempts("HelmState", lambda b: f"/helm?cluster={b.cluster_id}"),
+    **_drilldown_attempts("HelmReleaseState", lambda b: f"/helm/{b.release_id}"),
     "PodsState.owner_typed": lambda b: [Fire({"text": "checkout"}, aims_at_b=False)],
     "HelmState.namespace_typed": lambda b: [Fire({"text": "shop"}, aims_at_b=False)],
     "HelmState.chart_typed": lambda b: [Fire({"text": "chart"}, aims_at_b=False)],

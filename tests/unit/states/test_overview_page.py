@@ -175,3 +175,39 @@ async def test_without_clusters_or_costs_the_overview_says_so(
         assert overview.has_clusters and not overview.has_costs and overview.synced
         assert overview.first_costs_by == "2026-03-03T07:05:00+00:00"
         assert overview.month_to_date == "" and overview.teams == []
+
+
+@pytest.mark.anyio
+async def test_fleet_figures_and_health_rows_are_marked_stale_past_two_sync_intervals(
+    console_db, session, engine, make, frozen_now
+):
+    org = make.org("acme")
+    build_fleet(session, engine, org, now=NOW, days=1)
+    for cluster in session.exec(select(Cluster).where(Cluster.org_id == org.id)).all():
+        cluster.last_success_at = cluster.last_sync_at = NOW - dt.timedelta(seconds=20)
+        session.add(cluster)
+    # Unreachable: its last attempt was a second ago, its data (and "4 ready") is 7 minutes old.
+    make.cluster(
+        org,
+        name="edge",
+        status="unreachable",
+        node_count=4,
+        ready_node_count=4,
+        last_sync_at=NOW - dt.timedelta(seconds=1),
+        last_success_at=NOW - dt.timedelta(minutes=7),
+    )
+    session.commit()
+    async with EventDriver() as driver:
+        tab = driver.tab(session_token=signed_in(session, make.user(org)))
+        await tab.open("/")
+        overview = await tab.state(OverviewState)
+        assert [(row.name, row.stale) for row in overview.health] == [
+            ("edge", True),
+            ("prod", False),
+            ("stage", False),
+        ]
+        assert overview.stale_clusters == 1
+        assert overview.stale_hint == (
+            "1 of 3 clusters' figures are from a sync more than 1 min 00 s ago: edge"
+        )
+        assert "2 sync intervals" in overview.health[0].stale_hint

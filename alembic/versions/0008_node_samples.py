@@ -1,6 +1,6 @@
 """Samples per (namespace, node), node label sets, GPU capacity and allocation, node-hour prices
 
-Revision ID: 0008_c_engine_node_samples
+Revision ID: 0008_node_samples
 Revises: 0007_gpu_figures
 Create Date: 2026-12-02
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 import kube_console.db
 from alembic import op
 
-revision: str = "0008_c_engine_node_samples"
+revision: str = "0008_node_samples"
 down_revision: str | None = "0007_gpu_figures"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -1,7 +1,7 @@
 """Temporary passwords: a password an admin set for someone must be changed at first sign-in
 
-Revision ID: 0008_g_start_temporary_password
-Revises: 0007_gpu_figures
+Revision ID: 0009_temporary_password
+Revises: 0008_node_samples
 Create Date: 2026-12-02
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = "0008_g_start_temporary_password"
-down_revision: str | None = "0007_gpu_figures"
+revision: str = "0009_temporary_password"
+down_revision: str | None = "0008_node_samples"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

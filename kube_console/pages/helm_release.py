@@ -1,0 +1,128 @@
+"""Helm release detail: its current revision (chart, app version, status, Helm's description)
+and every revision Helm keeps, newest first. Values are never read, so never shown."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from kube_console import routes
+from kube_console.components.breadcrumbs import breadcrumbs
+from kube_console.components.drilldown import (
+    detail_header,
+    failed_panel,
+    figure_card,
+    first_load_skeleton,
+    invalid_panel,
+    missing_panel,
+    section,
+)
+from kube_console.components.explore_rows import cluster_link, namespace_link
+from kube_console.components.listing import table_caption
+from kube_console.components.shell import page_frame
+from kube_console.components.status_badges import helm_status_badge
+from kube_console.components.tables import when
+from kube_console.dto import HelmRevisionView
+from kube_console.states.explore_helm_release import HelmReleaseState
+
+State = HelmReleaseState
+
+
+def _header() -> rx.Component:
+    release = State.release.release
+    return detail_header(
+        breadcrumbs(
+            ("Helm releases", routes.HELM),
+            (release.cluster_name, routes.HELM + "?cluster=" + release.cluster_id.to_string()),
+            (release.name, ""),
+        ),
+        [
+            rx.heading(release.name, size="6", as_="h2", overflow_wrap="anywhere"),
+            helm_status_badge(release.status),
+            rx.cond(
+                State.release.deleted_at,
+                rx.badge(rx.icon("trash-2", size=12), "Uninstalled", color_scheme="red", variant="soft"),
+            ),
+        ],
+        rx.text(
+            "Helm release in ",
+            namespace_link(release.namespace, release.namespace_id),
+            " on ",
+            cluster_link(release.cluster_name, release.cluster_id),
+            size="2",
+            color=rx.color("gray", 11),
+        ),
+        State,
+    )
+
+
+def _figures() -> rx.Component:
+    release = State.release.release
+    return rx.grid(
+        figure_card("Chart", release.chart + " " + release.chart_version, icon="package"),
+        figure_card("App version", release.app_version, icon="tag"),
+        figure_card("Revision", release.revision.to_string(), icon="history"),
+        figure_card("Updated", when(release.updated_at, never="—"), hint=State.release.description, icon="clock"),
+        columns=rx.breakpoints(initial="2", md="4"),
+        spacing="3",
+        width="100%",
+    )
+
+
+def _revision(revision: HelmRevisionView) -> rx.Component:
+    return rx.table.row(
+        rx.table.row_header_cell(revision.revision.to_string(), text_align="right"),
+        rx.table.cell(helm_status_badge(revision.status)),
+        rx.table.cell(rx.code(revision.chart, variant="ghost"), white_space="nowrap"),
+        rx.table.cell(rx.code(revision.app_version, variant="ghost"), white_space="nowrap"),
+        rx.table.cell(when(revision.updated_at, never="—"), white_space="nowrap"),
+        rx.table.cell(rx.text(revision.description, overflow_wrap="anywhere")),
+        align="center",
+    )
+
+
+def _history() -> rx.Component:
+    return section(
+        "Revision history",
+        rx.cond(
+            State.release.history.length() > 0,
+            rx.box(
+                rx.table.root(
+                    table_caption("Revision history, newest first"),
+                    rx.table.header(
+                        rx.table.row(
+                            rx.table.column_header_cell("Revision", text_align="right"),
+                            rx.table.column_header_cell("Status"),
+                            rx.table.column_header_cell("Chart"),
+                            rx.table.column_header_cell("App version"),
+                            rx.table.column_header_cell("Updated"),
+                            rx.table.column_header_cell("Description"),
+                        )
+                    ),
+                    rx.table.body(rx.foreach(State.release.history, _revision)),
+                    variant="ghost",
+                    size="1",
+                    width="100%",
+                ),
+                overflow_x="auto",
+                width="100%",
+            ),
+            rx.text("No history synced yet: it appears after the next sync.", size="2", color=rx.color("gray", 11)),
+        ),
+    )
+
+
+def helm_release_page() -> rx.Component:
+    return page_frame(
+        "Helm release",
+        rx.match(
+            State.view,
+            ("missing", missing_panel("Helm release", "Back to Helm releases", routes.HELM)),
+            ("invalid", invalid_panel(State.problem, rx.State.router.url.path)),
+            ("failed", failed_panel(State.load)),
+            rx.cond(
+                State.release,
+                rx.vstack(_header(), _figures(), _history(), spacing="4", width="100%"),
+                first_load_skeleton(),
+            ),
+        ),
+    )

@@ -1,0 +1,26 @@
+"""Helm release detail: the release's current revision and its revision history (status, chart,
+app version, when and Helm's description of each); never its values."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from kube_console.dto import HelmReleaseView
+from kube_console.security.authz import NotFound
+from kube_console.services import explore
+from kube_console.states.explore_support import DrilldownPage, Updates, id_in_path
+from kube_console.states.explore_views import helm_release_view
+from kube_console.states.guard import current_context, in_thread
+
+
+class HelmReleaseState(DrilldownPage, rx.State):
+    release: HelmReleaseView | None = None
+
+    async def _read(self, path: str, query: dict[str, str], *, first: bool) -> Updates:
+        release_id = id_in_path(path)
+        if release_id is None:
+            raise NotFound("no such Helm release")
+        detail = await in_thread(
+            explore.helm_release_detail, org_id=current_context().org_id, release_id=release_id
+        )
+        return {"release": helm_release_view(detail)}
