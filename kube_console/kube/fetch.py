@@ -1,7 +1,8 @@
 """Fetch one cluster's inventory, health and usage into a ClusterSnapshot, within a time budget.
 
-Every list is paged (`limit`/`continue`) and read with `_preload_content=False`, so the
-client's typed models are never built: each page's bytes go straight to
+Every list is paged (`limit`/`continue`) and read through the client's REST layer, bytes
+unread: the client's typed models are never built (nor its typed list methods called, whose
+argument validation costs more CPU than the request), and each page's bytes go straight to
 `objects.ObjectDecoder`. Failures are turned into plain-words errors for the admin.
 
 A kind whose list fails (an error status, a dropped connection, an answer that is truncated,
@@ -112,10 +113,6 @@ class _Calls:
         self.budget_seconds = budget_seconds
         self.deadline = time.monotonic() + budget_seconds
         self.connect_timeout, self.read_timeout = request_timeout(api_client)
-        self.core = kubernetes.client.CoreV1Api(api_client)
-        self.apps = kubernetes.client.AppsV1Api(api_client)
-        self.batch = kubernetes.client.BatchV1Api(api_client)
-        self.custom = kubernetes.client.CustomObjectsApi(api_client)
         self.authorization = kubernetes.client.AuthorizationV1Api(api_client)
         parts = urlsplit(api_client.configuration.host)
         self.endpoint = f"{parts.hostname}:{parts.port or 443}"
@@ -164,6 +161,27 @@ class _Calls:
                 return response.data
             finally:
                 response.release_conn()
+        except Exception as error:
+            raise self.classified(error, path, timeout) from error
+
+    def get_page(self, path: str, query: list[tuple[str, Any]]) -> bytes:
+        """GET one page of a list through the client's REST layer, and return the body's bytes.
+
+        Not through the typed list methods: they validate and serialize every argument
+        (pydantic) at a CPU cost above the request's own, paid for every page of every sync."""
+        timeout = self._timeout()
+        request = self.api_client.param_serialize(  # a dict of its own: the client writes into it
+            "GET", path, query_params=query, header_params={"Accept": "application/json"}, auth_settings=["BearerToken"]
+        )
+        try:
+            response = self.api_client.call_api(*request, _request_timeout=timeout)
+            try:
+                if not 200 <= response.status <= 299:
+                    response.read()
+                    raise ApiException.from_response(http_resp=response, body=None, data=None)
+                return response.response.data
+            finally:
+                response.response.release_conn()
         except Exception as error:
             raise self.classified(error, path, timeout) from error
 
@@ -257,20 +275,20 @@ class _Calls:
     def list_all(
         self,
         path: str,
-        method: Callable[..., Any],
         decode_page: Callable[[bytes], Page],
-        *args: Any,
+        *,
         page_size: int = LIST_PAGE_SIZE,
-        **params: Any,
+        query: tuple[tuple[str, str], ...] = (),
     ) -> list:
-        """Every item of a list, page by page. A continue token that expired mid-list
-        (410 Gone) restarts the list once, as the API documentation advises."""
+        """Every item of a list, page by page (`query`: its selectors). A continue token that
+        expired mid-list (410 Gone) restarts the list once, as the API documentation advises."""
         for _attempt in range(2):
             records: list = []
             token = None
             try:
                 while True:
-                    data = self.get(path, method, *args, limit=page_size, _continue=token, **params)
+                    page_query = [("limit", page_size), *query, *([("continue", token)] if token else [])]
+                    data = self.get_page(path, page_query)
                     try:
                         page = decode_page(data)
                     except msgspec.ValidationError as error:  # (a DecodeError itself)
@@ -462,7 +480,7 @@ def fetch_snapshot(
     version = _version(calls)
     parts = _SnapshotParts()
     decoder = ObjectDecoder()
-    plan = _list_plan(calls, decoder)
+    plan = _list_plan(decoder)
     pool = ThreadPoolExecutor(FETCH_CONCURRENCY, thread_name_prefix="fetch")
     try:
         with cyclic_gc_paused():
@@ -579,54 +597,29 @@ RESOURCE_NAMES = {
     "node_usage": "nodes.metrics.k8s.io",
 }
 
-_ListSpec = tuple[str, Callable[..., Any], Callable[[bytes], Page], dict[str, Any]]
+_ListSpec = tuple[str, Callable[[bytes], Page], dict[str, Any]]
 
 
-def _list_plan(calls: _Calls, decoder: ObjectDecoder) -> dict[str, _ListSpec]:
-    """Every list a sync reads: kind -> (path, client method, page decoder, parameters)."""
-    core, apps, batch = calls.core, calls.apps, calls.batch
+def _list_plan(decoder: ObjectDecoder) -> dict[str, _ListSpec]:
+    """Every list a sync reads: kind -> (path, page decoder, `list_all` options)."""
     return {
-        "namespaces": ("/api/v1/namespaces", core.list_namespace, decoder.namespaces, {}),
-        "nodes": ("/api/v1/nodes", core.list_node, decoder.nodes, {}),
-        "deployments": (
-            "/apis/apps/v1/deployments",
-            apps.list_deployment_for_all_namespaces,
-            lambda data: decoder.workloads("Deployment", data),
-            {},
-        ),
-        "statefulsets": (
-            "/apis/apps/v1/statefulsets",
-            apps.list_stateful_set_for_all_namespaces,
-            lambda data: decoder.workloads("StatefulSet", data),
-            {},
-        ),
-        "daemonsets": (
-            "/apis/apps/v1/daemonsets",
-            apps.list_daemon_set_for_all_namespaces,
-            lambda data: decoder.workloads("DaemonSet", data),
-            {},
-        ),
-        "replicasets": (
-            "/apis/apps/v1/replicasets",
-            apps.list_replica_set_for_all_namespaces,
-            decoder.owners,
-            {},
-        ),
-        "jobs": ("/apis/batch/v1/jobs", batch.list_job_for_all_namespaces, decoder.owners, {}),
-        "pods": ("/api/v1/pods", core.list_pod_for_all_namespaces, decoder.pods, {}),
-        "pvcs": (
-            "/api/v1/persistentvolumeclaims",
-            core.list_persistent_volume_claim_for_all_namespaces,
-            decoder.pvcs,
-            {},
-        ),
+        "namespaces": ("/api/v1/namespaces", decoder.namespaces, {}),
+        "nodes": ("/api/v1/nodes", decoder.nodes, {}),
+        "deployments": ("/apis/apps/v1/deployments", lambda data: decoder.workloads("Deployment", data), {}),
+        "statefulsets": ("/apis/apps/v1/statefulsets", lambda data: decoder.workloads("StatefulSet", data), {}),
+        "daemonsets": ("/apis/apps/v1/daemonsets", lambda data: decoder.workloads("DaemonSet", data), {}),
+        "replicasets": ("/apis/apps/v1/replicasets", decoder.owners, {}),
+        "jobs": ("/apis/batch/v1/jobs", decoder.owners, {}),
+        "pods": ("/api/v1/pods", decoder.pods, {}),
+        "pvcs": ("/api/v1/persistentvolumeclaims", decoder.pvcs, {}),
         "helm_releases": (
             "/api/v1/secrets",
-            core.list_secret_for_all_namespaces,
             decode_helm_secrets,
             {
-                "field_selector": HELM_SECRETS_FIELD_SELECTOR,
-                "label_selector": HELM_SECRETS_LABEL_SELECTOR,
+                "query": (
+                    ("fieldSelector", HELM_SECRETS_FIELD_SELECTOR),
+                    ("labelSelector", HELM_SECRETS_LABEL_SELECTOR),
+                ),
                 "page_size": HELM_SECRETS_PAGE_SIZE,
             },
         ),
@@ -638,12 +631,11 @@ def _fetch_list(
     parts: _SnapshotParts,
     kind: str,
     path: str,
-    method: Callable[..., Any],
     decode_page: Callable[[bytes], Page],
-    params: dict[str, Any],
+    options: dict[str, Any],
 ) -> None:
     try:
-        parts.lists[kind] = calls.list_all(path, method, decode_page, **params)
+        parts.lists[kind] = calls.list_all(path, decode_page, **options)
     except ClusterFetchError as error:
         parts.lists[kind] = None
         parts.errors[kind] = _list_failure_text(kind, error)
@@ -691,16 +683,13 @@ def _fetch_usage(
     A cluster without metrics-server is not an error: usage is just None."""
     if discovery_ok and METRICS_GROUP not in api_groups:
         return False
-    list_metrics = calls.custom.list_cluster_custom_object
     for kind, plural, decode_page in (
         ("pod_usage", "pods", decoder.pod_usage),
         ("node_usage", "nodes", decoder.node_usage),
     ):
         path = f"/apis/{METRICS_GROUP}/v1beta1/{plural}"
         try:
-            parts.lists[kind] = calls.list_all(
-                path, list_metrics, decode_page, METRICS_GROUP, "v1beta1", plural
-            )
+            parts.lists[kind] = calls.list_all(path, decode_page)
         except ClusterFetchError as error:
             if error.status == 404:
                 parts.lists.pop("pod_usage", None)

@@ -6,7 +6,9 @@ nothing is marked deleted on partial information. The caller runs this in one tr
 
 Every 30 s most objects are unchanged but for their usage. So each listed object gets a
 digest of everything stored from it; only new or changed objects have their row built and
-written, the others get their usage through a narrow update and last_seen in one statement.
+written, the others get their usage and last_seen through a narrow update. A fleet of a
+thousand clusters is synced every 30 s on a few cores, so an unchanged cluster costs a fixed
+number of statements, each built once per process (tests/integration/test_sync_statements.py).
 
 What the cluster sends is not trusted to fit: a string longer than its column is clipped (and
 one holding NUL characters, which PostgreSQL refuses in text, loses them), an object without a
@@ -21,11 +23,13 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 import msgspec
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import BigInteger, bindparam, func, select, text
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session
 
 from kube_console.costs.samples import (
@@ -191,6 +195,45 @@ def _entry(
     return _Entry(uid, digest, record, build, usage)
 
 
+@dataclasses.dataclass(frozen=True)
+class _Statements:
+    """One table's statements of the hot path, built once: a statement built anew for every
+    sync costs more Python than its execution (SQLAlchemy builds and keys it every time)."""
+
+    live: Any  # the live rows: uid, id, content_hash, then the `extra` columns
+    usage: Any  # one unchanged row: its usage and last_seen, by id (executemany)
+    seen: Any  # last_seen of every live row in scope
+    deleted: Any  # soft-delete by ids
+
+
+@functools.cache
+def _statements(table: Any, extra: tuple[str, ...], scope: str | None) -> _Statements:
+    live_rows = (table.c.cluster_id == bindparam("of_cluster"), table.c.deleted_at.is_(None))
+    in_scope = (table.c[scope].in_(bindparam("scope", expanding=True)),) if scope else ()
+    return _Statements(
+        live=select(table.c.uid, table.c.id, table.c.content_hash, *(table.c[column] for column in extra)).where(
+            *live_rows
+        ),
+        usage=table.update().where(table.c.id == bindparam("row_id")),
+        seen=table.update().where(*live_rows, *in_scope).values(last_seen=bindparam("now")),
+        deleted=table.update()
+        .where(table.c.id.in_(bindparam("ids", expanding=True)))
+        .values(deleted_at=bindparam("now")),
+    )
+
+
+@dataclasses.dataclass
+class _Synced:
+    listed: list[_Entry]  # the entries stored: now the live rows in scope, one each
+    written: list[dict[str, Any]]  # the rows upserted whole
+    gone: list[Any]  # the rows soft-deleted, as read before
+    live: list[Any]  # every live row before (uid, id, content_hash, *extra), in scope or not
+
+    @property
+    def unchanged(self) -> bool:
+        return not self.written and not self.gone
+
+
 def _sync_rows(
     session: Session,
     model: Any,
@@ -199,29 +242,33 @@ def _sync_rows(
     now: dt.datetime,
     report: StoredDataReport,
     *,
-    scope: Sequence[Any] = (),
-) -> tuple[int, int]:
-    """Make this cluster's rows of `model` (within `scope`) match a complete list.
+    extra: tuple[str, ...] = (),
+    scope: tuple[str, Collection[str]] | None = None,
+) -> _Synced:
+    """Make this cluster's rows of `model` match a complete list: with `scope` (column,
+    values), only its rows whose column holds one of the values (the kinds that were listed).
 
-    New, changed and re-appearing objects are upserted whole; unchanged ones only get their
-    usage; rows missing from the list are soft-deleted; every live row's last_seen moves to
-    now in one statement. Returns (rows written whole, rows deleted).
+    New, changed and re-appearing objects are upserted whole; unchanged ones get their usage
+    and last_seen by id (executemany), or, having no usage, last_seen in one statement over
+    the live rows; rows missing from the list are soft-deleted. The live rows are read once,
+    with the `extra` columns the caller maps ids by. An unchanged list costs two statements.
     """
     table = model.__table__
+    statements = _statements(table, extra, scope[0] if scope else None)
+    connection = session.connection()
     entries = _usable(entries, table, report)
-    existing = {
-        uid: (row_id, digest, deleted_at)
-        for uid, row_id, digest, deleted_at in session.execute(
-            select(table.c.uid, table.c.id, table.c.content_hash, table.c.deleted_at).where(
-                table.c.cluster_id == cluster_id, *scope
-            )
-        )
-    }
+    live = connection.execute(statements.live, {"of_cluster": cluster_id}).all()
+    if scope is None:
+        mine = {row[0]: row for row in live}
+    else:
+        position, listed = 3 + extra.index(scope[0]), scope[1]
+        mine = {row[0]: row for row in live if row[position] in listed}
     changed: list[dict[str, Any]] = []
     usage_only: list[dict[str, Any]] = []
+    untouched = 0  # unchanged rows without usage: last_seen for all at once
     for entry in entries:
-        known = existing.pop(entry.uid, None)
-        if known is None or known[1] != entry.digest or known[2] is not None:
+        known = mine.pop(entry.uid, None)
+        if known is None or known[2] != entry.digest:  # new, changed, or soft-deleted before
             row = entry.build() | (entry.usage or {})
             clip(table, row)
             row.update(
@@ -233,20 +280,52 @@ def _sync_rows(
             )
             changed.append(row)
         elif entry.usage is not None:
-            usage_only.append({"row_id": known[0], **entry.usage})
+            usage_only.append({"row_id": known[1], "last_seen": now, **entry.usage})
+        else:
+            untouched += 1
     if changed:
         upsert(session, model, changed, key=_KEY, update=[c for c in changed[0] if c not in (*_KEY, "first_seen")])
     if usage_only:
-        session.execute(table.update().where(table.c.id == bindparam("row_id")), usage_only)
-    gone = [row_id for row_id, _, deleted_at in existing.values() if deleted_at is None]
+        _write_usage(connection, table, statements, usage_only)
+    gone = list(mine.values())
     for start in range(0, len(gone), 500):
-        session.execute(table.update().where(table.c.id.in_(gone[start : start + 500])).values(deleted_at=now))
-    session.execute(
-        table.update()
-        .where(table.c.cluster_id == cluster_id, table.c.deleted_at.is_(None), *scope)
-        .values(last_seen=now)
+        connection.execute(statements.deleted, {"ids": [row[1] for row in gone[start : start + 500]], "now": now})
+    if untouched:
+        seen = {"of_cluster": cluster_id, "now": now}
+        if scope is not None:
+            seen["scope"] = list(scope[1])
+        connection.execute(statements.seen, seen)
+    return _Synced(entries, changed, gone, live)
+
+
+def _write_usage(connection: Any, table: Any, statements: _Statements, rows: list[dict[str, Any]]) -> None:
+    """Each row's usage and last_seen, by id. On PostgreSQL in one statement, the values
+    passed as arrays (an executemany is a statement per row there); SQLite, in process,
+    runs the executemany as fast."""
+    if connection.dialect.name != "postgresql":
+        connection.execute(statements.usage, rows)
+        return
+    columns = tuple(column for column in rows[0] if column != "row_id")
+    connection.execute(
+        _usage_from_arrays(table, columns),
+        {"ids": [row["row_id"] for row in rows]} | {column: [row[column] for row in rows] for column in columns},
     )
-    return len(changed), len(gone)
+
+
+@functools.cache
+def _usage_from_arrays(table: Any, columns: tuple[str, ...]) -> Any:
+    """UPDATE <table> SET <columns> FROM unnest(<one array per column>) WHERE id matches."""
+    dialect = postgresql.dialect()
+    arrays = ", ".join(f"CAST(:{column} AS {ARRAY(table.c[column].type).compile(dialect=dialect)})" for column in columns)
+    assignments = ", ".join(f"{column} = u.{column}" for column in columns)
+    return text(
+        f"UPDATE {table.name} SET {assignments} "
+        f"FROM unnest(CAST(:ids AS BIGINT[]), {arrays}) AS u(id, {', '.join(columns)}) "
+        f"WHERE {table.name}.id = u.id"
+    ).bindparams(
+        bindparam("ids", type_=ARRAY(BigInteger)),
+        *(bindparam(column, type_=ARRAY(table.c[column].type)) for column in columns),
+    )
 
 
 def _usable(entries: list[_Entry], table: Any, report: StoredDataReport) -> list[_Entry]:
@@ -266,6 +345,11 @@ def _usable(entries: list[_Entry], table: Any, report: StoredDataReport) -> list
     return usable
 
 
+def _live_rows(session: Session, model: Any, cluster_id: int, extra: tuple[str, ...]) -> list[Any]:
+    """The live rows as `_sync_rows` reads them: uid, id, content_hash, then the `extra` columns."""
+    return session.connection().execute(_statements(model.__table__, extra, None).live, {"of_cluster": cluster_id}).all()
+
+
 def _live(session: Session, columns: Sequence[Any], model: Any, cluster_id: int) -> list[Any]:
     return session.execute(select(*columns).where(model.cluster_id == cluster_id, model.deleted_at.is_(None))).all()
 
@@ -283,43 +367,62 @@ def _apply(
     cluster_id = cluster.id
     summary = AppliedSnapshot()
 
-    def store(kind: str, model: Any, entries: list[_Entry], scope: Sequence[Any] = ()) -> None:
-        summary.upserted[kind], summary.deleted[kind] = _sync_rows(
-            session, model, cluster_id, entries, now, summary.report, scope=scope
-        )
+    def store(
+        kind: str, model: Any, entries: list[_Entry], extra: tuple[str, ...] = (), scope: Any = None
+    ) -> _Synced:
+        synced = _sync_rows(session, model, cluster_id, entries, now, summary.report, extra=extra, scope=scope)
+        summary.upserted[kind], summary.deleted[kind] = len(synced.written), len(synced.gone)
+        return synced
 
+    # The namespaces' and workloads' ids, which the rows after them link to: read with their
+    # list's rows when nothing of theirs changed, else read again once written.
+    namespace_columns = ("name", "team", "cost_center")
+    live_namespaces = stored_namespaces = None
     if snapshot.namespaces is not None:
         entries = [_namespace_entry(ns, label_keys, summary.report) for ns in snapshot.namespaces]
-        store("namespaces", Namespace, entries)
-    namespaces = {
-        name: (ns_id, team, cost_center)
-        for ns_id, name, team, cost_center in _live(
-            session, (Namespace.id, Namespace.name, Namespace.team, Namespace.cost_center), Namespace, cluster_id
-        )
-    }
+        stored_namespaces = store("namespaces", Namespace, entries, extra=namespace_columns)
+        live_namespaces = stored_namespaces.live if stored_namespaces.unchanged else None
+    if live_namespaces is None:
+        live_namespaces = _live_rows(session, Namespace, cluster_id, namespace_columns)
+    namespaces = {name: (ns_id, team, cost_center) for _, ns_id, _, name, team, cost_center in live_namespaces}
 
     def namespace_id(name: str) -> int | None:
         found = namespaces.get(name)
         return found[0] if found else None
 
+    nodes = pods = None
     if snapshot.nodes is not None:
         node_usage = {usage.name: usage for usage in snapshot.node_usage or ()}
-        store("nodes", Node, [_node_entry(node, node_usage.get(node.name)) for node in snapshot.nodes])
+        nodes = store("nodes", Node, [_node_entry(node, node_usage.get(node.name)) for node in snapshot.nodes])
 
-    for kind, workloads in (
-        ("Deployment", snapshot.deployments),
-        ("StatefulSet", snapshot.statefulsets),
-        ("DaemonSet", snapshot.daemonsets),
-    ):
-        if workloads is not None:
-            entries = [_workload_entry(workload, namespace_id(workload.namespace)) for workload in workloads]
-            store(kind, Workload, entries, scope=[Workload.__table__.c.kind == kind])
-    workload_ids = {
-        (kind, namespace, name): workload_id
-        for workload_id, kind, namespace, name in _live(
-            session, (Workload.id, Workload.kind, Workload.namespace, Workload.name), Workload, cluster_id
+    # The three workload kinds in one pass; a kind whose list failed keeps its rows.
+    workload_columns = ("kind", "namespace", "name")
+    listed = {
+        kind: workloads
+        for kind, workloads in (
+            ("Deployment", snapshot.deployments),
+            ("StatefulSet", snapshot.statefulsets),
+            ("DaemonSet", snapshot.daemonsets),
         )
+        if workloads is not None
     }
+    live_workloads = None
+    if listed:
+        entries = [
+            _workload_entry(workload, namespace_id(workload.namespace))
+            for workloads in listed.values()
+            for workload in workloads
+        ]
+        synced = _sync_rows(
+            session, Workload, cluster_id, entries, now, summary.report, extra=workload_columns, scope=("kind", listed)
+        )
+        for kind in listed:
+            summary.upserted[kind] = sum(row["kind"] == kind for row in synced.written)
+            summary.deleted[kind] = sum(row[3] == kind for row in synced.gone)
+        live_workloads = synced.live if synced.unchanged else None
+    if live_workloads is None:
+        live_workloads = _live_rows(session, Workload, cluster_id, workload_columns)
+    workload_ids = {(kind, namespace, name): workload_id for _, workload_id, _, kind, namespace, name in live_workloads}
 
     usage = usage_by_container(snapshot.pod_usage) if snapshot.pod_usage is not None else {}
     if snapshot.pods is not None:
@@ -333,7 +436,7 @@ def _apply(
             )
             for pod in snapshot.pods
         ]
-        store("pods", Pod, entries)
+        pods = store("pods", Pod, entries)
 
     if snapshot.pvcs is not None:
         mounted_by: dict[tuple[str, str], list[str]] = {}
@@ -355,7 +458,15 @@ def _apply(
         _write_samples(session, cluster_id, snapshot, namespaces, usage, now)
         summary.sampled = True
 
-    _update_counts(session, cluster)
+    if nodes is not None and pods is not None and stored_namespaces is not None:
+        # Each live row of these is one of the entries just stored: counted without a query.
+        cluster.node_count = len(nodes.listed)
+        cluster.ready_node_count = sum(entry.record.ready for entry in nodes.listed)
+        cluster.namespace_count = len(stored_namespaces.listed)
+        cluster.pod_count = len(pods.listed)
+        cluster.running_pod_count = sum(entry.record.phase == "Running" for entry in pods.listed)
+    else:
+        _update_counts(session, cluster)
     return summary
 
 
@@ -657,16 +768,31 @@ def label_set_ids(session: Session, label_sets: list[dict[str, str]]) -> list[in
     return [ids[digest] for digest in digests]
 
 
-def _update_counts(session: Session, cluster: Cluster) -> None:
-    def live_count(model: Any, *conditions: Any) -> int:
-        return session.execute(
-            select(func.count()).select_from(model).where(
-                model.cluster_id == cluster.id, model.deleted_at.is_(None), *conditions
-            )
-        ).scalar_one()
+@functools.cache
+def _counts_statement() -> Any:
+    def live_count(model: Any, *conditions: Any) -> Any:
+        return (
+            select(func.count())
+            .select_from(model)
+            .where(model.cluster_id == bindparam("of_cluster"), model.deleted_at.is_(None), *conditions)
+            .scalar_subquery()
+        )
 
-    cluster.node_count = live_count(Node)
-    cluster.ready_node_count = live_count(Node, Node.ready.is_(True))
-    cluster.namespace_count = live_count(Namespace)
-    cluster.pod_count = live_count(Pod)
-    cluster.running_pod_count = live_count(Pod, Pod.phase == "Running")
+    return select(
+        live_count(Node),
+        live_count(Node, Node.ready.is_(True)),
+        live_count(Namespace),
+        live_count(Pod),
+        live_count(Pod, Pod.phase == "Running"),
+    )
+
+
+def _update_counts(session: Session, cluster: Cluster) -> None:
+    """The cluster's live counts, in one statement."""
+    (
+        cluster.node_count,
+        cluster.ready_node_count,
+        cluster.namespace_count,
+        cluster.pod_count,
+        cluster.running_pod_count,
+    ) = session.connection().execute(_counts_statement(), {"of_cluster": cluster.id}).one()

@@ -261,3 +261,36 @@ def test_the_consoles_own_database_is_refused_at_connect(fake_kube, cluster):
 
     with pytest.raises(ClusterUnreachable, match="console's own services"):
         fetch_version(build_api_client(fake_kube.credentials_for(cluster), address_policy=policy))
+
+
+def _pooled_socket(api_client, server: str) -> ssl.SSLSocket:
+    """The TLS socket of the connection the client's last call returned to its pool."""
+    pool = api_client.rest_client.pool_manager.connection_from_url(server)
+    connection = pool._get_conn()  # the connection a call just used: last in, first out
+    try:
+        return connection.sock
+    finally:
+        pool._put_conn(connection)
+
+
+@pytest.mark.parametrize("auth", ["token", "client-certificate"])
+def test_a_clients_later_connections_resume_its_first_tls_session(fake_kube, cluster, auth):
+    # A sync opens several connections to its server at once: the first handshake verifies
+    # the certificate, the others resume that session (no certificate, no signatures).
+    creds = fake_kube.credentials_for(cluster, auth=auth)
+    api_client = build_api_client(creds)
+
+    fetch_version(api_client)
+    assert not _pooled_socket(api_client, creds.server).session_reused
+    api_client.rest_client.pool_manager.clear()  # the next call opens a new connection
+    assert fetch_version(api_client)["gitVersion"] == "v1.30.5-gke.1014001"
+    assert _pooled_socket(api_client, creds.server).session_reused
+
+
+def test_a_session_is_only_resumed_by_the_client_that_verified_it(fake_kube, cluster):
+    creds = fake_kube.credentials_for(cluster, auth="token")
+    first, second = build_api_client(creds), build_api_client(creds)
+
+    fetch_version(first)
+    fetch_version(second)
+    assert not _pooled_socket(second, creds.server).session_reused

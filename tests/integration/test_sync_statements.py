@@ -1,0 +1,61 @@
+"""How many SQL statements one sync of an unchanged cluster costs: a fleet of 1,000 clusters
+synced every 30 s lives on that number (performance.md, "Fleet"), so it is pinned here.
+
+Counted at the driver (an executemany is one statement): a count, not a time."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+from sqlalchemy import event
+
+from tests.fakekube.generator import generate_cluster
+from tests.support.sync import sync_now
+
+# Two reads of the cluster (before the fetch, then to store it), per kind one read of its rows and
+# one write (usage where the kind has some, else last_seen), the live counts, the samples, the
+# cluster row. A statement per object, or per page, would show as a bound that grows with the size.
+MOST_STATEMENTS_PER_UNCHANGED_SYNC = 19
+
+
+@contextlib.contextmanager
+def statements_counted(engine) -> Iterator[list[str]]:
+    executed: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany) -> None:
+        executed.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield executed
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def _unchanged_sync_statements(fake, register, engine, open_session, keyring, settings) -> list[str]:
+    card = register(fake)
+    assert sync_now(card.id, open_session, keyring, settings).ok  # steady from here on
+    with statements_counted(engine) as executed:
+        outcome = sync_now(card.id, open_session, keyring, settings)
+    assert outcome.ok and outcome.sampled
+    return executed
+
+
+def test_an_unchanged_cluster_is_synced_in_a_bounded_number_of_statements(
+    register, fake_kube, engine, open_session, keyring, settings
+):
+    small, large = (
+        fake_kube.add_cluster(
+            generate_cluster(
+                name, seed=7, namespaces=namespaces, nodes=nodes, deployments=deployments, pods=pods,
+                statefulsets=2, daemonsets=1, pvcs=3, helm_releases=2,
+            )
+        )
+        for name, namespaces, nodes, deployments, pods in (("small", 2, 1, 2, 5), ("large", 6, 4, 12, 80))
+    )
+    few = _unchanged_sync_statements(small, register, engine, open_session, keyring, settings)
+    many = _unchanged_sync_statements(large, register, engine, open_session, keyring, settings)
+
+    assert len(few) <= MOST_STATEMENTS_PER_UNCHANGED_SYNC, "\n".join(few)
+    assert len(many) == len(few), "the statements a sync makes grew with the cluster's size"
