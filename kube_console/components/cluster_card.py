@@ -37,16 +37,17 @@ DUPLICATE_HINT = (
 
 def _stat(label: str, value: rx.Var | str, detail: rx.Var | str | None = None) -> rx.Component:
     return rx.vstack(
-        rx.text(label, size="1", color=rx.color("gray", 10), weight="medium"),
+        rx.text(label, size="1", color=rx.color("gray", 11), weight="medium"),
         rx.text(
             value,
+            as_="div",  # a figure, not a paragraph (nor a heading, as a big bold <p> reads)
             size="4",
             weight="bold",
             class_name="numeric",
             text_align="left",
             white_space="nowrap",
         ),
-        rx.text(detail, size="1", color=rx.color("gray", 10), white_space="nowrap")
+        rx.text(detail, size="1", color=rx.color("gray", 11), white_space="nowrap")
         if detail is not None
         else rx.fragment(),
         spacing="0",
@@ -229,7 +230,7 @@ def _last_sync(tile: ClusterTile) -> rx.Component:
             rx.text(duration(card.last_sync_duration_ms), size="1"),
             spacing="1",
             align="center",
-            color=rx.color("gray", 10),
+            color=rx.color("gray", 11),
             white_space="nowrap",
         ),
         rx.hstack(
@@ -237,7 +238,7 @@ def _last_sync(tile: ClusterTile) -> rx.Component:
             rx.text("Not synced yet", size="1"),
             spacing="1",
             align="center",
-            color=rx.color("gray", 10),
+            color=rx.color("gray", 11),
         ),
     )
 
@@ -249,11 +250,12 @@ def _admin_actions(tile: ClusterTile) -> rx.Component:
         rx.button(
             rx.spinner(rx.icon("refresh-cw", size=14), loading=syncing, size="1"),
             rx.cond(syncing, "Syncing…", "Sync now"),
+            # Which cluster, for screen readers; the name starts with the words shown.
+            rx.el.span(", " + card.name, class_name="sr-only"),
             size="1",
             variant="soft",
             disabled=syncing,
             on_click=ClustersState.sync_now(card.id),
-            aria_label="Sync " + card.name + " now",
         ),
         rx.menu.root(
             rx.menu.trigger(

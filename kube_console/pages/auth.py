@@ -10,7 +10,7 @@ from kube_console.states.session import SetupState, SignInState
 
 
 def _card(title: str, subtitle: str, *children: rx.Component) -> rx.Component:
-    return rx.center(
+    return rx.el.main(rx.center(
         rx.card(
             rx.vstack(
                 rx.hstack(
@@ -32,7 +32,7 @@ def _card(title: str, subtitle: str, *children: rx.Component) -> rx.Component:
         min_height="100vh",
         padding="1rem",
         background=rx.color("gray", 2),
-    )
+    ))
 
 
 def setup_page() -> rx.Component:
@@ -57,6 +57,7 @@ def setup_page() -> rx.Component:
                 spacing="3",
             ),
             on_submit=SetupState.submit,
+            width="100%",
         ),
     )
 

@@ -174,3 +174,112 @@ def test_no_page_has_a_serious_or_critical_violation(themed: Page, wayne: Wayne,
 
 def page_theme(page: Page) -> str:
     return "dark" if page.evaluate("document.documentElement.classList.contains('dark')") else "light"
+
+
+@pytest.fixture
+def wayne_tab(browser: Browser, console: Console, wayne: Wayne) -> Iterator[Page]:
+    context = browser.new_context(base_url=console.url, viewport={"width": 1440, "height": 900})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    sign_in_as(page, WAYNE_ADMIN)
+    yield page
+    context.close()
+
+
+def _focused(page: Page) -> str:
+    return page.evaluate(
+        "(() => { const e = document.activeElement;"
+        " return `${e.tagName.toLowerCase()}#${e.id}|${e.getAttribute('name') || ''}|${e.textContent.trim()}`; })()"
+    )
+
+
+def test_the_first_tab_stop_skips_to_the_page_content(wayne_tab: Page):
+    page = wayne_tab
+    _settled(page, routes.CLUSTERS)
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("main")).to_be_focused()
+
+
+def test_the_register_dialog_opens_on_its_name_field_and_gives_focus_back_when_closed(wayne_tab: Page):
+    page = wayne_tab
+    _settled(page, routes.CLUSTERS)
+    opener = page.get_by_role("main").get_by_role("button", name="Register cluster")
+    opener.focus()
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog", name="Register a cluster")
+    expect(dialog.get_by_label("Name")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(opener).to_be_focused()
+
+    opener.click()  # and with the mouse and the Cancel button
+    page.get_by_role("dialog").get_by_role("button", name="Cancel").click()
+    expect(opener).to_be_focused()
+
+
+def test_help_and_badge_tooltips_open_from_the_keyboard(wayne_tab: Page):
+    page = wayne_tab
+    _settled(page, routes.COSTS)
+    help_button = page.get_by_role("button", name="About idle capacity")
+    page.get_by_role("radio", name="Share").focus()
+    for _ in range(5):  # from the idle switch, Tab reaches the help
+        page.keyboard.press("Tab")
+        if help_button.evaluate("element => element === document.activeElement"):
+            break
+    expect(help_button).to_be_focused()
+    expect(page.get_by_role("tooltip")).to_contain_text("Idle is node capacity no namespace was allocated")
+
+
+def _contrast(one: str, other: str) -> float:
+    def luminance(css: str) -> float:
+        red, green, blue = (int(part) / 255 for part in re.findall(r"[\d.]+", css)[:3])
+
+        def linear(value: float) -> float:
+            return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+        return 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
+
+    lighter, darker = sorted((luminance(one), luminance(other)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+# The first opaque background behind an element: what its focus ring is drawn against.
+PAGE_BACKGROUND = """element => {
+  for (let node = element.parentElement; node; node = node.parentElement) {
+    const colour = getComputedStyle(node).backgroundColor;
+    if (colour !== "rgba(0, 0, 0, 0)" && colour !== "transparent") return colour;
+  }
+  return "rgb(255, 255, 255)";
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_focus_ring_stands_out_from_the_page_by_3_to_1(wayne_tab: Page, scheme: str):
+    page = wayne_tab
+    page.emulate_media(color_scheme=scheme)
+    _settled(page, routes.CLUSTERS)
+    for name in ("Register cluster", f"Sync now, {CLUSTER}"):
+        button = page.get_by_role("main").get_by_role("button", name=name)
+        button.focus()
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Tab")  # focused from the keyboard, so :focus-visible applies
+        expect(button).to_be_focused()
+        ring = button.evaluate("element => getComputedStyle(element).outlineColor")
+        width = button.evaluate("element => parseFloat(getComputedStyle(element).outlineWidth)")
+        page_colour = button.evaluate(PAGE_BACKGROUND)
+        assert width >= 2, name
+        assert _contrast(ring, page_colour) >= 3.0, (name, scheme, ring, page_colour)
+
+
+def test_charts_give_their_figures_as_a_table(wayne_tab: Page):
+    page = wayne_tab
+    _settled(page, routes.COSTS)
+    page.get_by_text("Show as table").first.click()
+    table = page.get_by_role("region", name=re.compile("as a table$")).first.get_by_role("table")
+    expect(table).to_be_visible()
+    expect(table.get_by_role("columnheader").first).to_have_text("Time")
+    expect(table.get_by_role("cell").nth(1)).to_contain_text("$")
