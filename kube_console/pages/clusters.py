@@ -6,6 +6,7 @@ import reflex as rx
 
 from kube_console.components.cluster_card import cluster_grid
 from kube_console.components.dialogs import confirm_dialog
+from kube_console.components.figures import counted
 from kube_console.components.forms import field
 from kube_console.components.live import auto_refresh, updated_ago
 from kube_console.components.provider_badge import provider_logo
@@ -296,12 +297,11 @@ def _connection_report() -> rx.Component:
                     rx.text(
                         report.version,
                         " · ",
-                        report.node_count.to_string(),
-                        " nodes · ",
-                        report.namespace_count.to_string(),
-                        " namespaces · ",
-                        report.pod_count.to_string(),
-                        " pods",
+                        counted(report.node_count, "node"),
+                        " · ",
+                        counted(report.namespace_count, "namespace"),
+                        " · ",
+                        counted(report.pod_count, "pod"),
                         size="1",
                         color=rx.color("gray", 11),
                     ),
@@ -594,16 +594,15 @@ def _delete_dialog() -> rx.Component:
             ),
             rx.el.ul(
                 rx.el.li(
-                    gone.namespaces.to_string(), " namespaces, ", gone.nodes.to_string(), " nodes"
+                    counted(gone.namespaces, "namespace"), ", ", counted(gone.nodes, "node")
                 ),
                 rx.el.li(
-                    gone.workloads.to_string(), " workloads, ", gone.pods.to_string(), " pods"
+                    counted(gone.workloads, "workload"), ", ", counted(gone.pods, "pod")
                 ),
                 rx.el.li(
-                    gone.pvcs.to_string(),
-                    " volume claims, ",
-                    gone.helm_releases.to_string(),
-                    " Helm releases",
+                    counted(gone.pvcs, "volume claim"),
+                    ", ",
+                    counted(gone.helm_releases, "Helm release"),
                 ),
                 rx.el.li(
                     gone.usage_samples.to_string(),
