@@ -61,7 +61,7 @@ def _scope_item(scope: PriceScope) -> rx.Component:
             "border_radius": "var(--radius-2)",
             "background": rx.cond(selected, rx.color("accent", 4), "transparent"),
             "_hover": {"background": rx.cond(selected, rx.color("accent", 5), rx.color("gray", 3))},
-            "_focus_visible": {"outline": f"2px solid {rx.color('accent', 8)}"},
+            "_focus_visible": {"outline": f"2px solid {rx.color('accent', 11)}"},
         },
     )
 

@@ -27,7 +27,8 @@ SORT_BUTTON = {
     "display": "inline-flex",
     "align_items": "center",
     "gap": "4px",
-    "_focus_visible": {"outline": f"2px solid {rx.color('accent', 8)}", "border_radius": "2px"},
+    "white_space": "normal",  # long titles take two lines, so the table fits a laptop's width
+    "_focus_visible": {"outline": f"2px solid {rx.color('accent', 11)}", "border_radius": "2px"},
 }
 MATH_COLUMNS = [
     "Resource",
@@ -257,7 +258,8 @@ def _header_cell(column: CostColumn) -> rx.Component:
         ),
         aria_sort=rx.cond(ascending, "ascending", rx.cond(descending, "descending", "none")),
         text_align=rx.cond(column.numeric, "right", "left"),
-        white_space="nowrap",
+        vertical_align="bottom",
+        min_width="4.5rem",
     )
 
 
@@ -271,7 +273,7 @@ def _first_cell(row: CostTableRow, cell: CostCell) -> rx.Component:
                 background=row.color,
                 flex_shrink="0",
             ),
-            rx.text(cell.text, weight="medium", white_space="nowrap"),
+            rx.text(cell.text, weight="medium", overflow_wrap="anywhere", max_width="14rem"),
             rx.cond(
                 row.negative_idle_hours > 0,
                 hint_badge(

@@ -283,3 +283,23 @@ def test_charts_give_their_figures_as_a_table(wayne_tab: Page):
     expect(table).to_be_visible()
     expect(table.get_by_role("columnheader").first).to_have_text("Time")
     expect(table.get_by_role("cell").nth(1)).to_contain_text("$")
+
+
+# How far an element's content reaches past its box (0 when it fits).
+OVERFLOW = "element => element.scrollWidth - element.clientWidth"
+
+
+@pytest.mark.parametrize("path", ["nodes", "costs"])
+def test_wide_tables_fit_a_1440_px_window_and_the_sidebar_runs_the_page_length(
+    wayne_tab: Page, wayne: Wayne, path: str
+):
+    page = wayne_tab
+    _settled(page, f"{routes.cluster(wayne.cluster_id)}?tab=nodes" if path == "nodes" else routes.COSTS)
+    table = page.get_by_role("table", name="Nodes" if path == "nodes" else "Costs")
+    expect(table).to_be_visible()
+    scroller = table.locator("xpath=..")
+    widths = scroller.evaluate("element => [element.scrollWidth, element.clientWidth]")
+    assert scroller.evaluate(OVERFLOW) <= 1, f"{path}: the table is {widths[0]} px wide in {widths[1]} px"
+    page_height = page.evaluate("document.documentElement.scrollHeight")
+    sidebar = page.get_by_role("navigation", name="Main navigation").locator("xpath=..")
+    assert sidebar.evaluate("element => element.getBoundingClientRect().height") >= page_height - 1
