@@ -183,17 +183,19 @@ def _sign_out_form() -> rx.Component:
 
 
 def user_menu() -> rx.Component:
-    return rx.fragment(_sign_out_form(), rx.menu.root(
+    # The avatar sits beside the button: its initials inside it would be visible text missing
+    # from the button's name.
+    avatar = rx.avatar(
+        fallback=SessionState.initials,
+        size="1",
+        radius="full",
+        variant="solid",
+        high_contrast=True,
+        aria_hidden="true",
+    )
+    return rx.hstack(_sign_out_form(), avatar, rx.menu.root(
         rx.menu.trigger(
             rx.button(
-                rx.avatar(
-                    fallback=SessionState.initials,
-                    size="1",
-                    radius="full",
-                    variant="solid",
-                    high_contrast=True,
-                    aria_hidden="true",
-                ),
                 rx.text(SessionState.display_name, size="2", class_name="wide-only-text"),
                 rx.icon("chevron-down", size=14),
                 variant="ghost",
@@ -230,7 +232,7 @@ def user_menu() -> rx.Component:
         # Not modal: a modal menu hides the page from screen readers with aria-hidden while
         # its controls stay focusable.
         modal=False,
-    ))
+    ), align="center", spacing="2")
 
 
 def top_bar(title: str) -> rx.Component:

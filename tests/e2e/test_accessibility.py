@@ -137,6 +137,7 @@ def themed(browser: Browser, console: Console, request) -> Iterator[Page]:
 def _settled(page: Page, path: str) -> None:
     page.goto(path)
     page.wait_for_load_state("networkidle")
+    expect(page).to_have_title(re.compile("kube-console"))
     expect(page.locator("[aria-busy=true]")).to_have_count(0)
 
 
