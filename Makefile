@@ -1,6 +1,7 @@
 # kube-console — `make run` starts the console, `make test` runs the tests.
 # Both set up whatever a fresh machine lacks: the virtualenv, the pinned requirements,
-# and bun (from the npm registry, into .tools/; Reflex's own bun download can't work here).
+# bun (from the npm registry, into .tools/; Reflex's own bun download can't work here) and
+# axe-core, which the browser tests inject into every page they audit (tests/e2e/axe.py).
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -9,6 +10,9 @@ PY := $(VENV)/bin/python
 BUN_VERSION := 1.4.4
 BUN_DIR := .tools/bun
 BUN := $(BUN_DIR)/node_modules/.bin/bun
+AXE_CORE_VERSION := 4.10.3
+AXE_DIR := .tools/axe
+AXE_STAMP := $(AXE_DIR)/.installed-$(AXE_CORE_VERSION)
 
 export PATH := $(CURDIR)/$(BUN_DIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
 export REFLEX_USE_SYSTEM_BUN := 1
@@ -24,7 +28,7 @@ export NPM_CONFIG_REGISTRY ?= $(shell npm config get registry 2>/dev/null)
 DEMO_ENV := KUBE_CONSOLE_DEMO=1 KUBE_CONSOLE_ALLOW_LOOPBACK_CLUSTERS=1 \
 	KUBE_CONSOLE_DB_URL=sqlite:///$(CURDIR)/data/demo.db KUBE_CONSOLE_SAMPLE_RETENTION_DAYS=35
 
-setup: $(VENV)/.installed $(BUN)
+setup: $(VENV)/.installed $(BUN) $(AXE_STAMP)
 
 $(VENV)/.installed: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,6 +37,10 @@ $(VENV)/.installed: requirements.txt
 
 $(BUN):
 	npm install --prefix $(BUN_DIR) --no-audit --no-fund --loglevel=error bun@$(BUN_VERSION)
+
+$(AXE_STAMP):
+	npm install --prefix $(AXE_DIR) --no-audit --no-fund --loglevel=error axe-core@$(AXE_CORE_VERSION)
+	@touch $@
 
 migrate: setup
 	$(PY) -m kube_console migrate

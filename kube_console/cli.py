@@ -17,6 +17,7 @@ import typer
 
 from kube_console.db import session_scope
 from kube_console.errors import Conflict, ValidationFailed
+from kube_console.formatting import counted
 from kube_console.security.authz import Action, AuthContext, Forbidden, NotFound, authorize
 from kube_console.settings import SettingsError, get_settings
 
@@ -249,7 +250,8 @@ def cluster_add(
         fail(str(exc))
     typer.echo(
         f"registered {card.name} (id {card.id}): {card.provider_name} {card.version}, "
-        f"{card.node_count} nodes, {card.namespace_count} namespaces, {card.pod_count} pods; status {card.status}"
+        f"{counted(card.node_count, 'node')}, {counted(card.namespace_count, 'namespace')}, "
+        f"{counted(card.pod_count, 'pod')}; status {card.status}"
     )
     for warning in card.permission_warnings:
         typer.echo(f"warning: {warning}", err=True)

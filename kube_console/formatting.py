@@ -18,6 +18,28 @@ def _trimmed(value: float, decimals: int) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def noun_for(count: float, singular: str, plural: str | None = None) -> str:
+    """The noun that agrees with `count`: ("node", 1) → "node", ("node", 3) → "nodes"."""
+    return singular if count == 1 else plural or f"{singular}s"
+
+
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """A count and its noun, agreed: 1 → "1 node", 0 → "0 nodes", 1200 → "1,200 nodes"."""
+    return f"{count:,} {noun_for(count, singular, plural)}"
+
+
+def format_duration_of_days(days: float) -> str:
+    """A stretch of time given in days, in the unit that reads best: 0.2 → "5 hours",
+    0.01 → "less than an hour", 1 → "1 day", 2.46 → "2.5 days"."""
+    hours = days * 24
+    if hours < 1:
+        return "less than an hour"
+    if hours < 23.5:
+        return counted(round(hours), "hour")
+    text = _trimmed(days, 1)
+    return f"{text} {noun_for(float(text), 'day')}"
+
+
 def format_cores(cores: float | None) -> str:
     """1.5 → "1.5 cores", 1 → "1 core", 0.25 → "250 m" (millicores), 0.0004 → "<1 m"."""
     if cores is None:
@@ -28,7 +50,7 @@ def format_cores(cores: float | None) -> str:
     if abs(millicores) < 1000:
         return f"{millicores} m" if millicores else "<1 m"
     text = _trimmed(cores, 2)
-    return f"{text} core" if text == "1" else f"{text} cores"
+    return f"{text} {noun_for(float(text), 'core')}"
 
 
 def format_bytes(size: float | None) -> str:

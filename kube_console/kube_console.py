@@ -23,9 +23,9 @@ from kube_console.pages.cluster_detail import cluster_detail_page
 from kube_console.pages.clusters import clusters_page
 from kube_console.pages.costs import costs_page
 from kube_console.pages.helm import helm_page
+from kube_console.pages.helm_release import helm_release_page
 from kube_console.pages.namespace_detail import namespace_detail_page
 from kube_console.pages.overview import overview_page
-from kube_console.pages.helm_release import helm_release_page
 from kube_console.pages.pod_detail import pod_detail_page
 from kube_console.pages.pods import pods_page
 from kube_console.pages.profile import profile_page
@@ -39,8 +39,8 @@ from kube_console.states.clusters import ClustersState
 from kube_console.states.costs import CostsState
 from kube_console.states.explore_cluster import ClusterDetailState
 from kube_console.states.explore_helm import HelmState
-from kube_console.states.explore_namespace import NamespaceDetailState
 from kube_console.states.explore_helm_release import HelmReleaseState
+from kube_console.states.explore_namespace import NamespaceDetailState
 from kube_console.states.explore_pod import PodDetailState
 from kube_console.states.explore_pods import PodsState
 from kube_console.states.explore_workload import WorkloadDetailState
@@ -61,7 +61,10 @@ def _built_pages_directory() -> Path:
 
 app = rx.App(
     stylesheets=["/styles.css"],
-    head_components=[rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml")],
+    head_components=[
+        rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
+        rx.el.script(src="/focus-return.js", defer=True),
+    ],
     # Over every page: opened at an address the console refuses, the page says what to do.
     extra_app_wraps={(6, "RefusedOriginNotice"): lambda _stateful: refused_origin_notice()},
     # Reflex runs behind hide_session_cookie; /auth/* is served before it, with the cookie.

@@ -68,11 +68,40 @@ def environment_badge(environment: rx.Var[str]) -> rx.Component:
     )
 
 
+def hint_badge(
+    icon: str,
+    label: rx.Var[str] | str,
+    *,
+    hint: rx.Var[str] | str,
+    colour: rx.Var[str] | str = "amber",
+    variant: str = "surface",
+    size: str = "2",
+) -> rx.Component:
+    """A badge with a tooltip that explains it. The badge takes focus, so the tooltip opens
+    from the keyboard as well as on hover, and screen readers read it as the description."""
+    return rx.tooltip(
+        rx.badge(rx.icon(icon, size=12), label, color_scheme=colour, variant=variant, size=size, tab_index=0),
+        content=hint,
+    )
+
+
 def warning_badge(
     icon: str, label: rx.Var[str] | str, *, hint: rx.Var[str] | str, colour: rx.Var[str] | str = "amber"
 ) -> rx.Component:
     """A caution worth seeing at a glance (insecure TLS, a certificate running out), explained on hover."""
+    return hint_badge(icon, label, hint=hint, colour=colour)
+
+
+def info_tip(topic: str, text: str) -> rx.Component:
+    """An (i) button that shows `text` in a tooltip on hover or focus, named after its topic."""
     return rx.tooltip(
-        rx.badge(rx.icon(icon, size=12), label, color_scheme=colour, variant="surface", tab_index=0),
-        content=hint,
+        rx.icon_button(
+            rx.icon("info", size=14),
+            variant="ghost",
+            color_scheme="gray",
+            size="1",
+            type="button",
+            aria_label=f"About {topic}",
+        ),
+        content=text,
     )

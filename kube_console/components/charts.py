@@ -19,7 +19,9 @@ state); `plot()` lays a small light or dark one over them in the browser.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import html
+import math
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -101,12 +103,33 @@ def series_color(series: Series, book: Mapping[str, str]) -> str:
     return grey or book.get(series.key) or color_for(series.key)
 
 
-def _money_axis(currency: str) -> dict:
+def tick_format(span: float, *, least_decimals: int = 2) -> str:
+    """The d3 format of an axis whose values span `span`: as many decimals as the ticks plotly
+    may pick over it need to read apart ($0.005 · $0.01 · $0.015, never $0.01 three times),
+    trailing zeros dropped. Plotly puts at most about ten ticks on an axis."""
+    if span <= 0 or not math.isfinite(span):
+        return f",.{least_decimals}~f"
+    decimals = math.ceil(-math.log10(span / 10))
+    return f",.{min(max(least_decimals, decimals), 8)}~f"
+
+
+def stacked_span(series: Sequence[Sequence[float]]) -> float:
+    """How far stacked bars reach, from the lowest negative stack to the highest positive one."""
+    buckets = max((len(values) for values in series), default=0)
+    top = bottom = 0.0
+    for index in range(buckets):
+        column = [values[index] for values in series if index < len(values)]
+        top = max(top, sum(value for value in column if value > 0))
+        bottom = min(bottom, sum(value for value in column if value < 0))
+    return top - bottom
+
+
+def _money_axis(currency: str, span: float) -> dict:
     prefix, suffix = currency_affixes(currency)
     return {
         "tickprefix": plotly_text(prefix),
         "ticksuffix": plotly_text(suffix),
-        "tickformat": ",.2~f",
+        "tickformat": tick_format(span),
         "rangemode": "tozero",
         "automargin": True,
     }
@@ -174,7 +197,7 @@ def stacked_costs_figure(
             showlegend=True,
             legend={"orientation": "h", "y": -0.12, "x": 0, "yanchor": "top"},
             xaxis={"type": "date", "hoverformat": _HOVER_FORMATS[step], "automargin": True},
-            yaxis=_money_axis(currency),
+            yaxis=_money_axis(currency, stacked_span([item.values for item in series])),
         ),
     )
 
@@ -198,7 +221,7 @@ def daily_trend_figure(
             bargap=0.25,
             hovermode="x",
             xaxis={"type": "date", "hoverformat": _HOVER_FORMATS["day"], "automargin": True},
-            yaxis=_money_axis(currency),
+            yaxis=_money_axis(currency, stacked_span([costs])),
         ),
     )
 
@@ -239,9 +262,118 @@ _DARK = _template(
 )
 
 
-def plot(figure: rx.Var, *, label: str | rx.Var, height: str = "320px") -> rx.Component:
-    """A figure in the page's colour mode, resizing with its card, without plotly's toolbar."""
-    return rx.box(
+@dataclasses.dataclass(frozen=True)
+class ChartTable:
+    """A chart's figures as a table: the first column names the bucket, one column a series."""
+
+    columns: list[str]
+    rows: list[list[str]]
+
+
+def _bucket_times(trace: go.Bar | go.Scatter, count: int) -> list[object]:
+    if trace.x is not None:
+        return list(trace.x)
+    if trace.x0 is None:
+        return list(range(1, count + 1))
+    start = dt.datetime.fromisoformat(str(trace.x0))
+    stride = dt.timedelta(milliseconds=float(trace.dx or 1))
+    return [start + stride * index for index in range(count)]
+
+
+def _bucket_label(value: object, time_format: str | None) -> str:
+    moment = value
+    if isinstance(value, str):
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(moment, dt.datetime) and time_format:
+        return moment.strftime(time_format)
+    return str(value)
+
+
+def figure_table(figure: go.Figure, *, bucket_title: str = "Time", value_title: str = "Value") -> ChartTable:
+    """What `figure` draws, as text: a row per bucket, a column per trace, each value written
+    with the y axis's prefix and suffix as the hover shows it. For screen readers and keyboards,
+    which can't reach values shown only on hover."""
+    traces = [trace for trace in figure.data if trace.y is not None]
+    if not traces:
+        return ChartTable(columns=[], rows=[])
+    count = max(len(trace.y) for trace in traces)
+    axis = figure.layout.yaxis
+    unit = f" {axis.title.text}" if axis.title.text else ""  # usage charts name their unit there
+    prefix, suffix = html.unescape(axis.tickprefix or ""), html.unescape(axis.ticksuffix or unit)
+    time_format = figure.layout.xaxis.hoverformat
+
+    def written(value: float | None) -> str:
+        if value is None:
+            return "—"
+        return f"{'-' if value < 0 else ''}{prefix}{abs(value):,.2f}{suffix}"
+
+    times = _bucket_times(traces[0], count)
+    return ChartTable(
+        columns=[bucket_title, *[html.unescape(trace.name or value_title) for trace in traces]],
+        rows=[
+            [
+                _bucket_label(times[index], time_format),
+                *[written(trace.y[index] if index < len(trace.y) else None) for trace in traces],
+            ]
+            for index in range(count)
+        ],
+    )
+
+
+def _data_table(label: str | rx.Var, table: rx.Var[ChartTable]) -> rx.Component:
+    """The chart's table behind a "Show as table" toggle (a <details>: Tab and Enter open it)."""
+    return rx.el.details(
+        rx.el.summary(
+            rx.text("Show as table", size="1", weight="medium", as_="span"),
+            cursor="pointer",
+            width="fit-content",
+        ),
+        rx.box(
+            rx.table.root(
+                rx.el.caption(label, class_name="sr-only"),
+                rx.table.header(
+                    rx.table.row(
+                        rx.foreach(table.columns, lambda column: rx.table.column_header_cell(column))
+                    )
+                ),
+                rx.table.body(
+                    rx.foreach(
+                        table.rows,
+                        lambda row: rx.table.row(
+                            rx.foreach(
+                                row,
+                                lambda cell: rx.table.cell(cell, white_space="nowrap", class_name="numeric"),
+                            )
+                        ),
+                    )
+                ),
+                size="1",
+                width="100%",
+            ),
+            max_height="18rem",
+            overflow="auto",
+            margin_top="0.5rem",
+            tab_index=0,
+            role="region",
+            aria_label=rx.Var.create(label) + " as a table",
+        ),
+        width="100%",
+    )
+
+
+def plot(
+    figure: rx.Var,
+    *,
+    label: str | rx.Var,
+    height: str = "320px",
+    table: rx.Var[ChartTable] | None = None,
+) -> rx.Component:
+    """A figure in the page's colour mode, resizing with its card, without plotly's toolbar;
+    with `table` (from figure_table), its figures as a table under it."""
+    chart = rx.box(
         rx.plotly(
             data=figure,
             template=color_mode_cond(light=_LIGHT, dark=_DARK).to(Template),
@@ -253,3 +385,6 @@ def plot(figure: rx.Var, *, label: str | rx.Var, height: str = "320px") -> rx.Co
         aria_label=label,
         width="100%",
     )
+    if table is None:
+        return chart
+    return rx.vstack(chart, _data_table(label, table), spacing="2", width="100%")

@@ -42,20 +42,21 @@ def _stat(
     """A figure of the card; marked stale when the tile's data is older than two sync intervals."""
     return rx.vstack(
         rx.hstack(
-            rx.text(label, size="1", color=rx.color("gray", 10), weight="medium"),
+            rx.text(label, size="1", color=rx.color("gray", 11), weight="medium"),
             stale_marker(tile.stale, tile.stale_hint) if tile is not None else rx.fragment(),
             spacing="1",
             align="center",
         ),
         rx.text(
             value,
+            as_="div",  # a figure, not a paragraph (nor a heading, as a big bold <p> reads)
             size="4",
             weight="bold",
             class_name="numeric",
             text_align="left",
             white_space="nowrap",
         ),
-        rx.text(detail, size="1", color=rx.color("gray", 10), white_space="nowrap")
+        rx.text(detail, size="1", color=rx.color("gray", 11), white_space="nowrap")
         if detail is not None
         else rx.fragment(),
         spacing="0",
@@ -267,7 +268,7 @@ def _last_sync(tile: ClusterTile) -> rx.Component:
             rx.text("Not synced yet", size="1"),
             spacing="1",
             align="center",
-            color=rx.color("gray", 10),
+            color=rx.color("gray", 11),
         ),
     )
 
@@ -279,11 +280,12 @@ def _admin_actions(tile: ClusterTile) -> rx.Component:
         rx.button(
             rx.spinner(rx.icon("refresh-cw", size=14), loading=syncing, size="1"),
             rx.cond(syncing, "Syncing…", "Sync now"),
+            # Which cluster, for screen readers; the name starts with the words shown.
+            rx.el.span(", " + card.name, class_name="sr-only"),
             size="1",
             variant="soft",
             disabled=syncing,
             on_click=ClustersState.sync_now(card.id),
-            aria_label="Sync " + card.name + " now",
         ),
         rx.menu.root(
             rx.menu.trigger(

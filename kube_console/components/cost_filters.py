@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from kube_console.components.badges import info_tip
 from kube_console.costs.columns import DIMENSION_TITLES
 from kube_console.dto import FilterChip, PickerOption
 from kube_console.services.cost_queries import DIMENSIONS
@@ -132,10 +133,7 @@ def _idle_control() -> rx.Component:
                 on_change=lambda value: CostsState.choose_idle(value.to(str)),
                 size="1",
             ),
-            rx.tooltip(
-                rx.icon("info", size=14, color=rx.color("gray", 10), aria_label=IDLE_HELP),
-                content=IDLE_HELP,
-            ),
+            info_tip("idle capacity", IDLE_HELP),
             align="center",
             spacing="2",
         ),
@@ -204,7 +202,7 @@ def _picker(dimension: str) -> rx.Component:
                             f"No {plural} in the computed costs yet.",
                         ),
                         size="1",
-                        color=rx.color("gray", 10),
+                        color=rx.color("gray", 11),
                     ),
                 ),
                 rx.cond(
@@ -214,7 +212,7 @@ def _picker(dimension: str) -> rx.Component:
                         CostsState.picker_more,
                         " more: type to narrow the list",
                         size="1",
-                        color=rx.color("gray", 10),
+                        color=rx.color("gray", 11),
                     ),
                 ),
                 spacing="3",

@@ -177,14 +177,14 @@ def figure_card(
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.icon(icon, size=14, color=rx.color("gray", 10)) if icon else rx.fragment(),
+                rx.icon(icon, size=14, color=rx.color("gray", 11)) if icon else rx.fragment(),
                 rx.text(label, size="1", weight="medium", color=rx.color("gray", 11)),
                 marker if marker is not None else rx.fragment(),
                 spacing="1",
                 align="center",
             ),
-            rx.text(value, size="5", weight="bold", trim="both"),
-            rx.text(hint, size="1", color=rx.color("gray", 10))
+            rx.text(value, as_="div", size="5", weight="bold", trim="both"),  # a figure, not a <p>
+            rx.text(hint, size="1", color=rx.color("gray", 11))
             if hint is not None
             else rx.fragment(),
             spacing="2",
@@ -230,7 +230,7 @@ def label_chips(labels: rx.Var[list[LabelPair]], empty: str = "No labels") -> rx
             spacing="2",
             wrap="wrap",
         ),
-        rx.text(empty, size="2", color=rx.color("gray", 10)),
+        rx.text(empty, size="2", color=rx.color("gray", 11)),
     )
 
 
@@ -266,12 +266,12 @@ def choice_links(
 
 def usage_over_time(title: str, state: Any, *, lines: str, height: str) -> rx.Component:
     """CPU and memory charts side by side over a 24-hour or 7-day window, from a state with
-    `has_samples`, `cpu_chart`, `memory_chart`, `window` and `window_hrefs`; `lines` says what
+    `has_samples`, `cpu_chart`, `memory_chart` (and their `_table`s), `window` and `window_hrefs`; `lines` says what
     the charts draw ("requested and used") for their accessible labels."""
-    def chart(resource: str, figure: rx.Var) -> rx.Component:
+    def chart(resource: str, figure: rx.Var, table: rx.Var) -> rx.Component:
         return rx.vstack(
             rx.text(resource, size="2", weight="medium"),
-            plot(figure, label=f"{resource} {lines} over time", height=height),
+            plot(figure, label=f"{resource} {lines} over time", height=height, table=table),
             width="100%",
         )
 
@@ -280,8 +280,8 @@ def usage_over_time(title: str, state: Any, *, lines: str, height: str) -> rx.Co
         rx.cond(
             state.has_samples,
             rx.grid(
-                chart("CPU", state.cpu_chart),
-                chart("Memory", state.memory_chart),
+                chart("CPU", state.cpu_chart, state.cpu_chart_table),
+                chart("Memory", state.memory_chart, state.memory_chart_table),
                 columns=rx.breakpoints(initial="1", lg="2"),
                 spacing="5",
                 width="100%",
@@ -295,4 +295,20 @@ def usage_over_time(title: str, state: Any, *, lines: str, height: str) -> rx.Co
         actions=choice_links(
             [("24h", "24 hours"), ("7d", "7 days")], state.window, state.window_hrefs, "Time window"
         ),
+    )
+
+
+def scroll_region(label: str, *children: rx.Component, max_height: str) -> rx.Component:
+    """A list that scrolls within a fixed height, reachable with the keyboard (a scroll area of
+    text alone has nothing to Tab to, so the region itself takes focus) and named for screen
+    readers."""
+    return rx.box(
+        *children,
+        role="region",
+        aria_label=label,
+        tab_index=0,
+        max_height=max_height,
+        overflow_y="auto",
+        width="100%",
+        border_radius="var(--radius-2)",
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from kube_console.formatting import noun_for
+
 
 def duration(milliseconds: rx.Var[float]) -> rx.Var[str]:
     """412 → "412 ms", 1530 → "1.5 s"."""
@@ -11,4 +13,11 @@ def duration(milliseconds: rx.Var[float]) -> rx.Var[str]:
         milliseconds >= 1000,
         round(milliseconds / 1000, 1).to_string() + " s",
         round(milliseconds).to_string() + " ms",
+    )
+
+
+def counted(count: rx.Var[int], singular: str, plural: str | None = None) -> rx.Var[str]:
+    """formatting.counted for a count the page holds: "1 node", "3 nodes"."""
+    return count.to_string() + rx.cond(
+        count == 1, f" {noun_for(1, singular, plural)}", f" {noun_for(2, singular, plural)}"
     )

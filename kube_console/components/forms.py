@@ -15,7 +15,10 @@ class PostForm(BaseHTML):
     method: rx.Var[str]
 
 
-post_form = PostForm.create
+def post_form(*children: rx.Component, **props) -> rx.Component:
+    """A PostForm as wide as the card or menu it sits in (a form in a column would otherwise
+    shrink to its widest field)."""
+    return PostForm.create(*children, **{"width": "100%", **props})
 
 
 def field(label: str, control: rx.Component, error: rx.Var | str = "", hint: str = "") -> rx.Component:
@@ -30,7 +33,7 @@ def field(label: str, control: rx.Component, error: rx.Var | str = "", hint: str
         rx.cond(
             error,
             rx.text(error, size="1", color=rx.color("red", 11), role="alert"),
-            rx.text(hint, size="1", color=rx.color("gray", 10)) if hint else rx.fragment(),
+            rx.text(hint, size="1", color=rx.color("gray", 11)) if hint else rx.fragment(),
         ),
         spacing="1",
         width="100%",

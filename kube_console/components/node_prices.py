@@ -24,7 +24,7 @@ STATUS_COLORS = {"in force": "green", "scheduled": "blue"}
 
 
 def _hint(*children) -> rx.Component:
-    return rx.text(*children, size="1", color=rx.color("gray", 10))
+    return rx.text(*children, size="1", color=rx.color("gray", 11))
 
 
 def _rule_row(rule: NodePriceRuleView) -> rx.Component:
@@ -41,7 +41,7 @@ def _rule_row(rule: NodePriceRuleView) -> rx.Component:
         ),
         rx.table.cell(
             rx.tooltip(
-                rx.text(rule.priced_nodes, " of ", rule.matching_nodes, class_name="numeric"),
+                rx.text(rule.priced_nodes, " of ", rule.matching_nodes, class_name="numeric", tab_index=0),
                 content=rx.cond(rule.examples, rule.examples, "No synced node matches it now."),
             ),
             text_align="right",
@@ -116,7 +116,7 @@ def _rules() -> rx.Component:
                 rx.text(
                     "No rules: nodes are priced from the catalogue, else at the sheet's unit prices.",
                     size="2",
-                    color=rx.color("gray", 10),
+                    color=rx.color("gray", 11),
                 ),
             ),
             spacing="3",
@@ -182,7 +182,7 @@ def _catalogue() -> rx.Component:
                 rx.text(
                     "No catalogue of your own: the shipped list prices apply.",
                     size="2",
-                    color=rx.color("gray", 10),
+                    color=rx.color("gray", 11),
                 ),
             ),
             spacing="3",

@@ -68,7 +68,7 @@ def _section_label(text: str) -> rx.Component:
         text,
         size="1",
         weight="bold",
-        color=rx.color("gray", 10),
+        color=rx.color("gray", 11),
         padding="1.25rem 0.75rem 0.35rem",
         text_transform="uppercase",
         letter_spacing="0.06em",
@@ -83,7 +83,7 @@ def _brand() -> rx.Component:
             rx.text(
                 SessionState.org_name,
                 size="1",
-                color=rx.color("gray", 10),
+                color=rx.color("gray", 11),
                 line_height="1.2",
                 trim="both",
             ),
@@ -96,6 +96,18 @@ def _brand() -> rx.Component:
 
 
 def sidebar() -> rx.Component:
+    """The navigation, sticky, in a column that runs the page's whole length (its background
+    and border with it, however long the page)."""
+    return rx.box(_navigation(), style={
+        "width": SIDEBAR_WIDTH,
+        "min_width": SIDEBAR_WIDTH,
+        "border_right": f"1px solid {rx.color('gray', 5)}",
+        "background": rx.color("gray", 2),
+        "display": WIDE,
+    })
+
+
+def _navigation() -> rx.Component:
     return rx.el.nav(
         rx.vstack(
             _brand(),
@@ -115,16 +127,11 @@ def sidebar() -> rx.Component:
         ),
         aria_label="Main navigation",
         style={
-            "width": SIDEBAR_WIDTH,
-            "min_width": SIDEBAR_WIDTH,
             "height": "100vh",
             "position": "sticky",
             "top": "0",
             "padding": "1rem 0.75rem",
-            "border_right": f"1px solid {rx.color('gray', 5)}",
-            "background": rx.color("gray", 2),
             "overflow_y": "auto",
-            "display": WIDE,
         },
     )
 
@@ -156,7 +163,7 @@ def navigation_menu() -> rx.Component:
                             "Admin",
                             size="1",
                             weight="bold",
-                            color=rx.color("gray", 10),
+                            color=rx.color("gray", 11),
                             padding="0.25rem 0.75rem",
                         ),
                         *[_menu_link(*item) for item in ADMIN_NAV],
@@ -169,53 +176,68 @@ def navigation_menu() -> rx.Component:
     )
 
 
+SIGN_OUT_FORM_ID = "sign-out-form"
+
+
+def _sign_out_form() -> rx.Component:
+    return post_form(id=SIGN_OUT_FORM_ID, action=routes.SIGN_OUT_ENDPOINT, method="post", hidden=True)
+
+
 def user_menu() -> rx.Component:
-    return rx.menu.root(
+    # The avatar sits beside the button: its initials inside it would be visible text missing
+    # from the button's name.
+    avatar = rx.avatar(
+        fallback=SessionState.initials,
+        size="1",
+        radius="full",
+        variant="solid",
+        high_contrast=True,
+        aria_hidden="true",
+    )
+    return rx.hstack(_sign_out_form(), avatar, rx.menu.root(
         rx.menu.trigger(
             rx.button(
-                rx.avatar(fallback=SessionState.initials, size="1", radius="full", variant="solid"),
-                rx.text(
-                    SessionState.display_name,
-                    size="2",
-                    display=rx.breakpoints(initial="none", xs="inline"),
-                ),
+                rx.text(SessionState.display_name, size="2", class_name="wide-only-text"),
                 rx.icon("chevron-down", size=14),
                 variant="ghost",
                 color_scheme="gray",
-                aria_label="User menu",
+                # The name shown on the button comes first, so speech input ("click Ana Lima")
+                # finds it; the rest says what the button opens.
+                aria_label=SessionState.display_name + ", user menu",
             )
         ),
         rx.menu.content(
             rx.box(
                 rx.text(SessionState.display_name, size="2", weight="medium"),
                 rx.text(SessionState.email, size="1", color=rx.color("gray", 11)),
-                rx.text(SessionState.org_name, size="1", color=rx.color("gray", 10)),
+                rx.text(SessionState.org_name, size="1", color=rx.color("gray", 11)),
                 padding="0.35rem 0.5rem 0.5rem",
             ),
             rx.menu.separator(),
             _menu_link("Profile and API tokens", "key-round", routes.PROFILE),
             rx.menu.separator(),
-            post_form(
+            # The menu item is the sign-out form's submit button itself (as_child), so it is
+            # one of the menu's items for the arrow keys and screen readers; the form, which a
+            # menu can't hold, sits beside the menu.
+            rx.menu.item(
                 rx.el.button(
-                    rx.hstack(
-                        rx.icon("log-out", size=16),
-                        rx.text("Sign out"),
-                        spacing="2",
-                        align="center",
-                    ),
+                    rx.icon("log-out", size=16),
+                    "Sign out",
                     type="submit",
-                    class_name="menu-button",
+                    form=SIGN_OUT_FORM_ID,
                 ),
-                action=routes.SIGN_OUT_ENDPOINT,
-                method="post",
+                as_child=True,
             ),
             min_width="220px",
         ),
-    )
+        # Not modal: a modal menu hides the page from screen readers with aria-hidden while
+        # its controls stay focusable.
+        modal=False,
+    ), align="center", spacing="2")
 
 
 def top_bar(title: str) -> rx.Component:
-    return rx.hstack(
+    return rx.el.header(rx.hstack(
         navigation_menu(),
         rx.heading(title, size="5", as_="h1", trim="both", white_space="nowrap"),
         global_search(),
@@ -231,21 +253,31 @@ def top_bar(title: str) -> rx.Component:
         min_height="56px",
         border_bottom=f"1px solid {rx.color('gray', 5)}",
         background=rx.color("gray", 1),
-        position="sticky",
-        top="0",
-        z_index="10",
+    ),
+    style={"position": "sticky", "top": "0", "z_index": "10", "width": "100%"},
     )
+
+
+MAIN_ID = "main-content"
+
+
+def skip_link() -> rx.Component:
+    """The first stop of the Tab key on every page: past the navigation, to the page itself."""
+    return rx.el.a("Skip to content", href=f"#{MAIN_ID}", class_name="skip-link")
 
 
 def page_frame(title: str, *children: rx.Component) -> rx.Component:
     """A signed-in page: sidebar, top bar and the page's content."""
     return rx.hstack(
+        skip_link(),
         sidebar(),
         rx.vstack(
             demo_banner(),
             top_bar(title),
             rx.el.main(
                 rx.vstack(*children, spacing="5", width="100%"),
+                id=MAIN_ID,
+                tab_index=-1,  # the skip link moves focus here, not only the scroll position
                 style={"padding": "1.5rem", "width": "100%", "max_width": "1280px"},
             ),
             spacing="0",
@@ -255,7 +287,8 @@ def page_frame(title: str, *children: rx.Component) -> rx.Component:
         ),
         spacing="0",
         width="100%",
-        align="start",
+        # Stretched, so the sidebar's background runs the page's whole length.
+        align="stretch",
         background=rx.color("gray", 1),
     )
 

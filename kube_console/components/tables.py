@@ -65,7 +65,7 @@ def record_table(
             role="region",
             aria_label=label,
         ),
-        rx.text(empty, size="2", color=rx.color("gray", 10)),
+        rx.text(empty, size="2", color=rx.color("gray", 11)),
     )
 
 
@@ -76,7 +76,7 @@ def when(iso_time: rx.Var[str], *, never: str = "Never") -> rx.Component:
         Moment.create(
             date=iso_time, from_now=True, with_title=True, title_format="D MMM YYYY, HH:mm"
         ),
-        rx.text(never, color=rx.color("gray", 10), as_="span"),
+        rx.text(never, color=rx.color("gray", 11), as_="span"),
     )
 
 

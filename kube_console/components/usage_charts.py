@@ -73,9 +73,10 @@ def usage_figure(
             showlegend=True,
             legend={"orientation": "h", "y": -0.15, "x": 0, "yanchor": "top"},
             xaxis={"type": "date", "hoverformat": "%a %d %b, %H:%M UTC", "automargin": True},
+            # The unit names the axis rather than every tick ("1 cores" is no English).
             yaxis={
                 "rangemode": "tozero",
-                "ticksuffix": f" {unit}",
+                "title": {"text": unit, "font": {"size": 11}},
                 "tickformat": ",.3~f",
                 "automargin": True,
             },

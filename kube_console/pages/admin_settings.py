@@ -31,7 +31,7 @@ def _scope_item(scope: PriceScope) -> rx.Component:
             rx.icon(
                 rx.cond(scope.cluster_id == 0, "building-2", "server"),
                 size=15,
-                color=rx.color("gray", 10),
+                color=rx.color("gray", 11),
             ),
             rx.text(
                 scope.name, size="2", weight=rx.cond(selected, "bold", "medium"), truncate=True
@@ -62,7 +62,7 @@ def _scope_item(scope: PriceScope) -> rx.Component:
             "border_radius": "var(--radius-2)",
             "background": rx.cond(selected, rx.color("accent", 4), "transparent"),
             "_hover": {"background": rx.cond(selected, rx.color("accent", 5), rx.color("gray", 3))},
-            "_focus_visible": {"outline": f"2px solid {rx.color('accent', 8)}"},
+            "_focus_visible": {"outline": f"2px solid {rx.color('accent', 11)}"},
         },
     )
 
@@ -74,7 +74,7 @@ def _scopes() -> rx.Component:
             rx.text(
                 "A cluster's own sheet overrides the organization default; without either, the built-in prices apply.",
                 size="1",
-                color=rx.color("gray", 10),
+                color=rx.color("gray", 11),
             ),
             rx.vstack(rx.foreach(SettingsState.scopes, _scope_item), spacing="1", width="100%"),
             spacing="3",
@@ -90,13 +90,13 @@ def _price_tile(title: str, icon: str, unit: str, value: rx.Var) -> rx.Component
     return rx.box(
         rx.vstack(
             rx.hstack(
-                rx.icon(icon, size=14, color=rx.color("gray", 10)),
+                rx.icon(icon, size=14, color=rx.color("gray", 11)),
                 rx.text(title, size="1", weight="medium", color=rx.color("gray", 11)),
                 spacing="2",
                 align="center",
             ),
-            rx.text(value, size="5", weight="bold", class_name="numeric"),
-            rx.text(unit, size="1", color=rx.color("gray", 10)),
+            rx.text(value, as_="div", size="5", weight="bold", class_name="numeric"),
+            rx.text(unit, size="1", color=rx.color("gray", 11)),
             rx.cond(
                 ~SettingsState.network_measured,
                 rx.badge(
@@ -228,7 +228,7 @@ def _history() -> rx.Component:
                 rx.text(
                     "Prices per core-hour (CPU), GiB-hour (memory, and storage of PVC capacity), GPU-hour and GB transferred (network).",
                     size="1",
-                    color=rx.color("gray", 10),
+                    color=rx.color("gray", 11),
                 ),
                 spacing="1",
             ),
@@ -265,7 +265,7 @@ def _history() -> rx.Component:
                         "No sheet of its own: this cluster is charged the organization default.",
                     ),
                     size="2",
-                    color=rx.color("gray", 10),
+                    color=rx.color("gray", 11),
                 ),
             ),
             spacing="3",
@@ -302,7 +302,7 @@ def _progress() -> rx.Component:
                             "Planning…",
                         ),
                         size="1",
-                        color=rx.color("gray", 10),
+                        color=rx.color("gray", 11),
                         class_name="numeric",
                     ),
                     align="center",
@@ -447,7 +447,7 @@ def _recompute_dialog() -> rx.Component:
                             SettingsState.recompute_total,
                             " hours",
                             size="1",
-                            color=rx.color("gray", 10),
+                            color=rx.color("gray", 11),
                         ),
                         width="100%",
                         spacing="1",

@@ -24,6 +24,7 @@ def _who(user: UserRow) -> rx.Component:
             size="2",
             radius="full",
             variant="soft",
+            high_contrast=True,
         ),
         rx.cond(
             user.display_name,

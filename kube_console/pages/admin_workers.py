@@ -68,7 +68,7 @@ def _process_clusters(process: WorkerProcessRow) -> rx.Component:
             ),
             spacing="0",
         ),
-        rx.text("None", color=rx.color("gray", 10)),
+        rx.text("None", color=rx.color("gray", 11)),
     )
 
 
@@ -169,7 +169,7 @@ def _next_sync(cluster: ClusterSyncStats) -> rx.Component:
         rx.cond(
             cluster.next_sync_at,
             rx.moment(cluster.next_sync_at, from_now=True),
-            rx.text("At its first interval", color=rx.color("gray", 10)),
+            rx.text("At its first interval", color=rx.color("gray", 11)),
         ),
     )
 

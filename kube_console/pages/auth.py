@@ -13,7 +13,7 @@ from kube_console.states.session import SETUP_FORM_ID, SetupState, SignInState
 
 
 def _card(title: str, subtitle: str, *children: rx.Component) -> rx.Component:
-    return rx.center(
+    return rx.el.main(rx.center(
         rx.card(
             rx.vstack(
                 demo_banner(),
@@ -36,7 +36,7 @@ def _card(title: str, subtitle: str, *children: rx.Component) -> rx.Component:
         min_height="100vh",
         padding="1rem",
         background=rx.color("gray", 2),
-    )
+    ))
 
 
 def setup_page() -> rx.Component:
@@ -66,6 +66,7 @@ def setup_page() -> rx.Component:
             id=SETUP_FORM_ID,
             action=routes.SIGN_IN_ENDPOINT,
             method="post",
+            width="100%",
         ),
     )
 

@@ -16,6 +16,7 @@ from kube_console.components.drilldown import (
     freshness,
     invalid_panel,
     missing_panel,
+    scroll_region,
     section,
     tab_links,
     usage_over_time,
@@ -143,14 +144,14 @@ def _health() -> rx.Component:
             cluster.components.length() > 0,
             rx.vstack(
                 rx.text("Health checks", size="1", weight="bold", color=rx.color("gray", 11)),
-                rx.scroll_area(
+                scroll_region(
+                    "Health checks",
                     rx.vstack(
                         rx.foreach(cluster.components, _health_component),
                         spacing="1",
                         padding_right="0.75rem",
                     ),
                     max_height="9rem",
-                    type="auto",
                 ),
                 spacing="2",
                 width="100%",
@@ -187,9 +188,9 @@ def _cost() -> rx.Component:
     cluster = State.cluster
     return section(
         "Cost this month",
-        rx.text(cluster.total_cost, size="7", weight="bold"),
+        rx.text(cluster.total_cost, as_="div", size="7", weight="bold"),
         rx.text(
-            cluster.month, " so far, idle capacity included", size="1", color=rx.color("gray", 10)
+            cluster.month, " so far, idle capacity included", size="1", color=rx.color("gray", 11)
         ),
         rx.data_list.root(
             rx.data_list.item(rx.data_list.label("Namespaces"), rx.data_list.value(cluster.cost)),
@@ -207,7 +208,7 @@ def _cost() -> rx.Component:
                 "",
             ),
             size="1",
-            color=rx.color("gray", 10),
+            color=rx.color("gray", 11),
         ),
     )
 
@@ -268,7 +269,7 @@ def _overview() -> rx.Component:
             rx.text(
                 "Requested counts running pods and pending pods already placed on a node; used is what the nodes report.",
                 size="1",
-                color=rx.color("gray", 10),
+                color=rx.color("gray", 11),
             ),
         ),
         usage_over_time(

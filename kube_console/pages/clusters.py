@@ -6,6 +6,7 @@ import reflex as rx
 
 from kube_console.components.cluster_card import cluster_grid
 from kube_console.components.dialogs import confirm_dialog
+from kube_console.components.figures import counted
 from kube_console.components.forms import field
 from kube_console.components.live import auto_refresh, updated_ago
 from kube_console.components.provider_badge import provider_logo
@@ -126,7 +127,7 @@ def _kubeconfig_field(textarea_id: str, *, label: str, hint: str, required: bool
                 ),
                 style={"display": "none"},
             ),
-            rx.text(hint, size="1", color=rx.color("gray", 10)),
+            rx.text(hint, size="1", color=rx.color("gray", 11)),
             spacing="3",
             align="center",
         ),
@@ -285,7 +286,7 @@ def _connection_report() -> rx.Component:
                 rx.icon("circle-check", size=18, color=rx.color("green", 11)),
                 rx.text("The connection works", weight="bold", size="2"),
                 rx.spacer(),
-                rx.text("Nothing is saved yet", size="1", color=rx.color("gray", 10)),
+                rx.text("Nothing is saved yet", size="1", color=rx.color("gray", 11)),
                 align="center",
                 width="100%",
             ),
@@ -296,12 +297,11 @@ def _connection_report() -> rx.Component:
                     rx.text(
                         report.version,
                         " · ",
-                        report.node_count.to_string(),
-                        " nodes · ",
-                        report.namespace_count.to_string(),
-                        " namespaces · ",
-                        report.pod_count.to_string(),
-                        " pods",
+                        counted(report.node_count, "node"),
+                        " · ",
+                        counted(report.namespace_count, "namespace"),
+                        " · ",
+                        counted(report.pod_count, "pod"),
                         size="1",
                         color=rx.color("gray", 11),
                     ),
@@ -424,6 +424,7 @@ def _register_dialog() -> rx.Component:
                                 required=True,
                                 auto_complete="off",
                                 placeholder="prod-eu",
+                                auto_focus=True,  # not the notices above it: the first thing to fill
                             ),
                             errors.get("name", ""),
                             hint="Lower-case letters, digits, '-', '_' or '.'.",
@@ -593,16 +594,15 @@ def _delete_dialog() -> rx.Component:
             ),
             rx.el.ul(
                 rx.el.li(
-                    gone.namespaces.to_string(), " namespaces, ", gone.nodes.to_string(), " nodes"
+                    counted(gone.namespaces, "namespace"), ", ", counted(gone.nodes, "node")
                 ),
                 rx.el.li(
-                    gone.workloads.to_string(), " workloads, ", gone.pods.to_string(), " pods"
+                    counted(gone.workloads, "workload"), ", ", counted(gone.pods, "pod")
                 ),
                 rx.el.li(
-                    gone.pvcs.to_string(),
-                    " volume claims, ",
-                    gone.helm_releases.to_string(),
-                    " Helm releases",
+                    counted(gone.pvcs, "volume claim"),
+                    ", ",
+                    counted(gone.helm_releases, "Helm release"),
                 ),
                 rx.el.li(
                     gone.usage_samples.to_string(),

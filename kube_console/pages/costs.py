@@ -7,6 +7,7 @@ from __future__ import annotations
 import reflex as rx
 
 from kube_console import routes
+from kube_console.components.badges import hint_badge
 from kube_console.components.charts import plot
 from kube_console.components.cost_filters import filter_bar
 from kube_console.components.shell import empty_state, loading_rows, page_frame, page_header
@@ -14,7 +15,7 @@ from kube_console.dto import CostCell, CostColumn, CostMathRow, CostTableRow
 from kube_console.states.costs import CostsState
 
 TONES = {
-    "muted": rx.color("gray", 10),
+    "muted": rx.color("gray", 11),
     "up": rx.color("red", 11),
     "down": rx.color("green", 11),
     "warn": rx.color("amber", 11),
@@ -26,7 +27,8 @@ SORT_BUTTON = {
     "display": "inline-flex",
     "align_items": "center",
     "gap": "4px",
-    "_focus_visible": {"outline": f"2px solid {rx.color('accent', 8)}", "border_radius": "2px"},
+    "white_space": "normal",  # long titles take two lines, so the table fits a laptop's width
+    "_focus_visible": {"outline": f"2px solid {rx.color('accent', 11)}", "border_radius": "2px"},
 }
 MATH_COLUMNS = [
     "Resource",
@@ -131,6 +133,7 @@ def _kpi(
             rx.text(title, size="1", weight="medium", color=rx.color("gray", 11), trim="start"),
             rx.text(
                 value,
+                as_="div",  # a figure, not a paragraph (nor a heading, as a big bold <p> reads)
                 size="6",
                 weight="bold",
                 color=_tone(rx.Var.create(tone)),
@@ -145,7 +148,7 @@ def _kpi(
 
 
 def _detail(*children: rx.Component | str | rx.Var) -> rx.Component:
-    return rx.text(*children, size="1", color=rx.color("gray", 10))
+    return rx.text(*children, size="1", color=rx.color("gray", 11))
 
 
 def _kpis() -> rx.Component:
@@ -222,11 +225,16 @@ def _chart() -> rx.Component:
             rx.hstack(
                 rx.heading(CostsState.chart_title, size="3", as_="h2"),
                 rx.spacer(),
-                rx.text(CostsState.period, size="1", color=rx.color("gray", 10)),
+                rx.text(CostsState.period, size="1", color=rx.color("gray", 11)),
                 width="100%",
                 align="center",
             ),
-            plot(CostsState.chart, label=CostsState.chart_title, height="340px"),
+            plot(
+                CostsState.chart,
+                label=CostsState.chart_title,
+                height="340px",
+                table=CostsState.chart_table,
+            ),
             spacing="3",
         ),
         size="2",
@@ -250,7 +258,8 @@ def _header_cell(column: CostColumn) -> rx.Component:
         ),
         aria_sort=rx.cond(ascending, "ascending", rx.cond(descending, "descending", "none")),
         text_align=rx.cond(column.numeric, "right", "left"),
-        white_space="nowrap",
+        vertical_align="bottom",
+        min_width="4.5rem",
     )
 
 
@@ -264,33 +273,28 @@ def _first_cell(row: CostTableRow, cell: CostCell) -> rx.Component:
                 background=row.color,
                 flex_shrink="0",
             ),
-            rx.text(cell.text, weight="medium", white_space="nowrap"),
+            rx.text(cell.text, weight="medium", overflow_wrap="anywhere", max_width="14rem"),
             rx.cond(
                 row.negative_idle_hours > 0,
-                rx.tooltip(
-                    rx.badge(
-                        rx.icon("triangle-alert", size=11),
-                        "negative",
-                        color_scheme="red",
-                        variant="soft",
-                        size="1",
-                    ),
-                    content=rx.Var.create("Idle was negative in ")
+                hint_badge(
+                    "triangle-alert",
+                    "negative",
+                    hint=rx.Var.create("Idle was negative in ")
                     + row.negative_idle_hours.to_string()
                     + " hours",
+                    colour="red",
+                    variant="soft",
+                    size="1",
                 ),
             ),
             rx.cond(
                 row.low_coverage,
-                rx.tooltip(
-                    rx.badge(
-                        rx.icon("clock-alert", size=11),
-                        "coverage",
-                        color_scheme="amber",
-                        variant="soft",
-                        size="1",
-                    ),
-                    content="Syncs covered less than 95% of these hours",
+                hint_badge(
+                    "clock-alert",
+                    "coverage",
+                    hint="Syncs covered less than 95% of these hours",
+                    variant="soft",
+                    size="1",
                 ),
             ),
             spacing="2",
@@ -375,7 +379,7 @@ def _total_row() -> rx.Component:
 
 def _pagination() -> rx.Component:
     return rx.hstack(
-        rx.text(CostsState.row_range, size="1", color=rx.color("gray", 10)),
+        rx.text(CostsState.row_range, size="1", color=rx.color("gray", 11)),
         rx.spacer(),
         rx.cond(
             CostsState.page_count > 1,
@@ -570,15 +574,15 @@ def _no_costs_yet() -> rx.Component:
             rx.hstack(
                 rx.text("First figures by", size="2"),
                 rx.moment(CostsState.first_costs_by, format="HH:mm", size="2", weight="bold"),
-                rx.text("(", size="2", color=rx.color("gray", 10)),
+                rx.text("(", size="2", color=rx.color("gray", 11)),
                 rx.moment(
                     CostsState.first_costs_by,
                     from_now=True,
                     size="2",
-                    color=rx.color("gray", 10),
+                    color=rx.color("gray", 11),
                     margin_left="-0.4rem",
                 ),
-                rx.text(")", size="2", color=rx.color("gray", 10), margin_left="-0.4rem"),
+                rx.text(")", size="2", color=rx.color("gray", 11), margin_left="-0.4rem"),
                 spacing="2",
                 align="center",
             ),

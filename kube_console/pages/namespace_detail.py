@@ -152,7 +152,7 @@ def _efficiency(view: EfficiencyView) -> rx.Component:
                 color_scheme="amber",
                 size="1",
             ),
-            rx.text(view.no_hint_reason, size="1", color=rx.color("gray", 10)),
+            rx.text(view.no_hint_reason, size="1", color=rx.color("gray", 11)),
         ),
         spacing="2",
         width="100%",
@@ -177,7 +177,12 @@ def _overview() -> rx.Component:
             ),
             rx.cond(
                 State.has_costs,
-                plot(State.cost_chart, label="Cost by resource over time", height="260px"),
+                plot(
+                    State.cost_chart,
+                    label="Cost by resource over time",
+                    height="260px",
+                    table=State.cost_chart_table,
+                ),
                 rx.text(
                     "No cost computed for this namespace in this window yet.",
                     size="2",
@@ -201,7 +206,7 @@ def _overview() -> rx.Component:
                     spacing="5",
                     width="100%",
                 ),
-                rx.text(State.efficiency_basis, size="1", color=rx.color("gray", 10)),
+                rx.text(State.efficiency_basis, size="1", color=rx.color("gray", 11)),
             ),
             section(
                 "Now",

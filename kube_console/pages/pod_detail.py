@@ -191,7 +191,7 @@ def _claims_and_labels() -> rx.Component:
                 spacing="2",
                 wrap="wrap",
             ),
-            rx.text("None", size="2", color=rx.color("gray", 10)),
+            rx.text("None", size="2", color=rx.color("gray", 11)),
         ),
     )
 

@@ -33,11 +33,11 @@ def _section(title: str, text: str, *children: rx.Component) -> rx.Component:
 
 def _account() -> rx.Component:
     return rx.hstack(
-        rx.avatar(fallback=SessionState.initials, size="5", radius="full"),
+        rx.avatar(fallback=SessionState.initials, size="5", radius="full", high_contrast=True),
         rx.vstack(
             rx.heading(SessionState.display_name, size="5", as_="h2"),
             rx.text(SessionState.email, size="2", color=rx.color("gray", 11)),
-            rx.text(SessionState.org_name, size="2", color=rx.color("gray", 10)),
+            rx.text(SessionState.org_name, size="2", color=rx.color("gray", 11)),
             spacing="1",
         ),
         spacing="4",

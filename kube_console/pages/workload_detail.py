@@ -152,7 +152,7 @@ def _containers() -> rx.Component:
         rx.text(
             "Per replica, from the pod template. “—” means the container sets none.",
             size="1",
-            color=rx.color("gray", 10),
+            color=rx.color("gray", 11),
         ),
     )
 
@@ -162,7 +162,7 @@ def _cost_share() -> rx.Component:
     return section(
         "Share of the namespace's cost",
         rx.hstack(
-            rx.text(workload.cost, size="7", weight="bold"),
+            rx.text(workload.cost, as_="div", size="7", weight="bold"),
             rx.text(
                 workload.share_of_namespace,
                 " of ",
@@ -175,7 +175,7 @@ def _cost_share() -> rx.Component:
             wrap="wrap",
         ),
         rx.text(
-            workload.month, " so far, by its pods' allocation", size="1", color=rx.color("gray", 10)
+            workload.month, " so far, by its pods' allocation", size="1", color=rx.color("gray", 11)
         ),
         rx.data_list.root(
             rx.data_list.item(
@@ -193,7 +193,7 @@ def _cost_share() -> rx.Component:
         rx.text(
             "Allocation is max(request, usage) per container, now. The share applies to the namespace's CPU and memory cost this month.",
             size="1",
-            color=rx.color("gray", 10),
+            color=rx.color("gray", 11),
         ),
     )
 

@@ -619,6 +619,27 @@ def _bucket_iso(step: str, bucket: dt.datetime | dt.date) -> str:
     return _iso(bucket)
 
 
+def _costed_hours(
+    session: Session, *, org_id: int, grain: _Grain, window: Window, clusters: Sequence[int]
+) -> float:
+    """The most hours any of `clusters` was costed in the window (its idle rows, one per
+    cluster-hour, carry them): how long the longest-lived of them has figures there."""
+    model = grain.model
+    per_cluster = (
+        select(func.sum(model.hours).label("hours"))
+        .where(
+            model.org_id == org_id,
+            model.cluster_id.in_(clusters),
+            model.namespace == IDLE_NAMESPACE,
+            grain.period >= grain.bound(window.start),
+            grain.period < grain.bound(window.end),
+        )
+        .group_by(model.cluster_id)
+        .subquery()
+    )
+    return float(session.execute(select(func.max(per_cluster.c.hours))).scalar() or 0.0)
+
+
 def _coverage_and_currency(
     session: Session, *, org_id: int, grain: Grain, window: Window, clusters: Sequence[int]
 ) -> tuple[float | None, str]:
@@ -679,7 +700,13 @@ def cost_report(
         window=window,
         clusters=filters.clusters or tuple(names),
     )
-    hours = (window.data_end - window.start) / HOUR
+    window_hours = (window.data_end - window.start) / HOUR
+    costed = _costed_hours(
+        session, org_id=org_id, grain=grain, window=window, clusters=filters.clusters or tuple(names)
+    )
+    # Show the math averages over the hours there are figures for: a cluster an hour old
+    # averages over that hour, not over the 700 of a 30-day window.
+    hours = min(window_hours, costed) if costed else window_hours
 
     ordered = sorted(totals, key=lambda key: (-totals[key].total, group_key(dims, key)))
     grand = _Sums()

@@ -134,8 +134,8 @@ def _sync_outcome_toast(outcome: SyncOutcome) -> Any:
 def _registered_toast(card: ClusterCard, outcome: SyncOutcome) -> Any:
     if outcome.ok:
         return rx.toast.success(
-            f"{card.name} is registered: {STATUS_WORDS[card.status]}, {card.node_count:,} nodes, "
-            f"{card.pod_count:,} pods. The console syncs it from now on."
+            f"{card.name} is registered: {STATUS_WORDS[card.status]}, {formatting.counted(card.node_count, 'node')}, "
+            f"{formatting.counted(card.pod_count, 'pod')}. The console syncs it from now on."
         )
     return rx.toast.warning(
         f"{card.name} is registered, but its first sync failed: {outcome.error}"

@@ -26,9 +26,11 @@ from sqlmodel import Session
 
 from kube_console import routes
 from kube_console.components.charts import (
+    ChartTable,
     Series,
     color_book,
     empty_figure,
+    figure_table,
     series_color,
     stacked_costs_figure,
 )
@@ -517,6 +519,10 @@ class CostsState(rx.State):
     mixed_currency: bool = False
     chart: go.Figure = empty_figure()
     chart_title: str = ""
+
+    @rx.var
+    def chart_table(self) -> ChartTable:
+        return figure_table(self.chart)
     columns: list[CostColumn] = []
     rows: list[CostTableRow] = []
     totals: list[CostCell] = []

@@ -6,12 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import plotly.graph_objects as go
 import reflex as rx
 from sqlmodel import Session
 
 from kube_console import routes
-from kube_console.components.charts import empty_figure
 from kube_console.components.usage_charts import in_gib, usage_figure, usage_lines
 from kube_console.costs.node_price_sources import node_prices_now
 from kube_console.db import utcnow
@@ -34,6 +32,7 @@ from kube_console.states.explore_support import (
     DrilldownPage,
     ListSpec,
     Updates,
+    UsageCharts,
     choice_parameter,
     id_in_path,
 )
@@ -175,16 +174,10 @@ def _list_tab(
     return {"cluster": cluster_view(overview, sync_interval_seconds=get_settings().sync_interval_seconds, now=utcnow()), **rows}, page
 
 
-class ClusterDetailState(DrilldownPage, rx.State):
+class ClusterDetailState(DrilldownPage, UsageCharts, rx.State):
     cluster: ClusterView | None = None
     tab: str = "overview"
     tab_hrefs: dict[str, str] = {}
-
-    window: str = "24h"
-    window_hrefs: dict[str, str] = {}
-    cpu_chart: go.Figure = empty_figure()
-    memory_chart: go.Figure = empty_figure()
-    has_samples: bool = False
 
     namespaces: list[NamespaceTableRow] = []
     nodes: list[NodeTableRow] = []

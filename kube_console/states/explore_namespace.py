@@ -11,7 +11,13 @@ import reflex as rx
 from sqlmodel import Session
 
 from kube_console import routes
-from kube_console.components.charts import Series, empty_figure, stacked_costs_figure
+from kube_console.components.charts import (
+    ChartTable,
+    Series,
+    empty_figure,
+    figure_table,
+    stacked_costs_figure,
+)
 from kube_console.components.usage_charts import in_gib, usage_figure, usage_lines
 from kube_console.costs.figures import GRAINS, RESOURCES
 from kube_console.dto import (
@@ -34,6 +40,7 @@ from kube_console.states.explore_support import (
     DrilldownPage,
     ListSpec,
     Updates,
+    UsageCharts,
     choice_parameter,
     id_in_path,
 )
@@ -144,7 +151,7 @@ def _list_tab(
     return {"namespace": namespace_view(detail), **rows}, page
 
 
-class NamespaceDetailState(DrilldownPage, rx.State):
+class NamespaceDetailState(DrilldownPage, UsageCharts, rx.State):
     namespace: NamespaceView | None = None
     tab: str = "overview"
     tab_hrefs: dict[str, str] = {}
@@ -155,11 +162,9 @@ class NamespaceDetailState(DrilldownPage, rx.State):
     window_cost: str = ""
     has_costs: bool = False
 
-    window: str = "24h"
-    window_hrefs: dict[str, str] = {}
-    cpu_chart: go.Figure = empty_figure()
-    memory_chart: go.Figure = empty_figure()
-    has_samples: bool = False
+    @rx.var
+    def cost_chart_table(self) -> ChartTable:
+        return figure_table(self.cost_chart)
 
     efficiency: list[EfficiencyView] = []
     efficiency_basis: str = ""

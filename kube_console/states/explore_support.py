@@ -17,9 +17,11 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl
 
+import plotly.graph_objects as go
 import reflex as rx
 
 from kube_console import routes
+from kube_console.components.charts import ChartTable, empty_figure, figure_table
 from kube_console.components.live import REFRESH_SECONDS
 from kube_console.dto import ListPosition, Page, PageRequest
 from kube_console.errors import ValidationFailed
@@ -260,3 +262,22 @@ async def forget_other_pages(state: rx.State) -> None:
             other = await state.get_state(page_state)
             if other.view != "loading" or other._wanted:
                 other.reset()
+
+
+class UsageCharts(rx.State, mixin=True):
+    """CPU and memory over a 24-hour or 7-day window (components/drilldown.py usage_over_time),
+    each chart with its figures as a table for screen readers and keyboards."""
+
+    window: str = "24h"
+    window_hrefs: dict[str, str] = {}
+    cpu_chart: go.Figure = empty_figure()
+    memory_chart: go.Figure = empty_figure()
+    has_samples: bool = False
+
+    @rx.var
+    def cpu_chart_table(self) -> ChartTable:
+        return figure_table(self.cpu_chart)
+
+    @rx.var
+    def memory_chart_table(self) -> ChartTable:
+        return figure_table(self.memory_chart)

@@ -44,8 +44,10 @@ from kube_console.dto import (
 )
 from kube_console.formatting import (
     UNKNOWN,
+    counted,
     format_bytes,
     format_cores,
+    format_duration_of_days,
     format_money,
     format_percent,
     format_unit_price,
@@ -383,18 +385,17 @@ def efficiency_views(efficiency: NamespaceEfficiency) -> list[EfficiencyView]:
 def efficiency_basis(efficiency: NamespaceEfficiency) -> str:
     """What the efficiency figures rest on, in words."""
     if not efficiency.samples and efficiency.samples_without_usage:
-        count = efficiency.samples_without_usage
         return (
-            f"{count:,} {'sample' if count == 1 else 'samples'} in the last "
+            f"{counted(efficiency.samples_without_usage, 'sample')} in the last "
             f"{efficiency.window_days} days, none with usage metrics: the cluster does not "
             "report usage (metrics.k8s.io)."
         )
     if not efficiency.samples:
         return f"No samples with usage metrics in the last {efficiency.window_days} days yet."
-    samples = "sample" if efficiency.samples == 1 else "samples"
     return (
-        f"{efficiency.samples:,} {samples} with usage metrics over "
-        f"{efficiency.days_of_data:.1f} of the last {efficiency.window_days} days."
+        f"{counted(efficiency.samples, 'sample')} with usage metrics over "
+        f"{format_duration_of_days(efficiency.days_of_data)} of the last "
+        f"{efficiency.window_days} days."
     )
 
 

@@ -19,9 +19,11 @@ from kube_console import routes
 from kube_console.components.charts import (
     IDLE_COLOR,
     OTHER_COLOR,
+    ChartTable,
     color_for,
     daily_trend_figure,
     empty_figure,
+    figure_table,
 )
 from kube_console.db import utcnow
 from kube_console.dto import (
@@ -231,6 +233,10 @@ class OverviewState(rx.State):
     last_month_same_days: str = ""
     trend: go.Figure = empty_figure()
     trend_total: str = ""
+
+    @rx.var
+    def trend_table(self) -> ChartTable:
+        return figure_table(self.trend, bucket_title="Day", value_title="Cost")
     teams: list[CostBar] = []
     cost_centers: list[CostBar] = []
     namespaces: list[CostBar] = []

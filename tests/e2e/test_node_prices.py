@@ -54,7 +54,7 @@ def test_an_admin_manages_node_prices_and_a_member_reads_them(team, page: Page, 
     expect(rules).to_be_hidden()
 
     page.get_by_role("button", name="User menu").click()
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("menuitem", name="Sign out").click()
     sign_in_as(page, TEAM_MEMBER)
     page.goto("/admin/settings")
     expect(page.get_by_role("heading", name="Node prices")).to_be_visible()

@@ -113,7 +113,7 @@ def test_a_user_changes_their_own_password(team, page: Page):
     expect(page.get_by_label("Current password")).to_have_value("")
 
     page.get_by_role("button", name="User menu").click()
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("menuitem", name="Sign out").click()
     sign_in_as(page, Account(PASSWORD_CHANGER.email, new_password, "member", PASSWORD_CHANGER.name))
     page.get_by_role("button", name="User menu").click()
     expect(page.get_by_role("menu")).to_contain_text(PASSWORD_CHANGER.email)

@@ -76,7 +76,7 @@ def test_first_run_setup_signs_the_admin_in_then_sign_out(first_run, page: Page)
     expect(page).to_have_url(re.compile(r"/login|/$"))  # setup is gone once it is done
 
     page.get_by_role("button", name="User menu").click()
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("menuitem", name="Sign out").click()
     expect(page.get_by_text("You have signed out.")).to_be_visible()
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/login"))

@@ -4,7 +4,9 @@ import pytest
 
 from kube_console.formatting import (
     UNKNOWN,
+    counted,
     currency_affixes,
+    format_duration_of_days,
     format_absolute_time,
     format_bytes,
     format_cores,
@@ -131,3 +133,34 @@ def test_unit_prices_keep_the_precision_they_are_set_with(amount, currency, text
 def test_currency_affixes_put_a_symbol_before_and_a_code_after():
     assert currency_affixes("USD") == ("$", "")
     assert currency_affixes("CHF") == ("", " CHF")
+
+
+@pytest.mark.parametrize(
+    ("count", "noun", "plural", "text"),
+    [
+        (1, "node", None, "1 node"),
+        (0, "node", None, "0 nodes"),
+        (3, "node", None, "3 nodes"),
+        (1200, "pod", None, "1,200 pods"),
+        (2, "volume claim", None, "2 volume claims"),
+        (2, "policy", "policies", "2 policies"),
+    ],
+)
+def test_a_count_agrees_with_its_noun(count, noun, plural, text):
+    assert counted(count, noun, plural) == text
+
+
+@pytest.mark.parametrize(
+    ("days", "text"),
+    [
+        (0.01, "less than an hour"),
+        (0.2, "5 hours"),
+        (1 / 24, "1 hour"),
+        (0.99, "1 day"),
+        (1.0, "1 day"),
+        (2.46, "2.5 days"),
+        (7, "7 days"),
+    ],
+)
+def test_a_stretch_of_days_reads_in_hours_when_shorter_than_a_day(days, text):
+    assert format_duration_of_days(days) == text

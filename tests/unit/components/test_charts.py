@@ -13,11 +13,14 @@ from kube_console.components.charts import (
     LIGHT_BACKGROUND,
     OTHER_COLOR,
     PALETTE,
+    ChartTable,
     Series,
     color_book,
     color_for,
     daily_trend_figure,
+    figure_table,
     stacked_costs_figure,
+    tick_format,
 )
 from kube_console.components.usage_charts import Line, usage_figure
 
@@ -151,4 +154,66 @@ def test_a_currency_or_unit_written_as_markup_reaches_axes_and_hover_as_text():
     assert costs.layout.yaxis.ticksuffix == " &lt;i&gt;X&lt;/i&gt;"
     assert trend.data[0].hovertemplate == "%{y:,.2f} &lt;i&gt;X&lt;/i&gt;<extra></extra>"
     assert usage.data[0].name == ESCAPED_LABEL
-    assert usage.layout.yaxis.ticksuffix == " &lt;i&gt;cores&lt;/i&gt;"
+    assert usage.layout.yaxis.title.text == "&lt;i&gt;cores&lt;/i&gt;"  # the axis title, not each tick
+
+
+def _ticks(span: float, step: float, fmt: str) -> list[str]:
+    """The tick labels a format writes for ticks every `step` over `span` (d3's ",.N~f")."""
+    decimals = int(fmt.removeprefix(",.").removesuffix("~f"))
+    labels = []
+    for index in range(round(span / step) + 1):
+        text = f"{index * step:,.{decimals}f}"
+        labels.append(text.rstrip("0").rstrip(".") if "." in text else text)
+    return labels
+
+
+def test_cost_axes_write_as_many_decimals_as_their_ticks_need_to_differ():
+    # A cluster an hour old: bars of a cent or two, ticks every half cent.
+    cents = stacked_costs_figure(
+        buckets=["2026-03-01", "2026-03-02"],
+        step="day",
+        series=[Series("a", "a", [0.01, 0.02]), Series("i", "idle", [-0.004, 0.0], kind="idle")],
+        currency="USD",
+    )
+    fmt = cents.layout.yaxis.tickformat
+    labels = _ticks(0.02, 0.005, fmt)
+    assert labels == ["0", "0.005", "0.01", "0.015", "0.02"]
+    assert len(set(labels)) == len(labels)
+    assert tick_format(1200.0) == ",.2~f"  # $200 · $400: trailing zeros dropped
+    assert tick_format(0.0) == ",.2~f"
+    trend = daily_trend_figure(days=["2026-03-01"], costs=[0.0004], currency="USD")
+    assert len(set(_ticks(0.0004, 0.0001, trend.layout.yaxis.tickformat))) == 5
+
+
+def test_a_chart_is_also_a_table_of_its_figures():
+    figure = stacked_costs_figure(
+        buckets=["2026-03-01T00:00:00+00:00", "2026-03-01T01:00:00+00:00"],
+        step="hour",
+        series=[
+            Series(key="team=web", label="web & co", values=[1.5, 2.25]),
+            Series(key="idle", label="Idle", values=[-0.5, 1234.5], kind="idle"),
+        ],
+        currency="USD",
+    )
+    assert figure_table(figure) == ChartTable(
+        columns=["Time", "web & co", "Idle"],
+        rows=[
+            ["Sun 01 Mar, 00:00 UTC", "$1.50", "-$0.50"],
+            ["Sun 01 Mar, 01:00 UTC", "$2.25", "$1,234.50"],
+        ],
+    )
+    trend = daily_trend_figure(days=["2026-03-01", "2026-03-02"], costs=[8.64, 2.16], currency="EUR")
+    table = figure_table(trend, bucket_title="Day", value_title="Cost")
+    assert table.columns == ["Day", "Cost"]
+    assert table.rows == [["Sun 01 Mar 2026", "€8.64"], ["Mon 02 Mar 2026", "€2.16"]]
+    usage = usage_figure(
+        times=["2026-03-01T00:00:00+00:00", "2026-03-01T00:05:00+00:00"],
+        bucket_seconds=300,
+        lines=[Line("Used", [0.25, None], "#000000")],
+        unit="cores",
+    )
+    assert figure_table(usage).rows == [["Sun 01 Mar, 00:00 UTC", "0.25 cores"], ["Sun 01 Mar, 00:05 UTC", "—"]]
+    monthly = stacked_costs_figure(
+        buckets=["2026-01-01", "2026-02-01"], step="month", series=[Series("k", "k", [1.0, 2.0])], currency="USD"
+    )
+    assert [row[0] for row in figure_table(monthly).rows] == ["January 2026", "February 2026"]

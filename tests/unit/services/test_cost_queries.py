@@ -250,6 +250,17 @@ def test_show_the_math(fleet):
     assert cpu.cost + memory.cost == dollars(search.total_cost)
 
 
+def test_show_the_math_averages_over_the_hours_the_clusters_were_costed_not_the_whole_window(fleet):
+    # 30 days back from 3 Mar reach 2 Feb; the fleet was costed from 28 Feb 00:00 to 3 Mar
+    # 06:00 only: 78 hours (prod, the longest-lived cluster), not 30 days' 702.
+    result = report(fleet, window="30d", step="day", group_by=("namespace",))
+    shop = next(group for group in result.groups if group.label == "shop · prod")
+    cpu = shop.math[0]
+    assert cpu.hours == 78
+    assert cpu.average_request == pytest.approx(1)  # 1 core requested all along
+    assert cpu.average_allocated == pytest.approx(1)
+
+
 MTD_BY = {
     "cluster": expect(prod=0.05 * 54 + 0.10 * 54, stage=0.025 * MTD_STAGE_HOURS),  # 8.10, 1.25
     "namespace": expect(
