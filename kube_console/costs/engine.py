@@ -193,6 +193,26 @@ def _weights(
     return weights, sum(seconds) / SECONDS_PER_HOUR
 
 
+@dataclasses.dataclass(frozen=True)
+class _Weights:
+    """An hour's snapshot weights as a VALUES table, and the range of their ids: joins name the
+    range too, so each sample table is read through its snapshot index over that range alone,
+    never scanned whole (it holds every hour kept)."""
+
+    cte: Any
+    first_id: int
+    last_id: int
+
+    @property
+    def c(self) -> Any:
+        return self.cte.c
+
+    def on(self, snapshot_id: Any) -> Any:
+        return (self.cte.c.snapshot_id == snapshot_id) & snapshot_id.between(
+            self.first_id, self.last_id
+        )
+
+
 def _namespace_sums(session: Session, weights_cte: Any) -> list[NamespaceHourSums]:
     """Per namespace (by id: one re-created under its name is another) and label pair."""
     sample, weight = NamespaceUsageSample, weights_cte.c.weight
@@ -214,7 +234,7 @@ def _namespace_sums(session: Session, weights_cte: Any) -> list[NamespaceHourSum
             network_inside,
             func.sum(sample.gpu_alloc * weight),
         )
-        .join(weights_cte, weights_cte.c.snapshot_id == sample.snapshot_id)
+        .join(weights_cte.cte, weights_cte.on(sample.snapshot_id))
         .group_by(*labels)
         .order_by(sample.namespace, sample.namespace_id, sample.team, sample.cost_center)
     ).all()
@@ -242,7 +262,7 @@ def _capacity(session: Session, weights_cte: Any) -> tuple[float, float, float]:
             func.sum(node.capacity_cpu_cores * weight),
             func.sum(node.capacity_memory_bytes * weight),
             func.sum(node.capacity_gpus * weight),
-        ).join(weights_cte, weights_cte.c.snapshot_id == node.snapshot_id)
+        ).join(weights_cte.cte, weights_cte.on(node.snapshot_id))
     ).one()
     return (
         float(cores or 0.0) / SECONDS_PER_HOUR,
@@ -270,7 +290,7 @@ def _node_hours(session: Session, weights_cte: Any) -> list[NodeHour]:
             func.sum(node.capacity_gpus * weight).over(**per_node).label("gpus"),
             func.row_number().over(order_by=node.sampled_at, **per_node).label("rank"),
         )
-        .join(weights_cte, weights_cte.c.snapshot_id == node.snapshot_id)
+        .join(weights_cte.cte, weights_cte.on(node.snapshot_id))
         .where(weight > 0)
         .subquery()
     )
@@ -378,8 +398,8 @@ def _node_costs(
     keys: tuple[Any, ...] = (placed.namespace_id,)
     query = (
         select(weights_cte.c.snapshot_id)
-        .select_from(weights_cte)
-        .join(placed, placed.snapshot_id == weights_cte.c.snapshot_id)
+        .select_from(weights_cte.cte)
+        .join(placed, weights_cte.on(placed.snapshot_id))
     )
     if namespace_ids is not None:
         sample = NamespaceUsageSample
@@ -389,19 +409,17 @@ def _node_costs(
             (sample.snapshot_id == placed.snapshot_id)
             & (sample.namespace_id == placed.namespace_id),
         ).where(placed.namespace_id.in_(list(namespace_ids)))
-    query = (
-        query.with_only_columns(
-            *keys,
-            placed.node_id,
-            func.sum(placed.cpu_alloc_cores * weight),
-            func.sum(placed.memory_alloc_bytes * weight),
-            func.sum(placed.gpu_alloc * weight),
-        )
-        .where(placed.node_id.in_(sorted(deltas)))
-        .group_by(*keys, placed.node_id)
-    )
+    query = query.with_only_columns(
+        *keys,
+        placed.node_id,
+        func.sum(placed.cpu_alloc_cores * weight),
+        func.sum(placed.memory_alloc_bytes * weight),
+        func.sum(placed.gpu_alloc * weight),
+    ).group_by(*keys, placed.node_id)
     costs: dict[tuple, list[list[float]]] = {}
     for *key, node_id, cpu, memory, gpu in session.execute(query).all():
+        if node_id not in deltas:  # priced at the sheet's unit prices: nothing to add
+            continue
         cpu_delta, memory_delta, gpu_delta = deltas[node_id]
         figures = costs.setdefault(tuple(key), [[], [], []])
         figures[0].append(float(cpu or 0.0) * cpu_delta)
@@ -467,8 +485,8 @@ def _hour_lines(
     namespaces, capacity = [], (0.0, 0.0, 0.0)
     nodes: list[tuple[NodeHour, NodePrice]] = []
     if weights:
-        weights_cte = (
-            values(
+        weights_cte = _Weights(
+            cte=values(
                 column("snapshot_id", Integer),
                 column("weight", Float),
                 column("inside", Integer),
@@ -476,7 +494,9 @@ def _hour_lines(
                 name="weights",
             )
             .data(weights)
-            .cte()
+            .cte(),
+            first_id=min(snapshot_id for snapshot_id, *_ in weights),
+            last_id=max(snapshot_id for snapshot_id, *_ in weights),
         )
         sums = _namespace_sums(session, weights_cte)
         if pricer is not None:

@@ -69,6 +69,7 @@ def test_admin_user_and_token_creation(cli, session):
     caller = resolve_api_token(session=session, token=raw)
     assert caller.email == "bo@example.com" and caller.role == "member"
     assert session.execute(select(User.email).order_by(User.email)).scalars().all() == ["ana@example.com", "bo@example.com"]
+    session.rollback()  # end the read, so the CLI process may write
 
     temporary = cli("users", "create", "--email", "dee@example.com", "--as", "ana@example.com", "--temporary", stdin="a temporary one\n")
     assert temporary.returncode == 0, temporary.stderr
