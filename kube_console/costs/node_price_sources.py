@@ -36,18 +36,12 @@ MAX_NODES = 1_000  # a page of nodes, with room to spare; callers pass one page,
 MAX_SOURCES_SHOWN = 8
 
 
-def _gpus(node: Node) -> float:
-    """The GPUs its device plugins report, once syncs record them (0 until then): a node priced
-    from a rule or the catalogue costs its price whatever its GPUs, one at unit prices by them."""
-    return float(getattr(node, "capacity_gpus", 0.0) or 0.0)
-
-
 def _facts(node: Node, provider: str) -> NodeFacts:
     return NodeFacts(
         labels=dict(node.labels or {}),
         cores=node.capacity_cpu_cores,
         memory_gib=node.capacity_memory_bytes / GIB,
-        gpus=_gpus(node),
+        gpus=node.capacity_gpus,
         cluster_provider=provider,
     )
 
