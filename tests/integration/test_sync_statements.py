@@ -13,9 +13,10 @@ from sqlalchemy import event
 from tests.fakekube.generator import generate_cluster
 from tests.support.sync import sync_now
 
-# Two reads of the cluster (before the fetch, then to store it), per kind one read of its rows and
-# one write (usage where the kind has some, else last_seen), the live counts, the samples, the
-# cluster row. A statement per object, or per page, would show as a bound that grows with the size.
+# Two reads of the cluster (before the fetch, then to store it); per table one read of its live
+# rows and one write (usage and last_seen, or last_seen alone), the three workload kinds together;
+# the samples (4); the cluster row. 32 before the write path was batched. A statement per object,
+# or per page, would show as a count that grows with the cluster.
 MOST_STATEMENTS_PER_UNCHANGED_SYNC = 19
 
 
