@@ -192,3 +192,30 @@ def test_an_admin_sees_the_consoles_own_worker_process_on_the_workers_page(team,
     processes = page.get_by_role("region", name="Worker processes")
     expect(processes.get_by_role("row").filter(has_text="Leader")).to_have_count(1, timeout=20_000)
     expect(page.get_by_text("Each cluster is synced every 30 s")).to_be_visible()
+
+
+TEMPORARY_USER = Account("ivy@initech.test", "ivy's temporary password", "member", "Ivy Lane")
+
+
+def test_a_temporary_password_is_changed_at_first_sign_in(team, page: Page):
+    _forget_user(team, TEMPORARY_USER.email)
+    made = team.cli(
+        "users", "create", "--email", TEMPORARY_USER.email, "--as", TEAM_ADMIN.email,
+        "--name", TEMPORARY_USER.name, "--temporary", stdin=TEMPORARY_USER.password + "\n",
+    )
+    assert made.returncode == 0, made.stderr
+    page.goto("/login")
+    page.get_by_label("E-mail").fill(TEMPORARY_USER.email)
+    page.get_by_label("Password").fill(TEMPORARY_USER.password)
+    page.get_by_role("button", name="Sign in").click()
+
+    expect(page).to_have_url(re.compile(r"/change-password/?$"), timeout=30_000)
+    expect(page.get_by_role("heading", name="Choose your password")).to_be_visible()
+    page.get_by_label("Current password").fill(TEMPORARY_USER.password)
+    page.get_by_label("New password", exact=True).fill("ivy's very own password")
+    page.get_by_label("New password again").fill("ivy's very own password")
+    page.get_by_role("button", name="Save and continue").click()
+
+    expect(page.get_by_role("heading", name="Overview")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("button", name="User menu")).to_contain_text(TEMPORARY_USER.name)
+    assert _user_row(team, TEMPORARY_USER.email)[1:] == ("member", 1)

@@ -155,6 +155,7 @@ def test_cluster_add_then_sync_once(cli, fake_kube, fake_credentials, tmp_path, 
     added = cli("cluster", "add", "--org", "Acme", "--name", "edge", "--kubeconfig", str(kubeconfig), "--environment", "stage")
     assert added.returncode == 0, added.stderr
     assert session.execute(select(Cluster.environment)).scalar_one() == "staging"
+    session.rollback()
     assert "registered edge (id 1): K3s" in added.stdout and "2 nodes, 3 namespaces, 9 pods; status healthy" in added.stdout
     assert fake.token not in added.stdout + added.stderr
 
