@@ -59,7 +59,7 @@ app = rx.App(
     stylesheets=["/styles.css"],
     head_components=[
         rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
-        rx.el.script(src="/focus-return.js", defer=True),
+        rx.el.script(src="/keyboard.js", defer=True),
     ],
     # Reflex runs behind hide_session_cookie; /auth/* is served before it, with the cookie.
     # The REST API authenticates by bearer token only and never sees Reflex's state.
