@@ -21,7 +21,8 @@
   // 2. The skip link moves focus to the page's content, not only the scroll position.
   document.addEventListener("click", (event) => {
     const link = event.target instanceof Element && event.target.closest(".skip-link");
-    const target = link && document.getElementById(link.getAttribute("href").slice(1));
+    // The built page writes the href as "/#main-content": read the fragment off the URL.
+    const target = link && document.getElementById(new URL(link.href).hash.slice(1));
     if (target) {
       event.preventDefault();
       target.focus();
