@@ -63,7 +63,7 @@ app = rx.App(
     stylesheets=["/styles.css"],
     head_components=[
         rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
-        rx.el.script(src="/focus-return.js", defer=True),
+        rx.el.script(src="/keyboard.js", defer=True),
     ],
     # Over every page: opened at an address the console refuses, the page says what to do.
     extra_app_wraps={(6, "RefusedOriginNotice"): lambda _stateful: refused_origin_notice()},

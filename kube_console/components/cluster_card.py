@@ -281,7 +281,7 @@ def _admin_actions(tile: ClusterTile) -> rx.Component:
             rx.spinner(rx.icon("refresh-cw", size=14), loading=syncing, size="1"),
             rx.cond(syncing, "Syncing…", "Sync now"),
             # Which cluster, for screen readers; the name starts with the words shown.
-            rx.el.span(", " + card.name, class_name="sr-only"),
+            rx.el.span(" (" + card.name + ")", class_name="sr-only"),
             size="1",
             variant="soft",
             disabled=syncing,

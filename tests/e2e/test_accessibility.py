@@ -263,7 +263,7 @@ def test_the_focus_ring_stands_out_from_the_page_by_3_to_1(wayne_tab: Page, sche
     page = wayne_tab
     page.emulate_media(color_scheme=scheme)
     _settled(page, routes.CLUSTERS)
-    for name in ("Register cluster", f"Sync now, {CLUSTER}"):
+    for name in ("Register cluster", f"Sync now ({CLUSTER})"):
         button = page.get_by_role("main").get_by_role("button", name=name)
         button.focus()
         page.keyboard.press("Shift+Tab")

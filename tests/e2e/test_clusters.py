@@ -106,7 +106,7 @@ def test_an_admin_registers_a_cluster_sees_its_card_syncs_it_and_finds_it_on_wor
         "href", f"/clusters/{_cluster_id(team, CLUSTER)}"
     )
 
-    card.get_by_role("button", name=f"Sync now, {CLUSTER}").click()
+    card.get_by_role("button", name=f"Sync now ({CLUSTER})").click()
     expect(_toast(page, f"{CLUSTER} synced in")).to_be_visible()
 
     page.get_by_role("navigation", name="Main navigation").get_by_role(
