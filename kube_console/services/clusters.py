@@ -26,6 +26,7 @@ from kube_console.kube.client import InvalidClientCredentials, ServerAddressRefu
 from kube_console.kube.credentials import ClusterCredentials
 from kube_console.kube.fetch import ClusterAuthFailed, ClusterFetchError, check_permissions, fetch_snapshot
 from kube_console.kube.intake import (
+    AddressPolicy,
     KubeconfigRejected,
     console_address_policy,
     list_contexts,
@@ -128,13 +129,11 @@ def _as_validation(rejected: KubeconfigRejected) -> ValidationFailed:
     return ValidationFailed([FieldError(f"kubeconfig.{error.field}", error.message) for error in rejected.errors])
 
 
-def check_kubeconfig(
-    *, kubeconfig: str, context: str | None, acknowledge_insecure_tls: bool, settings: Settings
-) -> CheckedCluster:
-    """Validate, connect, detect and check permissions; nothing is stored."""
-    address_policy = console_address_policy(settings)
+def _parsed(
+    kubeconfig: str, *, context: str | None, acknowledge_insecure_tls: bool, address_policy: AddressPolicy
+) -> ClusterCredentials:
     try:
-        credentials = parse_kubeconfig(
+        return parse_kubeconfig(
             kubeconfig,
             context=context or None,
             acknowledge_insecure_tls=acknowledge_insecure_tls,
@@ -142,6 +141,22 @@ def check_kubeconfig(
         )
     except KubeconfigRejected as rejected:
         raise _as_validation(rejected) from None
+
+
+def check_kubeconfig(
+    *, kubeconfig: str, context: str | None, acknowledge_insecure_tls: bool, settings: Settings
+) -> CheckedCluster:
+    """Validate, connect, detect and check permissions; nothing is stored."""
+    address_policy = console_address_policy(settings)
+    credentials = _parsed(
+        kubeconfig, context=context, acknowledge_insecure_tls=acknowledge_insecure_tls, address_policy=address_policy
+    )
+    return _check_credentials(credentials, address_policy=address_policy)
+
+
+def _check_credentials(credentials: ClusterCredentials, *, address_policy: AddressPolicy) -> CheckedCluster:
+    """Connect with credentials the intake accepted: the address is checked again at the
+    connection (names may resolve elsewhere by then), never trusted from the intake."""
     try:
         api_client = build_api_client(credentials, address_policy=address_policy)
     except InvalidClientCredentials as invalid:
@@ -271,30 +286,32 @@ def validate_registration(
     acknowledge_insecure_tls: bool,
     settings: Settings,
     except_id: int | None = None,
-) -> tuple[str, str]:
+) -> tuple[str, str, ClusterCredentials | None]:
     """Every check of a registration (or an edit) that needs no network, all at once: the
     name, the environment, the name being free, and the kubeconfig's fields (None: no new
     kubeconfig). Raises ValidationFailed naming every field that is wrong; else the
-    canonical (name, environment). Test connection and Register both start with it."""
+    canonical (name, environment) and the accepted credentials, parsed (and their server
+    resolved) once. Test connection and Register both start with it."""
     name, environment = name.strip().lower(), canonical_environment(environment)
     errors = _identity_problems(name, environment)
     if not errors:
         with open_session() as session:
             if _name_taken(session, org_id=org_id, name=name, except_id=except_id):
                 errors.append(FieldError("name", "A cluster with this name already exists in your organization."))
+    credentials = None
     if kubeconfig is not None:
         try:
-            parse_kubeconfig(
+            credentials = _parsed(
                 kubeconfig,
-                context=context or None,
+                context=context,
                 acknowledge_insecure_tls=acknowledge_insecure_tls,
                 address_policy=console_address_policy(settings),
             )
-        except KubeconfigRejected as rejected:
-            errors.extend(_as_validation(rejected).errors)
+        except ValidationFailed as rejected:
+            errors.extend(rejected.errors)
     if errors:
         raise ValidationFailed(errors)
-    return name, environment
+    return name, environment, credentials
 
 
 def check_registration(
@@ -310,7 +327,7 @@ def check_registration(
 ) -> tuple[str, str, CheckedCluster]:
     """Test connection, and the start of Register: every offline check at once, then connect
     and check; nothing is stored. The canonical (name, environment) and what was checked."""
-    name, environment = validate_registration(
+    name, environment, credentials = validate_registration(
         open_session=open_session,
         org_id=org_id,
         name=name,
@@ -320,9 +337,8 @@ def check_registration(
         acknowledge_insecure_tls=acknowledge_insecure_tls,
         settings=settings,
     )
-    checked = check_kubeconfig(
-        kubeconfig=kubeconfig, context=context, acknowledge_insecure_tls=acknowledge_insecure_tls, settings=settings
-    )
+    assert credentials is not None  # a kubeconfig was given
+    checked = _check_credentials(credentials, address_policy=console_address_policy(settings))
     return name, environment, checked
 
 
@@ -402,7 +418,7 @@ def update_cluster(
     """Rename, move environment, and optionally replace the credential (validated and tested again)."""
     with open_session() as session:
         owned_cluster(session, org_id=org_id, cluster_id=cluster_id)
-    name, environment = validate_registration(
+    name, environment, credentials = validate_registration(
         open_session=open_session,
         org_id=org_id,
         name=name,
@@ -414,10 +430,8 @@ def update_cluster(
         except_id=cluster_id,
     )
     checked = None
-    if kubeconfig and kubeconfig.strip():
-        checked = check_kubeconfig(
-            kubeconfig=kubeconfig, context=context, acknowledge_insecure_tls=acknowledge_insecure_tls, settings=settings
-        )
+    if credentials is not None:
+        checked = _check_credentials(credentials, address_policy=console_address_policy(settings))
     with open_session() as session:
         cluster = owned_cluster(session, org_id=org_id, cluster_id=cluster_id)
         if checked is not None:
