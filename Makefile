@@ -1,6 +1,7 @@
 # kube-console — `make run` starts the console, `make test` runs the tests.
-# Both set up whatever a fresh machine lacks: the virtualenv, the pinned requirements,
-# and bun (from the npm registry, into .tools/; Reflex's own bun download can't work here).
+# `make lint` runs ruff (lint, format check) and mypy. Each sets up whatever a fresh machine
+# lacks: the virtualenv, the pinned requirements, and bun (from the npm registry, into
+# .tools/; Reflex's own bun download can't work here).
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -17,7 +18,7 @@ export REFLEX_TELEMETRY_ENABLED := 0
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 export NPM_CONFIG_REGISTRY ?= $(shell npm config get registry 2>/dev/null)
 
-.PHONY: setup run test migrate
+.PHONY: setup run test lint migrate
 
 setup: $(VENV)/.installed $(BUN)
 
@@ -39,3 +40,8 @@ run: setup
 
 test: setup
 	$(PY) -m pytest
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy

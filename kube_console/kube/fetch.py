@@ -654,7 +654,10 @@ def _health_or_problem(calls: _Calls, parts: _SnapshotParts) -> HealthReport:
     try:
         report, problem = _health(calls)
     except ClusterFetchError as error:
-        report, problem = HealthReport(ok=False, endpoint="readyz", checks=[], api_latency_ms=0.0), str(error)
+        report, problem = (
+            HealthReport(ok=False, endpoint="readyz", checks=[], api_latency_ms=0.0),
+            str(error),
+        )
     if problem:
         parts.errors["health"] = problem
     return report
