@@ -40,11 +40,6 @@ def load_credential(*, cluster: Cluster, keyring: Keyring) -> ClusterCredentials
     return ClusterCredentials.from_json(plaintext)
 
 
-def erase_credential(*, cluster: Cluster) -> None:
-    cluster.credential_ciphertext = None
-    cluster.credential_key_id = None
-
-
 def credentials_by_key(*, session: Session) -> dict[str, int]:
     """How many stored credentials each key id encrypts (all organizations: an operator's view)."""
     rows = session.exec(

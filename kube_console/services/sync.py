@@ -21,17 +21,28 @@ import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlmodel import Session
 
 from kube_console.db import utcnow
 from kube_console.kube.client import InvalidClientCredentials, build_api_client
 from kube_console.kube.credentials import ClusterCredentials
-from kube_console.kube.fetch import ClusterAuthFailed, ClusterFetchError, ClusterUnreachable, fetch_snapshot
+from kube_console.kube.fetch import (
+    ClusterAuthFailed,
+    ClusterFetchError,
+    ClusterUnreachable,
+    fetch_snapshot,
+)
 from kube_console.kube.objects import ClusterSnapshot
 from kube_console.kube.provider import detect_provider, parse_version
-from kube_console.models import Cluster, NamespaceUsageSample, NodeUsageSample, UsageSnapshot, WorkerRun
+from kube_console.models import (
+    Cluster,
+    NamespaceUsageSample,
+    NodeUsageSample,
+    UsageSnapshot,
+    WorkerRun,
+)
 from kube_console.security.keyring import CredentialUnreadable, Keyring
 from kube_console.services.cluster_identity import endpoint_fingerprint, kube_system_uid
 from kube_console.services.credentials import load_credential
@@ -257,23 +268,6 @@ def _record_success(
     cluster.last_success_at = now
     cluster.consecutive_auth_failures = 0
     cluster.backoff_until = None
-
-
-def clusters_due(*, session: Session, now: dt.datetime) -> list[int]:
-    """Every cluster with a credential that is not backing off, slowest last sync first.
-
-    Starting the slow ones first lets the fast ones fill the other workers meanwhile, so a
-    pass ends soon after its slowest cluster instead of starting that one last."""
-    return list(
-        session.execute(
-            select(Cluster.id)
-            .where(
-                Cluster.credential_ciphertext.is_not(None),
-                (Cluster.backoff_until.is_(None)) | (Cluster.backoff_until <= now),
-            )
-            .order_by(func.coalesce(Cluster.last_sync_duration_ms, 0.0).desc(), Cluster.id)
-        ).scalars()
-    )
 
 
 def prune_samples(*, session: Session, older_than: dt.datetime) -> int:
