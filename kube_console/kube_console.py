@@ -47,7 +47,6 @@ from kube_console.states.users import UsersState
 from kube_console.workers.scheduler import scheduler_lifespan
 
 
-
 def _built_pages_directory() -> Path:
     """Where `reflex run --env prod` builds the pages the server then serves (as Reflex's
     own frontend mount finds them)."""

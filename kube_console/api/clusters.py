@@ -39,8 +39,7 @@ from kube_console.models import CLUSTER_STATUSES, ENVIRONMENTS
 from kube_console.security.authz import Action, AuthContext, authorize
 from kube_console.security.keyring import get_keyring
 from kube_console.services import clusters as cluster_service
-from kube_console.services import explore
-from kube_console.services import sync_scheduling
+from kube_console.services import explore, sync_scheduling
 from kube_console.services import workers as worker_service
 from kube_console.settings import get_settings
 

@@ -271,7 +271,7 @@ def sign_out(*, session: Session, token: str | None) -> None:
 
 def revoke_user_sessions(*, session: Session, user_id: int) -> None:
     for auth_session in session.exec(
-        select(AuthSession).where(AuthSession.user_id == user_id, AuthSession.revoked == False)  # noqa: E712
+        select(AuthSession).where(AuthSession.user_id == user_id, AuthSession.revoked == False)
     ):
         auth_session.revoked = True
         session.add(auth_session)

@@ -103,7 +103,7 @@ def create_user(
 def _other_active_admins(session: Session, *, org_id: int, user_id: int) -> int:
     return session.exec(
         select(func.count(User.id)).where(
-            User.org_id == org_id, User.role == "admin", User.active == True, User.id != user_id  # noqa: E712
+            User.org_id == org_id, User.role == "admin", User.active == True, User.id != user_id
         )
     ).one()
 
@@ -151,7 +151,7 @@ def reset_password(
     user.password_hash, user.updated_at = hash_password(password), utcnow()
     session.add(user)
     revoke_user_sessions(session=session, user_id=user.id)
-    live_tokens = (ApiToken.user_id == user.id, ApiToken.revoked == False)  # noqa: E712
+    live_tokens = (ApiToken.user_id == user.id, ApiToken.revoked == False)
     if revoke_tokens:
         revoked = session.execute(update(ApiToken).where(*live_tokens).values(revoked=True)).rowcount
         return PasswordReset(user=_row(user), revoked_tokens=revoked, kept_tokens=0)
@@ -184,7 +184,7 @@ def change_own_password(
     user.password_hash, user.updated_at = hash_password(new_password), utcnow()
     session.add(user)
     for other in session.exec(
-        select(AuthSession).where(AuthSession.user_id == user.id, AuthSession.revoked == False)  # noqa: E712
+        select(AuthSession).where(AuthSession.user_id == user.id, AuthSession.revoked == False)
     ):
         if other.token_hash != keep_session_digest:
             other.revoked = True

@@ -20,7 +20,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 from kube_console.db import utcnow
 from kube_console.services.sync import OpenSession, SyncOutcome
-from kube_console.services.sync_scheduling import LEASE, SyncOne, claim_due, renew_leases, run_claimed
+from kube_console.services.sync_scheduling import (
+    LEASE,
+    SyncOne,
+    claim_due,
+    renew_leases,
+    run_claimed,
+)
 
 log = logging.getLogger(__name__)
 
