@@ -178,11 +178,11 @@ def _product_from_nodes(nodes: Sequence[NodeFacts], *, has_cloud_provider_id: bo
         if any(key in node.labels for node in nodes for key in label_keys):
             return product
     for node in nodes:
-        product = _INSTANCE_TYPE_PRODUCTS.get(
+        instance_product = _INSTANCE_TYPE_PRODUCTS.get(
             node.labels.get("node.kubernetes.io/instance-type", "")
         )
-        if product:
-            return product
+        if instance_product:
+            return instance_product
     names = [node.name for node in nodes]
     if any(_GKE_NODE_NAME.match(name) for name in names):
         return "gke"
@@ -243,4 +243,3 @@ def _tags(
     if "cattle-system" in namespaces:
         tags.append("rancher")
     return tuple(tags)
-
