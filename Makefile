@@ -1,7 +1,9 @@
 # kube-console — `make run` starts the console, `make test` runs the tests.
-# Both set up whatever a fresh machine lacks: the virtualenv, the pinned requirements,
-# bun (from the npm registry, into .tools/; Reflex's own bun download can't work here) and
-# axe-core, which the browser tests inject into every page they audit (tests/e2e/axe.py).
+# kube-console — `make run` starts the console, `make test` runs the tests, `make lint`
+# runs ruff (lint, format check) and mypy. Each sets up whatever a fresh machine lacks: the
+# virtualenv, the pinned requirements, bun (from the npm registry, into .tools/; Reflex's own
+# bun download can't work here) and axe-core, which the browser tests inject into every page
+# they audit (tests/e2e/axe.py).
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -21,7 +23,7 @@ export REFLEX_TELEMETRY_ENABLED := 0
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 export NPM_CONFIG_REGISTRY ?= $(shell npm config get registry 2>/dev/null)
 
-.PHONY: setup run test migrate demo
+.PHONY: setup run test lint migrate demo
 
 # make demo: its own database, the demo flag, and loopback clusters allowed for this process
 # alone (the demo's clusters are served by the built-in fake API server on 127.0.0.1).
@@ -52,6 +54,11 @@ run: setup
 
 test: setup
 	$(PY) -m pytest
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 demo: setup
 	$(PY) -m kube_console keys ensure-local

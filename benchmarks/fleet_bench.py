@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import resource
 import datetime as dt
 import functools
+import itertools
 import multiprocessing
 import os
+import resource
 import signal
 import socket
 import statistics
@@ -41,6 +42,7 @@ from pathlib import Path
 from sqlalchemy import select, text, update
 from sqlalchemy.engine import make_url
 
+from benchmarks.sync_bench import _add_clusters, _database
 from kube_console.db import make_engine, make_unpooled_engine, session_scope
 from kube_console.migrations import upgrade_to_head
 from kube_console.models import Cluster
@@ -53,8 +55,6 @@ from tests.fakekube.cluster import Fault
 from tests.fakekube.generator import generate_cluster
 from tests.fakekube.pki import CertificateAuthority
 from tests.fakekube.server import FakeKubeProcess
-
-from benchmarks.sync_bench import _add_clusters, _database
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -135,7 +135,7 @@ def _gaps(syncs: list[Sync], clusters: set[int], since: float) -> list[float]:
     for cluster_id, mine in _by_cluster(syncs).items():
         if cluster_id in clusters:
             starts = [sync.start for sync in mine]
-            gaps += [later - earlier for earlier, later in zip(starts, starts[1:]) if earlier >= since]
+            gaps += [later - earlier for earlier, later in itertools.pairwise(starts) if earlier >= since]
     return gaps
 
 
@@ -147,7 +147,7 @@ def _overlaps(syncs: list[Sync]) -> int:
     """Syncs of a cluster that began before the previous one of it had ended."""
     count = 0
     for mine in _by_cluster(syncs).values():
-        count += sum(later.start < earlier.end for earlier, later in zip(mine, mine[1:]))
+        count += sum(later.start < earlier.end for earlier, later in itertools.pairwise(mine))
     return count
 
 
@@ -351,7 +351,7 @@ def fleet(
 
             # 4 processes, one of them killed with SIGKILL halfway through the measured time.
             kill_at = warmup + (seconds - warmup) / 2
-            servers = [first._process.pid, second._process.pid]  # noqa: SLF001 (a benchmark measuring them)
+            servers = [first._process.pid, second._process.pid]
             records, began, (victim, killed_at, in_flight), cpu = _run_workers(
                 url, keys, Path(directory), 4, threads, seconds, kill_at=kill_at, server_pids=servers
             )

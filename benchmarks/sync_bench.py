@@ -21,6 +21,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Self
 from urllib.parse import urlencode
 
 import kubernetes.client
@@ -49,7 +50,7 @@ class _PeakRss:
     """Peak resident memory above the level when entered, sampled every 5 ms (ru_maxrss
     can't tell: its peak may date from the imports)."""
 
-    def __enter__(self) -> _PeakRss:
+    def __enter__(self) -> Self:
         self._page_mb = os.sysconf("SC_PAGE_SIZE") / 2**20
         self.baseline = self.peak = self._now()
         self._stop = threading.Event()

@@ -133,9 +133,3 @@ def format_relative_time(value: str | dt.datetime | None, now: dt.datetime | Non
     else:
         text = f"{int(span // 86400)} d"
     return f"in {text}" if seconds <= -1 else f"{text} ago"
-
-
-def format_absolute_time(value: str | dt.datetime | None) -> str:
-    """The exact UTC time, for hovering over a relative one: "2026-03-10 14:05:09 UTC"."""
-    moment = _moment(value)
-    return moment.strftime("%Y-%m-%d %H:%M:%S UTC") if moment else UNKNOWN

@@ -12,7 +12,6 @@ from alembic import op
 
 import kube_console.db
 
-
 revision: str = '0002_auth_hardening'
 down_revision: str | None = '0001'
 branch_labels: str | Sequence[str] | None = None

@@ -13,7 +13,6 @@ from alembic import op
 
 import kube_console.db
 
-
 revision: str = '0006_node_prices'
 down_revision: str | None = '0005_cost_fixes'
 branch_labels: str | Sequence[str] | None = None

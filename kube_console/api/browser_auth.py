@@ -26,8 +26,6 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from kube_console.db import session_scope
-from kube_console.services import auth as auth_service
-from kube_console.settings import get_settings
 from kube_console.security.secrets import hash_token
 from kube_console.security.session_cookie import (
     SESSION_DIGEST_HEADER,
@@ -35,6 +33,8 @@ from kube_console.security.session_cookie import (
     session_token,
     without_session_cookie,
 )
+from kube_console.services import auth as auth_service
+from kube_console.settings import get_settings
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 # X-Forwarded-For entries looked at, from the right: a chain of proxies is short, and the

@@ -15,11 +15,11 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from kube_console.api.errors import RateLimited
-from kube_console.security.rate_limit import api_limiter
 from kube_console.api.spec import declared_query_parameters
 from kube_console.db import session_scope
 from kube_console.errors import FieldError, ValidationFailed
 from kube_console.security.authz import AuthContext, NotAuthenticated
+from kube_console.security.rate_limit import api_limiter
 from kube_console.security.secrets import hash_token
 from kube_console.services import auth as auth_service
 from kube_console.settings import get_settings

@@ -7,6 +7,7 @@ so a GPU is allocated by its request alone.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 from kube_console.kube.quantity import InvalidQuantity, parse_cpu_cores
@@ -34,11 +35,11 @@ def is_gpu_resource(name: str) -> bool:
     )
 
 
-def _count(value: str | int | float) -> float:
+def _count(value: str | float) -> float:
     if isinstance(value, bool):
         raise InvalidQuantity(f"{value!r} is not a quantity")
     if isinstance(value, int | float):
-        if value < 0 or value != value:
+        if value < 0 or math.isnan(value):
             raise InvalidQuantity(f"{value!r} is not a non-negative quantity")
         return float(value)
     return parse_cpu_cores(value)  # the same decimal grammar; "2" -> 2.0

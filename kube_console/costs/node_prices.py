@@ -53,7 +53,7 @@ def _iso(value: dt.datetime | None) -> str:
     return value.isoformat() if value else ""
 
 
-def _price(value: float | int | str, field: str, errors: list[FieldError]) -> float:
+def _price(value: float | str, field: str, errors: list[FieldError]) -> float:
     try:
         number = float(value) if not isinstance(value, bool) else math.nan
     except (TypeError, ValueError):

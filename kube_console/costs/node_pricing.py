@@ -159,10 +159,28 @@ def split(price_per_hour: float, node: NodeFacts, sheet: SheetPrices) -> tuple[f
     return sheet.cpu_core_hour * ratio, sheet.memory_gib_hour * ratio, sheet.gpu_hour * ratio
 
 
-def _priced(node: NodeFacts, sheet: SheetPrices, price: float, **source) -> NodePrice:
+def _priced(
+    node: NodeFacts,
+    sheet: SheetPrices,
+    price: float,
+    *,
+    source: str,
+    source_kind: str,
+    rule_id: int | None = None,
+    catalogue_row: CatalogueRow | None = None,
+    spot_factor: float | None = None,
+) -> NodePrice:
     cpu, memory, gpu = split(price, node, sheet)
     return NodePrice(
-        price_per_hour=price, cpu_per_core=cpu, memory_per_gib=memory, gpu_per_gpu=gpu, **source
+        price_per_hour=price,
+        source=source,
+        source_kind=source_kind,
+        cpu_per_core=cpu,
+        memory_per_gib=memory,
+        gpu_per_gpu=gpu,
+        rule_id=rule_id,
+        catalogue_row=catalogue_row,
+        spot_factor=spot_factor,
     )
 
 

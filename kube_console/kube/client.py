@@ -24,6 +24,7 @@ import socket
 import ssl
 import sys
 import tempfile
+from typing import TYPE_CHECKING, Any
 
 import kubernetes.client
 import urllib3
@@ -81,17 +82,23 @@ def build_api_client(
         configuration.api_key = {"authorization": creds.token}
         configuration.api_key_prefix = {"authorization": "Bearer"}
 
-    api_client = kubernetes.client.ApiClient(configuration)
+    api_client = _ApiClient(configuration)
     api_client.user_agent = _USER_AGENT
     pool_manager = api_client.rest_client.pool_manager
     pool_manager.connection_pool_kw["ssl_context"] = _ssl_context(creds)
     policy = address_policy or console_address_policy(get_settings())
+    # urllib3 only calls these (pool_cls(host, port, **kw)); the policy can't travel in its
+    # connection_pool_kw, which must be urllib3's own pool-key fields.
     pool_manager.pool_classes_by_scheme = {
-        "http": functools.partial(_CheckedHTTPConnectionPool, address_policy=policy),
-        "https": functools.partial(_CheckedHTTPSConnectionPool, address_policy=policy),
+        "http": functools.partial(_CheckedHTTPConnectionPool, address_policy=policy),  # type: ignore[dict-item]
+        "https": functools.partial(_CheckedHTTPSConnectionPool, address_policy=policy),  # type: ignore[dict-item]
     }
     api_client.request_timeout = (connect_timeout, read_timeout)
     return api_client
+
+
+class _ApiClient(kubernetes.client.ApiClient):
+    request_timeout: tuple[float, float] = (DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT)
 
 
 def request_timeout(api_client: kubernetes.client.ApiClient) -> tuple[float, float]:
@@ -185,14 +192,21 @@ def _write_private_file(path: str, text: str) -> None:
 
 # ---------------------------------------------------------------- checked connections
 
+# The mixins below only work mixed into urllib3's classes; mypy checks them as such.
+if TYPE_CHECKING:
+    _Connection = urllib3.connection.HTTPConnection
+    _Pool = urllib3.HTTPConnectionPool
+else:
+    _Connection = _Pool = object
 
-class _CheckedConnectionMixin:
+
+class _CheckedConnectionMixin(_Connection):
     """Opens the socket to an address the policy allowed, resolved once for this connection.
 
     Only socket creation changes: `host` stays the server's name, so TLS still sends it as
     SNI and verifies the certificate against it (or against tls-server-name)."""
 
-    def __init__(self, *args, address_policy: AddressPolicy, **kwargs) -> None:
+    def __init__(self, *args: Any, address_policy: AddressPolicy, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._address_policy = address_policy
 
@@ -233,10 +247,10 @@ class _CheckedHTTPSConnection(_CheckedConnectionMixin, urllib3.connection.HTTPSC
     pass
 
 
-class _PolicyPoolMixin:
+class _PolicyPoolMixin(_Pool):
     """Hands the address policy to every connection the pool makes."""
 
-    def __init__(self, *args, address_policy: AddressPolicy, **kwargs) -> None:
+    def __init__(self, *args: Any, address_policy: AddressPolicy, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.conn_kw["address_policy"] = address_policy
 

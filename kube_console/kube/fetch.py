@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
 import kubernetes.client
@@ -158,7 +158,8 @@ class _Calls:
         try:
             response = method(*args, **params, _preload_content=False, _request_timeout=timeout)
             try:
-                return response.data
+                data: bytes = response.data
+                return data
             finally:
                 response.release_conn()
         except Exception as error:
@@ -275,15 +276,15 @@ class _Calls:
     def list_all(
         self,
         path: str,
-        decode_page: Callable[[bytes], Page],
+        decode_page: Callable[[bytes], Page[_Result]],
         *,
         page_size: int = LIST_PAGE_SIZE,
         query: tuple[tuple[str, str], ...] = (),
-    ) -> list:
+    ) -> list[_Result]:
         """Every item of a list, page by page (`query`: its selectors). A continue token that
         expired mid-list (410 Gone) restarts the list once, as the API documentation advises."""
         for _attempt in range(2):
-            records: list = []
+            records: list[_Result] = []
             token = None
             try:
                 while True:
@@ -324,13 +325,13 @@ def _ssl_reason(error: object) -> str:
     return match.group(0).strip() if match else text.splitlines()[-1].strip()
 
 
-def fetch_version(api_client: kubernetes.client.ApiClient) -> dict:
+def fetch_version(api_client: kubernetes.client.ApiClient) -> dict[str, Any]:
     """The raw /version JSON; raises ClusterUnreachable, ClusterAuthFailed or ClusterError."""
     calls = _Calls(api_client, budget_seconds=sum(request_timeout(api_client)))
     return _version(calls)
 
 
-def _version(calls: _Calls) -> dict:
+def _version(calls: _Calls) -> dict[str, Any]:
     api = kubernetes.client.VersionApi(calls.api_client)
     try:
         data = calls.get("/version", api.get_code)
@@ -438,7 +439,7 @@ _HEALTH_LINE = re.compile(r"^\[([+-])\]([^ ]+) (.*)$")
 def _health(calls: _Calls) -> tuple[HealthReport, str | None]:
     started = time.perf_counter()
     status, text = calls.get_text("/readyz", [("verbose", "true")])
-    endpoint = "readyz"
+    endpoint: Literal["readyz", "healthz"] = "readyz"
     # Servers older than 1.16 have no /readyz, and some deny it to non-admins.
     if status in (401, 403, 404):
         started = time.perf_counter()
@@ -459,7 +460,7 @@ def _health(calls: _Calls) -> tuple[HealthReport, str | None]:
 
 @dataclasses.dataclass
 class _SnapshotParts:
-    lists: dict[str, list | None] = dataclasses.field(default_factory=dict)
+    lists: dict[str, list[Any] | None] = dataclasses.field(default_factory=dict)
     errors: dict[str, str] = dataclasses.field(default_factory=dict)
     statuses: dict[str, int | None] = dataclasses.field(default_factory=dict)  # of failed lists
 
@@ -597,7 +598,7 @@ RESOURCE_NAMES = {
     "node_usage": "nodes.metrics.k8s.io",
 }
 
-_ListSpec = tuple[str, Callable[[bytes], Page], dict[str, Any]]
+_ListSpec = tuple[str, Callable[[bytes], Page[Any]], dict[str, Any]]
 
 
 def _list_plan(decoder: ObjectDecoder) -> dict[str, _ListSpec]:
@@ -631,7 +632,7 @@ def _fetch_list(
     parts: _SnapshotParts,
     kind: str,
     path: str,
-    decode_page: Callable[[bytes], Page],
+    decode_page: Callable[[bytes], Page[_Result]],
     options: dict[str, Any],
 ) -> None:
     try:
@@ -646,7 +647,10 @@ def _health_or_problem(calls: _Calls, parts: _SnapshotParts) -> HealthReport:
     try:
         report, problem = _health(calls)
     except ClusterFetchError as error:
-        report, problem = HealthReport(ok=False, endpoint="readyz", checks=[], api_latency_ms=0.0), str(error)
+        report, problem = (
+            HealthReport(ok=False, endpoint="readyz", checks=[], api_latency_ms=0.0),
+            str(error),
+        )
     if problem:
         parts.errors["health"] = problem
     return report

@@ -176,6 +176,7 @@ def parse_kubeconfig(
 
     if errors:
         raise KubeconfigRejected(errors)
+    assert cluster_name is not None and user_name is not None  # else _reference added an error
     return ClusterCredentials(
         **cluster_fields,
         **user_fields,
@@ -438,6 +439,7 @@ def _read_cluster(
     if problem:
         errors.append(FieldError(f"{path}.server", problem))
     else:
+        assert isinstance(server, str)  # _server_problem refuses anything else
         accepted["server"] = server.strip()
 
     if "certificate-authority-data" in cluster:

@@ -1,10 +1,11 @@
-"""Detects a cluster's version, provider and cloud, and reads cost facts from node labels.
+"""Detects a cluster's version, provider and cloud.
 
 Follows providers.md: product signals are checked in the order gitVersion, node labels and
 names, node providerID, API groups and namespaces. A providerID names the cloud, not the
 managed product (self-managed Kubernetes on EC2 also says `aws://`), so without a product
 signal the answer is "self-managed on <cloud>", and without a cloud "vanilla".
-All functions are pure and cheap: the node decoder calls the label helpers for every node.
+All functions are pure. The per-node cost facts (instance type, region, zone, spot) are read
+by the node decoder in objects.py.
 """
 
 from __future__ import annotations
@@ -177,11 +178,11 @@ def _product_from_nodes(nodes: Sequence[NodeFacts], *, has_cloud_provider_id: bo
         if any(key in node.labels for node in nodes for key in label_keys):
             return product
     for node in nodes:
-        product = _INSTANCE_TYPE_PRODUCTS.get(
+        instance_product = _INSTANCE_TYPE_PRODUCTS.get(
             node.labels.get("node.kubernetes.io/instance-type", "")
         )
-        if product:
-            return product
+        if instance_product:
+            return instance_product
     names = [node.name for node in nodes]
     if any(_GKE_NODE_NAME.match(name) for name in names):
         return "gke"
@@ -242,35 +243,3 @@ def _tags(
     if "cattle-system" in namespaces:
         tags.append("rancher")
     return tuple(tags)
-
-
-_SPOT_MARKERS = (
-    ("eks.amazonaws.com/capacityType", "spot"),
-    ("karpenter.sh/capacity-type", "spot"),
-    ("cloud.google.com/gke-spot", "true"),
-    ("cloud.google.com/gke-preemptible", "true"),
-    ("kubernetes.azure.com/scalesetpriority", "spot"),
-)
-
-
-def instance_type(labels: Mapping[str, str]) -> str | None:
-    return labels.get("node.kubernetes.io/instance-type") or labels.get(
-        "beta.kubernetes.io/instance-type"
-    )
-
-
-def region(labels: Mapping[str, str]) -> str | None:
-    return labels.get("topology.kubernetes.io/region") or labels.get(
-        "failure-domain.beta.kubernetes.io/region"
-    )
-
-
-def zone(labels: Mapping[str, str]) -> str | None:
-    return labels.get("topology.kubernetes.io/zone") or labels.get(
-        "failure-domain.beta.kubernetes.io/zone"
-    )
-
-
-def is_spot(labels: Mapping[str, str]) -> bool:
-    """Spot or preemptible capacity, which the cloud may take back and prices lower."""
-    return any(labels.get(key, "").lower() == value for key, value in _SPOT_MARKERS)

@@ -70,7 +70,6 @@ class Cluster(SQLModel, table=True):
     syncs_failed: int = 0
     consecutive_auth_failures: int = 0
     backoff_until: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
-    sync_running: bool = False
 
     # The sync schedule (services/sync_scheduling.py). A worker process claims a cluster when
     # `next_sync_at` has come by taking its lease; the lease runs out unless renewed, so a

@@ -56,7 +56,9 @@ class Keyring:
                     f"(ids use letters, digits, '_', '-', '.'). {HOW_TO_FIX}"
                 )
             if key_id in keys:
-                raise KeyringUnavailable(f"{VARIABLE}: key id '{key_id}' appears twice. {HOW_TO_FIX}")
+                raise KeyringUnavailable(
+                    f"{VARIABLE}: key id '{key_id}' appears twice. {HOW_TO_FIX}"
+                )
             try:
                 keys[key_id] = Fernet(material.strip())
             except ValueError:
@@ -69,7 +71,11 @@ class Keyring:
     def encrypt(self, plaintext: bytes, *, org_id: int, cluster_id: int) -> tuple[str, bytes]:
         """Encrypt under the primary key; returns (key id, ciphertext)."""
         bound = orjson.dumps(
-            {"org_id": org_id, "cluster_id": cluster_id, "data": base64.b64encode(plaintext).decode()}
+            {
+                "org_id": org_id,
+                "cluster_id": cluster_id,
+                "data": base64.b64encode(plaintext).decode(),
+            }
         )
         return self.primary_id, self.keys[self.primary_id].encrypt(bound)
 
@@ -89,7 +95,9 @@ class Keyring:
             raise CredentialUnreadable("the credential belongs to another cluster and was refused")
         return base64.b64decode(bound["data"])
 
-    def reencrypt(self, key_id: str, ciphertext: bytes, *, org_id: int, cluster_id: int) -> tuple[str, bytes]:
+    def reencrypt(
+        self, key_id: str, ciphertext: bytes, *, org_id: int, cluster_id: int
+    ) -> tuple[str, bytes]:
         """Move a ciphertext onto the primary key, checking its binding on the way."""
         self.decrypt(key_id, ciphertext, org_id=org_id, cluster_id=cluster_id)
         rotated = MultiFernet(list(self.keys.values())).rotate(ciphertext)

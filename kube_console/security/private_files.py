@@ -32,7 +32,9 @@ def _tighten(path: Path, allowed: int) -> None:
     try:
         path.chmod(current & allowed)
     except OSError as error:
-        log.warning("%s is readable by others (mode %o) and can't be changed: %s", path, current, error)
+        log.warning(
+            "%s is readable by others (mode %o) and can't be changed: %s", path, current, error
+        )
         return
     log.warning("%s was readable by others (mode %o); now %o", path, current, current & allowed)
 

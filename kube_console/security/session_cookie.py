@@ -44,7 +44,9 @@ def _cookies(cookie_header: str) -> Iterator[tuple[str, str]]:
 def session_token(*cookie_headers: str) -> str | None:
     """The session token the request carries, or None when it carries none, or more than one."""
     name = session_cookie_name()
-    found = [value for header in cookie_headers for cookie, value in _cookies(header) if cookie == name]
+    found = [
+        value for header in cookie_headers for cookie, value in _cookies(header) if cookie == name
+    ]
     return found[0] if len(found) == 1 and found[0] else None
 
 

@@ -13,7 +13,7 @@ import math
 import re
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from kube_console.db import utcnow
 from kube_console.errors import FieldError, ValidationFailed
@@ -136,6 +136,7 @@ def complete_setup(
         org = Organization(name=org_name)
         session.add(org)
         session.flush()
+        assert org.id is not None
         session.add(FirstRunSetup(org_id=org.id))
         session.flush()
         admin = User(
@@ -213,6 +214,7 @@ def sign_in(
     throttle.refund_budget_attempt(session, client_key)
     token = new_token(SESSION_TOKEN_PREFIX)
     expires_at = now + dt.timedelta(hours=session_hours)
+    assert user.id is not None
     session.add(AuthSession(user_id=user.id, token_hash=hash_token(token), expires_at=expires_at))
     return SignedIn(token=token, expires_at=expires_at, context=_context(user, "session"))
 
@@ -238,6 +240,7 @@ def forget_password_checks(*, session: Session, user_id: int, session_digest: st
 
 
 def _context(user: User, via: str, role: str | None = None) -> AuthContext:
+    assert user.id is not None
     return AuthContext(
         user_id=user.id,
         org_id=user.org_id,
@@ -270,7 +273,7 @@ def resolve_session_digest(*, session: Session, digest: str | None) -> AuthConte
         return None
     now = utcnow()
     row = session.exec(
-        select(AuthSession, User).join(User, User.id == AuthSession.user_id).where(AuthSession.token_hash == digest)
+        select(AuthSession, User).join(User, col(User.id) == AuthSession.user_id).where(AuthSession.token_hash == digest)
     ).first()
     if row is None:
         return None
@@ -296,7 +299,7 @@ def sign_out(*, session: Session, token: str | None) -> None:
 
 def revoke_user_sessions(*, session: Session, user_id: int) -> None:
     for auth_session in session.exec(
-        select(AuthSession).where(AuthSession.user_id == user_id, AuthSession.revoked == False)  # noqa: E712
+        select(AuthSession).where(AuthSession.user_id == user_id, AuthSession.revoked == False)
     ):
         auth_session.revoked = True
         session.add(auth_session)
@@ -308,7 +311,7 @@ def resolve_api_token(*, session: Session, token: str | None) -> AuthContext | N
         return None
     row = session.exec(
         select(ApiToken, User)
-        .join(User, User.id == ApiToken.user_id)
+        .join(User, col(User.id) == ApiToken.user_id)
         .where(ApiToken.token_hash == hash_token(token))
     ).first()
     if row is None:

@@ -22,9 +22,18 @@ from sqlmodel import Session
 from kube_console.db import utcnow
 from kube_console.dto import ClusterCard, ConnectionReport, DeletionPreview
 from kube_console.errors import Conflict, FieldError, ValidationFailed
-from kube_console.kube.client import InvalidClientCredentials, ServerAddressRefused, build_api_client
+from kube_console.kube.client import (
+    InvalidClientCredentials,
+    ServerAddressRefused,
+    build_api_client,
+)
 from kube_console.kube.credentials import ClusterCredentials
-from kube_console.kube.fetch import ClusterAuthFailed, ClusterFetchError, check_permissions, fetch_snapshot
+from kube_console.kube.fetch import (
+    ClusterAuthFailed,
+    ClusterFetchError,
+    check_permissions,
+    fetch_snapshot,
+)
 from kube_console.kube.intake import (
     AddressPolicy,
     KubeconfigRejected,

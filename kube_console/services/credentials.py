@@ -6,7 +6,7 @@ The only place a cluster's credential exists in clear is the return value of
 
 from __future__ import annotations
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from kube_console.kube.credentials import ClusterCredentials
 from kube_console.models import Cluster
@@ -16,6 +16,7 @@ from kube_console.services.cluster_identity import endpoint_fingerprint
 
 def store_credential(*, cluster: Cluster, credentials: ClusterCredentials, keyring: Keyring) -> None:
     """Encrypt `credentials` onto `cluster` (which must have an id) with what may be shown of it."""
+    assert cluster.id is not None
     key_id, ciphertext = keyring.encrypt(
         credentials.to_json(), org_id=cluster.org_id, cluster_id=cluster.id
     )
@@ -31,6 +32,7 @@ def store_credential(*, cluster: Cluster, credentials: ClusterCredentials, keyri
 
 
 def load_credential(*, cluster: Cluster, keyring: Keyring) -> ClusterCredentials:
+    assert cluster.id is not None
     plaintext = keyring.decrypt(
         cluster.credential_key_id or "",
         cluster.credential_ciphertext or b"",
@@ -40,19 +42,14 @@ def load_credential(*, cluster: Cluster, keyring: Keyring) -> ClusterCredentials
     return ClusterCredentials.from_json(plaintext)
 
 
-def erase_credential(*, cluster: Cluster) -> None:
-    cluster.credential_ciphertext = None
-    cluster.credential_key_id = None
-
-
 def credentials_by_key(*, session: Session) -> dict[str, int]:
     """How many stored credentials each key id encrypts (all organizations: an operator's view)."""
     rows = session.exec(
-        select(Cluster.credential_key_id, func.count(Cluster.id))
-        .where(Cluster.credential_key_id.is_not(None))
-        .group_by(Cluster.credential_key_id)
+        select(col(Cluster.credential_key_id), func.count(col(Cluster.id)))
+        .where(col(Cluster.credential_key_id).is_not(None))
+        .group_by(col(Cluster.credential_key_id))
     ).all()
-    return {key_id: count for key_id, count in rows}
+    return {key_id: count for key_id, count in rows if key_id is not None}
 
 
 def rotate_batch(*, session: Session, keyring: Keyring, batch_size: int = 100) -> int:
@@ -63,14 +60,18 @@ def rotate_batch(*, session: Session, keyring: Keyring, batch_size: int = 100) -
     """
     clusters = session.exec(
         select(Cluster)
-        .where(Cluster.credential_key_id.is_not(None), Cluster.credential_key_id != keyring.primary_id)
-        .order_by(Cluster.id)
+        .where(
+            col(Cluster.credential_key_id).is_not(None),
+            col(Cluster.credential_key_id) != keyring.primary_id,
+        )
+        .order_by(col(Cluster.id))
         .limit(batch_size)
     ).all()
     for cluster in clusters:
+        assert cluster.id is not None and cluster.credential_key_id is not None
         cluster.credential_key_id, cluster.credential_ciphertext = keyring.reencrypt(
             cluster.credential_key_id,
-            cluster.credential_ciphertext,
+            cluster.credential_ciphertext or b"",
             org_id=cluster.org_id,
             cluster_id=cluster.id,
         )

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from typing import Self
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -21,7 +22,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 class Figure(str):
     """A number formatted for a cell ("-0.42", "12.5"): written as it is, never neutralised."""
 
-    def __new__(cls, text: str) -> Figure:
+    def __new__(cls, text: str) -> Self:
         float(text)  # only a number may pass as one: ValueError otherwise
         return super().__new__(cls, text)
 

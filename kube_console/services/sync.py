@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlmodel import Session
 
@@ -283,23 +283,6 @@ def _record_success(
     cluster.last_success_at = _latest(cluster.last_success_at, now)
     cluster.consecutive_auth_failures = 0
     cluster.backoff_until = None
-
-
-def clusters_due(*, session: Session, now: dt.datetime) -> list[int]:
-    """Every cluster with a credential that is not backing off, slowest last sync first.
-
-    Starting the slow ones first lets the fast ones fill the other workers meanwhile, so a
-    pass ends soon after its slowest cluster instead of starting that one last."""
-    return list(
-        session.execute(
-            select(Cluster.id)
-            .where(
-                Cluster.credential_ciphertext.is_not(None),
-                (Cluster.backoff_until.is_(None)) | (Cluster.backoff_until <= now),
-            )
-            .order_by(func.coalesce(Cluster.last_sync_duration_ms, 0.0).desc(), Cluster.id)
-        ).scalars()
-    )
 
 
 def prune_samples(*, session: Session, older_than: dt.datetime) -> int:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ColumnElement, case, delete, literal, or_, select, update
+from sqlalchemy import BindParameter, ColumnElement, case, delete, literal, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -32,7 +32,8 @@ _key, _failures = _table.c.key_hash, _table.c.failures
 _started, _locked_until = _table.c.window_started_at, _table.c.locked_until
 
 
-def _at(moment: dt.datetime):  # a typed bind, so SQLite stores it like every other timestamp
+# A typed bind, so SQLite stores it like every other timestamp.
+def _at(moment: dt.datetime) -> BindParameter[dt.datetime]:
     return literal(moment, UTCDateTime())
 
 
@@ -82,7 +83,9 @@ def reserve_streak_attempt(
         only_if=or_(_locked_until.is_(None), _locked_until <= now),
     )
     if failures is None:
-        locked_until = session.execute(select(_locked_until).where(_key == key)).scalar_one()
+        locked_until: dt.datetime = session.execute(
+            select(_locked_until).where(_key == key)
+        ).scalar_one()
         return locked_until - now
     delay = streak_delay(failures, free=free, max_delay=max_delay)
     session.execute(update(_table).where(_key == key).values(locked_until=now + delay))
@@ -111,7 +114,7 @@ def reserve_budget_attempt(
     )
     if spent is not None:
         return None
-    started = session.execute(select(_started).where(_key == key)).scalar_one()
+    started: dt.datetime = session.execute(select(_started).where(_key == key)).scalar_one()
     return started + window - now
 
 

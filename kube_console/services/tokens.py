@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from kube_console.dto import ApiTokenRow
 from kube_console.errors import ValidationFailed
@@ -20,6 +20,7 @@ class NewApiToken:
 
 
 def _row(token: ApiToken) -> ApiTokenRow:
+    assert token.id is not None
     return ApiTokenRow(
         id=token.id,
         name=token.name,
@@ -60,7 +61,7 @@ def list_tokens(*, session: Session, org_id: int, user_id: int) -> list[ApiToken
     tokens = session.exec(
         select(ApiToken)
         .where(ApiToken.org_id == org_id, ApiToken.user_id == user_id)
-        .order_by(ApiToken.created_at.desc())
+        .order_by(col(ApiToken.created_at).desc())
     ).all()
     return [_row(token) for token in tokens]
 

@@ -44,7 +44,7 @@ CPU_STEP_CORES = 0.01  # suggestions are rounded up to 10 millicores
 MEMORY_STEP_BYTES = 2**20  # and to whole MiB
 
 
-class epoch_seconds(FunctionElement):  # noqa: N801 - named like the SQL function it stands for
+class epoch_seconds(FunctionElement):
     """Whole seconds since 1970 of a stored UTC time, on both databases."""
 
     type = BigInteger()

@@ -14,9 +14,10 @@ would tell them.
 from __future__ import annotations
 
 import dataclasses
+from typing import Any, cast
 
-from sqlalchemy import update
-from sqlmodel import Session, func, select
+from sqlalchemy import CursorResult, update
+from sqlmodel import Session, col, func, select
 
 from kube_console.db import utcnow
 from kube_console.dto import Profile, UserRow
@@ -34,6 +35,7 @@ EMAIL_NOT_AVAILABLE = "This e-mail address can't be used for a new user. Choose 
 
 
 def _row(user: User) -> UserRow:
+    assert user.id is not None
     return UserRow(
         id=user.id,
         email=user.email,
@@ -54,6 +56,7 @@ def _get(session: Session, *, org_id: int, user_id: int) -> User:
 def profile(*, session: Session, org_id: int, user_id: int) -> Profile:
     user = _get(session, org_id=org_id, user_id=user_id)
     org = session.get(Organization, org_id)
+    assert org is not None  # the user's own organization
     return Profile(email=user.email, display_name=user.display_name, role=user.role, org_name=org.name)
 
 
@@ -125,8 +128,11 @@ def create_user(
 
 def _other_active_admins(session: Session, *, org_id: int, user_id: int) -> int:
     return session.exec(
-        select(func.count(User.id)).where(
-            User.org_id == org_id, User.role == "admin", User.active == True, User.id != user_id  # noqa: E712
+        select(func.count(col(User.id))).where(
+            User.org_id == org_id,
+            User.role == "admin",
+            col(User.active).is_(True),
+            col(User.id) != user_id,
         )
     ).one()
 
@@ -149,7 +155,7 @@ def set_active(*, session: Session, org_id: int, user_id: int, active: bool) -> 
     user.active, user.updated_at = active, utcnow()
     session.add(user)
     if not active:
-        revoke_user_sessions(session=session, user_id=user.id)
+        revoke_user_sessions(session=session, user_id=user_id)
     return _row(user)
 
 
@@ -175,12 +181,16 @@ def reset_password(
     user.password_hash, user.updated_at = hash_password(password), utcnow()
     user.must_change_password = True
     session.add(user)
-    revoke_user_sessions(session=session, user_id=user.id)
-    live_tokens = (ApiToken.user_id == user.id, ApiToken.revoked == False)  # noqa: E712
+    revoke_user_sessions(session=session, user_id=user_id)
+    live_tokens = (col(ApiToken.user_id) == user_id, col(ApiToken.revoked).is_(False))
     if revoke_tokens:
-        revoked = session.execute(update(ApiToken).where(*live_tokens).values(revoked=True)).rowcount
-        return PasswordReset(user=_row(user), revoked_tokens=revoked, kept_tokens=0)
-    kept = session.exec(select(func.count(ApiToken.id)).where(*live_tokens)).one()
+        # An UPDATE's result is a CursorResult, which counts the rows.
+        revoked = cast(
+            "CursorResult[Any]",
+            session.execute(update(ApiToken).where(*live_tokens).values(revoked=True)),
+        )
+        return PasswordReset(user=_row(user), revoked_tokens=revoked.rowcount, kept_tokens=0)
+    kept = session.exec(select(func.count(col(ApiToken.id))).where(*live_tokens)).one()
     return PasswordReset(user=_row(user), revoked_tokens=0, kept_tokens=kept)
 
 
@@ -210,7 +220,7 @@ def change_own_password(
     user.must_change_password = False
     session.add(user)
     for other in session.exec(
-        select(AuthSession).where(AuthSession.user_id == user.id, AuthSession.revoked == False)  # noqa: E712
+        select(AuthSession).where(AuthSession.user_id == user.id, AuthSession.revoked == False)
     ):
         if other.token_hash != keep_session_digest:
             other.revoked = True

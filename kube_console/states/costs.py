@@ -505,7 +505,6 @@ class CostsState(rx.State):
     total_change: CostCell = CostCell(text="")
     previous_total: str = ""
     period: str = ""
-    previous_period: str = ""
     closed_hours: str = ""
     forecast: str = ""
     forecast_days: int = 0
@@ -760,7 +759,6 @@ class CostsState(rx.State):
         self.total_change = change_cell(report.change, report.total_cost, report.previous_cost)
         self.previous_total = format_money(report.previous_cost, report.currency)
         self.period = period_text(report.start, report.end, report.step)
-        self.previous_period = period_text(report.previous_start, report.previous_end, report.step)
         self.closed_hours = _quantity(report.hours, "closed hours")
         self.forecast = format_money(report.forecast_cost, report.currency)
         self.forecast_days = report.forecast_days

@@ -15,12 +15,18 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 from kube_console.db import utcnow
 from kube_console.services.sync import OpenSession, SyncOutcome
-from kube_console.services.sync_scheduling import LEASE, SyncOne, claim_due, renew_leases, run_claimed
+from kube_console.services.sync_scheduling import (
+    LEASE,
+    SyncOne,
+    claim_due,
+    renew_leases,
+    run_claimed,
+)
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +109,7 @@ class SyncLoop:
             self._reserved += idle
             return idle
 
-    def _unreserve(self, count: int, *, started: list[int] = ()) -> None:
+    def _unreserve(self, count: int, *, started: Sequence[int] = ()) -> None:
         """Give back reserved threads, `started` ones now running (at once: never idle between)."""
         with self._changed:
             self._reserved -= count

@@ -1,5 +1,5 @@
 """The shell in Chromium: sidebar at 1280 px, a navigation menu button at 768 px, light and
-dark mode, and honest empty states on the pages later issues fill."""
+dark mode, and empty states with no made-up figures for an organization with no clusters."""
 
 from __future__ import annotations
 
@@ -45,7 +45,9 @@ def test_the_colour_mode_switches_between_light_and_dark(team, page: Page):
         ("/helm", "No Helm releases yet"),
     ],
 )
-def test_pages_later_issues_fill_show_an_honest_empty_state(team, page: Page, path, empty_state):
+def test_pages_of_an_org_with_no_clusters_show_an_empty_state_and_no_figures(
+    team, page: Page, path, empty_state
+):
     sign_in_as(page, TEAM_ADMIN)
     page.goto(path)
     expect(page.get_by_role("heading", name=empty_state)).to_be_visible()

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import functools
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +15,9 @@ from kube_console.security.keyring import Keyring, generate_key
 from kube_console.services.clusters import register_cluster
 from kube_console.settings import Settings, load_settings
 from tests.support.kubeconfig import kubeconfig_yaml
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+CLI_KEY = generate_key()  # the key `cli` runs the CLI with unless a test passes others
 
 
 @pytest.fixture
@@ -35,7 +42,7 @@ def register(make, open_session, keyring, settings, fake_kube, fake_credentials)
     org = make.org()
 
     def register_fake(fake, *, name: str | None = None, org_id: int | None = None):
-        card, outcome = register_cluster(
+        card, _outcome = register_cluster(
             open_session=open_session,
             org_id=org_id or org.id,
             name=name or fake.name,
@@ -50,3 +57,33 @@ def register(make, open_session, keyring, settings, fake_kube, fake_credentials)
 
     register_fake.org = org
     return register_fake
+
+
+@pytest.fixture
+def cli(database_url, engine, tmp_path):
+    """Run the CLI against the test database, away from the developer's own .env."""
+
+    def run(
+        *args: str, stdin: str = "", keys: str = f"k1:{CLI_KEY}", **env: str
+    ) -> subprocess.CompletedProcess[str]:
+        environment = {
+            key: value for key, value in os.environ.items() if not key.startswith("KUBE_CONSOLE_")
+        }
+        environment |= {
+            "KUBE_CONSOLE_DB_URL": database_url,
+            "KUBE_CONSOLE_ENCRYPTION_KEYS": keys,
+            "KUBE_CONSOLE_ALLOW_LOOPBACK_CLUSTERS": "1",
+            "PYTHONPATH": str(PROJECT_ROOT),
+            **env,
+        }
+        return subprocess.run(
+            [sys.executable, "-m", "kube_console", *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env=environment,
+            check=False,
+        )
+
+    return run

@@ -15,8 +15,8 @@ from kube_console.services.clusters import ConnectionFailed, register_cluster
 from kube_console.settings import get_settings
 from tests.fakekube.generator import generate_cluster
 from tests.fakekube.pki import SERVER_DNS_NAME
-from tests.support.sync import sync_now
 from tests.support.kubeconfig import kubeconfig_yaml
+from tests.support.sync import sync_now
 
 
 class SystemResolver:

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
-from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
 from kube_console.models import Cluster, User
@@ -15,37 +11,11 @@ from kube_console.security.keyring import Keyring, generate_key
 from kube_console.services.auth import resolve_api_token
 from kube_console.services.credentials import load_credential, store_credential
 from tests.fakekube.generator import generate_cluster
+from tests.integration.conftest import CLI_KEY
 from tests.support.kubeconfig import kubeconfig_yaml
 from tests.support.two_tenant_workers import FLEET_FIGURE, LEADER, OTHER, seed_shared_workers
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-OLD_KEY, NEW_KEY = generate_key(), generate_key()
-
-
-@pytest.fixture
-def cli(database_url, engine, tmp_path):
-    """Run the CLI against the test database, away from the developer's own .env."""
-
-    def run(*args: str, stdin: str = "", keys: str = f"k1:{OLD_KEY}", **env: str) -> subprocess.CompletedProcess[str]:
-        environment = {key: value for key, value in os.environ.items() if not key.startswith("KUBE_CONSOLE_")}
-        environment |= {
-            "KUBE_CONSOLE_DB_URL": database_url,
-            "KUBE_CONSOLE_ENCRYPTION_KEYS": keys,
-            "KUBE_CONSOLE_ALLOW_LOOPBACK_CLUSTERS": "1",
-            "PYTHONPATH": str(PROJECT_ROOT),
-            **env,
-        }
-        return subprocess.run(
-            [sys.executable, "-m", "kube_console", *args],
-            input=stdin,
-            capture_output=True,
-            text=True,
-            cwd=tmp_path,
-            env=environment,
-            check=False,
-        )
-
-    return run
+OLD_KEY, NEW_KEY = CLI_KEY, generate_key()
 
 
 def test_admin_user_and_token_creation(cli, session):

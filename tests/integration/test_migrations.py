@@ -43,10 +43,15 @@ def test_a_console_set_up_before_0002_stays_set_up_and_its_old_lockouts_are_drop
     with old.begin() as connection:
         for statement in (
             "INSERT INTO organizations (id, name, created_at) VALUES (7, 'Acme', :at)",
-            "INSERT INTO users (org_id, email, display_name, password_hash, role, active, created_at,"
-            " updated_at) VALUES (7, 'ana@example.com', '', 'x', 'admin', TRUE, :at, :at)",
-            "INSERT INTO login_throttle (key_hash, failures, window_started_at, locked_until)"
-            " VALUES ('k', 5, :at, :at)",
+            (
+                "INSERT INTO users (org_id, email, display_name, password_hash, role, active,"
+                " created_at, updated_at)"
+                " VALUES (7, 'ana@example.com', '', 'x', 'admin', TRUE, :at, :at)"
+            ),
+            (
+                "INSERT INTO login_throttle (key_hash, failures, window_started_at, locked_until)"
+                " VALUES ('k', 5, :at, :at)"
+            ),
         ):
             connection.execute(text(statement), {"at": AT})
     upgrade_to_head(database_url)
@@ -192,12 +197,11 @@ def test_0005_carries_cost_rows_over_keyed_by_namespace_id(database_url, engine)
                 assert rollup[None].idle_cpu_share == _dollars(-0.20)
                 assert (rollup[ids["a"]].hours, rollup[ids["b"]].hours) == (1.0, 2.0)
             # One idle row per cluster-hour, even though its namespace_id is NULL.
-            with pytest.raises(IntegrityError):
-                with session.begin_nested():
-                    session.execute(
-                        sa.insert(_cost_table("cost_hourly", "hour_start")),
-                        [row(None, "__idle__", cpu_cost=0.0, cpu_hours=0, hour_start=at[0])],
-                    )
+            with pytest.raises(IntegrityError), session.begin_nested():
+                session.execute(
+                    sa.insert(_cost_table("cost_hourly", "hour_start")),
+                    [row(None, "__idle__", cpu_cost=0.0, cpu_hours=0, hour_start=at[0])],
+                )
 
         # Down again, the shops of one name in one period are one row once more.
         command.downgrade(alembic_config(database_url), BEFORE_COST_FIXES)

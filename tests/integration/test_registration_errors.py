@@ -13,7 +13,6 @@ import pytest
 from kube_console.services.clusters import ConnectionFailed, check_kubeconfig
 from tests.fakekube.pki import CertificateAuthority
 from tests.support.kubeconfig import kubeconfig_yaml
-from tests.integration.test_cli import cli  # noqa: F401  (the fixture that runs the CLI)
 from tests.support.listeners import SITUATIONS, closed_port, not_tls
 
 GENERIC = (

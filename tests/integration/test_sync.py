@@ -21,8 +21,7 @@ from kube_console.models import (
     Workload,
 )
 from kube_console.services.clusters import ConnectionFailed
-from kube_console.services.sync import clusters_due
-from kube_console.services.sync_scheduling import cluster_syncer
+from kube_console.services.sync_scheduling import claim_due, cluster_syncer
 from kube_console.workers.sync_job import sync_all_once
 from tests.fakekube.cluster import Fault
 from tests.fakekube.generator import generate_cluster
@@ -188,7 +187,13 @@ def test_401_backs_off_and_the_cluster_is_not_due_until_then(
     assert cluster.consecutive_auth_failures == 2
     wait = cluster.backoff_until - cluster.last_sync_at
     assert 59 <= wait.total_seconds() <= 61  # 30 s, doubled
-    assert card.id not in clusters_due(session=session, now=cluster.last_sync_at)
+    interval = dt.timedelta(seconds=30)  # shorter than the backoff
+
+    def claimed(now: dt.datetime) -> list[int]:
+        return claim_due(session=session, owner="test", now=now, limit=10, interval=interval)
+
+    assert card.id not in claimed(cluster.last_sync_at + interval)
+    assert card.id in claimed(cluster.backoff_until)
 
 
 def test_one_pass_syncs_the_healthy_clusters_while_two_of_ten_fail(

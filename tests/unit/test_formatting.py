@@ -7,7 +7,6 @@ from kube_console.formatting import (
     counted,
     currency_affixes,
     format_duration_of_days,
-    format_absolute_time,
     format_bytes,
     format_cores,
     format_money,
@@ -105,12 +104,6 @@ def test_percent(fraction, text):
 )
 def test_relative_time(moment, text):
     assert format_relative_time(moment, now=NOW) == text
-
-
-def test_absolute_time_for_hovering():
-    assert format_absolute_time("2026-03-10T14:05:09.123456+00:00") == "2026-03-10 14:05:09 UTC"
-    assert format_absolute_time("2026-03-10T16:05:09+02:00") == "2026-03-10 14:05:09 UTC"
-    assert format_absolute_time("") == UNKNOWN
 
 
 @pytest.mark.parametrize(

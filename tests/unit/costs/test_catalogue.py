@@ -131,8 +131,11 @@ def test_every_bad_value_is_reported_with_its_line_and_column():
 
 def test_the_header_must_name_exactly_the_catalogue_columns():
     assert errors_of("provider,region,instance_type,price\n") == [
-        "line 1: columns: expected provider, region, instance_type, vcpu, memory_gib, gpu_count, "
-        "gpu_model, on_demand_hour, source, as_of; got provider, region, instance_type, price"
+        (
+            "line 1: columns: expected provider, region, instance_type, vcpu, memory_gib, "
+            "gpu_count, gpu_model, on_demand_hour, source, as_of; "
+            "got provider, region, instance_type, price"
+        )
     ]
     assert errors_of(b"") == ["file: is empty; expected a header line and rows"]
 

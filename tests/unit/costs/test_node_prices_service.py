@@ -66,7 +66,7 @@ def test_a_rule_is_stored_canonical_and_previews_the_live_nodes_it_matches_now(s
 
 def test_the_preview_counts_the_nodes_each_rule_prices_the_most_specific_winning(session, fleet):
     acme, _ = fleet
-    create = lambda selector, price, starts="2026-03-01": node_prices.create_rule(  # noqa: E731
+    create = lambda selector, price, starts="2026-03-01": node_prices.create_rule(
         session=session,
         org_id=acme.id,
         selector=selector,
@@ -91,9 +91,8 @@ def test_the_preview_counts_the_nodes_each_rule_prices_the_most_specific_winning
         1,
         0,
     )
-    assert [row.id for row in node_prices.list_rules(session=session, org_id=acme.id, now=NOW)][
-        0
-    ] == scheduled.id
+    rules = node_prices.list_rules(session=session, org_id=acme.id, now=NOW)
+    assert rules[0].id == scheduled.id
 
 
 def test_a_draft_selector_is_previewed_before_it_is_saved(session, fleet):

@@ -49,8 +49,10 @@ def test_bad_terms_are_named_one_by_one():
     ]
     assert messages("") == ["enter at least one key=value term"]
     assert messages("k" * 64 + "=v") == [
-        f"term 1: key '{'k' * 64}' must be at most 63 letters, digits, '-', '_' or '.', "
-        "starting and ending with a letter or digit (with an optional prefix/)"
+        (
+            f"term 1: key '{'k' * 64}' must be at most 63 letters, digits, '-', '_' or '.', "
+            "starting and ending with a letter or digit (with an optional prefix/)"
+        )
     ]
 
 

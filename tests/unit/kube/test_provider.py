@@ -13,11 +13,7 @@ from kube_console.kube.provider import (
     KubernetesVersion,
     ProviderInfo,
     detect_provider,
-    instance_type,
-    is_spot,
     parse_version,
-    region,
-    zone,
 )
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -269,55 +265,6 @@ def test_kind_like_names_on_a_cloud_are_self_managed_not_kind() -> None:
     assert detect(nodes=nodes).key == "self-managed-aws"
 
 
-# --- node facts ---------------------------------------------------------------------------
-
-
-def test_node_facts_prefer_current_labels_and_fall_back_to_beta_ones() -> None:
-    current = {
-        "node.kubernetes.io/instance-type": "m6i.large",
-        "beta.kubernetes.io/instance-type": "m5.large",
-        "topology.kubernetes.io/region": "eu-west-1",
-        "failure-domain.beta.kubernetes.io/region": "us-east-1",
-        "topology.kubernetes.io/zone": "eu-west-1a",
-        "failure-domain.beta.kubernetes.io/zone": "us-east-1b",
-    }
-    beta_only = {
-        "beta.kubernetes.io/instance-type": "n1-standard-4",
-        "failure-domain.beta.kubernetes.io/region": "us-central1",
-        "failure-domain.beta.kubernetes.io/zone": "us-central1-c",
-    }
-
-    assert (instance_type(current), region(current), zone(current)) == (
-        "m6i.large",
-        "eu-west-1",
-        "eu-west-1a",
-    )
-    assert (instance_type(beta_only), region(beta_only), zone(beta_only)) == (
-        "n1-standard-4",
-        "us-central1",
-        "us-central1-c",
-    )
-    assert (instance_type({}), region({}), zone({})) == (None, None, None)
-
-
-@pytest.mark.parametrize(
-    ("labels", "spot"),
-    [
-        ({"eks.amazonaws.com/capacityType": "SPOT"}, True),
-        ({"eks.amazonaws.com/capacityType": "ON_DEMAND"}, False),
-        ({"karpenter.sh/capacity-type": "spot"}, True),
-        ({"karpenter.sh/capacity-type": "on-demand"}, False),
-        ({"cloud.google.com/gke-spot": "true"}, True),
-        ({"cloud.google.com/gke-preemptible": "true"}, True),
-        ({"kubernetes.azure.com/scalesetpriority": "spot"}, True),
-        ({"kubernetes.azure.com/scalesetpriority": "regular"}, False),
-        ({}, False),
-    ],
-)
-def test_is_spot(labels: dict[str, str], spot: bool) -> None:
-    assert is_spot(labels) is spot
-
-
 # --- a real EKS cluster's nodes ---------------------------------------------------------
 
 
@@ -337,22 +284,3 @@ def test_real_eks_node_list_is_detected_as_eks() -> None:
         "eks", "Amazon EKS", "aws", ()
     )
     assert detect(git_version="v1.31.13", nodes=nodes).key == "eks"
-
-
-def test_real_eks_node_facts() -> None:
-    facts = [
-        (
-            item["metadata"]["name"],
-            instance_type(labels),
-            region(labels),
-            zone(labels),
-            is_spot(labels),
-        )
-        for item in real_eks_nodes()
-        for labels in [item["metadata"]["labels"]]
-    ]
-
-    assert facts == [
-        ("ip-10-0-10-170.ec2.internal", "t3.small", "us-east-1", "us-east-1a", False),
-        ("ip-10-0-20-143.ec2.internal", "t3.small", "us-east-1", "us-east-1b", False),
-    ]

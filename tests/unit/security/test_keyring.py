@@ -1,7 +1,12 @@
 import pytest
 from cryptography.fernet import Fernet
 
-from kube_console.security.keyring import CredentialUnreadable, Keyring, KeyringUnavailable, generate_key
+from kube_console.security.keyring import (
+    CredentialUnreadable,
+    Keyring,
+    KeyringUnavailable,
+    generate_key,
+)
 
 
 def test_encrypts_under_the_primary_key_and_round_trips():

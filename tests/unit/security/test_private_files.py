@@ -120,8 +120,10 @@ def test_tightening_an_open_database_keeps_sqlite_s_locks(tmp_path):
         [
             sys.executable,
             "-c",
-            "import sqlite3, sys; c = sqlite3.connect(sys.argv[1], timeout=0);"
-            " c.execute('BEGIN IMMEDIATE'); print('got the lock')",
+            (
+                "import sqlite3, sys; c = sqlite3.connect(sys.argv[1], timeout=0);"
+                " c.execute('BEGIN IMMEDIATE'); print('got the lock')"
+            ),
             str(database),
         ],
         capture_output=True,

@@ -501,7 +501,7 @@ async def test_no_handler_reads_or_changes_another_organization(
 async def test_an_admin_sees_and_changes_their_own_organization(orgs, session, engine):
     """The harness reaches the database: the same handlers do change org A (so the checks
     above could fail)."""
-    a, b = orgs
+    a, _b = orgs
     async with EventDriver() as driver:
         tab = driver.tab(session_token=signed_in(session, a.admin))
         await tab.open(routes.ADMIN_USERS)
