@@ -41,6 +41,10 @@ from pathlib import Path
 
 from sqlalchemy import select, text, update
 from sqlalchemy.engine import make_url
+from tests.fakekube.cluster import Fault
+from tests.fakekube.generator import generate_cluster
+from tests.fakekube.pki import CertificateAuthority
+from tests.fakekube.server import FakeKubeProcess
 
 from benchmarks.sync_bench import _add_clusters, _database
 from kube_console.db import make_engine, make_unpooled_engine, session_scope
@@ -51,10 +55,6 @@ from kube_console.services.credentials import store_credential
 from kube_console.services.sync_scheduling import cluster_syncer
 from kube_console.settings import load_settings
 from kube_console.workers.scheduler import ConsoleScheduler
-from tests.fakekube.cluster import Fault
-from tests.fakekube.generator import generate_cluster
-from tests.fakekube.pki import CertificateAuthority
-from tests.fakekube.server import FakeKubeProcess
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

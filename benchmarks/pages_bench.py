@@ -39,12 +39,12 @@ import httpx
 import pytest
 from playwright.sync_api import Page, sync_playwright
 from sqlmodel import Session
+from tests.fakekube.generator import generate_cluster
 
 from kube_console.db import make_engine
 from kube_console.dto import PageRequest
 from kube_console.security.keyring import generate_key
 from kube_console.services import explore
-from tests.fakekube.generator import generate_cluster
 from tests.support.synced_fleet import fetch_snapshots, sync_fleet
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]

@@ -28,6 +28,9 @@ import kubernetes.client
 import orjson
 import urllib3
 from sqlmodel import Session
+from tests.fakekube.cluster import Fault
+from tests.fakekube.generator import generate_cluster
+from tests.fakekube.server import FakeKubeProcess
 
 from kube_console.db import make_engine, session_scope
 from kube_console.kube.client import build_api_client
@@ -41,9 +44,6 @@ from kube_console.services.sync import sync_cluster
 from kube_console.services.sync_scheduling import cluster_syncer
 from kube_console.settings import load_settings
 from kube_console.workers.sync_job import sync_all_once
-from tests.fakekube.cluster import Fault
-from tests.fakekube.generator import generate_cluster
-from tests.fakekube.server import FakeKubeProcess
 
 
 class _PeakRss:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 
-from alembic import command
 from kube_console.db import make_unpooled_engine
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

@@ -8,9 +8,9 @@ Create Date: 2026-12-02
 from collections.abc import Sequence
 
 import sqlalchemy as sa
+from alembic import op
 
 import kube_console.db
-from alembic import op
 
 revision: str = "0008_node_samples"
 down_revision: str | None = "0007_gpu_figures"

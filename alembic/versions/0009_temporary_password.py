@@ -10,7 +10,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = "0009_temporary_password"
 down_revision: str | None = "0008_node_samples"
 branch_labels: str | Sequence[str] | None = None

@@ -108,7 +108,7 @@ _LABEL_VALUE = re.compile(r"[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?")
 def owner_label(labels: Mapping[str, str], keys: Sequence[str]) -> tuple[str, list[str]]:
     """(value, keys whose value was rejected): the first configured label key present with a
     valid Kubernetes label value wins; none means "unallocated"."""
-    rejected = []
+    rejected: list[str] = []
     for key in keys:
         if value := labels.get(key, "").strip():
             if _LABEL_VALUE.fullmatch(value):

@@ -110,7 +110,7 @@ class _TicketKeepingSocket(ssl.SSLSocket):
     """Hands its context the session it negotiated, once that session can be resumed: TLS 1.3
     sends the ticket after the handshake, so it is there once the socket has read something."""
 
-    def recv_into(self, buffer, nbytes=None, flags=0):
+    def recv_into(self, buffer: Any, nbytes: int | None = None, flags: int = 0) -> int:
         received = super().recv_into(buffer, nbytes, flags)
         context = self.context
         if isinstance(context, _ResumingContext) and context.session is None:
@@ -134,8 +134,15 @@ class _ResumingContext(ssl.SSLContext):
         if session is not None and session.has_ticket:
             self.session = session
 
-    def wrap_socket(self, sock, server_side=False, do_handshake_on_connect=True, suppress_ragged_eofs=True,
-                    server_hostname=None, session=None):  # ssl.SSLContext's signature
+    def wrap_socket(  # ssl.SSLContext's signature
+        self,
+        sock: socket.socket,
+        server_side: bool = False,
+        do_handshake_on_connect: bool = True,
+        suppress_ragged_eofs: bool = True,
+        server_hostname: str | bytes | None = None,
+        session: ssl.SSLSession | None = None,
+    ) -> ssl.SSLSocket:
         if session is None and not server_side:
             session = self.session
         return super().wrap_socket(

@@ -180,7 +180,8 @@ class _Calls:
                 if not 200 <= response.status <= 299:
                     response.read()
                     raise ApiException.from_response(http_resp=response, body=None, data=None)
-                return response.response.data
+                body: bytes = response.response.data
+                return body
             finally:
                 response.response.release_conn()
         except Exception as error:
@@ -542,14 +543,15 @@ def _fetch_all(
     """Health, discovery, every list and usage: (health report, API groups, metrics available)."""
     health = pool.submit(_health_or_problem, calls, parts)
     discovery = pool.submit(_discovery, calls, parts)
-    pending = {
-        kind: pool.submit(_fetch_list, calls, parts, kind, *plan[kind])
-        for kind in plan
-        if kind != "pods"
-    }
+
+    def fetch(kind: str) -> Future[None]:
+        path, decode_page, options = plan[kind]
+        return pool.submit(_fetch_list, calls, parts, kind, path, decode_page, options)
+
+    pending = {kind: fetch(kind) for kind in plan if kind != "pods"}
     for owner_kind in OWNER_KINDS:  # the pod pages need to know who owns them
         calls.wait(pending[owner_kind])
-    pending["pods"] = pool.submit(_fetch_list, calls, parts, "pods", *plan["pods"])
+    pending["pods"] = fetch("pods")
     api_groups, discovery_ok = calls.wait(discovery)
     usage = pool.submit(_fetch_usage, calls, decoder, parts, api_groups, discovery_ok)
     for future in pending.values():

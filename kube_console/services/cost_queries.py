@@ -620,7 +620,7 @@ def _bucket_iso(step: str, bucket: dt.datetime | dt.date) -> str:
 
 
 def _costed_hours(
-    session: Session, *, org_id: int, grain: _Grain, window: Window, clusters: Sequence[int]
+    session: Session, *, org_id: int, grain: Grain, window: Window, clusters: Sequence[int]
 ) -> float:
     """The most hours any of `clusters` was costed in the window (its idle rows, one per
     cluster-hour, carry them): how long the longest-lived of them has figures there."""

@@ -29,7 +29,12 @@ from kube_console.security.secrets import (
     password_problem,
     verify_password,
 )
-from kube_console.services.auth import email_problem, normalize_email, org_name_problem, revoke_user_sessions
+from kube_console.services.auth import (
+    email_problem,
+    normalize_email,
+    org_name_problem,
+    revoke_user_sessions,
+)
 
 EMAIL_NOT_AVAILABLE = "This e-mail address can't be used for a new user. Choose another one."
 

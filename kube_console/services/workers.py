@@ -16,7 +16,13 @@ from sqlalchemy import delete, func, select, update
 from sqlmodel import Session
 
 from kube_console.db import utcnow
-from kube_console.dto import ClusterSyncStats, CostRunOutcome, WorkerProcessRow, WorkerRunRow, WorkerStatus
+from kube_console.dto import (
+    ClusterSyncStats,
+    CostRunOutcome,
+    WorkerProcessRow,
+    WorkerRunRow,
+    WorkerStatus,
+)
 from kube_console.models import Cluster, WorkerProcess, WorkerRun
 from kube_console.security.authz import NotFound
 
