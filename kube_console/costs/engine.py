@@ -818,6 +818,20 @@ def run_cost_pass(
     return outcomes
 
 
+def open_hour(now: dt.datetime | None = None) -> dt.datetime:
+    """The start of the hour still open at `now` (default: the clock's)."""
+    return floor_hour(now or utcnow())
+
+
+def open_hour_note(hour_start: dt.datetime) -> str:
+    """Why nothing at or after `hour_start` (an open hour) can be computed yet."""
+    closes = hour_start + HOUR
+    return (
+        f"the current hour {hour_start:%H:%M}–{closes:%H:%M} closes at {closes:%H:%M}; "
+        "nothing to compute before it"
+    )
+
+
 def price_open_hours(
     *,
     open_session: OpenSession,
