@@ -328,6 +328,7 @@ class CostReport:
     forecast_cost: float
     forecast_days: int  # complete days the forecast's daily mean rests on
     negative_idle_hours: int
+    provisional: ProvisionalCost | None = None  # the open hour so far, when the window reaches it
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

@@ -763,6 +763,19 @@ def cost_report(
         forecast_cost=sum(forecast.by_group.values()),
         forecast_days=forecast.days,
         negative_idle_hours=int(grand["negative_idle_hours"]),
+        # The open hour so far, for views that reach into it: apart, never in the figures above.
+        provisional=provisional_cost(
+            session=session,
+            org_id=org_id,
+            now=now,
+            clusters=filters.clusters,
+            teams=filters.teams,
+            cost_centers=filters.cost_centers,
+            namespaces=filters.namespaces,
+            idle=query.idle,
+        )
+        if window.end > floor_hour(now)
+        else None,
     )
 
 
@@ -1026,10 +1039,11 @@ def provisional_cost(
     teams: Sequence[str] = (),
     cost_centers: Sequence[str] = (),
     namespaces: Sequence[str] = (),
+    idle: str = "separate",
 ) -> ProvisionalCost | None:
-    """The open hour so far for the org (cost_provisional), idle shared as the hours share it,
-    or None when the open hour has no provisional rows yet: rows of an hour that has closed are
-    never read. Label filters leave idle out, as they do for the closed figures."""
+    """The open hour so far for the org (cost_provisional), idle included (or left out with
+    idle "hide"), or None when the open hour has no provisional rows yet: rows of an hour that
+    has closed are never read. Label filters leave idle out, as they do for the closed figures."""
     now = now or utcnow()
     hour_start = floor_hour(now)
     rows = CostProvisional
@@ -1043,9 +1057,9 @@ def provisional_cost(
     ):
         if values:
             conditions.append(column.in_(list(values)))
-    if teams or cost_centers or namespaces:
+    if teams or cost_centers or namespaces or idle == "hide":
         conditions.append(rows.namespace != IDLE_NAMESPACE)
-    names = (*COST_FIGURES, *IDLE_SHARES)
+    names = COST_FIGURES if idle == "hide" else (*COST_FIGURES, *IDLE_SHARES)
     found = session.execute(
         select(
             func.count(),
@@ -1066,6 +1080,6 @@ def provisional_cost(
         total_cost=sum(figures.values()),
         by_resource={
             **{name: figures[name] for name in COST_FIGURES},
-            "idle_share_cost": sum(figures[name] for name in IDLE_SHARES),
+            "idle_share_cost": sum(figures.get(name, 0.0) for name in IDLE_SHARES),
         },
     )

@@ -52,3 +52,47 @@ def test_the_open_hour_so_far_is_apart_from_the_closed_figures(session, engine, 
     assert provisional_cost(session=session, org_id=rival.id, now=NOW) is None
     later = NOW + dt.timedelta(hours=1)
     assert provisional_cost(session=session, org_id=acme.id, now=later) is None
+
+
+def test_the_cost_report_carries_the_open_hour_in_a_block_of_its_own(session, engine, make):
+    from kube_console.api.schemas import CostReportModel
+    from kube_console.dto import CostQuery
+    from kube_console.services.cost_queries import cost_report
+
+    fleet = build_fleet(session, engine, make.org("acme"), now=NOW, days=3)
+    org_id = fleet["prod"].org_id
+    closed = cost_report(session=session, org_id=org_id, query=CostQuery(window="7d"), now=NOW)
+    assert closed.provisional is None
+    price_open_hours(open_session=session_factory(engine), settings=SETTINGS, now=NOW)
+
+    report = cost_report(session=session, org_id=org_id, query=CostQuery(window="7d"), now=NOW)
+    assert report.total_cost == closed.total_cost  # never mixed into the closed figures
+    assert report.provisional is not None and report.provisional.total_cost == dollars(0.18)
+    prod = cost_report(
+        session=session,
+        org_id=org_id,
+        query=CostQuery(window="7d", clusters=(fleet["prod"].id,)),
+        now=NOW,
+    )
+    assert prod.provisional is not None and prod.provisional.total_cost == dollars(0.12)
+    # Idle hidden: the namespaces' own costs alone (prod $0.15 + stage $0.025 an hour).
+    hidden = cost_report(
+        session=session, org_id=org_id, query=CostQuery(window="7d", idle="hide"), now=NOW
+    )
+    assert hidden.provisional is not None
+    assert hidden.provisional.total_cost == dollars((0.15 + 0.025) / 2)
+    # A window that ends before the open hour has none.
+    past = cost_report(
+        session=session,
+        org_id=org_id,
+        query=CostQuery(window="custom", start="2026-03-01", end="2026-03-02"),
+        now=NOW,
+    )
+    assert past.provisional is None
+
+    wire = CostReportModel.build(report).model_dump(mode="json")
+    assert wire["provisional"]["hour_start"] == "2026-03-03T06:00:00Z"
+    assert wire["provisional"]["through"] == "2026-03-03T06:30:00Z"
+    assert wire["provisional"]["total_cost"] == dollars(0.18)
+    assert wire["provisional"]["cpu_cost"] == dollars(0.12)
+    assert wire["total_cost"] == dollars(closed.total_cost)
