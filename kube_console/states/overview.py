@@ -54,6 +54,7 @@ from kube_console.states.costs import (
     first_costs_by,
     group_colors,
     namespace_group_key,
+    provisional_figures,
 )
 from kube_console.states.guard import current_context, guarded, in_thread
 
@@ -325,16 +326,9 @@ class OverviewState(rx.State):
         )
 
     def _show_provisional(self, found: ProvisionalCost | None) -> None:
-        if found is None:
-            self.provisional = self.provisional_span = self.provisional_closes = ""
-            return
-        start, through, end = (
-            dt.datetime.fromisoformat(moment)
-            for moment in (found.hour_start, found.through, found.hour_end)
+        self.provisional, self.provisional_span, self.provisional_closes = provisional_figures(
+            found
         )
-        self.provisional = format_money(found.total_cost, found.currency)
-        self.provisional_span = f"{start:%H:%M}–{through:%H:%M} UTC"
-        self.provisional_closes = f"{end:%H:%M} UTC"
 
     @guarded(Action.READ)
     async def load(self):
