@@ -879,6 +879,32 @@ def price_open_hours(
     return written
 
 
+def price_open_hour_if_missing(
+    *,
+    open_session: OpenSession,
+    settings: Settings,
+    cluster_id: int,
+    now: dt.datetime | None = None,
+) -> bool:
+    """After a sync: price the cluster's open hour when it has no provisional figures yet (its
+    first sync, or the first of an hour), so they show without waiting for the job. One indexed
+    look-up when they exist. Whether it priced."""
+    now = now or utcnow()
+    with open_session() as session:
+        priced = session.execute(
+            select(CostProvisional.id)
+            .where(
+                CostProvisional.cluster_id == cluster_id,
+                CostProvisional.hour_start == floor_hour(now),
+            )
+            .limit(1)
+        ).first()
+    if priced is not None:
+        return False
+    price_open_hours(open_session=open_session, settings=settings, now=now, cluster_ids=[cluster_id])
+    return True
+
+
 def _since(value: dt.datetime | str, now: dt.datetime) -> dt.datetime:
     try:
         moment = value if isinstance(value, dt.datetime) else parse_utc_time(str(value))

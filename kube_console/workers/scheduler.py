@@ -27,10 +27,11 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from kube_console.costs.engine import price_open_hour_if_missing
 from kube_console.db import session_scope, utcnow
 from kube_console.security.keyring import Keyring, KeyringUnavailable, get_keyring
 from kube_console.services import workers as worker_service
-from kube_console.services.sync import OpenSession, prune_samples, prune_worker_runs
+from kube_console.services.sync import OpenSession, SyncOutcome, prune_samples, prune_worker_runs
 from kube_console.services.sync_scheduling import SyncOne, cluster_syncer, release_idle_leases
 from kube_console.settings import Settings, get_settings
 from kube_console.workers.cost_job import run_cost_job, run_provisional_job
@@ -81,6 +82,7 @@ class ConsoleScheduler:
             interval=dt.timedelta(seconds=settings.sync_interval_seconds),
             open_session=open_session,
             sync_one=sync_one or cluster_syncer(keyring=keyring, settings=settings, open_session=open_session),
+            after_sync=self._after_sync,
         )
         self._tick_seconds = tick_seconds
         self._stop = threading.Event()
@@ -216,6 +218,13 @@ class ConsoleScheduler:
 
     def _cost(self) -> None:
         run_cost_job(settings=self.settings, open_session=self.open_session, process=self.process)
+
+    def _after_sync(self, outcome: SyncOutcome) -> None:
+        """A cluster's first figures of the open hour show right after its sync, not at the job."""
+        if outcome.ok and outcome.sampled:
+            price_open_hour_if_missing(
+                open_session=self.open_session, settings=self.settings, cluster_id=outcome.cluster_id
+            )
 
     def _provisional(self) -> None:
         run_provisional_job(settings=self.settings, open_session=self.open_session)

@@ -562,3 +562,34 @@ def test_the_open_hour_is_priced_provisionally_and_replaced_by_the_closed_hour(
     assert hourly(session, cluster, at(10))["shop", "unallocated"].covered_hours == pytest.approx(
         (30 * 60 + 180) / 3600
     )
+
+
+def test_a_sync_prices_the_open_hour_when_it_has_no_provisional_figures_yet(
+    session, engine, make
+):
+    """A cluster registered at 06:33 shows its hour so far after its first sync, not five
+    minutes later; later syncs leave the refreshing to the job (the rows exist)."""
+    from kube_console.costs.engine import price_open_hour_if_missing
+    from kube_console.models import CostProvisional
+
+    cluster = make.cluster(make.org())
+    UsageWriter(session, cluster).steady(
+        every(at(6, 33), at(6, 36), 60), namespaces={"shop": Figures(cpu_request=2)}
+    )
+    opener = session_factory(engine)
+    assert price_open_hour_if_missing(
+        open_session=opener, settings=SETTINGS, cluster_id=cluster.id, now=at(6, 35)
+    )
+    session.expire_all()
+    [shop] = [
+        row
+        for row in session.exec(select(CostProvisional)).all()
+        if row.namespace == "shop"
+    ]
+    assert (shop.hour_start, shop.through) == (at(6), at(6, 35))
+    assert shop.covered_hours == pytest.approx(2 / 60)  # 06:33-06:35
+    assert not price_open_hour_if_missing(
+        open_session=opener, settings=SETTINGS, cluster_id=cluster.id, now=at(6, 36)
+    )
+    session.expire_all()
+    assert session.get(CostProvisional, shop.id).through == at(6, 35)  # left to the job
