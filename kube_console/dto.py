@@ -369,7 +369,7 @@ class CostTrendPoint:
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class ProvisionalCost:
-    """The open hour priced from its samples so far (cost-model.md, "The open hour"): never part
+    """The open hour priced from its samples so far: never part
     of the closed figures, replaced by the hour's own once it closes."""
 
     hour_start: str  # ISO, UTC

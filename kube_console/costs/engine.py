@@ -841,7 +841,7 @@ def price_open_hours(
     cluster_ids: Sequence[int] | None = None,
 ) -> int:
     """Price each cluster's open hour from its samples so far, as a closed hour is priced with
-    coverage ending at `now`, into cost_provisional (cost-model.md, "The open hour"): the
+    coverage ending at `now`, into cost_provisional: the
     cluster's rows are replaced, never added to, and rows of hours that have closed go. Nothing
     is written to the hourly rows, the rollups or the watermark. Returns the rows written.
 

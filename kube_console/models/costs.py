@@ -138,7 +138,7 @@ class CostMonthly(CostFigures, table=True):
 
 
 class CostProvisional(CostFigures, table=True):
-    """The open hour priced from its samples so far (cost-model.md, "The open hour"): the
+    """The open hour priced from its samples so far: the
     figures of an hourly row over [hour_start, through), one set per cluster, replaced on each
     refresh and deleted when the hour's own rows are computed. Never rolled up or forecast."""
 

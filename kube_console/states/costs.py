@@ -523,7 +523,7 @@ class CostsState(rx.State):
     period: str = ""
     previous_period: str = ""
     closed_hours: str = ""
-    # The open hour so far for the view's filters (cost-model.md "The open hour"), or "".
+    # The open hour so far for the view's filters, or "".
     provisional: str = ""
     provisional_span: str = ""
     provisional_closes: str = ""

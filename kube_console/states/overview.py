@@ -245,7 +245,7 @@ class OverviewState(rx.State):
     teams: list[CostBar] = []
     cost_centers: list[CostBar] = []
     namespaces: list[CostBar] = []
-    # The open hour so far (cost-model.md "The open hour"): "" until it is priced.
+    # The open hour so far: "" until it is priced.
     provisional: str = ""
     provisional_span: str = ""  # "06:00–06:30 UTC"
     provisional_closes: str = ""  # "07:00 UTC"
