@@ -396,7 +396,7 @@ def costs_compute(
     """Compute the closed hours now, as the hourly job does, and print what was done per cluster."""
     import time
 
-    from kube_console.costs.engine import run_cost_pass
+    from kube_console.costs.engine import open_hour, open_hour_note, run_cost_pass
     from kube_console.costs.math import parse_utc_time
     from kube_console.db import utcnow
     from kube_console.services.workers import record_cost_runs
@@ -406,10 +406,16 @@ def costs_compute(
         start_at, end_at = (parse_utc_time(value) if value else None for value in (start, end))
     except ValueError:
         fail("--from and --to take an ISO 8601 date or time, such as 2026-11-01 or 2026-11-01T06:00Z")
+    hour = open_hour()  # one clock reading for the checks and the run
+    for option, moment in (("--from", start_at), ("--to", end_at)):
+        # --to may end where the open hour starts; --from must start before it.
+        if moment is not None and (moment > hour if option == "--to" else moment >= hour):
+            fail(f"{option} {moment:%Y-%m-%dT%H:%MZ} is inside the open hour: {open_hour_note(hour)}")
     started, started_at = time.perf_counter(), utcnow()
     outcomes = run_cost_pass(
         open_session=session_scope,
         settings=get_settings(),
+        now=hour,
         cluster_ids=[cluster] if cluster is not None else None,
         start=start_at,
         end=end_at,
@@ -428,5 +434,7 @@ def costs_compute(
         f"{len(outcomes)} cluster(s): {sum(o.hours_computed for o in outcomes)} hours, "
         f"{sum(o.rows_written for o in outcomes)} rows in {time.perf_counter() - started:.1f} s"
     )
+    if outcomes and not any(outcome.hours_computed or not outcome.ok for outcome in outcomes):
+        typer.echo(f"Nothing computed: no closed hour is waiting; {open_hour_note(hour)}.")
     if any(not outcome.ok for outcome in outcomes):
         raise typer.Exit(1)

@@ -328,6 +328,7 @@ class CostReport:
     forecast_cost: float
     forecast_days: int  # complete days the forecast's daily mean rests on
     negative_idle_hours: int
+    provisional: ProvisionalCost | None = None  # the open hour so far, when the window reaches it
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -367,6 +368,19 @@ class CostTrendPoint:
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
+class ProvisionalCost:
+    """The open hour priced from its samples so far: never part
+    of the closed figures, replaced by the hour's own once it closes."""
+
+    hour_start: str  # ISO, UTC
+    hour_end: str  # when it closes
+    through: str  # the samples are priced up to here (the earliest of the clusters')
+    currency: str
+    total_cost: float
+    by_resource: dict[str, float]  # cost per resource, and the idle shared onto the namespaces
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class CostOverview:
     """The overview's cost cards: this month so far, its forecast, and where the money goes."""
 
@@ -380,6 +394,7 @@ class CostOverview:
     by_cost_center: list[CostSlice]
     top_namespaces: list[CostSlice]
     daily_trend: list[CostTrendPoint]  # the last 30 days, today included
+    provisional: ProvisionalCost | None = None  # so far this hour, apart from the figures above
 
 
 # Drill-down: lists and details of what each cluster runs, uses and costs (services/explore.py,

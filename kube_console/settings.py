@@ -26,6 +26,7 @@ EXPECTED_FORMS: dict[str, str] = {
     "redis_url": "a Redis URL such as redis://127.0.0.1:6379/0, or empty",
     "sync_interval_seconds": "a whole number of seconds from 5 to 3600",
     "cost_interval_seconds": "a whole number of seconds from 60 to 86400",
+    "provisional_interval_seconds": "a whole number of seconds from 30 to 3600",
     "sync_threads": "a whole number of threads from 1 to 100",
     "sync_batch_size": "nothing: it is now KUBE_CONSOLE_SYNC_THREADS, the sync threads of each worker process",
     "sample_retention_days": "a whole number of days from 1 to 400",
@@ -83,6 +84,8 @@ class Settings(BaseSettings):
 
     sync_interval_seconds: int = Field(default=30, ge=5, le=3600)
     cost_interval_seconds: int = Field(default=3600, ge=60, le=86400)
+    # How often the open hour is priced from its samples so far (shown as provisional).
+    provisional_interval_seconds: int = Field(default=300, ge=30, le=3600)
     # How many clusters one worker process syncs at once (its sync thread pool).
     sync_threads: int = Field(default=5, ge=1, le=100)
     sync_batch_size: None = None  # renamed sync_threads: refused with a message saying so

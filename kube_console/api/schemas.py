@@ -803,6 +803,28 @@ class CostSeries(ApiModel):
     values: list[float] = Field(description="cost per bucket, aligned with the report's buckets")
 
 
+class ProvisionalCostModel(BaseModel):
+    """The open hour priced from its samples so far: provisional, never in the closed figures,
+    replaced by the hour's own figures once it closes."""
+
+    hour_start: Time
+    hour_end: Time = Field(description="when the hour closes")
+    through: Time = Field(description="the samples are priced up to here")
+    currency: Currency
+    total_cost: float
+    cpu_cost: float
+    memory_cost: float
+    gpu_cost: float
+    storage_cost: float
+    network_cost: float
+    idle_share_cost: float
+
+    @classmethod
+    def build(cls, cost: dto.ProvisionalCost) -> ProvisionalCostModel:
+        fields = dataclasses.asdict(cost)
+        return cls.model_validate({**fields, **fields.pop("by_resource")})
+
+
 class CostReportModel(BaseModel):
     window: str
     step: str
@@ -839,9 +861,17 @@ class CostReportModel(BaseModel):
     forecast_cost: float
     forecast_days: int
     negative_idle_hours: int
+    provisional: ProvisionalCostModel | None = Field(
+        default=None,
+        description="so far this hour (provisional): the open hour priced from its samples so "
+        "far, when the window reaches it; not in any figure above",
+    )
 
     @classmethod
     def build(cls, report: dto.CostReport) -> CostReportModel:
         fields = dataclasses.asdict(report)
         fields["groups"] = [CostGroupModel.build(group, report.hours) for group in report.groups]
+        fields["provisional"] = (
+            ProvisionalCostModel.build(report.provisional) if report.provisional else None
+        )
         return cls.model_validate(fields)

@@ -63,6 +63,7 @@ from kube_console.models import (
     CostDaily,
     CostHourly,
     CostMonthly,
+    CostProvisional,
     CostRun,
     NamespaceNodeSample,
     NamespaceUsageSample,
@@ -72,7 +73,7 @@ from kube_console.models import (
     UsageSnapshot,
 )
 from kube_console.security.authz import NotFound
-from kube_console.services.prices import price_book
+from kube_console.services.prices import PriceBook, price_book
 from kube_console.services.sync import OpenSession
 from kube_console.settings import Settings
 
@@ -159,7 +160,11 @@ def _plan(
 
 
 def _weights(
-    session: Session, cluster_id: int, hour_start: dt.datetime, interval_seconds: int
+    session: Session,
+    cluster_id: int,
+    hour_start: dt.datetime,
+    interval_seconds: int,
+    until: dt.datetime | None = None,
 ) -> tuple[list[tuple[int, float, int, int]], float]:
     """(snapshot id, covered seconds, taken inside the hour, has usage figures) per snapshot
     that counts, and the coverage.
@@ -173,7 +178,7 @@ def _weights(
         .where(
             UsageSnapshot.cluster_id == cluster_id,
             UsageSnapshot.sampled_at >= hour_start - reach,
-            UsageSnapshot.sampled_at < hour_start + HOUR,
+            UsageSnapshot.sampled_at < min(hour_start + HOUR, until or hour_start + HOUR),
         )
         .order_by(UsageSnapshot.sampled_at)
     ).all()
@@ -183,7 +188,7 @@ def _weights(
     if earlier:  # only the last sample before the hour can reach into it
         snapshots = snapshots[earlier[-1] :]
     seconds = covered_seconds(
-        [sampled_at for _, sampled_at, _ in snapshots], hour_start, interval_seconds
+        [sampled_at for _, sampled_at, _ in snapshots], hour_start, interval_seconds, until
     )
     weights = [
         (snapshot_id, covered, int(sampled_at >= hour_start), int(bool(metered)))
@@ -478,10 +483,12 @@ def _hour_lines(
     network_priced: bool,
     interval_seconds: int,
     pricer: _NodePricer | None = None,
+    until: dt.datetime | None = None,
 ) -> _HourFigures:
     """One cluster-hour's figures: a line per (namespace, team, cost-center), and the idle line,
-    with the idle shared among them; and what each node cost in the hour."""
-    weights, coverage = _weights(session, cluster_id, hour_start, interval_seconds)
+    with the idle shared among them; and what each node cost in the hour. With `until`, the
+    open hour's figures so far: only what the samples cover before it counts."""
+    weights, coverage = _weights(session, cluster_id, hour_start, interval_seconds, until)
     namespaces, capacity = [], (0.0, 0.0, 0.0)
     nodes: list[tuple[NodeHour, NodePrice]] = []
     if weights:
@@ -550,6 +557,23 @@ def _hour_lines(
     )
 
 
+def _cost_rows(
+    target: _Target, hour_start: dt.datetime, figures: _HourFigures, prices: UnitPrices
+) -> list[dict[str, Any]]:
+    return [
+        line
+        | {
+            "org_id": target.org_id,
+            "cluster_id": target.cluster_id,
+            "hour_start": hour_start,
+            "currency": prices.currency,
+            "network_source": target.network_source,
+            "price_sheet_id": prices.sheet_id,
+        }
+        for line in figures.lines
+    ]
+
+
 def _replace_hour(
     session: Session,
     target: _Target,
@@ -563,6 +587,13 @@ def _replace_hour(
                 model.cluster_id == target.cluster_id, model.hour_start == hour_start
             )
         )
+    # The hour's own figures replace what was shown of it while it was open.
+    session.execute(
+        delete(CostProvisional).where(
+            CostProvisional.cluster_id == target.cluster_id,
+            CostProvisional.hour_start <= hour_start,
+        )
+    )
     if figures.node_prices:
         session.execute(
             NodeHourPrice.__table__.insert(),
@@ -571,19 +602,7 @@ def _replace_hour(
                 for price in figures.node_prices
             ],
         )
-    lines = figures.lines
-    rows = [
-        line
-        | {
-            "org_id": target.org_id,
-            "cluster_id": target.cluster_id,
-            "hour_start": hour_start,
-            "currency": prices.currency,
-            "network_source": target.network_source,
-            "price_sheet_id": prices.sheet_id,
-        }
-        for line in lines
-    ]
+    rows = _cost_rows(target, hour_start, figures, prices)
     session.execute(CostHourly.__table__.insert(), rows)
     return len(rows)
 
@@ -655,6 +674,36 @@ def _roll_up(session: Session, cluster_id: int, day: dt.date) -> None:
     )
 
 
+def _price_books(session: Session, target: _Target) -> tuple[PriceBook, _NodePricer]:
+    """The cluster's unit prices over time, and its node pricer."""
+    prices = price_book(session=session, org_id=target.org_id, cluster_id=target.cluster_id)
+    pricer = _NodePricer(
+        book=node_price_book(session=session, org_id=target.org_id), provider=target.provider
+    )
+    return prices, pricer
+
+
+def _target_hour(
+    session: Session,
+    target: _Target,
+    hour_start: dt.datetime,
+    prices: UnitPrices,
+    pricer: _NodePricer,
+    settings: Settings,
+    until: dt.datetime | None = None,
+) -> _HourFigures:
+    return _hour_lines(
+        session,
+        target.cluster_id,
+        hour_start,
+        prices,
+        network_priced=target.network_source != "none",
+        interval_seconds=settings.sync_interval_seconds,
+        pricer=pricer,
+        until=until,
+    )
+
+
 def _compute_cluster(
     target: _Target,
     plan: _Plan,
@@ -665,23 +714,12 @@ def _compute_cluster(
 ) -> tuple[int, int, dt.datetime | None]:
     """Compute the planned hours oldest first; (hours, rows written, watermark after)."""
     with open_session() as session:
-        prices = price_book(session=session, org_id=target.org_id, cluster_id=target.cluster_id)
-        pricer = _NodePricer(
-            book=node_price_book(session=session, org_id=target.org_id), provider=target.provider
-        )
+        prices, pricer = _price_books(session, target)
     frontier, rows_written = plan.frontier, 0
     for hour_start in plan.hours:
         with open_session() as session:
             hour_prices = prices.at(hour_start)
-            figures = _hour_lines(
-                session,
-                target.cluster_id,
-                hour_start,
-                hour_prices,
-                network_priced=target.network_source != "none",
-                interval_seconds=settings.sync_interval_seconds,
-                pricer=pricer,
-            )
+            figures = _target_hour(session, target, hour_start, hour_prices, pricer, settings)
             rows_written += _replace_hour(session, target, hour_start, figures, hour_prices)
             _roll_up(session, target.cluster_id, hour_start.date())
             if (
@@ -778,6 +816,93 @@ def run_cost_pass(
             )
         )
     return outcomes
+
+
+def open_hour(now: dt.datetime | None = None) -> dt.datetime:
+    """The start of the hour still open at `now` (default: the clock's)."""
+    return floor_hour(now or utcnow())
+
+
+def open_hour_note(hour_start: dt.datetime) -> str:
+    """Why nothing at or after `hour_start` (an open hour) can be computed yet."""
+    closes = hour_start + HOUR
+    return (
+        f"the current hour {hour_start:%H:%M}–{closes:%H:%M} closes at {closes:%H:%M}; "
+        "nothing to compute before it"
+    )
+
+
+def price_open_hours(
+    *,
+    open_session: OpenSession,
+    settings: Settings,
+    now: dt.datetime | None = None,
+    org_id: int | None = None,
+    cluster_ids: Sequence[int] | None = None,
+) -> int:
+    """Price each cluster's open hour from its samples so far, as a closed hour is priced with
+    coverage ending at `now`, into cost_provisional: the
+    cluster's rows are replaced, never added to, and rows of hours that have closed go. Nothing
+    is written to the hourly rows, the rollups or the watermark. Returns the rows written.
+
+    One cluster failing is logged; the others go on (the figures are a preview).
+    """
+    now = now or utcnow()
+    hour_start = floor_hour(now)
+    with open_session() as session:
+        targets = _targets(session, org_id=org_id, cluster_ids=cluster_ids)
+        session.execute(delete(CostProvisional).where(CostProvisional.hour_start < hour_start))
+    written = 0
+    for target in targets:
+        try:
+            with open_session() as session:
+                book, pricer = _price_books(session, target)
+                prices = book.at(hour_start)
+                figures = _target_hour(
+                    session, target, hour_start, prices, pricer, settings, until=now
+                )
+                session.execute(
+                    delete(CostProvisional).where(CostProvisional.cluster_id == target.cluster_id)
+                )
+                rows = [
+                    row | {"through": now}
+                    for row in _cost_rows(target, hour_start, figures, prices)
+                    if row["covered_hours"] > 0
+                ]
+                if rows:
+                    session.execute(CostProvisional.__table__.insert(), rows)
+                written += len(rows)
+        except Exception:
+            log.exception(
+                "provisional costs of cluster %s (%d) failed", target.name, target.cluster_id
+            )
+    return written
+
+
+def price_open_hour_if_missing(
+    *,
+    open_session: OpenSession,
+    settings: Settings,
+    cluster_id: int,
+    now: dt.datetime | None = None,
+) -> bool:
+    """After a sync: price the cluster's open hour when it has no provisional figures yet (its
+    first sync, or the first of an hour), so they show without waiting for the job. One indexed
+    look-up when they exist. Whether it priced."""
+    now = now or utcnow()
+    with open_session() as session:
+        priced = session.execute(
+            select(CostProvisional.id)
+            .where(
+                CostProvisional.cluster_id == cluster_id,
+                CostProvisional.hour_start == floor_hour(now),
+            )
+            .limit(1)
+        ).first()
+    if priced is not None:
+        return False
+    price_open_hours(open_session=open_session, settings=settings, now=now, cluster_ids=[cluster_id])
+    return True
 
 
 def _since(value: dt.datetime | str, now: dt.datetime) -> dt.datetime:

@@ -85,14 +85,18 @@ def parse_utc_time(text: str) -> dt.datetime:
 
 
 def covered_seconds(
-    sample_times: Sequence[dt.datetime], hour_start: dt.datetime, interval_seconds: float
+    sample_times: Sequence[dt.datetime],
+    hour_start: dt.datetime,
+    interval_seconds: float,
+    until: dt.datetime | None = None,
 ) -> list[float]:
     """Seconds of [hour_start, hour_start + 1h) each sample covers, in the order given (ascending).
 
     A sample at t covers [t, min(t_next, t + 3 × interval)), so a gap longer than three
-    intervals stays uncovered: it lowers coverage instead of being filled in.
+    intervals stays uncovered: it lowers coverage instead of being filled in. `until` ends
+    the hour early: the open hour is covered only up to now.
     """
-    hour_end = hour_start + HOUR
+    hour_end = hour_start + HOUR if until is None else min(hour_start + HOUR, until)
     reach = dt.timedelta(seconds=3 * interval_seconds)
     covered = []
     for index, sampled_at in enumerate(sample_times):

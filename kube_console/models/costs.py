@@ -137,6 +137,22 @@ class CostMonthly(CostFigures, table=True):
     month: dt.date = Field(sa_type=Date)  # the first day of the month
 
 
+class CostProvisional(CostFigures, table=True):
+    """The open hour priced from its samples so far: the
+    figures of an hourly row over [hour_start, through), one set per cluster, replaced on each
+    refresh and deleted when the hour's own rows are computed. Never rolled up or forecast."""
+
+    __tablename__ = "cost_provisional"
+    __table_args__ = (
+        Index("ix_cost_provisional_cluster", "cluster_id", "hour_start"),
+        Index("ix_cost_provisional_org", "org_id", "hour_start"),
+    )
+
+    hour_start: dt.datetime = Field(sa_type=UTCDateTime)
+    through: dt.datetime = Field(sa_type=UTCDateTime)  # now, when priced: coverage ends there
+    price_sheet_id: int | None = Field(default=None, foreign_key="price_sheets.id", ondelete="SET NULL")
+
+
 class NodeHourPrice(SQLModel, table=True):
     """What one node cost in one hour and where the price came from (cost-model.md, "Node
     prices": every node-hour stores its price source). Replaced with its hour's cost rows."""

@@ -168,6 +168,20 @@ def _kpis() -> rx.Component:
                 wrap="wrap",
             ),
             _detail(CostsState.period, " · ", CostsState.closed_hours),
+            rx.cond(
+                CostsState.provisional != "",
+                rx.text(
+                    "So far this hour (provisional): ",
+                    rx.text(CostsState.provisional, weight="bold", as_="span", class_name="numeric"),
+                    " for ",
+                    CostsState.provisional_span,
+                    ", not in the total; replaced by the hour's figures at ",
+                    CostsState.provisional_closes,
+                    size="1",
+                    color=rx.color("gray", 11),
+                    id="provisional-cost",
+                ),
+            ),
         ),
         _kpi(
             "Month-end forecast",

@@ -447,6 +447,31 @@ def _no_costs_yet() -> rx.Component:
     )
 
 
+def _provisional() -> rx.Component:
+    """The open hour so far: apart from the closed figures above, and said to be provisional."""
+    return rx.cond(
+        OverviewState.provisional != "",
+        rx.callout.root(
+            rx.callout.icon(rx.icon("clock", size=16)),
+            rx.callout.text(
+                rx.text("So far this hour (provisional): ", weight="medium", as_="span"),
+                rx.text(OverviewState.provisional, weight="bold", as_="span", class_name="numeric"),
+                " for ",
+                OverviewState.provisional_span,
+                ", all clusters, idle included. Not counted in the month or the forecast; "
+                "replaced by the hour's own figures once it closes at ",
+                OverviewState.provisional_closes,
+                ".",
+            ),
+            color_scheme="gray",
+            variant="surface",
+            size="1",
+            width="100%",
+            id="provisional-cost",
+        ),
+    )
+
+
 def _costs() -> rx.Component:
     return rx.vstack(
         _cost_kpis(),
@@ -508,6 +533,7 @@ def _dashboard() -> rx.Component:
             ),
         ),
         rx.cond(OverviewState.has_costs, _costs(), _no_costs_yet()),
+        _provisional(),
         _fleet_kpis(),
         _health(),
         spacing="4",

@@ -60,9 +60,10 @@ from kube_console.dto import (
     CostSlice,
     CostTable,
     CostTrendPoint,
+    ProvisionalCost,
 )
 from kube_console.errors import FieldError, ValidationFailed
-from kube_console.models import IDLE_NAMESPACE, Cluster, CostDaily, CostMonthly
+from kube_console.models import IDLE_NAMESPACE, Cluster, CostDaily, CostMonthly, CostProvisional
 from kube_console.services.csv_text import Figure, csv_text
 from kube_console.services.prices import resolve_prices
 
@@ -762,6 +763,19 @@ def cost_report(
         forecast_cost=sum(forecast.by_group.values()),
         forecast_days=forecast.days,
         negative_idle_hours=int(grand["negative_idle_hours"]),
+        # The open hour so far, for views that reach into it: apart, never in the figures above.
+        provisional=provisional_cost(
+            session=session,
+            org_id=org_id,
+            now=now,
+            clusters=filters.clusters,
+            teams=filters.teams,
+            cost_centers=filters.cost_centers,
+            namespaces=filters.namespaces,
+            idle=query.idle,
+        )
+        if window.end > floor_hour(now)
+        else None,
     )
 
 
@@ -1012,4 +1026,60 @@ def cost_overview(*, session: Session, org_id: int, now: dt.datetime | None = No
             CostTrendPoint(day=_iso(day.date()), cost=per_day.get(day.date(), 0.0))
             for day in buckets("day", trend_start, today + DAY)
         ],
+        provisional=provisional_cost(session=session, org_id=org_id, now=now),
+    )
+
+
+def provisional_cost(
+    *,
+    session: Session,
+    org_id: int,
+    now: dt.datetime | None = None,
+    clusters: Sequence[int] = (),
+    teams: Sequence[str] = (),
+    cost_centers: Sequence[str] = (),
+    namespaces: Sequence[str] = (),
+    idle: str = "separate",
+) -> ProvisionalCost | None:
+    """The open hour so far for the org (cost_provisional), idle included (or left out with
+    idle "hide"), or None when the open hour has no provisional rows yet: rows of an hour that
+    has closed are never read. Label filters leave idle out, as they do for the closed figures."""
+    now = now or utcnow()
+    hour_start = floor_hour(now)
+    rows = CostProvisional
+    conditions = [rows.org_id == org_id, rows.hour_start == hour_start]
+    if clusters:
+        conditions.append(rows.cluster_id.in_(list(clusters)))
+    for column, values in (
+        (rows.team, teams),
+        (rows.cost_center, cost_centers),
+        (rows.namespace, namespaces),
+    ):
+        if values:
+            conditions.append(column.in_(list(values)))
+    if teams or cost_centers or namespaces or idle == "hide":
+        conditions.append(rows.namespace != IDLE_NAMESPACE)
+    names = COST_FIGURES if idle == "hide" else (*COST_FIGURES, *IDLE_SHARES)
+    found = session.execute(
+        select(
+            func.count(),
+            func.min(rows.through),
+            func.max(rows.currency),
+            *(func.sum(getattr(rows, name)) for name in names),
+        ).where(*conditions)
+    ).one()
+    count, through, currency, *sums = found
+    if not count:
+        return None
+    figures = dict(zip(names, (float(value or 0.0) for value in sums)))
+    return ProvisionalCost(
+        hour_start=_iso(hour_start),
+        hour_end=_iso(hour_start + HOUR),
+        through=_iso(through),
+        currency=currency or "USD",
+        total_cost=sum(figures.values()),
+        by_resource={
+            **{name: figures[name] for name in COST_FIGURES},
+            "idle_share_cost": sum(figures.get(name, 0.0) for name in IDLE_SHARES),
+        },
     )

@@ -52,6 +52,7 @@ from kube_console.dto import (
     FilterChip,
     PageRequest,
     PickerOption,
+    ProvisionalCost,
 )
 from kube_console.errors import ValidationFailed
 from kube_console.formatting import (
@@ -375,6 +376,21 @@ def efficiency_note(report: CostReport) -> str:
     )
 
 
+def provisional_figures(found: ProvisionalCost | None) -> tuple[str, str, str]:
+    """The open hour so far as shown: (cost, "06:00–06:30 UTC", "07:00 UTC"), or blanks."""
+    if found is None:
+        return "", "", ""
+    start, through, end = (
+        dt.datetime.fromisoformat(moment)
+        for moment in (found.hour_start, found.through, found.hour_end)
+    )
+    return (
+        format_money(found.total_cost, found.currency),
+        f"{start:%H:%M}–{through:%H:%M} UTC",
+        f"{end:%H:%M} UTC",
+    )
+
+
 def first_costs_by(now: dt.datetime, cost_interval_seconds: int) -> dt.datetime:
     """When the cost job will have priced the hour open now, at the latest: it prices hours
     once they have closed, at minute 5 of every hour by default, else every interval."""
@@ -506,6 +522,10 @@ class CostsState(rx.State):
     previous_total: str = ""
     period: str = ""
     closed_hours: str = ""
+    # The open hour so far for the view's filters, or "".
+    provisional: str = ""
+    provisional_span: str = ""
+    provisional_closes: str = ""
     forecast: str = ""
     forecast_days: int = 0
     cpu_efficiency: str = ""
@@ -760,6 +780,9 @@ class CostsState(rx.State):
         self.previous_total = format_money(report.previous_cost, report.currency)
         self.period = period_text(report.start, report.end, report.step)
         self.closed_hours = _quantity(report.hours, "closed hours")
+        self.provisional, self.provisional_span, self.provisional_closes = provisional_figures(
+            report.provisional
+        )
         self.forecast = format_money(report.forecast_cost, report.currency)
         self.forecast_days = report.forecast_days
         self.cpu_efficiency = format_percent(report.cpu_efficiency)
@@ -799,6 +822,7 @@ class CostsState(rx.State):
         self.rows, self.totals, self.columns, self.group_count = [], [], [], 0
         self.chart = empty_figure()
         self.page, self.page_count = 1, 1
+        self.provisional = self.provisional_span = self.provisional_closes = ""
 
     def _show_rows(self, *, page: int) -> None:
         report = self._report

@@ -35,6 +35,7 @@ from kube_console.dto import (
     CostOverview,
     CostSlice,
     PageRequest,
+    ProvisionalCost,
 )
 from kube_console.formatting import format_money
 from kube_console.security.authz import Action
@@ -53,6 +54,7 @@ from kube_console.states.costs import (
     first_costs_by,
     group_colors,
     namespace_group_key,
+    provisional_figures,
 )
 from kube_console.states.guard import current_context, guarded, in_thread
 
@@ -65,6 +67,7 @@ class _Overview:
     clusters: list[ClusterRow]
     options: CostFilterOptions  # every group the costs can have, for their colours
     costs: CostOverview | None  # None until the first hour is costed
+    provisional: ProvisionalCost | None = None  # the open hour so far, apart from the costs
 
 
 def _load_overview(*, session: Session, org_id: int, now: dt.datetime) -> _Overview:
@@ -82,12 +85,14 @@ def _load_overview(*, session: Session, org_id: int, now: dt.datetime) -> _Overv
             break
         page += 1
     options = cost_queries.filter_options(session=session, org_id=org_id)
+    provisional = cost_queries.provisional_cost(session=session, org_id=org_id, now=now)
     if not clusters or not options.namespaces:
-        return _Overview(clusters=clusters, options=options, costs=None)
+        return _Overview(clusters=clusters, options=options, costs=None, provisional=provisional)
     return _Overview(
         clusters=clusters,
         options=options,
         costs=cost_queries.cost_overview(session=session, org_id=org_id, now=now),
+        provisional=provisional,
     )
 
 
@@ -240,6 +245,10 @@ class OverviewState(rx.State):
     teams: list[CostBar] = []
     cost_centers: list[CostBar] = []
     namespaces: list[CostBar] = []
+    # The open hour so far: "" until it is priced.
+    provisional: str = ""
+    provisional_span: str = ""  # "06:00–06:30 UTC"
+    provisional_closes: str = ""  # "07:00 UTC"
 
     async def _reload(self) -> None:
         now = utcnow()
@@ -280,6 +289,7 @@ class OverviewState(rx.State):
         self.more_clusters = max(0, len(clusters) - HEALTH_ROWS)
         self.synced = any(row.last_success_at for row in clusters)
         self.first_costs_by = first_costs_by(now, get_settings().cost_interval_seconds).isoformat()
+        self._show_provisional(found.provisional)
         costs = found.costs
         self.has_costs = costs is not None
         if costs is None:
@@ -313,6 +323,11 @@ class OverviewState(rx.State):
         names = {row.id: row.name for row in clusters}
         self.namespaces = namespace_bars(
             costs.top_namespaces, names, currency, group_colors(options, ("namespace",))
+        )
+
+    def _show_provisional(self, found: ProvisionalCost | None) -> None:
+        self.provisional, self.provisional_span, self.provisional_closes = provisional_figures(
+            found
         )
 
     @guarded(Action.READ)

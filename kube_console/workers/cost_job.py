@@ -8,7 +8,7 @@ runs the same way, with the CLI as their trigger.
 
 from __future__ import annotations
 
-from kube_console.costs.engine import run_cost_pass
+from kube_console.costs.engine import price_open_hours, run_cost_pass
 from kube_console.db import utcnow
 from kube_console.services import workers as worker_service
 from kube_console.services.sync import OpenSession
@@ -26,3 +26,9 @@ def run_cost_job(*, settings: Settings, open_session: OpenSession, process: str)
     worked = [outcome for outcome in outcomes if outcome.hours_computed or not outcome.ok]
     failed = sum(not outcome.ok for outcome in worked)
     return len(worked) - failed, failed
+
+
+def run_provisional_job(*, settings: Settings, open_session: OpenSession) -> int:
+    """Price every cluster's open hour so far (rows written); recorded in the job stats only:
+    it runs every few minutes and replaces its own figures."""
+    return price_open_hours(open_session=open_session, settings=settings)

@@ -27,13 +27,14 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from kube_console.costs.engine import price_open_hour_if_missing
 from kube_console.db import session_scope, utcnow
 from kube_console.security.keyring import Keyring, KeyringUnavailable, get_keyring
 from kube_console.services import workers as worker_service
-from kube_console.services.sync import OpenSession, prune_samples, prune_worker_runs
+from kube_console.services.sync import OpenSession, SyncOutcome, prune_samples, prune_worker_runs
 from kube_console.services.sync_scheduling import SyncOne, cluster_syncer, release_idle_leases
 from kube_console.settings import Settings, get_settings
-from kube_console.workers.cost_job import run_cost_job
+from kube_console.workers.cost_job import run_cost_job, run_provisional_job
 from kube_console.workers.leader import LeaderLock, leader_lock_for, process_name
 from kube_console.workers.sync_job import SyncLoop
 
@@ -74,13 +75,14 @@ class ConsoleScheduler:
         self.open_session = open_session
         self.process = process or process_name()
         self.is_leader = False
-        self.stats = {"cost": JobStats(), "prune": JobStats()}
+        self.stats = {"cost": JobStats(), "provisional": JobStats(), "prune": JobStats()}
         self.sync_loop = SyncLoop(
             owner=self.process,
             threads=settings.sync_threads,
             interval=dt.timedelta(seconds=settings.sync_interval_seconds),
             open_session=open_session,
             sync_one=sync_one or cluster_syncer(keyring=keyring, settings=settings, open_session=open_session),
+            after_sync=self._after_sync,
         )
         self._tick_seconds = tick_seconds
         self._stop = threading.Event()
@@ -104,6 +106,13 @@ class ConsoleScheduler:
         self._scheduler.add_job(self._tick, self._cost_trigger(), args=["cost", self._cost], id="cost")
         self._scheduler.add_job(
             self._tick, IntervalTrigger(hours=1), args=["prune", self._prune], id="prune", next_run_time=utcnow()
+        )
+        self._scheduler.add_job(
+            self._tick,
+            IntervalTrigger(seconds=self.settings.provisional_interval_seconds),
+            args=["provisional", self._provisional],
+            id="provisional",
+            next_run_time=utcnow(),
         )
         self._scheduler.start()
         log.info(
@@ -209,6 +218,16 @@ class ConsoleScheduler:
 
     def _cost(self) -> None:
         run_cost_job(settings=self.settings, open_session=self.open_session, process=self.process)
+
+    def _after_sync(self, outcome: SyncOutcome) -> None:
+        """A cluster's first figures of the open hour show right after its sync, not at the job."""
+        if outcome.ok and outcome.sampled:
+            price_open_hour_if_missing(
+                open_session=self.open_session, settings=self.settings, cluster_id=outcome.cluster_id
+            )
+
+    def _provisional(self) -> None:
+        run_provisional_job(settings=self.settings, open_session=self.open_session)
 
     def _prune(self) -> None:
         now = utcnow()

@@ -46,6 +46,7 @@ class SyncLoop:
         clock: Callable[[], dt.datetime] = utcnow,
         draw: Callable[[], float] = random.random,
         once: bool = False,
+        after_sync: Callable[[SyncOutcome], None] | None = None,
     ):
         self.owner = owner
         self.threads = threads
@@ -55,6 +56,7 @@ class SyncLoop:
         self._clock = clock
         self._draw = draw
         self._once = once
+        self._after_sync = after_sync  # run in the sync thread after each recorded sync
         self._started: set[int] = set()  # by a loop made `once`: not to be claimed again
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="sync")
         self._changed = threading.Condition()
@@ -145,6 +147,8 @@ class SyncLoop:
                 with self._changed:
                     self.failed += 0 if outcome.ok or outcome.status == "deleted" else 1
                     self.outcomes.append(outcome)
+                if self._after_sync is not None:
+                    self._after(outcome)
             except Exception:  # the lease runs out and the cluster returns to the schedule
                 log.exception("sync of cluster %d could not be recorded", cluster_id)
                 with self._changed:
@@ -154,6 +158,12 @@ class SyncLoop:
                     self._running.discard(cluster_id)
                     self._changed.notify_all()
             next_claim = self._claim_one()
+
+    def _after(self, outcome: SyncOutcome) -> None:
+        try:
+            self._after_sync(outcome)  # type: ignore[misc]
+        except Exception:  # the sync itself is recorded; what follows it never undoes that
+            log.exception("work after the sync of cluster %d failed", outcome.cluster_id)
 
     def _claim_one(self) -> tuple[int, dt.datetime] | None:
         if not self._reserve(1):

@@ -147,3 +147,30 @@ def test_an_admin_prices_a_cluster_from_a_past_day_and_recomputes_it(hooli, page
     )
     expect(page.get_by_text(done)).to_be_visible()
     expect(dialog).to_be_hidden()
+
+
+def test_the_open_hour_so_far_shows_as_provisional_on_the_overview_and_costs(
+    hooli, page: Page
+):
+    """Issue 13 item 5: the hour still open is priced from its samples so far and shown apart,
+    marked provisional (the fleet's last samples reach into it)."""
+    from kube_console.costs.engine import price_open_hours
+    from kube_console.settings import Settings
+    from tests.support.usage import session_factory
+
+    engine = make_engine(hooli.env["KUBE_CONSOLE_DB_URL"])
+    try:
+        written = price_open_hours(
+            open_session=session_factory(engine), settings=Settings(sync_interval_seconds=3600)
+        )
+    finally:
+        engine.dispose()
+    assert written > 0
+    sign_in_as(page, TEAM_LEAD)
+    note = page.locator("#provisional-cost")
+    expect(note).to_contain_text("So far this hour (provisional):")
+    expect(note).to_contain_text("Not counted in the month or the forecast")
+    page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Costs").click()
+    expect(_groups(page).first).to_be_visible()
+    expect(page.locator("#provisional-cost")).to_contain_text("So far this hour (provisional):")
+    expect(page.locator("#provisional-cost")).to_contain_text("not in the total")

@@ -63,3 +63,31 @@ def test_a_slow_cluster_does_not_hold_back_the_others(
     finally:
         slow.clear_faults()  # its sync in flight ends soon, and the shutdown waits for it
         scheduler.shutdown()
+
+
+def test_a_clusters_first_sync_prices_its_open_hour_without_waiting_for_the_job(
+    session, make, fake_kube, keyring, open_session, database_url
+):
+    """Issue 13 item 5: registered mid-hour, the cluster's hour so far is priced right after its
+    first sync, not by the provisional job minutes later (kept out of this test)."""
+    from sqlmodel import select
+
+    from kube_console.models import CostHourly, CostProvisional
+
+    settings = load_settings(db_url=database_url, allow_loopback_clusters=True, sync_interval_seconds=30)
+    [(cluster_id, _)] = _stored_clusters(session, make, fake_kube, keyring, 1)
+    scheduler = ConsoleScheduler(settings=settings, keyring=keyring, open_session=open_session, lock=AlwaysLeader())
+    scheduler._provisional = lambda: None  # the job is not what prices it here: the sync is
+    scheduler.start()
+    try:
+        deadline = time.monotonic() + 120
+        rows: list = []
+        while not rows and time.monotonic() < deadline:
+            session.expire_all()
+            rows = session.exec(select(CostProvisional).where(CostProvisional.cluster_id == cluster_id)).all()
+            time.sleep(0.1)
+    finally:
+        scheduler.shutdown()
+    assert _syncs(session, cluster_id) >= 1
+    assert rows and all(row.covered_hours > 0 and row.through > row.hour_start for row in rows)
+    assert session.exec(select(CostHourly)).all() == []  # the open hour is never a closed one

@@ -67,3 +67,46 @@ def test_costs_compute_runs_appear_on_each_organizations_workers_page(session, e
         assert (run.job, run.trigger, run.status, run.items_total, run.items_done) == ("cost", "cli", "succeeded", 1, 1)
     assert CliRunner().invoke(cli.app, ["costs", "compute"]).exit_code == 0  # nothing to do: no run recorded
     assert len(worker_status(session=session, org_id=acme.id).recent_runs) == 1
+
+
+def _at_0733(monkeypatch, engine):
+    now = dt.datetime(2026, 11, 2, 7, 33, tzinfo=dt.UTC)
+    monkeypatch.setattr("kube_console.costs.engine.utcnow", lambda: now)
+    monkeypatch.setattr(cli, "session_scope", session_factory(engine))
+    monkeypatch.setattr(cli, "get_settings", lambda: Settings(sync_interval_seconds=60))
+    return now
+
+
+def test_costs_compute_says_why_it_computed_nothing(session, engine, make, monkeypatch):
+    """Issue 13 item 5: a cluster registered at 06:33 has no closed hour before 07:00; at
+    07:33 `costs compute` says the open hour closes at 08:00 instead of printing zeros alone."""
+    now = _at_0733(monkeypatch, engine)
+    cluster = make.cluster(make.org(), name="prod")
+    UsageWriter(session, cluster).steady(
+        every(dt.datetime(2026, 11, 2, 7, 0, tzinfo=dt.UTC), now, 60),
+        namespaces={"shop": Figures(cpu_request=1)},
+    )
+
+    result = CliRunner().invoke(cli.app, ["costs", "compute"])
+    assert result.exit_code == 0, result.output
+    assert "0 hours" in result.output
+    assert (
+        "the current hour 07:00–08:00 closes at 08:00; nothing to compute before it"
+        in result.output
+    )
+
+
+def test_costs_compute_refuses_a_range_inside_the_open_hour(session, engine, make, monkeypatch):
+    _at_0733(monkeypatch, engine)
+    make.cluster(make.org(), name="prod")
+    runner = CliRunner()
+    for option, value in (("--from", "2026-11-02T07:10Z"), ("--to", "2026-11-02T07:40Z")):
+        result = runner.invoke(cli.app, ["costs", "compute", option, value])
+        assert result.exit_code == 1, result.output
+        assert option in result.output
+        assert "the current hour 07:00–08:00 closes at 08:00; nothing to compute before it" in (
+            result.output
+        )
+    # A range that ends where the open hour starts is fine.
+    fine = runner.invoke(cli.app, ["costs", "compute", "--from", "2026-11-02T05:00Z", "--to", "2026-11-02T07:00Z"])
+    assert fine.exit_code == 0, fine.output

@@ -508,3 +508,88 @@ def test_a_namespace_created_again_under_its_name_never_merges_with_the_old_one(
             now=at(12, 5),
         )
         assert breakdown.window_cost == dollars(cost)
+
+
+def test_the_open_hour_is_priced_provisionally_and_replaced_by_the_closed_hour(
+    session, engine, make
+):
+    """Issue 13 item 5: the open hour is priced from the samples so far with the closed hour's
+    formula, its coverage clipped at now, in rows of its own, replaced on each refresh, gone
+    once the hour closes, and never in the hourly rows, the rollups or the watermark."""
+    from kube_console.costs.engine import price_open_hours
+    from kube_console.models import CostProvisional
+
+    cluster = make.cluster(make.org())
+    UsageWriter(session, cluster).steady(
+        every(at(10), at(10, 30, 1), 60),  # 10:00 .. 10:30, one a minute
+        namespaces={"shop": Figures(cpu_request=2)},
+        nodes={"n": (4, 0)},
+    )
+
+    def provisional():
+        session.expire_all()
+        return {
+            row.namespace: row
+            for row in session.exec(
+                select(CostProvisional).where(CostProvisional.cluster_id == cluster.id)
+            )
+        }
+
+    # At 10:20 the samples so far cover 10:00-10:20 (the 10:20 sample covers nothing yet).
+    price_open_hours(open_session=session_factory(engine), settings=SETTINGS, now=at(10, 20))
+    rows = provisional()
+    assert set(rows) == {"shop", IDLE_NAMESPACE}
+    shop, idle = rows["shop"], rows[IDLE_NAMESPACE]
+    assert (shop.hour_start, shop.through) == (at(10), at(10, 20))
+    assert shop.covered_hours == pytest.approx(20 / 60) == idle.covered_hours
+    assert shop.cpu_cost == dollars(2 * 20 / 60 * 0.04)  # 2 cores × 1/3 h × $0.04
+    assert idle.cpu_cost == dollars((4 - 2) * 20 / 60 * 0.04)
+
+    # Refreshed at 10:30: replaced, never added to.
+    price_open_hours(open_session=session_factory(engine), settings=SETTINGS, now=at(10, 30))
+    rows = provisional()
+    assert len(rows) == 2 and len(session.exec(select(CostProvisional)).all()) == 2
+    assert rows["shop"].through == at(10, 30)
+    assert rows["shop"].cpu_cost == dollars(2 * 0.5 * 0.04)
+    # Nothing provisional reaches the closed figures.
+    assert hourly(session, cluster) == {}
+    assert session.exec(select(CostDaily)).all() == session.exec(select(CostMonthly)).all() == []
+    assert session.get(CostRun, cluster.id) is None
+
+    # The hour closes: its computed rows replace the provisional ones.
+    compute(engine, at(11, 5))
+    assert provisional() == {}
+    assert hourly(session, cluster, at(10))["shop", "unallocated"].covered_hours == pytest.approx(
+        (30 * 60 + 180) / 3600
+    )
+
+
+def test_a_sync_prices_the_open_hour_when_it_has_no_provisional_figures_yet(
+    session, engine, make
+):
+    """A cluster registered at 06:33 shows its hour so far after its first sync, not five
+    minutes later; later syncs leave the refreshing to the job (the rows exist)."""
+    from kube_console.costs.engine import price_open_hour_if_missing
+    from kube_console.models import CostProvisional
+
+    cluster = make.cluster(make.org())
+    UsageWriter(session, cluster).steady(
+        every(at(6, 33), at(6, 36), 60), namespaces={"shop": Figures(cpu_request=2)}
+    )
+    opener = session_factory(engine)
+    assert price_open_hour_if_missing(
+        open_session=opener, settings=SETTINGS, cluster_id=cluster.id, now=at(6, 35)
+    )
+    session.expire_all()
+    [shop] = [
+        row
+        for row in session.exec(select(CostProvisional)).all()
+        if row.namespace == "shop"
+    ]
+    assert (shop.hour_start, shop.through) == (at(6), at(6, 35))
+    assert shop.covered_hours == pytest.approx(2 / 60)  # 06:33-06:35
+    assert not price_open_hour_if_missing(
+        open_session=opener, settings=SETTINGS, cluster_id=cluster.id, now=at(6, 36)
+    )
+    session.expire_all()
+    assert session.get(CostProvisional, shop.id).through == at(6, 35)  # left to the job

@@ -650,3 +650,30 @@ async def test_namespaces_show_their_cluster_and_unknown_efficiency_says_why(bli
         costs = await _costs(tab)
         assert costs.math_title == "shop · edge"
         assert any(note.startswith("No usage data") for note in costs.math_notes)
+
+
+@pytest.mark.anyio
+async def test_the_open_hour_so_far_is_a_provisional_note_apart_from_the_total(fleet, engine):
+    """Issue 13 item 5: the open hour (06:00-06:30 of $0.36 an hour) for the view's filters."""
+    from kube_console.costs.engine import price_open_hours
+    from kube_console.settings import Settings
+    from tests.support.usage import session_factory
+
+    async with EventDriver() as driver:
+        tab = driver.tab(session_token=fleet.token)
+        await tab.open("/costs?window=7d")
+        costs = await _costs(tab)
+        assert costs.provisional == ""
+        total = costs.total
+
+        price_open_hours(
+            open_session=session_factory(engine), settings=Settings(sync_interval_seconds=3600), now=NOW
+        )
+        await tab.open("/costs?window=7d&cluster=prod")
+        costs = await _costs(tab)
+        assert (costs.provisional, costs.provisional_span) == ("$0.12", "06:00–06:30 UTC")
+        await tab.open("/costs?window=7d")
+        costs = await _costs(tab)
+        assert (costs.provisional, costs.total) == ("$0.18", total)  # not in the total
+        await tab.open("/" + MARCH_1_AND_2.lstrip("/"))
+        assert (await _costs(tab)).provisional == ""  # the window ends before the open hour

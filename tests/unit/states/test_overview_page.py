@@ -211,3 +211,31 @@ async def test_fleet_figures_and_health_rows_are_marked_stale_past_two_sync_inte
             "1 of 3 clusters' figures are from a sync more than 1 min 00 s ago: edge"
         )
         assert "2 sync intervals" in overview.health[0].stale_hint
+
+
+@pytest.mark.anyio
+async def test_the_open_hour_so_far_is_shown_as_provisional_beside_the_closed_month(
+    member_token, engine
+):
+    """Issue 13 item 5: 06:00-06:30 of the fleet's $0.36 an hour, apart from the month."""
+    from kube_console.costs.engine import price_open_hours
+    from kube_console.settings import Settings
+    from tests.support.usage import session_factory
+
+    async with EventDriver() as driver:
+        tab = driver.tab(session_token=member_token)
+        await tab.open("/")
+        overview = await tab.state(OverviewState)
+        assert overview.provisional == ""  # not priced yet: nothing shown
+
+        price_open_hours(
+            open_session=session_factory(engine),
+            settings=Settings(sync_interval_seconds=3600),
+            now=NOW,
+        )
+        await tab.open("/")
+        overview = await tab.state(OverviewState)
+        assert overview.provisional == "$0.18"
+        assert overview.provisional_span == "06:00–06:30 UTC"
+        assert overview.provisional_closes == "07:00 UTC"
+        assert overview.month_to_date == "$19.44"  # the closed hours alone
