@@ -861,6 +861,12 @@ def price_open_hours(
                 figures = _target_hour(
                     session, target, hour_start, prices, pricer, settings, until=now
                 )
+                # The job and a sync's first pricing may replace one cluster's rows at once: the
+                # cluster row's lock makes the second wait and delete what the first wrote
+                # (PostgreSQL; SQLite writes one at a time anyway).
+                session.execute(
+                    select(Cluster.id).where(Cluster.id == target.cluster_id).with_for_update()
+                )
                 session.execute(
                     delete(CostProvisional).where(CostProvisional.cluster_id == target.cluster_id)
                 )
@@ -879,27 +885,23 @@ def price_open_hours(
     return written
 
 
-def price_open_hour_if_missing(
+def price_open_hour_of_a_new_cluster(
     *,
     open_session: OpenSession,
     settings: Settings,
     cluster_id: int,
     now: dt.datetime | None = None,
 ) -> bool:
-    """After a sync: price the cluster's open hour when it has no provisional figures yet (its
-    first sync, or the first of an hour), so they show without waiting for the job. One indexed
-    look-up when they exist. Whether it priced."""
-    now = now or utcnow()
+    """After a sync: price the open hour of a cluster that has no figures of any kind yet (no
+    provisional rows, never costed), so a cluster registered at 06:33 shows its hour so far
+    right after its first sync instead of at the next refresh. Every other cluster is left to
+    the job: pricing every cluster's first sync of each hour would gather a fleet's cost work
+    at the top of the hour, inside the sync workers. Two indexed look-ups. Whether it priced."""
     with open_session() as session:
-        priced = session.execute(
-            select(CostProvisional.id)
-            .where(
-                CostProvisional.cluster_id == cluster_id,
-                CostProvisional.hour_start == floor_hour(now),
-            )
-            .limit(1)
-        ).first()
-    if priced is not None:
+        has_figures = session.execute(
+            select(CostProvisional.id).where(CostProvisional.cluster_id == cluster_id).limit(1)
+        ).first() or session.get(CostRun, cluster_id)
+    if has_figures is not None:
         return False
     price_open_hours(open_session=open_session, settings=settings, now=now, cluster_ids=[cluster_id])
     return True

@@ -27,7 +27,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from kube_console.costs.engine import price_open_hour_if_missing
+from kube_console.costs.engine import price_open_hour_of_a_new_cluster
 from kube_console.db import session_scope, utcnow
 from kube_console.security.keyring import Keyring, KeyringUnavailable, get_keyring
 from kube_console.services import workers as worker_service
@@ -222,7 +222,7 @@ class ConsoleScheduler:
     def _after_sync(self, outcome: SyncOutcome) -> None:
         """A cluster's first figures of the open hour show right after its sync, not at the job."""
         if outcome.ok and outcome.sampled:
-            price_open_hour_if_missing(
+            price_open_hour_of_a_new_cluster(
                 open_session=self.open_session, settings=self.settings, cluster_id=outcome.cluster_id
             )
 

@@ -101,7 +101,7 @@ def test_an_admin_registers_a_cluster_sees_its_card_syncs_it_and_finds_it_on_wor
     expect(card).to_contain_text("Healthy")
     expect(card).to_contain_text("Amazon EKS")
     expect(card).to_contain_text("2 ready")
-    expect(card).to_contain_text(re.compile(r"Synced\s*\d+s\s*ago"))
+    expect(card).to_contain_text(re.compile(r"Last successful sync\s*\d+\s*s\s*ago"))
     expect(card.get_by_role("link", name=CLUSTER)).to_have_attribute(
         "href", f"/clusters/{_cluster_id(team, CLUSTER)}"
     )

@@ -569,7 +569,7 @@ def test_a_sync_prices_the_open_hour_when_it_has_no_provisional_figures_yet(
 ):
     """A cluster registered at 06:33 shows its hour so far after its first sync, not five
     minutes later; later syncs leave the refreshing to the job (the rows exist)."""
-    from kube_console.costs.engine import price_open_hour_if_missing
+    from kube_console.costs.engine import price_open_hour_of_a_new_cluster
     from kube_console.models import CostProvisional
 
     cluster = make.cluster(make.org())
@@ -577,7 +577,7 @@ def test_a_sync_prices_the_open_hour_when_it_has_no_provisional_figures_yet(
         every(at(6, 33), at(6, 36), 60), namespaces={"shop": Figures(cpu_request=2)}
     )
     opener = session_factory(engine)
-    assert price_open_hour_if_missing(
+    assert price_open_hour_of_a_new_cluster(
         open_session=opener, settings=SETTINGS, cluster_id=cluster.id, now=at(6, 35)
     )
     session.expire_all()
@@ -588,8 +588,28 @@ def test_a_sync_prices_the_open_hour_when_it_has_no_provisional_figures_yet(
     ]
     assert (shop.hour_start, shop.through) == (at(6), at(6, 35))
     assert shop.covered_hours == pytest.approx(2 / 60)  # 06:33-06:35
-    assert not price_open_hour_if_missing(
+    assert not price_open_hour_of_a_new_cluster(
         open_session=opener, settings=SETTINGS, cluster_id=cluster.id, now=at(6, 36)
     )
     session.expire_all()
     assert session.get(CostProvisional, shop.id).through == at(6, 35)  # left to the job
+
+
+def test_a_sync_leaves_a_costed_clusters_new_hour_to_the_job(session, engine, make):
+    """At the top of the hour no cluster has provisional rows for it; pricing each one's first
+    sync of the hour would gather a fleet's cost work there, inside the sync workers."""
+    from kube_console.costs.engine import price_open_hour_of_a_new_cluster
+    from kube_console.models import CostProvisional
+
+    cluster = make.cluster(make.org())
+    UsageWriter(session, cluster).steady(
+        every(at(5, 0), at(7, 2), 60), namespaces={"shop": Figures(cpu_request=2)}
+    )
+    compute(engine, at(7, 1))  # its closed hours are costed: it has a watermark
+    opener = session_factory(engine)
+
+    assert not price_open_hour_of_a_new_cluster(
+        open_session=opener, settings=SETTINGS, cluster_id=cluster.id, now=at(7, 2)
+    )
+    session.expire_all()
+    assert session.exec(select(CostProvisional)).all() == []

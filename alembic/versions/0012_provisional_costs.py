@@ -1,7 +1,7 @@
 """The open hour's provisional costs (issue 13 item 5): cost_provisional
 
-Revision ID: 0011_prov_open_hour
-Revises: 0010_pod_reasons
+Revision ID: 0012_provisional_costs
+Revises: 0011_drop_sync_running
 Create Date: 2026-12-02
 """
 
@@ -13,8 +13,8 @@ import sqlmodel
 import kube_console.db
 from alembic import op
 
-revision: str = "0011_prov_open_hour"
-down_revision: str | None = "0010_pod_reasons"
+revision: str = "0012_provisional_costs"
+down_revision: str | None = "0011_drop_sync_running"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
