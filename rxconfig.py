@@ -28,6 +28,10 @@ config = rx.Config(
     redis_url=settings.redis_url,
     # KUBE_CONSOLE_ALLOWED_ORIGIN, and the loopback names of a local run at the console's port.
     cors_allowed_origins=settings.accepted_origins,
-    plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="indigo", gray_color="slate", radius="medium"))],
+    plugins=[
+        rx.plugins.RadixThemesPlugin(
+            theme=rx.theme(accent_color="indigo", gray_color="slate", radius="medium")
+        )
+    ],
     disable_plugins=[rx.plugins.SitemapPlugin],
 )

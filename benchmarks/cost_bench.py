@@ -303,7 +303,8 @@ def sample_storage(engine: Engine, hours: int) -> dict[str, tuple[float, float]]
             size = 0.0
             if engine.dialect.name == "postgresql":
                 size = connection.execute(
-                    text("SELECT pg_total_relation_size(CAST(:table AS regclass))"), {"table": table}
+                    text("SELECT pg_total_relation_size(CAST(:table AS regclass))"),
+                    {"table": table},
                 ).scalar_one()
             sizes[table] = (rows / hours, size / hours)
     return sizes
@@ -421,9 +422,7 @@ _FIGURES = (
     "idle_cpu_share, idle_memory_share, idle_cpu_share_core_hours, idle_memory_share_gib_hours"
 )
 _SUMS = ", ".join(f"SUM({name.strip()})" for name in _FIGURES.split(","))
-_HOURLY_COLUMNS = (
-    f"org_id, cluster_id, namespace_id, namespace, team, cost_center, {_FIGURES}, currency, network_source, hour_start"
-)
+_HOURLY_COLUMNS = f"org_id, cluster_id, namespace_id, namespace, team, cost_center, {_FIGURES}, currency, network_source, hour_start"
 # Each cluster's idle an hour: 30 cores and 120 GiB, shared by the hour's namespaces in
 # proportion to their CPU and memory cost, as the cost job stores it.
 _IDLE_CORES, _IDLE_GIB = 30, 120

@@ -69,7 +69,10 @@ def worker_main(database_url: str, record: str, threads: int) -> None:
     """A worker process as `python -m kube_console worker` runs it, recording each sync."""
     keys = os.environ["KUBE_CONSOLE_ENCRYPTION_KEYS"]
     settings = load_settings(
-        db_url=database_url, allow_loopback_clusters=True, sync_threads=threads, sync_interval_seconds=INTERVAL
+        db_url=database_url,
+        allow_loopback_clusters=True,
+        sync_threads=threads,
+        sync_interval_seconds=INTERVAL,
     )
     keyring = Keyring.parse(keys)
     open_session = functools.partial(session_scope, make_engine(database_url))
@@ -81,10 +84,14 @@ def worker_main(database_url: str, record: str, threads: int) -> None:
         started = time.time()
         outcome = sync_one(cluster_id)
         with lock:
-            out.write(f"{cluster_id} {started:.3f} {time.time():.3f} {int(outcome.ok)} {os.getpid()}\n")
+            out.write(
+                f"{cluster_id} {started:.3f} {time.time():.3f} {int(outcome.ok)} {os.getpid()}\n"
+            )
         return outcome
 
-    scheduler = ConsoleScheduler(settings=settings, keyring=keyring, open_session=open_session, sync_one=recorded)
+    scheduler = ConsoleScheduler(
+        settings=settings, keyring=keyring, open_session=open_session, sync_one=recorded
+    )
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     scheduler.start()
@@ -94,7 +101,15 @@ def worker_main(database_url: str, record: str, threads: int) -> None:
 
 def _start_worker(database_url: str, keys: str, record: Path, threads: int) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "benchmarks.fleet_bench", "--worker", database_url, str(record), str(threads)],
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.fleet_bench",
+            "--worker",
+            database_url,
+            str(record),
+            str(threads),
+        ],
         cwd=PROJECT_ROOT,
         env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "KUBE_CONSOLE_ENCRYPTION_KEYS": keys},
     )
@@ -135,12 +150,18 @@ def _gaps(syncs: list[Sync], clusters: set[int], since: float) -> list[float]:
     for cluster_id, mine in _by_cluster(syncs).items():
         if cluster_id in clusters:
             starts = [sync.start for sync in mine]
-            gaps += [later - earlier for earlier, later in itertools.pairwise(starts) if earlier >= since]
+            gaps += [
+                later - earlier for earlier, later in itertools.pairwise(starts) if earlier >= since
+            ]
     return gaps
 
 
 def _p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20)[-1] if len(values) >= 2 else (values[0] if values else float("nan"))
+    return (
+        statistics.quantiles(values, n=20)[-1]
+        if len(values) >= 2
+        else (values[0] if values else float("nan"))
+    )
 
 
 def _overlaps(syncs: list[Sync]) -> int:
@@ -151,7 +172,9 @@ def _overlaps(syncs: list[Sync]) -> int:
     return count
 
 
-def _windows_covered(syncs: list[Sync], clusters: set[int], since: float, until: float) -> list[float]:
+def _windows_covered(
+    syncs: list[Sync], clusters: set[int], since: float, until: float
+) -> list[float]:
     """For each whole 30 s window from `since`, the share of `clusters` synced in it."""
     shares = []
     start = since
@@ -176,7 +199,11 @@ def _cpu_seconds(pids: list[int]) -> float:
 
 
 def _postgres_pids() -> list[int]:
-    return [int(entry.name) for entry in Path("/proc").iterdir() if entry.name.isdigit() and _is_postgres(entry)]
+    return [
+        int(entry.name)
+        for entry in Path("/proc").iterdir()
+        if entry.name.isdigit() and _is_postgres(entry)
+    ]
 
 
 def _is_postgres(entry: Path) -> bool:
@@ -209,8 +236,16 @@ class CpuUse:
 # ---------------------------------------------------------------- scenarios
 
 
-def _run_workers(database_url: str, keys: str, directory: Path, processes: int, threads: int, seconds: float,
-                 kill_at: float | None = None, server_pids: list[int] = ()) -> tuple[list[Path], float, tuple[int, float] | None, CpuUse]:
+def _run_workers(
+    database_url: str,
+    keys: str,
+    directory: Path,
+    processes: int,
+    threads: int,
+    seconds: float,
+    kill_at: float | None = None,
+    server_pids: list[int] = (),
+) -> tuple[list[Path], float, tuple[int, float] | None, CpuUse]:
     records = [directory / f"records-{processes}-{n}.txt" for n in range(processes)]
     before = (_children_cpu(), _cpu_seconds(list(server_pids)), _cpu_seconds(_postgres_pids()))
     began = time.time()
@@ -223,7 +258,11 @@ def _run_workers(database_url: str, keys: str, directory: Path, processes: int, 
             victim.send_signal(signal.SIGKILL)
             killed_at = time.time()
             victim.wait()
-            killed = (victim.pid, killed_at, _leased_by(database_url, f"{os.uname().nodename}:{victim.pid}"))
+            killed = (
+                victim.pid,
+                killed_at,
+                _leased_by(database_url, f"{os.uname().nodename}:{victim.pid}"),
+            )
         time.sleep(seconds - (time.time() - began))
         # Before the workers stop: their database connections' processes end with them.
         servers = _cpu_seconds(list(server_pids)) - before[1]
@@ -239,7 +278,10 @@ def _run_workers(database_url: str, keys: str, directory: Path, processes: int, 
 
 
 def slow_cluster(seconds: float, summary: dict[str, str]) -> str:
-    fakes = [generate_cluster(f"slow-{n:02d}", seed=n, namespaces=5, nodes=3, deployments=10, pods=50) for n in range(20)]
+    fakes = [
+        generate_cluster(f"slow-{n:02d}", seed=n, namespaces=5, nodes=3, deployments=10, pods=50)
+        for n in range(20)
+    ]
     refused, silent, slow = fakes[:2], fakes[2:4], fakes[4:6]
     keys = f"k1:{generate_key()}"
     keyring = Keyring.parse(keys)
@@ -247,12 +289,18 @@ def slow_cluster(seconds: float, summary: dict[str, str]) -> str:
     closed.bind(("127.0.0.1", 0))  # bound, never listening: connections are refused
     with tempfile.TemporaryDirectory() as directory, FakeKubeProcess(fakes) as server:
         url, engine, _ = _database(Path(directory))
-        ids = dict(zip([fake.name for fake in fakes], _add_clusters(engine, server, keyring, [f.name for f in fakes])))
+        ids = dict(
+            zip(
+                [fake.name for fake in fakes],
+                _add_clusters(engine, server, keyring, [f.name for f in fakes]),
+            )
+        )
         with session_scope(engine) as session:  # point two clusters at the closed port
             for fake in refused:
                 cluster = session.get(Cluster, ids[fake.name])
                 refused_at = dataclasses.replace(
-                    server.credentials_for(fake.name), server=f"https://127.0.0.1:{closed.getsockname()[1]}"
+                    server.credentials_for(fake.name),
+                    server=f"https://127.0.0.1:{closed.getsockname()[1]}",
                 )
                 store_credential(cluster=cluster, credentials=refused_at, keyring=keyring)
                 session.add(cluster)
@@ -261,12 +309,16 @@ def slow_cluster(seconds: float, summary: dict[str, str]) -> str:
         for fake in slow:
             server.set_faults(fake.name, [Fault(delay=8.0)])
         engine.dispose()
-        records, began, _, _ = _run_workers(url, keys, Path(directory), processes=1, threads=5, seconds=seconds)
+        records, began, _, _ = _run_workers(
+            url, keys, Path(directory), processes=1, threads=5, seconds=seconds
+        )
         syncs = _read_records(records)
     closed.close()
     healthy = {ids[fake.name] for fake in fakes[6:]}
     gaps = _gaps(syncs, healthy, since=began)
-    slow_durations = [sync.end - sync.start for sync in syncs if sync.cluster_id in {ids[f.name] for f in slow}]
+    slow_durations = [
+        sync.end - sync.start for sync in syncs if sync.cluster_id in {ids[f.name] for f in slow}
+    ]
     failing = {ids[f.name] for f in refused + silent}
     failing_gaps = _gaps(syncs, failing, since=began)
     summary["slow"] = f"healthy gap p95 {_p95(gaps):.1f} s beside 2 slow and 4 unreachable"
@@ -280,7 +332,9 @@ def slow_cluster(seconds: float, summary: dict[str, str]) -> str:
 
 
 def _generate(n: int):
-    return generate_cluster(f"fleet-{n:04d}", seed=n, namespaces=5, nodes=3, deployments=10, pods=50)
+    return generate_cluster(
+        f"fleet-{n:04d}", seed=n, namespaces=5, nodes=3, deployments=10, pods=50
+    )
 
 
 def _postgres_database() -> tuple[str, str]:
@@ -310,7 +364,9 @@ class FleetFigures:
     overlaps: int
 
 
-def _fleet_figures(label: str, syncs: list[Sync], clusters: set[int], since: float, until: float) -> FleetFigures:
+def _fleet_figures(
+    label: str, syncs: list[Sync], clusters: set[int], since: float, until: float
+) -> FleetFigures:
     measured = [sync for sync in syncs if since <= sync.start < until]
     gaps = _gaps(syncs, clusters, since)
     shares = _windows_covered(syncs, clusters, since, until)
@@ -329,20 +385,30 @@ def _fleet_figures(label: str, syncs: list[Sync], clusters: set[int], since: flo
 
 
 def fleet(
-    clusters: int, seconds: float, warmup: float, single_seconds: float, threads: int, summary: dict[str, str]
+    clusters: int,
+    seconds: float,
+    warmup: float,
+    single_seconds: float,
+    threads: int,
+    summary: dict[str, str],
 ) -> list[str]:
     with multiprocessing.Pool(2) as pool:
         fakes = pool.map(_generate, range(clusters), chunksize=50)
     keys = f"k1:{generate_key()}"
     keyring = Keyring.parse(keys)
     ca = CertificateAuthority()
-    halves = [fakes[: clusters // 2], fakes[clusters // 2 :]]  # two server processes: one GIL would be the limit
+    halves = [
+        fakes[: clusters // 2],
+        fakes[clusters // 2 :],
+    ]  # two server processes: one GIL would be the limit
     name, url = _postgres_database()
     lines = []
     try:
-        with tempfile.TemporaryDirectory() as directory, FakeKubeProcess(halves[0], ca) as first, FakeKubeProcess(
-            halves[1], ca
-        ) as second:
+        with (
+            tempfile.TemporaryDirectory() as directory,
+            FakeKubeProcess(halves[0], ca) as first,
+            FakeKubeProcess(halves[1], ca) as second,
+        ):
             engine = make_engine(url)
             ids = set()
             for server, half in ((first, halves[0]), (second, halves[1])):
@@ -353,7 +419,14 @@ def fleet(
             kill_at = warmup + (seconds - warmup) / 2
             servers = [first._process.pid, second._process.pid]
             records, began, (victim, killed_at, in_flight), cpu = _run_workers(
-                url, keys, Path(directory), 4, threads, seconds, kill_at=kill_at, server_pids=servers
+                url,
+                keys,
+                Path(directory),
+                4,
+                threads,
+                seconds,
+                kill_at=kill_at,
+                server_pids=servers,
             )
             syncs = _read_records(records)
             four = _fleet_figures(
@@ -371,7 +444,11 @@ def fleet(
             # The same fleet with 1 process, every cluster due again at once.
             reset = make_engine(url)
             with session_scope(reset) as session:
-                session.execute(update(Cluster).values(next_sync_at=None, last_sync_at=None, lease_expires_at=None))
+                session.execute(
+                    update(Cluster).values(
+                        next_sync_at=None, last_sync_at=None, lease_expires_at=None
+                    )
+                )
             reset.dispose()
             records, began, _, cpu = _run_workers(
                 url, keys, Path(directory), 1, threads, single_seconds, server_pids=servers
@@ -385,7 +462,9 @@ def fleet(
                 began + single_seconds,
             )
             lines.append(one.line)
-            lines.append(f"  {cpu.per_sync(len(syncs))} ({len(syncs)} syncs in {single_seconds:.0f} s)")
+            lines.append(
+                f"  {cpu.per_sync(len(syncs))} ({len(syncs)} syncs in {single_seconds:.0f} s)"
+            )
             scaling = four.rate / one.rate
             lines.append(f"scaling: 4 processes sync {scaling:.2f}x as many clusters a second as 1")
             summary["fleet"] = (
@@ -404,14 +483,18 @@ def _leased_by(database_url: str, owner: str) -> set[int]:
     with session_scope(engine) as session:
         held = set(
             session.execute(
-                select(Cluster.id).where(Cluster.lease_owner == owner, Cluster.lease_expires_at.is_not(None))
+                select(Cluster.id).where(
+                    Cluster.lease_owner == owner, Cluster.lease_expires_at.is_not(None)
+                )
             ).scalars()
         )
     engine.dispose()
     return held
 
 
-def _kill_figures(syncs: list[Sync], victim: int, killed_at: float, in_flight: set[int]) -> tuple[str, float]:
+def _kill_figures(
+    syncs: list[Sync], victim: int, killed_at: float, in_flight: set[int]
+) -> tuple[str, float]:
     """The victim's clusters: those it synced last before it died, and those it was syncing
     (their leases must run out first): how long after the kill another process synced them."""
     last_by: dict[int, Sync] = {}
@@ -423,7 +506,11 @@ def _kill_figures(syncs: list[Sync], victim: int, killed_at: float, in_flight: s
     def waits(clusters: set[int]) -> list[float]:
         found = []
         for cluster_id in clusters:
-            after = [sync.start for sync in syncs if sync.cluster_id == cluster_id and sync.start >= killed_at]
+            after = [
+                sync.start
+                for sync in syncs
+                if sync.cluster_id == cluster_id and sync.start >= killed_at
+            ]
             if after:
                 found.append(after[0] - killed_at)
         return found
@@ -449,11 +536,16 @@ def main() -> None:
     parser.add_argument("--fleet-clusters", type=int, default=1000)
     parser.add_argument("--fleet-seconds", type=float, default=210, help="the 4-process run")
     parser.add_argument("--single-seconds", type=float, default=150, help="the 1-process run")
-    parser.add_argument("--warmup", type=float, default=60, help="not measured: the first syncs of everything")
+    parser.add_argument(
+        "--warmup", type=float, default=60, help="not measured: the first syncs of everything"
+    )
     parser.add_argument("--threads", type=int, default=5, help="sync threads per process")
     arguments = parser.parse_args()
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-    print(f"# {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, load {load}", flush=True)
+    print(
+        f"# {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, load {load}",
+        flush=True,
+    )
     summary: dict[str, str] = {}
     if arguments.only in (None, "slow"):
         print(slow_cluster(arguments.slow_seconds, summary), flush=True)
@@ -468,6 +560,7 @@ def main() -> None:
         ):
             print(line, flush=True)
     print("summary: " + "; ".join(summary.values()) + f" (target {TARGET_GAP:.0f} s)")
+
 
 if __name__ == "__main__":
     main()

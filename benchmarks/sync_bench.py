@@ -92,7 +92,9 @@ def _add_clusters(engine, server: FakeKubeProcess, keyring: Keyring, names: list
             cluster = Cluster(org_id=org.id, name=name)
             session.add(cluster)
             session.flush()
-            store_credential(cluster=cluster, credentials=server.credentials_for(name), keyring=keyring)
+            store_credential(
+                cluster=cluster, credentials=server.credentials_for(name), keyring=keyring
+            )
             ids.append(cluster.id)
         session.commit()
     return ids
@@ -116,7 +118,10 @@ def _project_syncs(url: str, keys: str, cluster_id: int, repeat: int) -> tuple[f
 
     def sync() -> None:
         outcome = sync_cluster(
-            cluster_id=cluster_id, keyring=keyring, label_keys=label_keys(settings), open_session=open_session
+            cluster_id=cluster_id,
+            keyring=keyring,
+            label_keys=label_keys(settings),
+            open_session=open_session,
         )
         assert outcome.ok and outcome.pods == 5000, outcome
 
@@ -135,7 +140,9 @@ def single_cluster(repeat: int) -> str:
         engine.dispose()
         server.clear_requests()
         with multiprocessing.get_context("spawn").Pool(1) as child:
-            first, project_seconds, rss_growth = child.apply(_project_syncs, (url, keys, cluster_id, repeat))
+            first, project_seconds, rss_growth = child.apply(
+                _project_syncs, (url, keys, cluster_id, repeat)
+            )
         # The very requests one sync made (the syncs ran one after another, each alike),
         # every list walked page by page as it was.
         logged = server.requests("bench")
@@ -143,13 +150,17 @@ def single_cluster(repeat: int) -> str:
 
         credentials = server.credentials_for("bench")
         http = urllib3.PoolManager(
-            cert_reqs="CERT_REQUIRED", ca_cert_data=server.ca.cert_pem.decode(), maxsize=FETCH_CONCURRENCY
+            cert_reqs="CERT_REQUIRED",
+            ca_cert_data=server.ca.cert_pem.decode(),
+            maxsize=FETCH_CONCURRENCY,
         )
         headers = {"Authorization": f"Bearer {credentials.token}", "Accept": "application/json"}
 
         def get_and_parse(request) -> None:
             query = f"?{urlencode(request.query)}" if request.query else ""
-            response = http.request("GET", f"{credentials.server}{request.path}{query}", headers=headers)
+            response = http.request(
+                "GET", f"{credentials.server}{request.path}{query}", headers=headers
+            )
             if response.headers.get("content-type", "").startswith("application/json"):
                 orjson.loads(response.data)  # /readyz answers plain text
 
@@ -157,7 +168,10 @@ def single_cluster(repeat: int) -> str:
             floor_seconds = _timed(lambda: list(pool.map(get_and_parse, requests)), repeat)
 
             api_client = build_api_client(credentials)
-            core, apps = kubernetes.client.CoreV1Api(api_client), kubernetes.client.AppsV1Api(api_client)
+            core, apps = (
+                kubernetes.client.CoreV1Api(api_client),
+                kubernetes.client.AppsV1Api(api_client),
+            )
 
             def typed_list(list_call) -> None:
                 token = None
@@ -189,7 +203,9 @@ def fleet(clusters: int, pods: int, broken: int) -> str:
     """One pass over a fleet where every tenth cluster refuses the token, fails, drops the
     connection or answers each request 1.5 s late; the first pass, then a steady-state one."""
     fakes = [
-        generate_cluster(f"fleet-{n:03d}", seed=n, namespaces=10, nodes=5, deployments=30, pods=pods)
+        generate_cluster(
+            f"fleet-{n:03d}", seed=n, namespaces=10, nodes=5, deployments=30, pods=pods
+        )
         for n in range(clusters)
     ]
     keyring = Keyring.parse(f"k1:{generate_key()}")
@@ -197,9 +213,16 @@ def fleet(clusters: int, pods: int, broken: int) -> str:
         url, engine, open_session = _database(Path(directory))
         settings = load_settings(db_url=url, allow_loopback_clusters=True)
         _add_clusters(engine, server, keyring, [fake.name for fake in fakes])
-        faults = [Fault(status=401), Fault(status=500), Fault(drop_connection=True), Fault(delay=1.5)]
+        faults = [
+            Fault(status=401),
+            Fault(status=500),
+            Fault(drop_connection=True),
+            Fault(delay=1.5),
+        ]
         for n in range(broken):
-            server.set_faults(fakes[n * (clusters // max(1, broken))].name, [faults[n % len(faults)]])
+            server.set_faults(
+                fakes[n * (clusters // max(1, broken))].name, [faults[n % len(faults)]]
+            )
         passes = []
         for _ in range(2):  # the first pass, then one as the scheduler runs them every 30 s
             started = time.perf_counter()
@@ -208,7 +231,9 @@ def fleet(clusters: int, pods: int, broken: int) -> str:
                 threads=settings.sync_threads,
                 interval=dt.timedelta(seconds=settings.sync_interval_seconds),
                 open_session=open_session,
-                sync_one=cluster_syncer(keyring=keyring, settings=settings, open_session=open_session),
+                sync_one=cluster_syncer(
+                    keyring=keyring, settings=settings, open_session=open_session
+                ),
             )
             passes.append((time.perf_counter() - started, outcomes))
         engine.dispose()
@@ -230,7 +255,9 @@ def main() -> None:
     parser.add_argument("--fleet-pods", type=int, default=500)
     arguments = parser.parse_args()
     print(f"# {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC")
-    fleet_line = fleet(arguments.fleet_clusters, arguments.fleet_pods, broken=arguments.fleet_clusters // 10)
+    fleet_line = fleet(
+        arguments.fleet_clusters, arguments.fleet_pods, broken=arguments.fleet_clusters // 10
+    )
     print(fleet_line)
     print(single_cluster(arguments.repeat))
 

@@ -27,7 +27,9 @@ def main() -> None:
     args = parser.parse_args()
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
         context = browser.new_context(
             base_url=args.url,
             viewport={"width": 1440, "height": 1000},

@@ -91,7 +91,12 @@ def create_admin(
         organization = users.ensure_org(session=session, name=org)
         org_name = organization.name
         row = users.create_user(
-            session=session, org_id=organization.id, email=email, password=password, role="admin", display_name=name
+            session=session,
+            org_id=organization.id,
+            email=email,
+            password=password,
+            role="admin",
+            display_name=name,
         )
     typer.echo(f"created admin {row.email} in organization {org_name!r}")
 
@@ -102,7 +107,9 @@ def users_create(
     as_admin: str = typer.Option(..., "--as", help="E-mail of the admin doing this."),
     role: str = typer.Option("member", help="admin or member"),
     name: str = typer.Option("", help="Display name."),
-    temporary: bool = typer.Option(False, "--temporary", help="The user must change the password at first sign-in."),
+    temporary: bool = typer.Option(
+        False, "--temporary", help="The user must change the password at first sign-in."
+    ),
 ) -> None:
     """Create a user in the acting admin's organization. The password comes from stdin or a prompt."""
     from kube_console.services import users
@@ -119,7 +126,10 @@ def users_create(
             display_name=name,
             temporary_password=temporary,
         )
-    typer.echo(f"created {row.role} {row.email}" + (" (to change the password at first sign-in)" if temporary else ""))
+    typer.echo(
+        f"created {row.role} {row.email}"
+        + (" (to change the password at first sign-in)" if temporary else "")
+    )
 
 
 @token_app.command("create")
@@ -133,13 +143,19 @@ def api_token_create(
 
     with plain_errors(), session_scope() as session:
         ctx = authorize(_cli_context(session, email), Action.MANAGE_OWN_ACCOUNT)
-        new = tokens.create_token(session=session, org_id=ctx.org_id, user_id=ctx.user_id, name=name, role=role)
+        new = tokens.create_token(
+            session=session, org_id=ctx.org_id, user_id=ctx.user_id, name=name, role=role
+        )
     typer.echo(new.token)
-    typer.echo(f"(shown once; {new.row.role} token {new.row.name!r}, prefix {new.row.prefix})", err=True)
+    typer.echo(
+        f"(shown once; {new.row.role} token {new.row.name!r}, prefix {new.row.prefix})", err=True
+    )
 
 
 @keys_app.command("generate")
-def keys_generate(key_id: str = typer.Option("k1", "--id", help="The id to prefix the key with.")) -> None:
+def keys_generate(
+    key_id: str = typer.Option("k1", "--id", help="The id to prefix the key with."),
+) -> None:
     """Print a new key entry for KUBE_CONSOLE_ENCRYPTION_KEYS."""
     from kube_console.security.keyring import generate_key
 
@@ -223,10 +239,17 @@ def _keyring_or_fail():
 def cluster_add(
     org: str = typer.Option(..., help="Organization name."),
     name: str = typer.Option(..., help="Cluster name, unique in the organization."),
-    kubeconfig: Path = typer.Option(..., exists=True, dir_okay=False, readable=True, help="Kubeconfig file."),
+    kubeconfig: Path = typer.Option(
+        ..., exists=True, dir_okay=False, readable=True, help="Kubeconfig file."
+    ),
     context: str = typer.Option("", help="Context to use (default: current-context)."),
-    environment: str = typer.Option("production", help="production, staging, development, test or other (prod, stage, uat, dev and qa are read as those)"),
-    acknowledge_insecure_tls: bool = typer.Option(False, help="Accept insecure-skip-tls-verify: true."),
+    environment: str = typer.Option(
+        "production",
+        help="production, staging, development, test or other (prod, stage, uat, dev and qa are read as those)",
+    ),
+    acknowledge_insecure_tls: bool = typer.Option(
+        False, help="Accept insecure-skip-tls-verify: true."
+    ),
 ) -> None:
     """Register a cluster: validate, connect, detect, check permissions, save, first sync."""
     from kube_console.services.clusters import ConnectionFailed, register_cluster
@@ -267,7 +290,9 @@ def _wait_for_next_round(seconds: float) -> bool:
 
 @app.command()
 def sync(
-    once: bool = typer.Option(False, "--once", help="Sync once and exit (default: every interval until Ctrl-C)."),
+    once: bool = typer.Option(
+        False, "--once", help="Sync once and exit (default: every interval until Ctrl-C)."
+    ),
     cluster: int | None = typer.Option(None, "--cluster", help="Only this cluster id."),
 ) -> None:
     """Sync every cluster (or one) in this process, as a worker would (but those a worker is
@@ -281,7 +306,9 @@ def sync(
 
     settings = get_settings()
     interval = dt.timedelta(seconds=settings.sync_interval_seconds)
-    sync_one = cluster_syncer(keyring=_keyring_or_fail(), settings=settings, open_session=session_scope)
+    sync_one = cluster_syncer(
+        keyring=_keyring_or_fail(), settings=settings, open_session=session_scope
+    )
     owner = process_name()
     if not once:
         _stop_syncing.clear()
@@ -294,7 +321,9 @@ def sync(
             typer.echo("no cluster is due for a sync")
         for outcome in outcomes:
             detail = f"{outcome.pods} pods" if outcome.ok else outcome.error
-            typer.echo(f"{outcome.cluster_name:<30} {outcome.status:<12} {outcome.duration_ms:>8.0f} ms  {detail}")
+            typer.echo(
+                f"{outcome.cluster_name:<30} {outcome.status:<12} {outcome.duration_ms:>8.0f} ms  {detail}"
+            )
         if once or _wait_for_next_round(settings.sync_interval_seconds):
             break
     if once and any(not outcome.ok for outcome in outcomes):
@@ -310,7 +339,11 @@ def _sync_round(*, owner: str, cluster: int | None, interval, sync_one) -> list:
     settings = get_settings()
     if cluster is None:
         return sync_job.sync_all_once(
-            owner=owner, threads=settings.sync_threads, interval=interval, open_session=session_scope, sync_one=sync_one
+            owner=owner,
+            threads=settings.sync_threads,
+            interval=interval,
+            open_session=session_scope,
+            sync_one=sync_one,
         )
     started = utcnow()
     with session_scope() as session:
@@ -379,7 +412,8 @@ def workers_status() -> None:
             f"{process.name:<40} {role:<6} {state:<6} heartbeat {age:>5.0f} s ago  "
             f"threads {process.sync_threads}  running {process.syncs_running}  "
             f"claimed {process.clusters_claimed}  failed {process.syncs_failed}  "
-            f"clusters synced here last {fleet.held_by.get(process.name, 0)}" + (f"  ({jobs})" if role == "leader" else "")
+            f"clusters synced here last {fleet.held_by.get(process.name, 0)}"
+            + (f"  ({jobs})" if role == "leader" else "")
         )
 
 
@@ -390,8 +424,12 @@ app.add_typer(costs_app, name="costs")
 @costs_app.command("compute")
 def costs_compute(
     cluster: int | None = typer.Option(None, "--cluster", help="Only this cluster id."),
-    start: str = typer.Option("", "--from", help="Recompute from this UTC time (default: each cluster's watermark)."),
-    end: str = typer.Option("", "--to", help="Stop before this UTC time (default: the last closed hour)."),
+    start: str = typer.Option(
+        "", "--from", help="Recompute from this UTC time (default: each cluster's watermark)."
+    ),
+    end: str = typer.Option(
+        "", "--to", help="Stop before this UTC time (default: the last closed hour)."
+    ),
 ) -> None:
     """Compute the closed hours now, as the hourly job does, and print what was done per cluster."""
     import time
@@ -405,12 +443,16 @@ def costs_compute(
     try:
         start_at, end_at = (parse_utc_time(value) if value else None for value in (start, end))
     except ValueError:
-        fail("--from and --to take an ISO 8601 date or time, such as 2026-11-01 or 2026-11-01T06:00Z")
+        fail(
+            "--from and --to take an ISO 8601 date or time, such as 2026-11-01 or 2026-11-01T06:00Z"
+        )
     hour = open_hour()  # one clock reading for the checks and the run
     for option, moment in (("--from", start_at), ("--to", end_at)):
         # --to may end where the open hour starts; --from must start before it.
         if moment is not None and (moment > hour if option == "--to" else moment >= hour):
-            fail(f"{option} {moment:%Y-%m-%dT%H:%MZ} is inside the open hour: {open_hour_note(hour)}")
+            fail(
+                f"{option} {moment:%Y-%m-%dT%H:%MZ} is inside the open hour: {open_hour_note(hour)}"
+            )
     started, started_at = time.perf_counter(), utcnow()
     outcomes = run_cost_pass(
         open_session=session_scope,
@@ -421,11 +463,19 @@ def costs_compute(
         end=end_at,
     )
     with session_scope() as session:  # on the Workers page, as the hourly job's runs are
-        record_cost_runs(session=session, outcomes=outcomes, trigger="cli", process=process_name(), started_at=started_at)
+        record_cost_runs(
+            session=session,
+            outcomes=outcomes,
+            trigger="cli",
+            process=process_name(),
+            started_at=started_at,
+        )
     if cluster is not None and not outcomes:
         fail(f"no cluster with id {cluster}")
     for outcome in outcomes:
-        detail = outcome.error or (f"computed until {outcome.computed_until}" if outcome.computed_until else "")
+        detail = outcome.error or (
+            f"computed until {outcome.computed_until}" if outcome.computed_until else ""
+        )
         typer.echo(
             f"{outcome.cluster_name:<30} {outcome.hours_computed:>6} hours {outcome.rows_written:>9} rows "
             f"{outcome.duration_ms:>9.0f} ms  {detail}"

@@ -229,7 +229,9 @@ class CostQuery:
     start: str = ""  # custom windows: [start, end), ISO 8601 (UTC when no zone is given)
     end: str = ""
     step: str = "day"  # hour | day | month
-    group_by: tuple[str, ...] = ("namespace",)  # one or two of cluster | namespace | team | cost_center
+    group_by: tuple[str, ...] = (
+        "namespace",
+    )  # one or two of cluster | namespace | team | cost_center
     clusters: tuple[int, ...] = ()
     cost_centers: tuple[str, ...] = ()
     teams: tuple[str, ...] = ()
@@ -240,7 +242,7 @@ class CostQuery:
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class CostMathLine:
-    """"Show the math" for one resource: hours × average = allocated; allocated × price = cost."""
+    """ "Show the math" for one resource: hours × average = allocated; allocated × price = cost."""
 
     resource: str  # cpu | memory | gpu | storage | network (costs/figures.RESOURCES)
     unit: str  # core-hours | GiB-hours | GPU-hours | GB

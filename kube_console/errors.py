@@ -25,7 +25,9 @@ class ValidationFailed(ValueError):
     def by_field(self) -> dict[str, str]:
         merged: dict[str, str] = {}
         for error in self.errors:
-            merged[error.field] = f"{merged[error.field]} {error.message}" if error.field in merged else error.message
+            merged[error.field] = (
+                f"{merged[error.field]} {error.message}" if error.field in merged else error.message
+            )
         return merged
 
 

@@ -83,8 +83,12 @@ if get_settings().demo:  # first: the demo's recent hours are in place before th
 app.register_lifespan_task(scheduler_lifespan)
 app.register_lifespan_task(announce_ready)  # "kube-console is ready at http://localhost:3000"
 
-app.add_page(setup_page, route=routes.SETUP, title="Set up · kube-console", on_load=SetupState.check_open)
-app.add_page(login_page, route=routes.LOGIN, title="Sign in · kube-console", on_load=SignInState.load)
+app.add_page(
+    setup_page, route=routes.SETUP, title="Set up · kube-console", on_load=SetupState.check_open
+)
+app.add_page(
+    login_page, route=routes.LOGIN, title="Sign in · kube-console", on_load=SignInState.load
+)
 app.add_page(
     change_password_page,
     route=routes.CHANGE_PASSWORD,
@@ -93,17 +97,84 @@ app.add_page(
 )
 
 SIGNED_IN = SessionState.require_session  # fills the shell, or sends the browser to sign in
-app.add_page(overview_page, route=routes.OVERVIEW, title="Overview · kube-console", on_load=[SIGNED_IN, OverviewState.load])
-app.add_page(clusters_page, route=routes.CLUSTERS, title="Clusters · kube-console", on_load=[SIGNED_IN, ClustersState.load])
-app.add_page(costs_page, route=routes.COSTS, title="Costs · kube-console", on_load=[SIGNED_IN, CostsState.load])
-app.add_page(helm_page, route=routes.HELM, title="Helm releases · kube-console", on_load=[SIGNED_IN, HelmState.load])
-app.add_page(cluster_detail_page, route=routes.CLUSTER_DETAIL, title="Cluster · kube-console", on_load=[SIGNED_IN, ClusterDetailState.load])
-app.add_page(namespace_detail_page, route=routes.NAMESPACE_DETAIL, title="Namespace · kube-console", on_load=[SIGNED_IN, NamespaceDetailState.load])
-app.add_page(workload_detail_page, route=routes.WORKLOAD_DETAIL, title="Workload · kube-console", on_load=[SIGNED_IN, WorkloadDetailState.load])
-app.add_page(pods_page, route=routes.PODS, title="Pods · kube-console", on_load=[SIGNED_IN, PodsState.load])
-app.add_page(helm_release_page, route=routes.HELM_RELEASE_DETAIL, title="Helm release · kube-console", on_load=[SIGNED_IN, HelmReleaseState.load])
-app.add_page(pod_detail_page, route=routes.POD_DETAIL, title="Pod · kube-console", on_load=[SIGNED_IN, PodDetailState.load])
-app.add_page(profile_page, route=routes.PROFILE, title="Profile · kube-console", on_load=[SIGNED_IN, ProfileState.load])
-app.add_page(admin_users_page, route=routes.ADMIN_USERS, title="Users · kube-console", on_load=[SIGNED_IN, UsersState.load])
-app.add_page(admin_workers_page, route=routes.ADMIN_WORKERS, title="Workers · kube-console", on_load=[SIGNED_IN, WorkersState.load])
-app.add_page(admin_settings_page, route=routes.ADMIN_SETTINGS, title="Settings · kube-console", on_load=[SIGNED_IN, SettingsState.load, NodePricesState.load])
+app.add_page(
+    overview_page,
+    route=routes.OVERVIEW,
+    title="Overview · kube-console",
+    on_load=[SIGNED_IN, OverviewState.load],
+)
+app.add_page(
+    clusters_page,
+    route=routes.CLUSTERS,
+    title="Clusters · kube-console",
+    on_load=[SIGNED_IN, ClustersState.load],
+)
+app.add_page(
+    costs_page,
+    route=routes.COSTS,
+    title="Costs · kube-console",
+    on_load=[SIGNED_IN, CostsState.load],
+)
+app.add_page(
+    helm_page,
+    route=routes.HELM,
+    title="Helm releases · kube-console",
+    on_load=[SIGNED_IN, HelmState.load],
+)
+app.add_page(
+    cluster_detail_page,
+    route=routes.CLUSTER_DETAIL,
+    title="Cluster · kube-console",
+    on_load=[SIGNED_IN, ClusterDetailState.load],
+)
+app.add_page(
+    namespace_detail_page,
+    route=routes.NAMESPACE_DETAIL,
+    title="Namespace · kube-console",
+    on_load=[SIGNED_IN, NamespaceDetailState.load],
+)
+app.add_page(
+    workload_detail_page,
+    route=routes.WORKLOAD_DETAIL,
+    title="Workload · kube-console",
+    on_load=[SIGNED_IN, WorkloadDetailState.load],
+)
+app.add_page(
+    pods_page, route=routes.PODS, title="Pods · kube-console", on_load=[SIGNED_IN, PodsState.load]
+)
+app.add_page(
+    helm_release_page,
+    route=routes.HELM_RELEASE_DETAIL,
+    title="Helm release · kube-console",
+    on_load=[SIGNED_IN, HelmReleaseState.load],
+)
+app.add_page(
+    pod_detail_page,
+    route=routes.POD_DETAIL,
+    title="Pod · kube-console",
+    on_load=[SIGNED_IN, PodDetailState.load],
+)
+app.add_page(
+    profile_page,
+    route=routes.PROFILE,
+    title="Profile · kube-console",
+    on_load=[SIGNED_IN, ProfileState.load],
+)
+app.add_page(
+    admin_users_page,
+    route=routes.ADMIN_USERS,
+    title="Users · kube-console",
+    on_load=[SIGNED_IN, UsersState.load],
+)
+app.add_page(
+    admin_workers_page,
+    route=routes.ADMIN_WORKERS,
+    title="Workers · kube-console",
+    on_load=[SIGNED_IN, WorkersState.load],
+)
+app.add_page(
+    admin_settings_page,
+    route=routes.ADMIN_SETTINGS,
+    title="Settings · kube-console",
+    on_load=[SIGNED_IN, SettingsState.load, NodePricesState.load],
+)

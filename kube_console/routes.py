@@ -23,9 +23,7 @@ def page_query(parameters: Mapping[str, str]) -> dict[str, str]:
     """A page URL's query parameters as the pages read them: without NUL characters (%00), which
     no name in a cluster holds and PostgreSQL refuses to compare text with."""
     return {
-        name: value.replace("\x00", "")
-        for name, value in parameters.items()
-        if "\x00" not in name
+        name: value.replace("\x00", "") for name, value in parameters.items() if "\x00" not in name
     }
 
 

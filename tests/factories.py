@@ -44,7 +44,9 @@ class Factory:
         self.session.commit()
         return org
 
-    def user(self, org: Organization, *, role: str = "member", email: str | None = None, **fields: Any) -> User:
+    def user(
+        self, org: Organization, *, role: str = "member", email: str | None = None, **fields: Any
+    ) -> User:
         user = User(
             org_id=org.id,
             email=email or f"user{next(_counter)}@example.com",

@@ -12,20 +12,21 @@ from alembic import op
 
 import kube_console.db
 
-revision: str = '0002_auth_hardening'
-down_revision: str | None = '0001'
+revision: str = "0002_auth_hardening"
+down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.create_table('first_run_setup',
-    sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
-    sa.Column('org_id', sa.Integer(), nullable=False),
-    sa.Column('completed_at', kube_console.db.UTCDateTime(timezone=True), nullable=False),
-    sa.CheckConstraint('id = 1', name='ck_first_run_setup_singleton'),
-    sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id')
+    op.create_table(
+        "first_run_setup",
+        sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("org_id", sa.Integer(), nullable=False),
+        sa.Column("completed_at", kube_console.db.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("id = 1", name="ck_first_run_setup_singleton"),
+        sa.ForeignKeyConstraint(["org_id"], ["organizations.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
     )
     # A console already set up records it: its first user's organization.
     op.execute(
@@ -38,5 +39,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_table('first_run_setup')
+    op.drop_table("first_run_setup")
     op.execute("DELETE FROM login_throttle")

@@ -20,10 +20,22 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     # Filled in by each cluster's next sync.
     with op.batch_alter_table("clusters", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("kube_system_uid", sqlmodel.sql.sqltypes.AutoString(length=128), nullable=True))
-        batch_op.add_column(sa.Column("endpoint_fingerprint", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True))
-        batch_op.create_index("ix_clusters_org_kube_system_uid", ["org_id", "kube_system_uid"], unique=False)
-        batch_op.create_index("ix_clusters_org_endpoint", ["org_id", "endpoint_fingerprint"], unique=False)
+        batch_op.add_column(
+            sa.Column(
+                "kube_system_uid", sqlmodel.sql.sqltypes.AutoString(length=128), nullable=True
+            )
+        )
+        batch_op.add_column(
+            sa.Column(
+                "endpoint_fingerprint", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True
+            )
+        )
+        batch_op.create_index(
+            "ix_clusters_org_kube_system_uid", ["org_id", "kube_system_uid"], unique=False
+        )
+        batch_op.create_index(
+            "ix_clusters_org_endpoint", ["org_id", "endpoint_fingerprint"], unique=False
+        )
 
 
 def downgrade() -> None:

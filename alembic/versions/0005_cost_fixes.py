@@ -168,8 +168,7 @@ def _fill_hourly_rows() -> None:
 
 def _same_hour(pool: str) -> str:
     return (
-        f"{pool}.cluster_id = cost_hourly.cluster_id "
-        f"AND {pool}.hour_start = cost_hourly.hour_start"
+        f"{pool}.cluster_id = cost_hourly.cluster_id AND {pool}.hour_start = cost_hourly.hour_start"
     )
 
 

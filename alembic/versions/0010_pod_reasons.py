@@ -20,15 +20,30 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("pods") as batch:
         batch.add_column(
-            sa.Column("status_reason", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False, server_default="")
+            sa.Column(
+                "status_reason",
+                sqlmodel.sql.sqltypes.AutoString(length=64),
+                nullable=False,
+                server_default="",
+            )
         )
         batch.add_column(
-            sa.Column("status_message", sqlmodel.sql.sqltypes.AutoString(length=1024), nullable=False, server_default="")
+            sa.Column(
+                "status_message",
+                sqlmodel.sql.sqltypes.AutoString(length=1024),
+                nullable=False,
+                server_default="",
+            )
         )
         batch.create_index("ix_pods_cluster_reason", ["cluster_id", "status_reason"], unique=False)
     with op.batch_alter_table("helm_releases") as batch:
         batch.add_column(
-            sa.Column("description", sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False, server_default="")
+            sa.Column(
+                "description",
+                sqlmodel.sql.sqltypes.AutoString(length=512),
+                nullable=False,
+                server_default="",
+            )
         )
         batch.add_column(sa.Column("history", sa.JSON(), nullable=False, server_default="[]"))
 

@@ -9,9 +9,9 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 import sqlmodel
+from alembic import op
 
 import kube_console.db
-from alembic import op
 
 revision: str = "0012_provisional_costs"
 down_revision: str | None = "0011_drop_sync_running"
@@ -61,7 +61,10 @@ def upgrade() -> None:
         sa.Column("team", text(length=253), nullable=False),
         sa.Column("cost_center", text(length=253), nullable=False),
         *(sa.Column(name, sa.Float(), nullable=False) for name in FLOATS),
-        *(sa.Column(name, sa.Float(), nullable=False, server_default="0") for name in ZERO_DEFAULT_FLOATS),
+        *(
+            sa.Column(name, sa.Float(), nullable=False, server_default="0")
+            for name in ZERO_DEFAULT_FLOATS
+        ),
         sa.Column("currency", text(length=8), nullable=False),
         sa.Column("network_source", text(length=32), nullable=False),
         sa.Column("negative_idle_hours", sa.Integer(), nullable=False),
@@ -75,7 +78,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("cost_provisional") as batch:
-        batch.create_index("ix_cost_provisional_cluster", ["cluster_id", "hour_start"], unique=False)
+        batch.create_index(
+            "ix_cost_provisional_cluster", ["cluster_id", "hour_start"], unique=False
+        )
         batch.create_index("ix_cost_provisional_org", ["org_id", "hour_start"], unique=False)
 
 

@@ -46,7 +46,10 @@ def _same_origin(request: Request) -> bool:
     origin = request.headers.get("origin")
     if origin is None:  # old browsers omit Origin on same-origin form posts; SameSite still applies
         return True
-    return urlsplit(origin).netloc == request.headers.get("host") or origin in get_settings().accepted_origins
+    return (
+        urlsplit(origin).netloc == request.headers.get("host")
+        or origin in get_settings().accepted_origins
+    )
 
 
 def _safe_next(target: str | None) -> str:
@@ -75,7 +78,9 @@ def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     return address
 
 
-def client_address(peer: str | None, forwarded_for: Sequence[str], trusted: Sequence[Network]) -> str:
+def client_address(
+    peer: str | None, forwarded_for: Sequence[str], trusted: Sequence[Network]
+) -> str:
     """The address a request comes from, for throttling.
 
     The socket peer, unless it is a trusted proxy: then the right-most X-Forwarded-For entry
@@ -134,7 +139,8 @@ async def sign_in(request: Request) -> Response:
         return RedirectResponse(f"/login?error=refused&next={quote(target)}", status_code=303)
     except auth_service.SignInThrottled as throttled:
         return RedirectResponse(
-            f"/login?error=throttled&retry={throttled.seconds}&next={quote(target)}", status_code=303
+            f"/login?error=throttled&retry={throttled.seconds}&next={quote(target)}",
+            status_code=303,
         )
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
@@ -160,7 +166,9 @@ async def sign_out(request: Request) -> Response:
 
     await asyncio.to_thread(revoke)
     response = RedirectResponse("/login?signed_out=1", status_code=303)
-    response.delete_cookie(session_cookie_name(), path="/", httponly=True, samesite="lax", secure=_secure(request))
+    response.delete_cookie(
+        session_cookie_name(), path="/", httponly=True, samesite="lax", secure=_secure(request)
+    )
     return response
 
 

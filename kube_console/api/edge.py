@@ -30,7 +30,9 @@ from kube_console.api.errors import error_response, not_authenticated_response
 from kube_console.security.headers import NON_PAGE_POLICY, BuiltPages, common_headers, page_policy
 from kube_console.settings import get_settings
 
-MAX_BODY_BYTES = 1024 * 1024  # kubeconfigs, the largest bodies the console takes, are capped at 256 KiB
+MAX_BODY_BYTES = (
+    1024 * 1024
+)  # kubeconfigs, the largest bodies the console takes, are capped at 256 KiB
 API_PREFIX = "/api/"
 
 _TOO_LARGE = (
@@ -176,4 +178,3 @@ def _with_security_headers(send: Send, scope: Scope, pages: BuiltPages) -> Send:
         await send(message)
 
     return send_with_headers
-

@@ -41,7 +41,9 @@ def _canonical_environment(value: Any) -> Any:
 Environment = Annotated[
     Literal[ENVIRONMENTS],  # type: ignore[valid-type]
     BeforeValidator(_canonical_environment),
-    Field(description="production, staging, development, test or other; prod, stage, uat, dev and qa are accepted too"),
+    Field(
+        description="production, staging, development, test or other; prod, stage, uat, dev and qa are accepted too"
+    ),
 ]
 
 

@@ -52,10 +52,17 @@ def cluster_status_badge(status: rx.Var[str], size: str = "2") -> rx.Component:
     return rx.match(
         status,
         *[
-            (key, rx.badge(rx.icon(icon, size=12), label, color_scheme=colour, variant="soft", size=size))
+            (
+                key,
+                rx.badge(
+                    rx.icon(icon, size=12), label, color_scheme=colour, variant="soft", size=size
+                ),
+            )
             for key, (icon, label, colour) in _CLUSTER_STATUSES.items()
         ],
-        rx.badge(rx.icon("circle-help", size=12), status, color_scheme="gray", variant="soft", size=size),
+        rx.badge(
+            rx.icon("circle-help", size=12), status, color_scheme="gray", variant="soft", size=size
+        ),
     )
 
 
@@ -80,13 +87,24 @@ def hint_badge(
     """A badge with a tooltip that explains it. The badge takes focus, so the tooltip opens
     from the keyboard as well as on hover, and screen readers read it as the description."""
     return rx.tooltip(
-        rx.badge(rx.icon(icon, size=12), label, color_scheme=colour, variant=variant, size=size, tab_index=0),
+        rx.badge(
+            rx.icon(icon, size=12),
+            label,
+            color_scheme=colour,
+            variant=variant,
+            size=size,
+            tab_index=0,
+        ),
         content=hint,
     )
 
 
 def warning_badge(
-    icon: str, label: rx.Var[str] | str, *, hint: rx.Var[str] | str, colour: rx.Var[str] | str = "amber"
+    icon: str,
+    label: rx.Var[str] | str,
+    *,
+    hint: rx.Var[str] | str,
+    colour: rx.Var[str] | str = "amber",
 ) -> rx.Component:
     """A caution worth seeing at a glance (insecure TLS, a certificate running out), explained on hover."""
     return hint_badge(icon, label, hint=hint, colour=colour)

@@ -292,7 +292,9 @@ def _bucket_label(value: object, time_format: str | None) -> str:
     return str(value)
 
 
-def figure_table(figure: go.Figure, *, bucket_title: str = "Time", value_title: str = "Value") -> ChartTable:
+def figure_table(
+    figure: go.Figure, *, bucket_title: str = "Time", value_title: str = "Value"
+) -> ChartTable:
     """What `figure` draws, as text: a row per bucket, a column per trace, each value written
     with the y axis's prefix and suffix as the hover shows it. For screen readers and keyboards,
     which can't reach values shown only on hover."""
@@ -336,7 +338,9 @@ def _data_table(label: str | rx.Var, table: rx.Var[ChartTable]) -> rx.Component:
                 rx.el.caption(label, class_name="sr-only"),
                 rx.table.header(
                     rx.table.row(
-                        rx.foreach(table.columns, lambda column: rx.table.column_header_cell(column))
+                        rx.foreach(
+                            table.columns, lambda column: rx.table.column_header_cell(column)
+                        )
                     )
                 ),
                 rx.table.body(
@@ -345,7 +349,9 @@ def _data_table(label: str | rx.Var, table: rx.Var[ChartTable]) -> rx.Component:
                         lambda row: rx.table.row(
                             rx.foreach(
                                 row,
-                                lambda cell: rx.table.cell(cell, white_space="nowrap", class_name="numeric"),
+                                lambda cell: rx.table.cell(
+                                    cell, white_space="nowrap", class_name="numeric"
+                                ),
                             )
                         ),
                     )

@@ -37,7 +37,10 @@ DUPLICATE_HINT = (
 
 
 def _stat(
-    label: str, value: rx.Var | str, detail: rx.Var | str | None = None, tile: ClusterTile | None = None
+    label: str,
+    value: rx.Var | str,
+    detail: rx.Var | str | None = None,
+    tile: ClusterTile | None = None,
 ) -> rx.Component:
     """A figure of the card; marked stale when the tile's data is older than two sync intervals."""
     return rx.vstack(

@@ -170,7 +170,11 @@ def tab_links(
 
 
 def figure_card(
-    label: str, value: Any, hint: Any = None, icon: str | None = None, marker: rx.Component | None = None
+    label: str,
+    value: Any,
+    hint: Any = None,
+    icon: str | None = None,
+    marker: rx.Component | None = None,
 ) -> rx.Component:
     """One headline figure: what it is, the figure, and what it rests on; `marker` goes beside
     its label (a stale mark)."""
@@ -268,6 +272,7 @@ def usage_over_time(title: str, state: Any, *, lines: str, height: str) -> rx.Co
     """CPU and memory charts side by side over a 24-hour or 7-day window, from a state with
     `has_samples`, `cpu_chart`, `memory_chart` (and their `_table`s), `window` and `window_hrefs`; `lines` says what
     the charts draw ("requested and used") for their accessible labels."""
+
     def chart(resource: str, figure: rx.Var, table: rx.Var) -> rx.Component:
         return rx.vstack(
             rx.text(resource, size="2", weight="medium"),

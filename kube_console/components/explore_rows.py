@@ -351,7 +351,9 @@ def helm_row(
     """`chart_href`: where the chart name links (the list filtered by it), when it links."""
     return rx.table.row(
         rx.table.row_header_cell(
-            rx.link(row.name, href=routes.helm_release(row.id), weight="medium", white_space="nowrap")
+            rx.link(
+                row.name, href=routes.helm_release(row.id), weight="medium", white_space="nowrap"
+            )
         ),
         rx.table.cell(namespace_link(row.namespace, row.namespace_id)),
         *([rx.table.cell(cluster_link(row.cluster_name, row.cluster_id))] if with_cluster else []),

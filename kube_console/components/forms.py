@@ -21,14 +21,21 @@ def post_form(*children: rx.Component, **props) -> rx.Component:
     return PostForm.create(*children, **{"width": "100%", **props})
 
 
-def field(label: str, control: rx.Component, error: rx.Var | str = "", hint: str = "") -> rx.Component:
+def field(
+    label: str, control: rx.Component, error: rx.Var | str = "", hint: str = ""
+) -> rx.Component:
     """A label over its control (wrapping it, so the two are associated), with the field's
     error (or a hint) under it."""
     return rx.vstack(
         rx.el.label(
             rx.text(label, size="2", weight="medium"),
             control,
-            style={"display": "flex", "flex-direction": "column", "gap": "0.25rem", "width": "100%"},
+            style={
+                "display": "flex",
+                "flex-direction": "column",
+                "gap": "0.25rem",
+                "width": "100%",
+            },
         ),
         rx.cond(
             error,

@@ -34,7 +34,13 @@ def updated_ago(iso_time: rx.Var[str]) -> rx.Component:
         iso_time,
         rx.hstack(
             rx.text("updated", size="1", color=rx.color("gray", 11)),
-            rx.moment(iso_time, from_now_short=True, interval=1000, with_title=True, title_format="YYYY-MM-DD HH:mm:ss Z"),
+            rx.moment(
+                iso_time,
+                from_now_short=True,
+                interval=1000,
+                with_title=True,
+                title_format="YYYY-MM-DD HH:mm:ss Z",
+            ),
             spacing="1",
             align="center",
             color=rx.color("gray", 11),

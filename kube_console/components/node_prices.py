@@ -41,7 +41,13 @@ def _rule_row(rule: NodePriceRuleView) -> rx.Component:
         ),
         rx.table.cell(
             rx.tooltip(
-                rx.text(rule.priced_nodes, " of ", rule.matching_nodes, class_name="numeric", tab_index=0),
+                rx.text(
+                    rule.priced_nodes,
+                    " of ",
+                    rule.matching_nodes,
+                    class_name="numeric",
+                    tab_index=0,
+                ),
                 content=rx.cond(rule.examples, rule.examples, "No synced node matches it now."),
             ),
             text_align="right",

@@ -30,7 +30,9 @@ def _refused_origin() -> Var:
         ): None,
     }
     imports = {"react": [ImportVar(tag="useState"), ImportVar(tag="useEffect")]}
-    return Var(_js_expr="refusedOrigin", _var_type=str, _var_data=VarData(imports=imports, hooks=hooks))
+    return Var(
+        _js_expr="refusedOrigin", _var_type=str, _var_data=VarData(imports=imports, hooks=hooks)
+    )
 
 
 def refused_origin_notice() -> rx.Component:

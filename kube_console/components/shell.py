@@ -98,13 +98,16 @@ def _brand() -> rx.Component:
 def sidebar() -> rx.Component:
     """The navigation, sticky, in a column that runs the page's whole length (its background
     and border with it, however long the page)."""
-    return rx.box(_navigation(), style={
-        "width": SIDEBAR_WIDTH,
-        "min_width": SIDEBAR_WIDTH,
-        "border_right": f"1px solid {rx.color('gray', 5)}",
-        "background": rx.color("gray", 2),
-        "display": WIDE,
-    })
+    return rx.box(
+        _navigation(),
+        style={
+            "width": SIDEBAR_WIDTH,
+            "min_width": SIDEBAR_WIDTH,
+            "border_right": f"1px solid {rx.color('gray', 5)}",
+            "background": rx.color("gray", 2),
+            "display": WIDE,
+        },
+    )
 
 
 def _navigation() -> rx.Component:
@@ -180,7 +183,9 @@ SIGN_OUT_FORM_ID = "sign-out-form"
 
 
 def _sign_out_form() -> rx.Component:
-    return post_form(id=SIGN_OUT_FORM_ID, action=routes.SIGN_OUT_ENDPOINT, method="post", hidden=True)
+    return post_form(
+        id=SIGN_OUT_FORM_ID, action=routes.SIGN_OUT_ENDPOINT, method="post", hidden=True
+    )
 
 
 def user_menu() -> rx.Component:
@@ -194,67 +199,74 @@ def user_menu() -> rx.Component:
         high_contrast=True,
         aria_hidden="true",
     )
-    return rx.hstack(_sign_out_form(), avatar, rx.menu.root(
-        rx.menu.trigger(
-            rx.button(
-                rx.text(SessionState.display_name, size="2", class_name="wide-only-text"),
-                rx.icon("chevron-down", size=14),
-                variant="ghost",
-                color_scheme="gray",
-                # The name shown on the button comes first, so speech input ("click Ana Lima")
-                # finds it; the rest says what the button opens.
-                aria_label=SessionState.display_name + ", user menu",
-            )
-        ),
-        rx.menu.content(
-            rx.box(
-                rx.text(SessionState.display_name, size="2", weight="medium"),
-                rx.text(SessionState.email, size="1", color=rx.color("gray", 11)),
-                rx.text(SessionState.org_name, size="1", color=rx.color("gray", 11)),
-                padding="0.35rem 0.5rem 0.5rem",
+    return rx.hstack(
+        _sign_out_form(),
+        avatar,
+        rx.menu.root(
+            rx.menu.trigger(
+                rx.button(
+                    rx.text(SessionState.display_name, size="2", class_name="wide-only-text"),
+                    rx.icon("chevron-down", size=14),
+                    variant="ghost",
+                    color_scheme="gray",
+                    # The name shown on the button comes first, so speech input ("click Ana Lima")
+                    # finds it; the rest says what the button opens.
+                    aria_label=SessionState.display_name + ", user menu",
+                )
             ),
-            rx.menu.separator(),
-            _menu_link("Profile and API tokens", "key-round", routes.PROFILE),
-            rx.menu.separator(),
-            # The menu item is the sign-out form's submit button itself (as_child), so it is
-            # one of the menu's items for the arrow keys and screen readers; the form, which a
-            # menu can't hold, sits beside the menu.
-            rx.menu.item(
-                rx.el.button(
-                    rx.icon("log-out", size=16),
-                    "Sign out",
-                    type="submit",
-                    form=SIGN_OUT_FORM_ID,
+            rx.menu.content(
+                rx.box(
+                    rx.text(SessionState.display_name, size="2", weight="medium"),
+                    rx.text(SessionState.email, size="1", color=rx.color("gray", 11)),
+                    rx.text(SessionState.org_name, size="1", color=rx.color("gray", 11)),
+                    padding="0.35rem 0.5rem 0.5rem",
                 ),
-                as_child=True,
+                rx.menu.separator(),
+                _menu_link("Profile and API tokens", "key-round", routes.PROFILE),
+                rx.menu.separator(),
+                # The menu item is the sign-out form's submit button itself (as_child), so it is
+                # one of the menu's items for the arrow keys and screen readers; the form, which a
+                # menu can't hold, sits beside the menu.
+                rx.menu.item(
+                    rx.el.button(
+                        rx.icon("log-out", size=16),
+                        "Sign out",
+                        type="submit",
+                        form=SIGN_OUT_FORM_ID,
+                    ),
+                    as_child=True,
+                ),
+                min_width="220px",
             ),
-            min_width="220px",
+            # Not modal: a modal menu hides the page from screen readers with aria-hidden while
+            # its controls stay focusable.
+            modal=False,
         ),
-        # Not modal: a modal menu hides the page from screen readers with aria-hidden while
-        # its controls stay focusable.
-        modal=False,
-    ), align="center", spacing="2")
+        align="center",
+        spacing="2",
+    )
 
 
 def top_bar(title: str) -> rx.Component:
-    return rx.el.header(rx.hstack(
-        navigation_menu(),
-        rx.heading(title, size="5", as_="h1", trim="both", white_space="nowrap"),
-        global_search(),
-        rx.spacer(),
-        rx.color_mode.button(
-            variant="ghost", color_scheme="gray", aria_label="Switch light or dark mode"
+    return rx.el.header(
+        rx.hstack(
+            navigation_menu(),
+            rx.heading(title, size="5", as_="h1", trim="both", white_space="nowrap"),
+            global_search(),
+            rx.spacer(),
+            rx.color_mode.button(
+                variant="ghost", color_scheme="gray", aria_label="Switch light or dark mode"
+            ),
+            user_menu(),
+            align="center",
+            spacing="3",
+            width="100%",
+            padding="0.75rem 1.5rem",
+            min_height="56px",
+            border_bottom=f"1px solid {rx.color('gray', 5)}",
+            background=rx.color("gray", 1),
         ),
-        user_menu(),
-        align="center",
-        spacing="3",
-        width="100%",
-        padding="0.75rem 1.5rem",
-        min_height="56px",
-        border_bottom=f"1px solid {rx.color('gray', 5)}",
-        background=rx.color("gray", 1),
-    ),
-    style={"position": "sticky", "top": "0", "z_index": "10", "width": "100%"},
+        style={"position": "sticky", "top": "0", "z_index": "10", "width": "100%"},
     )
 
 

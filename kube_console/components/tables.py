@@ -50,7 +50,9 @@ def record_table(
                 rx.table.header(
                     rx.table.row(
                         *[
-                            rx.table.column_header_cell(name, white_space="nowrap", text_align=align)
+                            rx.table.column_header_cell(
+                                name, white_space="nowrap", text_align=align
+                            )
                             for name, align in columns
                         ]
                     )

@@ -903,7 +903,9 @@ def price_open_hour_of_a_new_cluster(
         ).first() or session.get(CostRun, cluster_id)
     if has_figures is not None:
         return False
-    price_open_hours(open_session=open_session, settings=settings, now=now, cluster_ids=[cluster_id])
+    price_open_hours(
+        open_session=open_session, settings=settings, now=now, cluster_ids=[cluster_id]
+    )
     return True
 
 

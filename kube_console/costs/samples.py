@@ -41,11 +41,15 @@ class NodeAllocation:
 ContainerUse = tuple[float | None, int | None]  # (cpu cores, memory bytes)
 
 
-def usage_by_container(pod_usage: Iterable[PodUsage] | None) -> dict[tuple[str, str], dict[str, ContainerUse]]:
+def usage_by_container(
+    pod_usage: Iterable[PodUsage] | None,
+) -> dict[tuple[str, str], dict[str, ContainerUse]]:
     """(namespace, pod) -> container name -> its measured usage."""
     index: dict[tuple[str, str], dict[str, ContainerUse]] = {}
     for pod in pod_usage or ():
-        index[(pod.namespace, pod.name)] = {c.name: (c.cpu_cores, c.memory_bytes) for c in pod.containers}
+        index[(pod.namespace, pod.name)] = {
+            c.name: (c.cpu_cores, c.memory_bytes) for c in pod.containers
+        }
     return index
 
 

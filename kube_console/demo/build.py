@@ -96,19 +96,27 @@ def prepare_demo(
     now = now or utcnow()
     password = secrets.token_urlsafe(12)
     with open_session() as session:
-        org = session.execute(select(Organization).where(Organization.name == DEMO_ORG)).scalar_one_or_none()
+        org = session.execute(
+            select(Organization).where(Organization.name == DEMO_ORG)
+        ).scalar_one_or_none()
         built = org is None
         if org is None:
             org = Organization(name=DEMO_ORG)
             session.add(org)
             session.flush()
             users.create_user(
-                session=session, org_id=org.id, email=DEMO_EMAIL, password=password,
-                role="admin", display_name=DEMO_NAME,
+                session=session,
+                org_id=org.id,
+                email=DEMO_EMAIL,
+                password=password,
+                role="admin",
+                display_name=DEMO_NAME,
             )
         else:
             admin = session.execute(select(User).where(User.email == DEMO_EMAIL)).scalar_one()
-            users.reset_password(session=session, org_id=org.id, user_id=admin.id, password=password)
+            users.reset_password(
+                session=session, org_id=org.id, user_id=admin.id, password=password
+            )
         org_id = org.id
         known = dict(
             session.execute(select(Cluster.name, Cluster.id).where(Cluster.org_id == org_id)).all()
@@ -118,9 +126,15 @@ def prepare_demo(
     for cluster in clusters:
         kubeconfig = kubeconfig_yaml(server.credentials_for(cluster), context=cluster.name)
         common = {
-            "open_session": open_session, "org_id": org_id, "name": cluster.name,
-            "environment": ENVIRONMENTS[cluster.name], "kubeconfig": kubeconfig, "context": None,
-            "acknowledge_insecure_tls": False, "keyring": keyring, "settings": settings,
+            "open_session": open_session,
+            "org_id": org_id,
+            "name": cluster.name,
+            "environment": ENVIRONMENTS[cluster.name],
+            "kubeconfig": kubeconfig,
+            "context": None,
+            "acknowledge_insecure_tls": False,
+            "keyring": keyring,
+            "settings": settings,
         }
         if cluster.name in known:
             ids[cluster.name] = update_cluster(cluster_id=known[cluster.name], **common).id
@@ -130,16 +144,30 @@ def prepare_demo(
 
     recent_start = max(now - RECENT, now - dt.timedelta(days=days))
     replayed = replay_history(
-        open_session=open_session, settings=settings, keyring=keyring, clusters=clusters, workload=workload,
-        cluster_ids=ids, start=recent_start, end=now,
+        open_session=open_session,
+        settings=settings,
+        keyring=keyring,
+        clusters=clusters,
+        workload=workload,
+        cluster_ids=ids,
+        start=recent_start,
+        end=now,
     )
     run_cost_pass(
         open_session=open_session, settings=history_settings(settings, days), now=now, org_id=org_id
     )
-    say(f"  replayed and priced {replayed.syncs} syncs of the last hours ({perf_counter() - started:.1f} s)")
+    say(
+        f"  replayed and priced {replayed.syncs} syncs of the last hours ({perf_counter() - started:.1f} s)"
+    )
     return DemoReady(
-        DEMO_EMAIL, password, built, replayed.syncs, org_id, ids,
-        history_start=now - dt.timedelta(days=days), recent_start=recent_start,
+        DEMO_EMAIL,
+        password,
+        built,
+        replayed.syncs,
+        org_id,
+        ids,
+        history_start=now - dt.timedelta(days=days),
+        recent_start=recent_start,
         now=now,
     )
 
@@ -162,9 +190,16 @@ def backfill(
     if ready.recent_start <= ready.history_start:
         return 0
     replayed = replay_history(
-        open_session=open_session, settings=settings, keyring=keyring, clusters=clusters, workload=workload,
-        cluster_ids=ready.cluster_ids, start=ready.history_start, end=floor_hour(ready.recent_start),
-        step=SPARSE_STEP, should_stop=should_stop,
+        open_session=open_session,
+        settings=settings,
+        keyring=keyring,
+        clusters=clusters,
+        workload=workload,
+        cluster_ids=ready.cluster_ids,
+        start=ready.history_start,
+        end=floor_hour(ready.recent_start),
+        step=SPARSE_STEP,
+        should_stop=should_stop,
     )
     if should_stop():
         return replayed.syncs
@@ -177,8 +212,11 @@ def backfill(
         price_from.append(floor_hour(ready.history_start))  # a pricing stopped half-way
     if price_from:
         run_cost_pass(
-            open_session=open_session, settings=history_settings(settings, days),
-            now=ready.now, org_id=ready.org_id, start=min(price_from),
+            open_session=open_session,
+            settings=history_settings(settings, days),
+            now=ready.now,
+            org_id=ready.org_id,
+            start=min(price_from),
             end=floor_hour(ready.recent_start) + HOUR,
         )
     say(
@@ -213,7 +251,10 @@ def replay_history(
     keys = label_keys(settings)
     first = floor_hour(start)
     sampled = _sampled_hours(open_session, cluster_ids, first, end)
-    clients = {c.name: build_api_client(load_credentials(open_session, cluster_ids[c.name], keyring)) for c in clusters}
+    clients = {
+        c.name: build_api_client(load_credentials(open_session, cluster_ids[c.name], keyring))
+        for c in clusters
+    }
     synced, earliest = 0, None
     moment = first + SAMPLE_MINUTE
     try:
@@ -227,8 +268,11 @@ def replay_history(
                 # One client per cluster for the whole replay (the scheduler builds one per sync):
                 # the fetch and the store are the scheduler's own.
                 outcome = sync_cluster(
-                    cluster_id=cluster_ids[cluster.name], keyring=keyring, label_keys=keys,
-                    open_session=open_session, snapshot=fetch_snapshot(clients[cluster.name]),
+                    cluster_id=cluster_ids[cluster.name],
+                    keyring=keyring,
+                    label_keys=keys,
+                    open_session=open_session,
+                    snapshot=fetch_snapshot(clients[cluster.name]),
                     now=moment,
                 )
                 if not outcome.ok:
@@ -258,7 +302,9 @@ def _sampled_hours(
     return hours
 
 
-def load_credentials(open_session: OpenSession, cluster_id: int, keyring: Keyring) -> ClusterCredentials:
+def load_credentials(
+    open_session: OpenSession, cluster_id: int, keyring: Keyring
+) -> ClusterCredentials:
     with open_session() as session:
         return load_credential(cluster=session.get(Cluster, cluster_id), keyring=keyring)
 

@@ -41,11 +41,25 @@ def demo_clusters() -> list[FakeCluster]:
     clusters = [
         _eks(),
         generate_cluster(
-            GKE, seed="demo", provider="gke", namespaces=8, nodes=3, deployments=7, pods=34,
+            GKE,
+            seed="demo",
+            provider="gke",
+            namespaces=8,
+            nodes=3,
+            deployments=7,
+            pods=34,
             with_metrics=False,
         ),
-        generate_cluster(K3S, seed="demo", provider="k3s", namespaces=6, nodes=3, deployments=4,
-                         pods=16, helm_releases=2),
+        generate_cluster(
+            K3S,
+            seed="demo",
+            provider="k3s",
+            namespaces=6,
+            nodes=3,
+            deployments=4,
+            pods=16,
+            helm_releases=2,
+        ),
     ]
     for cluster in clusters:  # not the generator's guessable token: only the demo knows it
         cluster.tokens = {secrets.token_urlsafe(24): "demo-reader"}
@@ -54,10 +68,18 @@ def demo_clusters() -> list[FakeCluster]:
 
 def _eks() -> FakeCluster:
     cluster = generate_cluster(
-        EKS, seed="demo", provider="eks", namespaces=10, nodes=len(_EKS_NODES), deployments=10, pods=48
+        EKS,
+        seed="demo",
+        provider="eks",
+        namespaces=10,
+        nodes=len(_EKS_NODES),
+        deployments=10,
+        pods=48,
     )
     for node, (instance, cpu, memory, capacity) in zip(cluster.objects("Node"), _EKS_NODES):
-        cluster.update("Node", "", node["metadata"]["name"], _as_instance(instance, cpu, memory, capacity))
+        cluster.update(
+            "Node", "", node["metadata"]["name"], _as_instance(instance, cpu, memory, capacity)
+        )
     zone = "us-east-1b"
     cluster.add(
         builders.node(
@@ -87,7 +109,9 @@ def _eks() -> FakeCluster:
 def _as_instance(instance: str, cpu: str, memory: str, capacity: str):
     def change(node: dict) -> None:
         labels = node["metadata"]["labels"]
-        labels["node.kubernetes.io/instance-type"] = labels["beta.kubernetes.io/instance-type"] = instance
+        labels["node.kubernetes.io/instance-type"] = labels["beta.kubernetes.io/instance-type"] = (
+            instance
+        )
         labels["eks.amazonaws.com/capacityType"] = capacity
         labels["eks.amazonaws.com/nodegroup"] = f"{EKS}-{'spot' if capacity == 'SPOT' else 'main'}"
         status = node["status"]
@@ -183,8 +207,12 @@ def _believable_scale(cluster: FakeCluster, metrics: list[dict]) -> tuple[float,
             requests = container.get("resources", {}).get("requests", {})
             requested_cpu += parse_cpu_cores(requests.get("cpu", "0"))
             requested_memory += parse_bytes(requests.get("memory", "0"))
-    capacity_cpu = sum(parse_cpu_cores(n["status"]["capacity"]["cpu"]) for n in cluster.objects("Node"))
-    capacity_memory = sum(parse_bytes(n["status"]["capacity"]["memory"]) for n in cluster.objects("Node"))
+    capacity_cpu = sum(
+        parse_cpu_cores(n["status"]["capacity"]["cpu"]) for n in cluster.objects("Node")
+    )
+    capacity_memory = sum(
+        parse_bytes(n["status"]["capacity"]["memory"]) for n in cluster.objects("Node")
+    )
     cpu_target = min(0.55 * requested_cpu or capacity_cpu, 0.35 * capacity_cpu)
     memory_target = min(0.7 * requested_memory or capacity_memory, 0.45 * capacity_memory)
     return cpu_target / max(used_cpu, 1e-9), memory_target / max(used_memory, 1.0)

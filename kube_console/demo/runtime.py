@@ -52,10 +52,15 @@ async def demo_lifespan() -> AsyncIterator[None]:
     server = FakeKubeServer().start()  # 127.0.0.1 only
     for cluster in clusters:
         server.add_cluster(cluster)
-    say(f"kube-console demo: {len(clusters)} clusters served by the built-in fake API server at {server.base_url}")
+    say(
+        f"kube-console demo: {len(clusters)} clusters served by the built-in fake API server at {server.base_url}"
+    )
     common = {
-        "open_session": session_scope, "settings": settings, "keyring": keyring,
-        "clusters": clusters, "workload": workload,
+        "open_session": session_scope,
+        "settings": settings,
+        "keyring": keyring,
+        "clusters": clusters,
+        "workload": workload,
     }
     ready = await asyncio.to_thread(
         functools.partial(prepare_demo, server=server, days=HISTORY_DAYS, say=say, **common)

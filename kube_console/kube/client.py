@@ -146,7 +146,12 @@ class _ResumingContext(ssl.SSLContext):
         if session is None and not server_side:
             session = self.session
         return super().wrap_socket(
-            sock, server_side, do_handshake_on_connect, suppress_ragged_eofs, server_hostname, session
+            sock,
+            server_side,
+            do_handshake_on_connect,
+            suppress_ragged_eofs,
+            server_hostname,
+            session,
         )
 
 

@@ -172,7 +172,11 @@ class _Calls:
         (pydantic) at a CPU cost above the request's own, paid for every page of every sync."""
         timeout = self._timeout()
         request = self.api_client.param_serialize(  # a dict of its own: the client writes into it
-            "GET", path, query_params=query, header_params={"Accept": "application/json"}, auth_settings=["BearerToken"]
+            "GET",
+            path,
+            query_params=query,
+            header_params={"Accept": "application/json"},
+            auth_settings=["BearerToken"],
         )
         try:
             response = self.api_client.call_api(*request, _request_timeout=timeout)
@@ -289,7 +293,11 @@ class _Calls:
             token = None
             try:
                 while True:
-                    page_query = [("limit", page_size), *query, *([("continue", token)] if token else [])]
+                    page_query = [
+                        ("limit", page_size),
+                        *query,
+                        *([("continue", token)] if token else []),
+                    ]
                     data = self.get_page(path, page_query)
                     try:
                         page = decode_page(data)
@@ -608,9 +616,21 @@ def _list_plan(decoder: ObjectDecoder) -> dict[str, _ListSpec]:
     return {
         "namespaces": ("/api/v1/namespaces", decoder.namespaces, {}),
         "nodes": ("/api/v1/nodes", decoder.nodes, {}),
-        "deployments": ("/apis/apps/v1/deployments", lambda data: decoder.workloads("Deployment", data), {}),
-        "statefulsets": ("/apis/apps/v1/statefulsets", lambda data: decoder.workloads("StatefulSet", data), {}),
-        "daemonsets": ("/apis/apps/v1/daemonsets", lambda data: decoder.workloads("DaemonSet", data), {}),
+        "deployments": (
+            "/apis/apps/v1/deployments",
+            lambda data: decoder.workloads("Deployment", data),
+            {},
+        ),
+        "statefulsets": (
+            "/apis/apps/v1/statefulsets",
+            lambda data: decoder.workloads("StatefulSet", data),
+            {},
+        ),
+        "daemonsets": (
+            "/apis/apps/v1/daemonsets",
+            lambda data: decoder.workloads("DaemonSet", data),
+            {},
+        ),
         "replicasets": ("/apis/apps/v1/replicasets", decoder.owners, {}),
         "jobs": ("/apis/batch/v1/jobs", decoder.owners, {}),
         "pods": ("/api/v1/pods", decoder.pods, {}),

@@ -169,7 +169,9 @@ def latest_revisions(records: list[HelmReleaseRecord]) -> list[HelmReleaseRecord
     for found in revisions.values():
         found.sort(key=lambda record: record.revision, reverse=True)
         history = [
-            HelmRevision(**{field: getattr(record, field) for field in HelmRevision.__struct_fields__})
+            HelmRevision(
+                **{field: getattr(record, field) for field in HelmRevision.__struct_fields__}
+            )
             for record in found[:HISTORY_LIMIT]
         ]
         latest.append(msgspec.structs.replace(found[0], history=history))

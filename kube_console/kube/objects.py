@@ -936,7 +936,9 @@ def _controller_of(references: list[_RawOwnerReference]) -> _RawOwnerReference |
 
 
 # Container states every healthy pod passes through: not worth a pod's headline reason.
-_ROUTINE_REASONS = frozenset({"ContainerCreating", "PodInitializing", "Completed", "Unknown", "Unscheduled"})
+_ROUTINE_REASONS = frozenset(
+    {"ContainerCreating", "PodInitializing", "Completed", "Unknown", "Unscheduled"}
+)
 
 
 def _pod_reason(status: _RawPodStatus, containers: list[PodContainer]) -> tuple[str, str]:

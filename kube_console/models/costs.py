@@ -30,7 +30,9 @@ class PriceSheet(SQLModel, table=True):
     storage_gib_hour: float = 0.0001
     network_gb: float = 0.05
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    created_by_user_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    created_by_user_id: int | None = Field(
+        default=None, foreign_key="users.id", ondelete="SET NULL"
+    )
 
 
 def _figure() -> Any:
@@ -120,7 +122,9 @@ class CostHourly(CostFigures, table=True):
     __table_args__ = _cost_indexes("cost_hourly", "hour_start")
 
     hour_start: dt.datetime = Field(sa_type=UTCDateTime)
-    price_sheet_id: int | None = Field(default=None, foreign_key="price_sheets.id", ondelete="SET NULL")
+    price_sheet_id: int | None = Field(
+        default=None, foreign_key="price_sheets.id", ondelete="SET NULL"
+    )
 
 
 class CostDaily(CostFigures, table=True):
@@ -150,7 +154,9 @@ class CostProvisional(CostFigures, table=True):
 
     hour_start: dt.datetime = Field(sa_type=UTCDateTime)
     through: dt.datetime = Field(sa_type=UTCDateTime)  # now, when priced: coverage ends there
-    price_sheet_id: int | None = Field(default=None, foreign_key="price_sheets.id", ondelete="SET NULL")
+    price_sheet_id: int | None = Field(
+        default=None, foreign_key="price_sheets.id", ondelete="SET NULL"
+    )
 
 
 class NodeHourPrice(SQLModel, table=True):

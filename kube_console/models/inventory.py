@@ -134,7 +134,9 @@ class Pod(InventoryRow, table=True):
     memory_limit_bytes: int | None = Field(default=None, sa_type=BigInteger)
     cpu_usage_cores: float | None = None
     memory_usage_bytes: int | None = Field(default=None, sa_type=BigInteger)
-    container_usage: dict[str, list[float | int | None]] = Field(default_factory=dict, sa_type=JSON)  # name -> [cores, bytes]
+    container_usage: dict[str, list[float | int | None]] = Field(
+        default_factory=dict, sa_type=JSON
+    )  # name -> [cores, bytes]
     restarts: int = 0
     start_time: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     qos_class: str | None = Field(default=None, max_length=16)

@@ -17,7 +17,9 @@ from kube_console.db import UTCDateTime
 
 class UsageSnapshot(SQLModel, table=True):
     __tablename__ = "usage_snapshots"
-    __table_args__ = (UniqueConstraint("cluster_id", "sampled_at", name="uq_usage_snapshots_cluster_time"),)
+    __table_args__ = (
+        UniqueConstraint("cluster_id", "sampled_at", name="uq_usage_snapshots_cluster_time"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     cluster_id: int = Field(foreign_key="clusters.id", ondelete="CASCADE")
@@ -47,7 +49,9 @@ class NamespaceUsageSample(SQLModel, table=True):
     memory_request_bytes: int = Field(default=0, sa_type=BigInteger)
     memory_usage_bytes: int = Field(default=0, sa_type=BigInteger)
     memory_alloc_bytes: int = Field(default=0, sa_type=BigInteger)
-    gpu_alloc: float = Field(default=0.0, sa_column_kwargs={"server_default": "0"})  # Σ GPU requests
+    gpu_alloc: float = Field(
+        default=0.0, sa_column_kwargs={"server_default": "0"}
+    )  # Σ GPU requests
     storage_bytes: int = Field(default=0, sa_type=BigInteger)
     network_bytes: int | None = Field(default=None, sa_type=BigInteger)  # None: no network source
 
@@ -69,9 +73,7 @@ class NamespaceNodeSample(SQLModel, table=True):
     # a few contiguous ranges of the table.
     __table_args__ = {"sqlite_with_rowid": False}
 
-    snapshot_id: int = Field(
-        primary_key=True, foreign_key="usage_snapshots.id", ondelete="CASCADE"
-    )
+    snapshot_id: int = Field(primary_key=True, foreign_key="usage_snapshots.id", ondelete="CASCADE")
     namespace_id: int = Field(primary_key=True)
     node_id: int = Field(primary_key=True)
     cpu_alloc_cores: float = 0.0

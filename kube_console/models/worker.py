@@ -26,7 +26,9 @@ class WorkerRun(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     job: str = Field(max_length=32)  # sync_cluster | cost (sync: the passes of earlier versions)
-    trigger: str = Field(default="schedule", max_length=16)  # schedule | manual | api | registration | cli
+    trigger: str = Field(
+        default="schedule", max_length=16
+    )  # schedule | manual | api | registration | cli
     org_id: int | None = Field(default=None, foreign_key="organizations.id", ondelete="CASCADE")
     cluster_id: int | None = Field(default=None, foreign_key="clusters.id", ondelete="CASCADE")
     status: str = Field(default="queued", max_length=16)

@@ -38,9 +38,13 @@ def _process_state(process: WorkerProcessRow) -> rx.Component:
         rx.cond(
             process.leader,
             rx.badge(rx.icon("crown", size=12), "Leader", color_scheme="green", variant="soft"),
-            rx.badge(rx.icon("circle-check", size=12), "Syncing", color_scheme="green", variant="soft"),
+            rx.badge(
+                rx.icon("circle-check", size=12), "Syncing", color_scheme="green", variant="soft"
+            ),
         ),
-        rx.badge(rx.icon("circle-alert", size=12), "No heartbeat", color_scheme="red", variant="soft"),
+        rx.badge(
+            rx.icon("circle-alert", size=12), "No heartbeat", color_scheme="red", variant="soft"
+        ),
     )
 
 

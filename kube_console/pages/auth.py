@@ -13,30 +13,32 @@ from kube_console.states.session import SETUP_FORM_ID, SetupState, SignInState
 
 
 def _card(title: str, subtitle: str, *children: rx.Component) -> rx.Component:
-    return rx.el.main(rx.center(
-        rx.card(
-            rx.vstack(
-                demo_banner(),
-                rx.hstack(
-                    rx.image(src="/logo.svg", width="32px", height="32px", alt=""),
-                    rx.heading("kube-console", size="5"),
-                    align="center",
-                    spacing="2",
+    return rx.el.main(
+        rx.center(
+            rx.card(
+                rx.vstack(
+                    demo_banner(),
+                    rx.hstack(
+                        rx.image(src="/logo.svg", width="32px", height="32px", alt=""),
+                        rx.heading("kube-console", size="5"),
+                        align="center",
+                        spacing="2",
+                    ),
+                    rx.heading(title, size="6"),
+                    rx.text(subtitle, color=rx.color("gray", 11), size="2"),
+                    *children,
+                    spacing="4",
+                    width="100%",
                 ),
-                rx.heading(title, size="6"),
-                rx.text(subtitle, color=rx.color("gray", 11), size="2"),
-                *children,
-                spacing="4",
+                size="4",
                 width="100%",
+                max_width="420px",
             ),
-            size="4",
-            width="100%",
-            max_width="420px",
-        ),
-        min_height="100vh",
-        padding="1rem",
-        background=rx.color("gray", 2),
-    ))
+            min_height="100vh",
+            padding="1rem",
+            background=rx.color("gray", 2),
+        )
+    )
 
 
 def setup_page() -> rx.Component:
@@ -46,11 +48,28 @@ def setup_page() -> rx.Component:
         "Create your organization and its first admin. This page disappears once it is done.",
         rx.form(
             rx.vstack(
-                field("Organization", rx.input(name="org_name", placeholder="Acme Platform", required=True), errors.get("org_name", "")),
+                field(
+                    "Organization",
+                    rx.input(name="org_name", placeholder="Acme Platform", required=True),
+                    errors.get("org_name", ""),
+                ),
                 field("Your name", rx.input(name="display_name", placeholder="Ana Lima")),
-                field("E-mail", rx.input(name="email", type="email", required=True), errors.get("email", "")),
-                field("Password", rx.input(name="password", type="password", required=True), errors.get("password", ""), hint="At least 10 characters."),
-                field("Password again", rx.input(name="password_again", type="password", required=True), errors.get("password_again", "")),
+                field(
+                    "E-mail",
+                    rx.input(name="email", type="email", required=True),
+                    errors.get("email", ""),
+                ),
+                field(
+                    "Password",
+                    rx.input(name="password", type="password", required=True),
+                    errors.get("password", ""),
+                    hint="At least 10 characters.",
+                ),
+                field(
+                    "Password again",
+                    rx.input(name="password_again", type="password", required=True),
+                    errors.get("password_again", ""),
+                ),
                 # Once the admin exists the page posts this very form to sign them in.
                 rx.el.input(type="hidden", name="next", value=routes.OVERVIEW),
                 rx.button(
@@ -75,12 +94,31 @@ def login_page() -> rx.Component:
     return _card(
         "Sign in",
         "Use the account an admin of your organization gave you.",
-        rx.cond(SignInState.notice, rx.callout(SignInState.notice, icon="info", color_scheme="green", size="1")),
-        rx.cond(SignInState.error, rx.callout(SignInState.error, icon="triangle-alert", color_scheme="red", size="1", role="alert")),
+        rx.cond(
+            SignInState.notice,
+            rx.callout(SignInState.notice, icon="info", color_scheme="green", size="1"),
+        ),
+        rx.cond(
+            SignInState.error,
+            rx.callout(
+                SignInState.error, icon="triangle-alert", color_scheme="red", size="1", role="alert"
+            ),
+        ),
         post_form(
             rx.vstack(
-                field("E-mail", rx.input(name="email", type="email", required=True, auto_complete="username")),
-                field("Password", rx.input(name="password", type="password", required=True, auto_complete="current-password")),
+                field(
+                    "E-mail",
+                    rx.input(name="email", type="email", required=True, auto_complete="username"),
+                ),
+                field(
+                    "Password",
+                    rx.input(
+                        name="password",
+                        type="password",
+                        required=True,
+                        auto_complete="current-password",
+                    ),
+                ),
                 rx.el.input(type="hidden", name="next", value=SignInState.next_path),
                 rx.button("Sign in", type="submit", width="100%"),
                 spacing="3",

@@ -222,7 +222,11 @@ def _sync_ages() -> rx.Component:
             rx.text("Last successful sync", size="1"),
             rx.cond(
                 cluster.last_success_at,
-                rx.hstack(exact_age(cluster.last_success_at, font_size="var(--font-size-1)"), rx.text("ago", size="1"), spacing="1"),
+                rx.hstack(
+                    exact_age(cluster.last_success_at, font_size="var(--font-size-1)"),
+                    rx.text("ago", size="1"),
+                    spacing="1",
+                ),
                 rx.text("never", size="1"),
             ),
             stale_marker(cluster.stale, cluster.stale_hint),
@@ -244,7 +248,9 @@ def _overview() -> rx.Component:
     return rx.vstack(
         rx.grid(
             figure_card("Nodes", cluster.nodes, icon="server", marker=stale),
-            figure_card("Namespaces", cluster.namespace_count.to_string(), icon="folder-tree", marker=stale),
+            figure_card(
+                "Namespaces", cluster.namespace_count.to_string(), icon="folder-tree", marker=stale
+            ),
             figure_card("Pods", cluster.pods, icon="box", marker=stale),
             figure_card("Cost this month", cluster.total_cost, hint="idle included", icon="wallet"),
             columns=rx.breakpoints(initial="2", md="4"),
@@ -273,7 +279,10 @@ def _overview() -> rx.Component:
             ),
         ),
         usage_over_time(
-            "CPU and memory over time", State, lines="allocatable, requested and used", height="240px"
+            "CPU and memory over time",
+            State,
+            lines="allocatable, requested and used",
+            height="240px",
         ),
         rx.grid(
             _health(),

@@ -593,12 +593,8 @@ def _delete_dialog() -> rx.Component:
                 " is erased at once, and everything synced from it is removed:",
             ),
             rx.el.ul(
-                rx.el.li(
-                    counted(gone.namespaces, "namespace"), ", ", counted(gone.nodes, "node")
-                ),
-                rx.el.li(
-                    counted(gone.workloads, "workload"), ", ", counted(gone.pods, "pod")
-                ),
+                rx.el.li(counted(gone.namespaces, "namespace"), ", ", counted(gone.nodes, "node")),
+                rx.el.li(counted(gone.workloads, "workload"), ", ", counted(gone.pods, "pod")),
                 rx.el.li(
                     counted(gone.pvcs, "volume claim"),
                     ", ",

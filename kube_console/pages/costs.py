@@ -172,7 +172,9 @@ def _kpis() -> rx.Component:
                 CostsState.provisional != "",
                 rx.text(
                     "So far this hour (provisional): ",
-                    rx.text(CostsState.provisional, weight="bold", as_="span", class_name="numeric"),
+                    rx.text(
+                        CostsState.provisional, weight="bold", as_="span", class_name="numeric"
+                    ),
                     " for ",
                     CostsState.provisional_span,
                     ", not in the total; replaced by the hour's figures at ",

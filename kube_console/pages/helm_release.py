@@ -40,7 +40,9 @@ def _header() -> rx.Component:
             helm_status_badge(release.status),
             rx.cond(
                 State.release.deleted_at,
-                rx.badge(rx.icon("trash-2", size=12), "Uninstalled", color_scheme="red", variant="soft"),
+                rx.badge(
+                    rx.icon("trash-2", size=12), "Uninstalled", color_scheme="red", variant="soft"
+                ),
             ),
         ],
         rx.text(
@@ -61,7 +63,12 @@ def _figures() -> rx.Component:
         figure_card("Chart", release.chart + " " + release.chart_version, icon="package"),
         figure_card("App version", release.app_version, icon="tag"),
         figure_card("Revision", release.revision.to_string(), icon="history"),
-        figure_card("Updated", when(release.updated_at, never="—"), hint=State.release.description, icon="clock"),
+        figure_card(
+            "Updated",
+            when(release.updated_at, never="—"),
+            hint=State.release.description,
+            icon="clock",
+        ),
         columns=rx.breakpoints(initial="2", md="4"),
         spacing="3",
         width="100%",
@@ -106,7 +113,11 @@ def _history() -> rx.Component:
                 overflow_x="auto",
                 width="100%",
             ),
-            rx.text("No history synced yet: it appears after the next sync.", size="2", color=rx.color("gray", 11)),
+            rx.text(
+                "No history synced yet: it appears after the next sync.",
+                size="2",
+                color=rx.color("gray", 11),
+            ),
         ),
     )
 

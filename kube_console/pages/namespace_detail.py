@@ -118,9 +118,7 @@ def _efficiency(view: EfficiencyView) -> rx.Component:
             rx.text(view.resource, size="2", weight="bold"),
             rx.spacer(),
             rx.text(
-                rx.cond(
-                    view.known, view.efficiency + " of requests used", view.unknown_reason
-                ),
+                rx.cond(view.known, view.efficiency + " of requests used", view.unknown_reason),
                 size="2",
             ),
             width="100%",
@@ -196,7 +194,9 @@ def _overview() -> rx.Component:
                 "Cost step",
             ),
         ),
-        usage_over_time("Usage against requests", State, lines="requested and used", height="220px"),
+        usage_over_time(
+            "Usage against requests", State, lines="requested and used", height="220px"
+        ),
         rx.grid(
             section(
                 "Efficiency over 7 days",

@@ -373,7 +373,12 @@ def _health_row(row: ClusterHealthRow) -> rx.Component:
         rx.table.cell(row.nodes, white_space="nowrap"),
         rx.table.cell(row.running_pods, text_align="right", class_name="numeric"),
         rx.table.cell(
-            rx.hstack(when(row.last_success_at), stale_marker(row.stale, row.stale_hint), spacing="2", align="center"),
+            rx.hstack(
+                when(row.last_success_at),
+                stale_marker(row.stale, row.stale_hint),
+                spacing="2",
+                align="center",
+            ),
             white_space="nowrap",
         ),
         rx.table.cell(

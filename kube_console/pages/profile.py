@@ -208,7 +208,11 @@ def _token_dialog() -> rx.Component:
 
 
 def password_form(
-    errors: rx.Var, changing: rx.Var, on_submit: Any, key: rx.Var | int = 0, button: str = "Change password"
+    errors: rx.Var,
+    changing: rx.Var,
+    on_submit: Any,
+    key: rx.Var | int = 0,
+    button: str = "Change password",
 ) -> rx.Component:
     """Current password, new password and again, each with its error (the profile's form, and
     the change-password page's)."""

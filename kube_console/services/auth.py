@@ -175,7 +175,9 @@ def client_identity(client: str) -> str:
     return str(address)
 
 
-def _reserve_sign_in(session: Session, *, email: str, client: str, now: dt.datetime) -> tuple[str, str]:
+def _reserve_sign_in(
+    session: Session, *, email: str, client: str, now: dt.datetime
+) -> tuple[str, str]:
     """Count the attempt before any password is checked, and commit that, or raise SignInThrottled."""
     identity = client_identity(client)
     guesser_key = _throttle_key("sign-in", email, identity)
@@ -206,7 +208,11 @@ def sign_in(
     guesser_key, client_key = _reserve_sign_in(session, email=email, client=client, now=now)
     # What is no e-mail address names no user (and one with a NUL byte can't even be compared
     # on PostgreSQL): it is refused and counted like any other.
-    user = None if email_problem(email) else session.exec(select(User).where(User.email == email)).first()
+    user = (
+        None
+        if email_problem(email)
+        else session.exec(select(User).where(User.email == email)).first()
+    )
     password_ok = verify_password(user.password_hash if user else None, password)
     if user is None or not password_ok or not user.active:
         raise SignInRefused(SIGN_IN_REFUSED)
@@ -254,7 +260,11 @@ def _context(user: User, via: str, role: str | None = None) -> AuthContext:
 def context_for_email(*, session: Session, email: str, via: str) -> AuthContext:
     """Act as the active user an e-mail names (the CLI's `--as`), or raise NotFound."""
     address = normalize_email(email)
-    user = None if email_problem(address) else session.exec(select(User).where(User.email == address)).first()
+    user = (
+        None
+        if email_problem(address)
+        else session.exec(select(User).where(User.email == address)).first()
+    )
     if user is None or not user.active:
         raise NotFound(f"no active user with e-mail {email.strip()}")
     return _context(user, via)
@@ -273,7 +283,9 @@ def resolve_session_digest(*, session: Session, digest: str | None) -> AuthConte
         return None
     now = utcnow()
     row = session.exec(
-        select(AuthSession, User).join(User, col(User.id) == AuthSession.user_id).where(AuthSession.token_hash == digest)
+        select(AuthSession, User)
+        .join(User, col(User.id) == AuthSession.user_id)
+        .where(AuthSession.token_hash == digest)
     ).first()
     if row is None:
         return None

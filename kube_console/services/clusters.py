@@ -135,11 +135,17 @@ def contexts_in(kubeconfig: str) -> tuple[list[str], str | None]:
 
 
 def _as_validation(rejected: KubeconfigRejected) -> ValidationFailed:
-    return ValidationFailed([FieldError(f"kubeconfig.{error.field}", error.message) for error in rejected.errors])
+    return ValidationFailed(
+        [FieldError(f"kubeconfig.{error.field}", error.message) for error in rejected.errors]
+    )
 
 
 def _parsed(
-    kubeconfig: str, *, context: str | None, acknowledge_insecure_tls: bool, address_policy: AddressPolicy
+    kubeconfig: str,
+    *,
+    context: str | None,
+    acknowledge_insecure_tls: bool,
+    address_policy: AddressPolicy,
 ) -> ClusterCredentials:
     try:
         return parse_kubeconfig(
@@ -158,12 +164,17 @@ def check_kubeconfig(
     """Validate, connect, detect and check permissions; nothing is stored."""
     address_policy = console_address_policy(settings)
     credentials = _parsed(
-        kubeconfig, context=context, acknowledge_insecure_tls=acknowledge_insecure_tls, address_policy=address_policy
+        kubeconfig,
+        context=context,
+        acknowledge_insecure_tls=acknowledge_insecure_tls,
+        address_policy=address_policy,
     )
     return _check_credentials(credentials, address_policy=address_policy)
 
 
-def _check_credentials(credentials: ClusterCredentials, *, address_policy: AddressPolicy) -> CheckedCluster:
+def _check_credentials(
+    credentials: ClusterCredentials, *, address_policy: AddressPolicy
+) -> CheckedCluster:
     """Connect with credentials the intake accepted: the address is checked again at the
     connection (names may resolve elsewhere by then), never trusted from the intake."""
     try:
@@ -174,7 +185,9 @@ def _check_credentials(credentials: ClusterCredentials, *, address_policy: Addre
         snapshot = fetch_snapshot(api_client)
         permissions = check_permissions(api_client)
     except ClusterFetchError as failure:
-        raise ConnectionFailed(_connection_failure_message(credentials.server_host, failure)) from None
+        raise ConnectionFailed(
+            _connection_failure_message(credentials.server_host, failure)
+        ) from None
     finally:
         api_client.close()
     version = parse_version(snapshot.version)
@@ -199,7 +212,10 @@ def _check_credentials(credentials: ClusterCredentials, *, address_policy: Addre
         pod_count=len(snapshot.pods or ()),
         metrics_available=snapshot.metrics_available,
         insecure_tls=credentials.insecure_skip_tls_verify,
-        warnings=[*permissions.warnings, *[f"{kind}: {text}" for kind, text in sorted(snapshot.errors.items())]],
+        warnings=[
+            *permissions.warnings,
+            *[f"{kind}: {text}" for kind, text in sorted(snapshot.errors.items())],
+        ],
     )
     return CheckedCluster(credentials=credentials, snapshot=snapshot, report=report)
 
@@ -245,7 +261,9 @@ def _cause(error: BaseException, kind: type[E]) -> E | None:
             return current
         # urllib3 keeps the ssl error as an argument of its own SSLError, not as a cause.
         pending.extend(arg for arg in current.args if isinstance(arg, BaseException))
-        pending.extend(link for link in (current.__cause__, current.__context__) if link is not None)
+        pending.extend(
+            link for link in (current.__cause__, current.__context__) if link is not None
+        )
     return None
 
 
@@ -272,7 +290,10 @@ def _identity_problems(name: str, environment: str) -> list[FieldError]:
     errors = []
     if not NAME_PATTERN.match(name):
         errors.append(
-            FieldError("name", "Use 1 to 63 lower-case letters, digits, '-', '_' or '.', starting and ending with a letter or digit.")
+            FieldError(
+                "name",
+                "Use 1 to 63 lower-case letters, digits, '-', '_' or '.', starting and ending with a letter or digit.",
+            )
         )
     if environment not in ENVIRONMENTS:
         errors.append(
@@ -306,7 +327,11 @@ def validate_registration(
     if not errors:
         with open_session() as session:
             if _name_taken(session, org_id=org_id, name=name, except_id=except_id):
-                errors.append(FieldError("name", "A cluster with this name already exists in your organization."))
+                errors.append(
+                    FieldError(
+                        "name", "A cluster with this name already exists in your organization."
+                    )
+                )
     credentials = None
     if kubeconfig is not None:
         try:
@@ -399,7 +424,9 @@ def register_cluster(
             session.add(cluster)
             cluster_id = cluster.id
     except IntegrityError:
-        raise ValidationFailed.one("name", "A cluster with this name already exists in your organization.") from None
+        raise ValidationFailed.one(
+            "name", "A cluster with this name already exists in your organization."
+        ) from None
     outcome = sync_cluster(
         cluster_id=cluster_id,
         keyring=keyring,
@@ -463,7 +490,9 @@ def deletion_preview(*, session: Session, org_id: int, cluster_id: int) -> Delet
     cluster = owned_cluster(session, org_id=org_id, cluster_id=cluster_id)
 
     def count(model) -> int:
-        return session.execute(select(func.count()).select_from(model).where(model.cluster_id == cluster_id)).scalar_one()
+        return session.execute(
+            select(func.count()).select_from(model).where(model.cluster_id == cluster_id)
+        ).scalar_one()
 
     return DeletionPreview(
         cluster_id=cluster.id,

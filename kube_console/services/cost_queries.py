@@ -703,7 +703,11 @@ def cost_report(
     )
     window_hours = (window.data_end - window.start) / HOUR
     costed = _costed_hours(
-        session, org_id=org_id, grain=grain, window=window, clusters=filters.clusters or tuple(names)
+        session,
+        org_id=org_id,
+        grain=grain,
+        window=window,
+        clusters=filters.clusters or tuple(names),
     )
     # Show the math averages over the hours there are figures for: a cluster an hour old
     # averages over that hour, not over the 700 of a 30-day window.
@@ -913,9 +917,9 @@ def filter_options(*, session: Session, org_id: int) -> CostFilterOptions:
     ).all()
     return CostFilterOptions(
         clusters=[ClusterOption(id=cluster_id, name=name) for cluster_id, name in clusters],
-        teams=[team for team, in distinct(CostMonthly.team)],
-        cost_centers=[cost_center for cost_center, in distinct(CostMonthly.cost_center)],
-        namespaces=[name for name, in distinct(CostMonthly.namespace)],
+        teams=[team for (team,) in distinct(CostMonthly.team)],
+        cost_centers=[cost_center for (cost_center,) in distinct(CostMonthly.cost_center)],
+        namespaces=[name for (name,) in distinct(CostMonthly.namespace)],
         namespace_groups=[
             (cluster_id, name)
             for cluster_id, name in distinct(CostMonthly.cluster_id, CostMonthly.namespace)

@@ -14,7 +14,9 @@ from kube_console.security.keyring import Keyring
 from kube_console.services.cluster_identity import endpoint_fingerprint
 
 
-def store_credential(*, cluster: Cluster, credentials: ClusterCredentials, keyring: Keyring) -> None:
+def store_credential(
+    *, cluster: Cluster, credentials: ClusterCredentials, keyring: Keyring
+) -> None:
     """Encrypt `credentials` onto `cluster` (which must have an id) with what may be shown of it."""
     assert cluster.id is not None
     key_id, ciphertext = keyring.encrypt(

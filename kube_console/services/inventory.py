@@ -188,10 +188,16 @@ class _Entry:
 
 
 def _entry(
-    uid: str, record: Any, derived: tuple, build: Callable[[], dict[str, Any]], usage: dict[str, Any] | None = None
+    uid: str,
+    record: Any,
+    derived: tuple,
+    build: Callable[[], dict[str, Any]],
+    usage: dict[str, Any] | None = None,
 ) -> _Entry:
     """`derived` holds what the row takes from outside the record (ids it links to, label settings)."""
-    digest = hashlib.blake2b(ROW_FORMAT + msgspec.json.encode((record, derived)), digest_size=8).hexdigest()
+    digest = hashlib.blake2b(
+        ROW_FORMAT + msgspec.json.encode((record, derived)), digest_size=8
+    ).hexdigest()
     return _Entry(uid, digest, record, build, usage)
 
 
@@ -211,9 +217,9 @@ def _statements(table: Any, extra: tuple[str, ...], scope: str | None) -> _State
     live_rows = (table.c.cluster_id == bindparam("of_cluster"), table.c.deleted_at.is_(None))
     in_scope = (table.c[scope].in_(bindparam("scope", expanding=True)),) if scope else ()
     return _Statements(
-        live=select(table.c.uid, table.c.id, table.c.content_hash, *(table.c[column] for column in extra)).where(
-            *live_rows
-        ),
+        live=select(
+            table.c.uid, table.c.id, table.c.content_hash, *(table.c[column] for column in extra)
+        ).where(*live_rows),
         usage=table.update().where(table.c.id == bindparam("row_id")),
         seen=table.update().where(*live_rows, *in_scope).values(last_seen=bindparam("now")),
         deleted=table.update()
@@ -284,12 +290,20 @@ def _sync_rows(
         else:
             untouched += 1
     if changed:
-        upsert(session, model, changed, key=_KEY, update=[c for c in changed[0] if c not in (*_KEY, "first_seen")])
+        upsert(
+            session,
+            model,
+            changed,
+            key=_KEY,
+            update=[c for c in changed[0] if c not in (*_KEY, "first_seen")],
+        )
     if usage_only:
         _write_usage(connection, table, statements, usage_only)
     gone = list(mine.values())
     for start in range(0, len(gone), 500):
-        connection.execute(statements.deleted, {"ids": [row[1] for row in gone[start : start + 500]], "now": now})
+        connection.execute(
+            statements.deleted, {"ids": [row[1] for row in gone[start : start + 500]], "now": now}
+        )
     if untouched:
         seen = {"of_cluster": cluster_id, "now": now}
         if scope is not None:
@@ -298,7 +312,9 @@ def _sync_rows(
     return _Synced(entries, changed, gone, live)
 
 
-def _write_usage(connection: Any, table: Any, statements: _Statements, rows: list[dict[str, Any]]) -> None:
+def _write_usage(
+    connection: Any, table: Any, statements: _Statements, rows: list[dict[str, Any]]
+) -> None:
     """Each row's usage and last_seen, by id. On PostgreSQL in one statement, the values
     passed as arrays (an executemany is a statement per row there); SQLite, in process,
     runs the executemany as fast."""
@@ -308,7 +324,8 @@ def _write_usage(connection: Any, table: Any, statements: _Statements, rows: lis
     columns = tuple(column for column in rows[0] if column != "row_id")
     connection.execute(
         _usage_from_arrays(table, columns),
-        {"ids": [row["row_id"] for row in rows]} | {column: [row[column] for row in rows] for column in columns},
+        {"ids": [row["row_id"] for row in rows]}
+        | {column: [row[column] for row in rows] for column in columns},
     )
 
 
@@ -316,7 +333,10 @@ def _write_usage(connection: Any, table: Any, statements: _Statements, rows: lis
 def _usage_from_arrays(table: Any, columns: tuple[str, ...]) -> Any:
     """UPDATE <table> SET <columns> FROM unnest(<one array per column>) WHERE id matches."""
     dialect = postgresql.dialect()
-    arrays = ", ".join(f"CAST(:{column} AS {ARRAY(table.c[column].type).compile(dialect=dialect)})" for column in columns)
+    arrays = ", ".join(
+        f"CAST(:{column} AS {ARRAY(table.c[column].type).compile(dialect=dialect)})"
+        for column in columns
+    )
     assignments = ", ".join(f"{column} = u.{column}" for column in columns)
     return text(
         f"UPDATE {table.name} SET {assignments} "
@@ -347,22 +367,37 @@ def _usable(entries: list[_Entry], table: Any, report: StoredDataReport) -> list
 
 def _live_rows(session: Session, model: Any, cluster_id: int, extra: tuple[str, ...]) -> list[Any]:
     """The live rows as `_sync_rows` reads them: uid, id, content_hash, then the `extra` columns."""
-    return session.connection().execute(_statements(model.__table__, extra, None).live, {"of_cluster": cluster_id}).all()
+    return (
+        session.connection()
+        .execute(_statements(model.__table__, extra, None).live, {"of_cluster": cluster_id})
+        .all()
+    )
 
 
 def _live(session: Session, columns: Sequence[Any], model: Any, cluster_id: int) -> list[Any]:
-    return session.execute(select(*columns).where(model.cluster_id == cluster_id, model.deleted_at.is_(None))).all()
+    return session.execute(
+        select(*columns).where(model.cluster_id == cluster_id, model.deleted_at.is_(None))
+    ).all()
 
 
 def apply_snapshot(
-    *, session: Session, cluster: Cluster, snapshot: ClusterSnapshot, label_keys: LabelKeys, now: dt.datetime
+    *,
+    session: Session,
+    cluster: Cluster,
+    snapshot: ClusterSnapshot,
+    label_keys: LabelKeys,
+    now: dt.datetime,
 ) -> AppliedSnapshot:
     with cyclic_gc_paused():
         return _apply(session, cluster, snapshot, label_keys, now)
 
 
 def _apply(
-    session: Session, cluster: Cluster, snapshot: ClusterSnapshot, label_keys: LabelKeys, now: dt.datetime
+    session: Session,
+    cluster: Cluster,
+    snapshot: ClusterSnapshot,
+    label_keys: LabelKeys,
+    now: dt.datetime,
 ) -> AppliedSnapshot:
     cluster_id = cluster.id
     summary = AppliedSnapshot()
@@ -370,7 +405,9 @@ def _apply(
     def store(
         kind: str, model: Any, entries: list[_Entry], extra: tuple[str, ...] = (), scope: Any = None
     ) -> _Synced:
-        synced = _sync_rows(session, model, cluster_id, entries, now, summary.report, extra=extra, scope=scope)
+        synced = _sync_rows(
+            session, model, cluster_id, entries, now, summary.report, extra=extra, scope=scope
+        )
         summary.upserted[kind], summary.deleted[kind] = len(synced.written), len(synced.gone)
         return synced
 
@@ -384,7 +421,9 @@ def _apply(
         live_namespaces = stored_namespaces.live if stored_namespaces.unchanged else None
     if live_namespaces is None:
         live_namespaces = _live_rows(session, Namespace, cluster_id, namespace_columns)
-    namespaces = {name: (ns_id, team, cost_center) for _, ns_id, _, name, team, cost_center in live_namespaces}
+    namespaces = {
+        name: (ns_id, team, cost_center) for _, ns_id, _, name, team, cost_center in live_namespaces
+    }
 
     def namespace_id(name: str) -> int | None:
         found = namespaces.get(name)
@@ -393,7 +432,9 @@ def _apply(
     nodes = pods = None
     if snapshot.nodes is not None:
         node_usage = {usage.name: usage for usage in snapshot.node_usage or ()}
-        nodes = store("nodes", Node, [_node_entry(node, node_usage.get(node.name)) for node in snapshot.nodes])
+        nodes = store(
+            "nodes", Node, [_node_entry(node, node_usage.get(node.name)) for node in snapshot.nodes]
+        )
 
     # The three workload kinds in one pass; a kind whose list failed keeps its rows.
     workload_columns = ("kind", "namespace", "name")
@@ -414,7 +455,14 @@ def _apply(
             for workload in workloads
         ]
         synced = _sync_rows(
-            session, Workload, cluster_id, entries, now, summary.report, extra=workload_columns, scope=("kind", listed)
+            session,
+            Workload,
+            cluster_id,
+            entries,
+            now,
+            summary.report,
+            extra=workload_columns,
+            scope=("kind", listed),
         )
         for kind in listed:
             summary.upserted[kind] = sum(row["kind"] == kind for row in synced.written)
@@ -422,7 +470,10 @@ def _apply(
         live_workloads = synced.live if synced.unchanged else None
     if live_workloads is None:
         live_workloads = _live_rows(session, Workload, cluster_id, workload_columns)
-    workload_ids = {(kind, namespace, name): workload_id for _, workload_id, _, kind, namespace, name in live_workloads}
+    workload_ids = {
+        (kind, namespace, name): workload_id
+        for _, workload_id, _, kind, namespace, name in live_workloads
+    }
 
     usage = usage_by_container(snapshot.pod_usage) if snapshot.pod_usage is not None else {}
     if snapshot.pods is not None:
@@ -444,13 +495,20 @@ def _apply(
             for claim in pod.pvc_claims:
                 mounted_by.setdefault((pod.namespace, claim), []).append(pod.name)
         entries = [
-            _pvc_entry(pvc, namespace_id(pvc.namespace), sorted(mounted_by.get((pvc.namespace, pvc.name), [])))
+            _pvc_entry(
+                pvc,
+                namespace_id(pvc.namespace),
+                sorted(mounted_by.get((pvc.namespace, pvc.name), [])),
+            )
             for pvc in snapshot.pvcs
         ]
         store("pvcs", PersistentVolumeClaim, entries)
 
     if snapshot.helm_releases is not None:
-        entries = [_helm_entry(release, namespace_id(release.namespace)) for release in snapshot.helm_releases]
+        entries = [
+            _helm_entry(release, namespace_id(release.namespace))
+            for release in snapshot.helm_releases
+        ]
         _count_clipped_history(snapshot.helm_releases, summary.report)
         store("helm_releases", HelmRelease, entries)
 
@@ -546,8 +604,12 @@ def _pod_entry(
     """`measured` is the pod's usage per container, or None when the cluster has no metrics."""
     usage = {
         "cpu_usage_cores": sum(cpu or 0.0 for cpu, _ in measured.values()) if measured else None,
-        "memory_usage_bytes": sum(memory or 0 for _, memory in measured.values()) if measured else None,
-        "container_usage": {name: [cpu, memory] for name, (cpu, memory) in (measured or {}).items()},
+        "memory_usage_bytes": sum(memory or 0 for _, memory in measured.values())
+        if measured
+        else None,
+        "container_usage": {
+            name: [cpu, memory] for name, (cpu, memory) in (measured or {}).items()
+        },
     }
     return _entry(
         pod.uid,
@@ -610,7 +672,8 @@ def _helm_entry(release: HelmReleaseRecord, ns_id: int | None) -> _Entry:
             "updated_at": release.updated_at,
             "description": release.description,
             "history": [
-                msgspec.to_builtins(revision) | {"description": _history_description(revision.description)}
+                msgspec.to_builtins(revision)
+                | {"description": _history_description(revision.description)}
                 for revision in release.history
             ],
             "created_at": None,
@@ -624,7 +687,10 @@ def _history_description(text: str) -> str:
 
 def _count_clipped_history(releases: list[HelmReleaseRecord], report: StoredDataReport) -> None:
     clipped = sum(
-        1 for release in releases for revision in release.history if _history_description(revision.description) != revision.description
+        1
+        for release in releases
+        for revision in release.history
+        if _history_description(revision.description) != revision.description
     )
     if clipped:
         where = "helm_releases.history.description"
@@ -639,7 +705,9 @@ def _write_samples(
     usage: dict[tuple[str, str], dict[str, tuple[float | None, int | None]]],
     now: dt.datetime,
 ) -> None:
-    sample = UsageSnapshot(cluster_id=cluster_id, sampled_at=now, metrics_available=snapshot.metrics_available)
+    sample = UsageSnapshot(
+        cluster_id=cluster_id, sampled_at=now, metrics_available=snapshot.metrics_available
+    )
     session.add(sample)
     session.flush()
     placed: dict[tuple[str, str], NodeAllocation] = {}
@@ -774,7 +842,9 @@ def _counts_statement() -> Any:
         return (
             select(func.count())
             .select_from(model)
-            .where(model.cluster_id == bindparam("of_cluster"), model.deleted_at.is_(None), *conditions)
+            .where(
+                model.cluster_id == bindparam("of_cluster"), model.deleted_at.is_(None), *conditions
+            )
             .scalar_subquery()
         )
 

@@ -240,7 +240,9 @@ def namespace_cost_breakdown(
         starts, window_end = _custom_breakdown_window(step, start, end, now)
     else:
         starts, window_end = _breakdown_window(step, now)
-    window_start = starts[0] if starts else window_end  # empty when it lies after the last closed hour
+    window_start = (
+        starts[0] if starts else window_end
+    )  # empty when it lies after the last closed hour
 
     key = grain.bound
     rows = session.execute(

@@ -110,7 +110,9 @@ def sync_cluster(
         snapshot, failure = _fetch(credentials, budget_seconds)
     if failure is None:
         try:
-            return _store(open_session, cluster_id, name, snapshot, credentials, label_keys, started, now)
+            return _store(
+                open_session, cluster_id, name, snapshot, credentials, label_keys, started, now
+            )
         except Exception as error:  # its transaction is rolled back; the failure is recorded apart
             log.exception("storing the sync of cluster %s (%d) failed", name, cluster_id)
             failure = (_storing_failure_text(error), "error")
@@ -132,7 +134,9 @@ def _store(
         if cluster is None:  # deleted while it was being fetched
             return SyncOutcome(cluster_id, name, "deleted", _ms_since(started))
         now = now or utcnow()
-        applied = apply_snapshot(session=session, cluster=cluster, snapshot=snapshot, label_keys=label_keys, now=now)
+        applied = apply_snapshot(
+            session=session, cluster=cluster, snapshot=snapshot, label_keys=label_keys, now=now
+        )
         _record_success(cluster, snapshot, applied.report, now)
         cluster.kube_system_uid = kube_system_uid(snapshot) or cluster.kube_system_uid
         if credentials is not None:
@@ -142,7 +146,10 @@ def _store(
         notes = applied.report.notes()
         if notes:
             log.warning(
-                "sync of cluster %s (%d) stored with changes: %s", name, cluster_id, "; ".join(notes)
+                "sync of cluster %s (%d) stored with changes: %s",
+                name,
+                cluster_id,
+                "; ".join(notes),
             )
         return SyncOutcome(
             cluster_id,
@@ -294,10 +301,17 @@ def prune_samples(*, session: Session, older_than: dt.datetime) -> int:
         )
         session.execute(delete(NamespaceNodeSample).where(NamespaceNodeSample.snapshot_id.in_(old)))
         for model in (NamespaceUsageSample, NodeUsageSample):
-            session.execute(delete(model).where(model.cluster_id == cluster_id, model.sampled_at < older_than))
-        removed += session.execute(
-            delete(UsageSnapshot).where(UsageSnapshot.cluster_id == cluster_id, UsageSnapshot.sampled_at < older_than)
-        ).rowcount or 0
+            session.execute(
+                delete(model).where(model.cluster_id == cluster_id, model.sampled_at < older_than)
+            )
+        removed += (
+            session.execute(
+                delete(UsageSnapshot).where(
+                    UsageSnapshot.cluster_id == cluster_id, UsageSnapshot.sampled_at < older_than
+                )
+            ).rowcount
+            or 0
+        )
     # Label sets no sample refers to any more (a sync storing one again re-creates it).
     referenced = select(NodeUsageSample.id).where(NodeUsageSample.label_set_id == NodeLabelSet.id)
     session.execute(delete(NodeLabelSet).where(~referenced.exists()))
@@ -305,4 +319,6 @@ def prune_samples(*, session: Session, older_than: dt.datetime) -> int:
 
 
 def prune_worker_runs(*, session: Session, older_than: dt.datetime) -> int:
-    return session.execute(delete(WorkerRun).where(WorkerRun.requested_at < older_than)).rowcount or 0
+    return (
+        session.execute(delete(WorkerRun).where(WorkerRun.requested_at < older_than)).rowcount or 0
+    )

@@ -99,9 +99,15 @@ def claim_due(
         .where(
             wanted,
             _lease_free(now),
-            or_(Cluster.credential_ciphertext.is_not(None), _runs_asked_for(Cluster.id, "queued", "running")),
+            or_(
+                Cluster.credential_ciphertext.is_not(None),
+                _runs_asked_for(Cluster.id, "queued", "running"),
+            ),
         )
-        .order_by(func.coalesce(Cluster.next_sync_at, Cluster.last_sync_at, Cluster.created_at), Cluster.id)
+        .order_by(
+            func.coalesce(Cluster.next_sync_at, Cluster.last_sync_at, Cluster.created_at),
+            Cluster.id,
+        )
         .limit(limit)
         .with_for_update(of=Cluster, skip_locked=True)
     )
@@ -139,14 +145,21 @@ def _take_runs(session: Session, cluster_ids: list[int], owner: str, now: dt.dat
     if cluster_ids:
         session.execute(
             update(WorkerRun)
-            .where(WorkerRun.cluster_id.in_(cluster_ids), WorkerRun.status.in_(("queued", "running")))
+            .where(
+                WorkerRun.cluster_id.in_(cluster_ids), WorkerRun.status.in_(("queued", "running"))
+            )
             .values(status="running", started_at=now, process=owner)
             .execution_options(synchronize_session=False)
         )
 
 
 def renew_leases(
-    *, session: Session, owner: str, cluster_ids: list[int], now: dt.datetime, lease: dt.timedelta = LEASE
+    *,
+    session: Session,
+    owner: str,
+    cluster_ids: list[int],
+    now: dt.datetime,
+    lease: dt.timedelta = LEASE,
 ) -> list[int]:
     """Extend `owner`'s leases on the clusters it is syncing; the ids it still owns (those
     released a moment ago included: their syncs are ending)."""
@@ -222,7 +235,9 @@ def release(
 
     A sync asked for while this one ran makes the cluster due at once."""
     cluster = session.execute(
-        select(Cluster.backoff_until, Cluster.last_success_at, Cluster.created_at).where(Cluster.id == cluster_id)
+        select(Cluster.backoff_until, Cluster.last_success_at, Cluster.created_at).where(
+            Cluster.id == cluster_id
+        )
     ).first()
     if cluster is None:
         return None
@@ -239,7 +254,9 @@ def release(
         update(Cluster)
         .where(Cluster.id == cluster_id, Cluster.lease_owner == owner)
         .values(
-            next_sync_at=case((_runs_asked_for(cluster_id, "queued"), _at(finished)), else_=_at(next_at)),
+            next_sync_at=case(
+                (_runs_asked_for(cluster_id, "queued"), _at(finished)), else_=_at(next_at)
+            ),
             lease_expires_at=None,
         )
         .returning(Cluster.next_sync_at)
@@ -259,7 +276,9 @@ def request_sync(
         raise NotFound("no such cluster")
     now = now or utcnow()
     queued = session.execute(
-        select(WorkerRun.id).where(WorkerRun.cluster_id == cluster_id, WorkerRun.status == "queued").limit(1)
+        select(WorkerRun.id)
+        .where(WorkerRun.cluster_id == cluster_id, WorkerRun.status == "queued")
+        .limit(1)
     ).scalar()
     if queued is None:
         run = WorkerRun(
@@ -309,7 +328,9 @@ def cluster_syncer(*, keyring: Keyring, settings: Settings, open_session: OpenSe
     def sync_one(cluster_id: int) -> SyncOutcome:
         started = time.perf_counter()
         try:
-            return sync_cluster(cluster_id=cluster_id, keyring=keyring, label_keys=keys, open_session=open_session)
+            return sync_cluster(
+                cluster_id=cluster_id, keyring=keyring, label_keys=keys, open_session=open_session
+            )
         except LookupError:  # deleted between the claim and the sync
             return SyncOutcome(cluster_id, f"#{cluster_id}", "deleted", _ms_since(started))
         except Exception as unexpected:
@@ -347,7 +368,11 @@ def run_claimed(
     with open_session() as session:
         session.execute(
             update(WorkerRun)
-            .where(WorkerRun.cluster_id == cluster_id, WorkerRun.status == "running", WorkerRun.process == owner)
+            .where(
+                WorkerRun.cluster_id == cluster_id,
+                WorkerRun.status == "running",
+                WorkerRun.process == owner,
+            )
             .values(
                 status="succeeded" if outcome.ok else "failed",
                 finished_at=finished,

@@ -32,7 +32,9 @@ def _row(token: ApiToken) -> ApiTokenRow:
     )
 
 
-def create_token(*, session: Session, org_id: int, user_id: int, name: str, role: str) -> NewApiToken:
+def create_token(
+    *, session: Session, org_id: int, user_id: int, name: str, role: str
+) -> NewApiToken:
     name = name.strip()
     if not 1 <= len(name) <= 120:
         raise ValidationFailed.one("name", "Give the token a name of 1 to 120 characters.")

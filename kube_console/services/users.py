@@ -62,7 +62,9 @@ def profile(*, session: Session, org_id: int, user_id: int) -> Profile:
     user = _get(session, org_id=org_id, user_id=user_id)
     org = session.get(Organization, org_id)
     assert org is not None  # the user's own organization
-    return Profile(email=user.email, display_name=user.display_name, role=user.role, org_name=org.name)
+    return Profile(
+        email=user.email, display_name=user.display_name, role=user.role, org_name=org.name
+    )
 
 
 def org_by_name(*, session: Session, name: str) -> Organization:
@@ -146,7 +148,11 @@ def set_role(*, session: Session, org_id: int, user_id: int, role: str) -> UserR
     if role not in ROLES:
         raise ValidationFailed.one("role", f"Choose one of: {', '.join(ROLES)}.")
     user = _get(session, org_id=org_id, user_id=user_id)
-    if user.role == "admin" and role != "admin" and not _other_active_admins(session, org_id=org_id, user_id=user_id):
+    if (
+        user.role == "admin"
+        and role != "admin"
+        and not _other_active_admins(session, org_id=org_id, user_id=user_id)
+    ):
         raise Conflict("The organization needs at least one active admin.")
     user.role, user.updated_at = role, utcnow()
     session.add(user)
@@ -155,7 +161,11 @@ def set_role(*, session: Session, org_id: int, user_id: int, role: str) -> UserR
 
 def set_active(*, session: Session, org_id: int, user_id: int, active: bool) -> UserRow:
     user = _get(session, org_id=org_id, user_id=user_id)
-    if not active and user.role == "admin" and not _other_active_admins(session, org_id=org_id, user_id=user_id):
+    if (
+        not active
+        and user.role == "admin"
+        and not _other_active_admins(session, org_id=org_id, user_id=user_id)
+    ):
         raise Conflict("The organization needs at least one active admin.")
     user.active, user.updated_at = active, utcnow()
     session.add(user)
@@ -220,7 +230,9 @@ def change_own_password(
     if problem := password_problem(new_password):
         raise ValidationFailed.one("new_password", problem)
     if new_password == current_password:
-        raise ValidationFailed.one("new_password", "Choose a password different from the current one.")
+        raise ValidationFailed.one(
+            "new_password", "Choose a password different from the current one."
+        )
     user.password_hash, user.updated_at = hash_password(new_password), utcnow()
     user.must_change_password = False
     session.add(user)

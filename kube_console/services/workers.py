@@ -74,7 +74,9 @@ def finish_run(
     if run is None:
         return
     run.finished_at = utcnow()
-    run.duration_ms = round((run.finished_at - (run.started_at or run.requested_at)).total_seconds() * 1000, 1)
+    run.duration_ms = round(
+        (run.finished_at - (run.started_at or run.requested_at)).total_seconds() * 1000, 1
+    )
     run.items_done, run.items_failed = items_done, items_failed
     run.status = "failed" if error or (items_failed and not items_done) else "succeeded"
     run.error = error
@@ -98,7 +100,9 @@ def record_cost_runs(
         return 0
     org_of = dict(
         session.execute(
-            select(Cluster.id, Cluster.org_id).where(Cluster.id.in_([outcome.cluster_id for outcome in worked]))
+            select(Cluster.id, Cluster.org_id).where(
+                Cluster.id.in_([outcome.cluster_id for outcome in worked])
+            )
         ).all()
     )
     by_org: dict[int, list[CostRunOutcome]] = {}
@@ -108,7 +112,12 @@ def record_cost_runs(
     for org_id, mine in by_org.items():
         failed = [outcome for outcome in mine if not outcome.ok]
         run_id = start_run(
-            session=session, job="cost", trigger=trigger, process=process, org_id=org_id, items_total=len(mine)
+            session=session,
+            job="cost",
+            trigger=trigger,
+            process=process,
+            org_id=org_id,
+            items_total=len(mine),
         )
         run = session.get(WorkerRun, run_id)
         run.requested_at = run.started_at = started_at
@@ -193,7 +202,12 @@ def forget_process(*, session: Session, name: str) -> None:
 
 def prune_processes(*, session: Session, older_than: dt.datetime) -> int:
     """Delete the rows of processes silent since `older_than` (killed ones leave theirs)."""
-    return session.execute(delete(WorkerProcess).where(WorkerProcess.heartbeat_at < older_than)).rowcount or 0
+    return (
+        session.execute(
+            delete(WorkerProcess).where(WorkerProcess.heartbeat_at < older_than)
+        ).rowcount
+        or 0
+    )
 
 
 def _iso(value: dt.datetime | None) -> str:
@@ -237,9 +251,16 @@ def worker_status(*, session: Session, org_id: int, recent: int = 20) -> WorkerS
     organization's clusters under it and counted; this organization's clusters and runs."""
     now = utcnow()
     processes = _listed_processes(session, now)
-    clusters = session.execute(select(Cluster).where(Cluster.org_id == org_id).order_by(Cluster.name)).scalars().all()
+    clusters = (
+        session.execute(select(Cluster).where(Cluster.org_id == org_id).order_by(Cluster.name))
+        .scalars()
+        .all()
+    )
     runs = session.execute(
-        select(WorkerRun).where(WorkerRun.org_id == org_id).order_by(WorkerRun.requested_at.desc()).limit(recent)
+        select(WorkerRun)
+        .where(WorkerRun.org_id == org_id)
+        .order_by(WorkerRun.requested_at.desc())
+        .limit(recent)
     ).scalars()
     by_owner: dict[str, list[Cluster]] = {}
     for cluster in clusters:
@@ -258,7 +279,10 @@ def worker_status(*, session: Session, org_id: int, recent: int = 20) -> WorkerS
                 alive=process in alive,
                 leader=process.leader and process in alive,
                 sync_threads=process.sync_threads,
-                clusters=[cluster.name for cluster in by_owner.get(process.name, [])[:CLUSTERS_NAMED_PER_PROCESS]],
+                clusters=[
+                    cluster.name
+                    for cluster in by_owner.get(process.name, [])[:CLUSTERS_NAMED_PER_PROCESS]
+                ],
                 clusters_count=len(by_owner.get(process.name, [])),
                 syncing_now=sum(_holds(cluster, now) for cluster in by_owner.get(process.name, [])),
             )
@@ -309,14 +333,20 @@ def fleet_status(*, session: Session, sync_interval_seconds: int) -> FleetStatus
 
     def count(*conditions) -> int:
         return session.execute(
-            select(func.count()).select_from(Cluster).where(Cluster.credential_ciphertext.is_not(None), *conditions)
+            select(func.count())
+            .select_from(Cluster)
+            .where(Cluster.credential_ciphertext.is_not(None), *conditions)
         ).scalar_one()
 
     unclaimed = (Cluster.lease_expires_at.is_(None)) | (Cluster.lease_expires_at <= now)
     return FleetStatus(
         now=now,
         processes=processes,
-        alive=[process.name for process in processes if now - process.heartbeat_at < PROCESS_STALE_AFTER],
+        alive=[
+            process.name
+            for process in processes
+            if now - process.heartbeat_at < PROCESS_STALE_AFTER
+        ],
         clusters=count(),
         syncing_now=count(Cluster.lease_expires_at > now),
         due_now=count(Cluster.next_sync_at <= now, unclaimed),

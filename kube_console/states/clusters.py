@@ -68,7 +68,9 @@ def _certificate_note(expires_at: str, now: dt.datetime) -> tuple[str, bool]:
     return "", False
 
 
-def _cluster_tiles(*, session: Session, org_id: int, sync_interval_seconds: int) -> list[ClusterTile]:
+def _cluster_tiles(
+    *, session: Session, org_id: int, sync_interval_seconds: int
+) -> list[ClusterTile]:
     now = utcnow()
     cards = cluster_service.list_clusters(session=session, org_id=org_id)
     costs = {
@@ -221,7 +223,9 @@ class ClustersState(rx.State):
     async def _reload(self) -> None:
         caller = current_context()
         tiles = await in_thread(
-            _cluster_tiles, org_id=caller.org_id, sync_interval_seconds=get_settings().sync_interval_seconds
+            _cluster_tiles,
+            org_id=caller.org_id,
+            sync_interval_seconds=get_settings().sync_interval_seconds,
         )
         problem = (keyring_problem() or "") if caller.is_admin else ""
         async with self:
@@ -342,7 +346,9 @@ class ClustersState(rx.State):
             return await self._register(form, kubeconfig, context, acknowledged)
         await self._test(form, kubeconfig, context, acknowledged)
 
-    async def _test(self, form: dict[str, str], kubeconfig: str, context: str, acknowledged: bool) -> None:
+    async def _test(
+        self, form: dict[str, str], kubeconfig: str, context: str, acknowledged: bool
+    ) -> None:
         """Test connection: the checks Register makes (every wrong field at once, before any
         network call), then connect."""
         report, errors, failure = None, {}, ""

@@ -102,6 +102,8 @@ FILTER_FIELDS = {
     "team": "teams",
     "namespace": "namespaces",
 }
+
+
 @dataclasses.dataclass(frozen=True)
 class CostView:
     """What the URL names: the report's query (clusters by name) and the table's sort."""
@@ -542,6 +544,7 @@ class CostsState(rx.State):
     @rx.var
     def chart_table(self) -> ChartTable:
         return figure_table(self.chart)
+
     columns: list[CostColumn] = []
     rows: list[CostTableRow] = []
     totals: list[CostCell] = []

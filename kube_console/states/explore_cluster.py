@@ -119,7 +119,9 @@ def _overview_tab(*, session: Session, org_id: int, cluster_id: int, window: str
         session=session, org_id=org_id, cluster_id=cluster_id, window=window
     )
     return {
-        "cluster": cluster_view(overview, sync_interval_seconds=get_settings().sync_interval_seconds, now=utcnow()),
+        "cluster": cluster_view(
+            overview, sync_interval_seconds=get_settings().sync_interval_seconds, now=utcnow()
+        ),
         "cpu_chart": usage_figure(
             times=series.times,
             bucket_seconds=series.bucket_seconds,
@@ -171,7 +173,12 @@ def _list_tab(
     else:
         page = explore.list_helm_releases(**scope, search=search)
         rows = {"releases": [helm_table_row(row) for row in page.rows]}
-    return {"cluster": cluster_view(overview, sync_interval_seconds=get_settings().sync_interval_seconds, now=utcnow()), **rows}, page
+    return {
+        "cluster": cluster_view(
+            overview, sync_interval_seconds=get_settings().sync_interval_seconds, now=utcnow()
+        ),
+        **rows,
+    }, page
 
 
 class ClusterDetailState(DrilldownPage, UsageCharts, rx.State):

@@ -106,7 +106,9 @@ def _resource_bars(
     ]
 
 
-def cluster_view(overview: ClusterOverview, *, sync_interval_seconds: int, now: dt.datetime) -> ClusterView:
+def cluster_view(
+    overview: ClusterOverview, *, sync_interval_seconds: int, now: dt.datetime
+) -> ClusterView:
     health = overview.health
     currency = overview.currency
     fresh = freshness(

@@ -97,7 +97,9 @@ def current_context() -> AuthContext:
     try:
         return _caller.get()
     except LookupError:
-        raise RuntimeError("current_context() is only available inside a @guarded handler") from None
+        raise RuntimeError(
+            "current_context() is only available inside a @guarded handler"
+        ) from None
 
 
 def _sign_in_redirect(state: rx.State) -> Any:
@@ -114,7 +116,10 @@ class _Admitted:
 
 
 async def _admit(
-    state: rx.State, action: Action, on_forbidden: OnForbidden | None, while_password_is_temporary: bool = False
+    state: rx.State,
+    action: Action,
+    on_forbidden: OnForbidden | None,
+    while_password_is_temporary: bool = False,
 ) -> _Admitted | Any:
     """The caller when allowed, else the event that tells the browser why not (or None)."""
     caller = await asyncio.to_thread(
@@ -192,7 +197,10 @@ def _admitted_only(
 
 
 def guarded(
-    action: Action, *, on_forbidden: OnForbidden | None = None, while_password_is_temporary: bool = False
+    action: Action,
+    *,
+    on_forbidden: OnForbidden | None = None,
+    while_password_is_temporary: bool = False,
 ) -> Callable[[Callable[..., Any]], Any]:
     """`on_forbidden(state, reason)` runs under the state lock instead of the refusal toast:
     page loads use it to show "you need the admin role" and drop what the page held.

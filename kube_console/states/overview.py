@@ -242,6 +242,7 @@ class OverviewState(rx.State):
     @rx.var
     def trend_table(self) -> ChartTable:
         return figure_table(self.trend, bucket_title="Day", value_title="Cost")
+
     teams: list[CostBar] = []
     cost_centers: list[CostBar] = []
     namespaces: list[CostBar] = []

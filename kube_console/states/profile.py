@@ -140,7 +140,9 @@ async def _change_own_password(state: rx.State, form: dict[str, str]) -> dict[st
         return errors
     digest = state.router.headers.raw_headers.get(SESSION_DIGEST_HEADER)
     try:
-        await in_thread(auth_service.reserve_password_check, user_id=caller.user_id, session_digest=digest)
+        await in_thread(
+            auth_service.reserve_password_check, user_id=caller.user_id, session_digest=digest
+        )
         await in_thread(
             users_service.change_own_password,
             org_id=caller.org_id,
@@ -153,7 +155,9 @@ async def _change_own_password(state: rx.State, form: dict[str, str]) -> dict[st
         return {"current_password": str(throttled)}
     except ValidationFailed as invalid:
         return invalid.by_field()
-    await in_thread(auth_service.forget_password_checks, user_id=caller.user_id, session_digest=digest)
+    await in_thread(
+        auth_service.forget_password_checks, user_id=caller.user_id, session_digest=digest
+    )
     return {}
 
 

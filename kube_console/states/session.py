@@ -24,7 +24,9 @@ class SessionState(rx.State):
     async def require_session(self):
         """on_load of every signed-in page: fills the shell, or sends the browser to sign in."""
         caller = current_context()
-        profile = await in_thread(users_service.profile, org_id=caller.org_id, user_id=caller.user_id)
+        profile = await in_thread(
+            users_service.profile, org_id=caller.org_id, user_id=caller.user_id
+        )
         async with self:
             self.email = profile.email
             self.display_name = profile.display_name or profile.email
@@ -85,7 +87,9 @@ class SetupState(rx.State):
         except auth_service.SetupClosed:
             return rx.redirect("/login")
         # Still saving: the button stays disabled while the browser signs in.
-        return rx.call_script(f"HTMLFormElement.prototype.submit.call(document.getElementById('{SETUP_FORM_ID}'))")
+        return rx.call_script(
+            f"HTMLFormElement.prototype.submit.call(document.getElementById('{SETUP_FORM_ID}'))"
+        )
 
 
 def _retry_seconds(text: str) -> int:
@@ -110,7 +114,9 @@ class SignInState(rx.State):
         query = self.router.url.query_parameters
         target = query.get("next", "/")
         if await resolve_caller(self) is not None:
-            return rx.redirect(target if target.startswith("/") and not target.startswith("//") else "/")
+            return rx.redirect(
+                target if target.startswith("/") and not target.startswith("//") else "/"
+            )
         async with self:
             await self._forget_previous_user()
             self.next_path = target
@@ -126,5 +132,8 @@ class SignInState(rx.State):
         """Empty every console state of this browser tab: whoever signs in here next must not
         be sent what the last user's pages loaded (Reflex keeps state per tab, not per user)."""
         for state_class in rx.State.get_substates():
-            if state_class.__module__.startswith("kube_console.") and state_class is not SignInState:
+            if (
+                state_class.__module__.startswith("kube_console.")
+                and state_class is not SignInState
+            ):
                 (await self.get_state(state_class)).reset()

@@ -21,7 +21,11 @@ def run_cost_job(*, settings: Settings, open_session: OpenSession, process: str)
     outcomes = run_cost_pass(open_session=open_session, settings=settings)
     with open_session() as session:
         worker_service.record_cost_runs(
-            session=session, outcomes=outcomes, trigger="schedule", process=process, started_at=started_at
+            session=session,
+            outcomes=outcomes,
+            trigger="schedule",
+            process=process,
+            started_at=started_at,
         )
     worked = [outcome for outcome in outcomes if outcome.hours_computed or not outcome.ok]
     failed = sum(not outcome.ok for outcome in worked)

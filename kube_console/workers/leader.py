@@ -44,7 +44,9 @@ class PostgresLeaderLock:
             if self._held:
                 self._connection.execute("SELECT 1")  # still ours only while this connection lives
             else:
-                row = self._connection.execute("SELECT pg_try_advisory_lock(%s)", (ADVISORY_LOCK_KEY,)).fetchone()
+                row = self._connection.execute(
+                    "SELECT pg_try_advisory_lock(%s)", (ADVISORY_LOCK_KEY,)
+                ).fetchone()
                 self._held = bool(row and row[0])
         except psycopg.Error as error:
             log.warning("leader check failed, not running jobs this tick: %s", error)

@@ -81,7 +81,8 @@ class ConsoleScheduler:
             threads=settings.sync_threads,
             interval=dt.timedelta(seconds=settings.sync_interval_seconds),
             open_session=open_session,
-            sync_one=sync_one or cluster_syncer(keyring=keyring, settings=settings, open_session=open_session),
+            sync_one=sync_one
+            or cluster_syncer(keyring=keyring, settings=settings, open_session=open_session),
             after_sync=self._after_sync,
         )
         self._tick_seconds = tick_seconds
@@ -103,9 +104,15 @@ class ConsoleScheduler:
             log.exception("could not record this worker process")
         self._ticker = threading.Thread(target=self._run_ticks, name="sync-ticks", daemon=True)
         self._ticker.start()
-        self._scheduler.add_job(self._tick, self._cost_trigger(), args=["cost", self._cost], id="cost")
         self._scheduler.add_job(
-            self._tick, IntervalTrigger(hours=1), args=["prune", self._prune], id="prune", next_run_time=utcnow()
+            self._tick, self._cost_trigger(), args=["cost", self._cost], id="cost"
+        )
+        self._scheduler.add_job(
+            self._tick,
+            IntervalTrigger(hours=1),
+            args=["prune", self._prune],
+            id="prune",
+            next_run_time=utcnow(),
         )
         self._scheduler.add_job(
             self._tick,
@@ -167,7 +174,11 @@ class ConsoleScheduler:
         with self._leader_check:
             leader = self._lock.holds()
         if leader != self.is_leader:
-            log.info("%s %s the leader of the hourly jobs", self.process, "is now" if leader else "is no longer")
+            log.info(
+                "%s %s the leader of the hourly jobs",
+                self.process,
+                "is now" if leader else "is no longer",
+            )
         self.is_leader = leader
         return leader
 
@@ -223,7 +234,9 @@ class ConsoleScheduler:
         """A cluster's first figures of the open hour show right after its sync, not at the job."""
         if outcome.ok and outcome.sampled:
             price_open_hour_of_a_new_cluster(
-                open_session=self.open_session, settings=self.settings, cluster_id=outcome.cluster_id
+                open_session=self.open_session,
+                settings=self.settings,
+                cluster_id=outcome.cluster_id,
             )
 
     def _provisional(self) -> None:
@@ -232,9 +245,14 @@ class ConsoleScheduler:
     def _prune(self) -> None:
         now = utcnow()
         with self.open_session() as session:
-            prune_samples(session=session, older_than=now - dt.timedelta(days=self.settings.sample_retention_days))
+            prune_samples(
+                session=session,
+                older_than=now - dt.timedelta(days=self.settings.sample_retention_days),
+            )
             prune_worker_runs(session=session, older_than=now - WORKER_RUN_RETENTION)
-            worker_service.prune_processes(session=session, older_than=now - WORKER_PROCESS_RETENTION)
+            worker_service.prune_processes(
+                session=session, older_than=now - WORKER_PROCESS_RETENTION
+            )
 
 
 def start_scheduler(settings: Settings | None = None) -> ConsoleScheduler | None:

@@ -189,7 +189,9 @@ class SyncLoop:
             with self._open_session() as session:
                 held = renew_leases(session=session, owner=self.owner, cluster_ids=running, now=now)
             if lost := set(running) - set(held):
-                log.warning("%s lost the lease of clusters %s while syncing them", self.owner, sorted(lost))
+                log.warning(
+                    "%s lost the lease of clusters %s while syncing them", self.owner, sorted(lost)
+                )
         self._renewed_at = now
 
     def wait_idle(self, timeout: float = 60.0, *, but: frozenset[int] = frozenset()) -> bool:
@@ -212,7 +214,12 @@ class SyncLoop:
 
 
 def sync_all_once(
-    *, owner: str, threads: int, interval: dt.timedelta, open_session: OpenSession, sync_one: SyncOne
+    *,
+    owner: str,
+    threads: int,
+    interval: dt.timedelta,
+    open_session: OpenSession,
+    sync_one: SyncOne,
 ) -> list[SyncOutcome]:
     """Sync every cluster now, in this process and once (but those another process is syncing
     right now); each is scheduled again as after any sync. The outcomes."""

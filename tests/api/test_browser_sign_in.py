@@ -46,17 +46,23 @@ def trusting_the_proxy(api_env: pytest.MonkeyPatch) -> Iterator[None]:
 
 def _from(peer: str) -> TestClient:
     """A client whose connections come from `peer`."""
-    return TestClient(Starlette(routes=browser_auth.routes), client=(peer, 50000), follow_redirects=False)
+    return TestClient(
+        Starlette(routes=browser_auth.routes), client=(peer, 50000), follow_redirects=False
+    )
 
 
-def _sign_in(peer: str, password: str, forwarded_for: str | None = None, email: str = "ana@example.com"):
+def _sign_in(
+    peer: str, password: str, forwarded_for: str | None = None, email: str = "ana@example.com"
+):
     headers = {"x-forwarded-for": forwarded_for} if forwarded_for is not None else {}
     with _from(peer) as client:
-        return client.post("/auth/sign-in", data={"email": email, "password": password}, headers=headers)
+        return client.post(
+            "/auth/sign-in", data={"email": email, "password": password}, headers=headers
+        )
 
 
 def _outcome(reply) -> str:
-    """"signed in", "refused" or "throttled", as the browser is redirected."""
+    """ "signed in", "refused" or "throttled", as the browser is redirected."""
     assert reply.status_code == 303
     target = urlsplit(reply.headers["location"])
     if target.path != "/login":
@@ -80,7 +86,9 @@ def test_behind_a_trusted_proxy_an_attack_does_not_lock_the_owner_out(owner, tru
     assert _outcome(_sign_in(PROXY, PASSWORD, forwarded_for=OWNER)) == "signed in"
 
 
-def test_behind_a_trusted_proxy_the_budget_holds_whatever_the_client_writes(owner, trusting_the_proxy):
+def test_behind_a_trusted_proxy_the_budget_holds_whatever_the_client_writes(
+    owner, trusting_the_proxy
+):
     """The client may send its own X-Forwarded-For; the proxy appends the real address, and
     that right-most untrusted entry is the one counted."""
     forwarded = [f"192.0.2.{n}, {ATTACKER}, 10.1.2.3" for n in range(auth.CLIENT_BUDGET + 1)]
@@ -156,10 +164,14 @@ def test_on_http_localhost_the_session_cookie_keeps_its_plain_name(owner):
     assert cookie.startswith("kc_session=kcs_")
 
 
-def test_signing_out_over_https_clears_the_host_cookie_and_revokes_its_session(owner, session, https_origin):
+def test_signing_out_over_https_clears_the_host_cookie_and_revokes_its_session(
+    owner, session, https_origin
+):
     token = _set_cookie(_sign_in(OWNER, PASSWORD)).split(";")[0].split("=", 1)[1]
     with _from(OWNER) as client:
         signed_out = client.post("/auth/sign-out", headers={"cookie": f"__Host-kc_session={token}"})
     cleared = _set_cookie(signed_out)
-    assert cleared.startswith('__Host-kc_session=""') and "Secure" in cleared and "Path=/" in cleared
+    assert (
+        cleared.startswith('__Host-kc_session=""') and "Secure" in cleared and "Path=/" in cleared
+    )
     assert auth.resolve_session(session=session, token=token) is None

@@ -156,7 +156,9 @@ def test_register_accepts_an_environment_short_form(api, acme: Org, kubeconfig: 
     reply = register(api, acme.admin, kubeconfig, environment="prod")
     assert reply.status_code == 201, reply.text
     assert reply.json()["cluster"]["environment"] == "production"
-    listed = api.get(f"{PREFIX}/clusters", headers=acme.admin, params={"environment": "prod"}).json()
+    listed = api.get(
+        f"{PREFIX}/clusters", headers=acme.admin, params={"environment": "prod"}
+    ).json()
     assert [item["name"] for item in listed["items"]] == ["eu-1"]
 
 
@@ -180,7 +182,9 @@ def test_the_same_cluster_under_another_name_is_a_409_naming_it(api, acme: Org, 
     error = error_of(register(api, acme.admin, kubeconfig, name="eu-1-again"), 409)
 
     assert error["code"] == "conflict"
-    assert error["message"].startswith("This cluster is already registered as eu-1 in your organization")
+    assert error["message"].startswith(
+        "This cluster is already registered as eu-1 in your organization"
+    )
     listed = api.get(f"{PREFIX}/clusters", headers=acme.admin).json()["items"]
     assert [item["name"] for item in listed] == ["eu-1"]
 
@@ -196,7 +200,9 @@ def test_update_renames_and_moves_environment(api, session: Session, acme: Org, 
         f"{PREFIX}/clusters/{cluster_id}", headers=acme.admin, json={"environment": "staging"}
     )
     assert (reply.json()["name"], reply.json()["environment"]) == ("prod-eu", "staging")
-    reply = api.patch(f"{PREFIX}/clusters/{cluster_id}", headers=acme.admin, json={"environment": "qa"})
+    reply = api.patch(
+        f"{PREFIX}/clusters/{cluster_id}", headers=acme.admin, json={"environment": "qa"}
+    )
     assert reply.status_code == 200, reply.text
     assert reply.json()["environment"] == "test"
     assert (

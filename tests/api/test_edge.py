@@ -41,7 +41,11 @@ def _reflex_stand_in() -> ASGIApp:
         return Response(status_code=304, headers={"etag": '"v1"'})
 
     return Starlette(
-        routes=[Route("/", page), Route("/ping", ping, methods=["GET", "POST"]), Route("/cached", cached)]
+        routes=[
+            Route("/", page),
+            Route("/ping", ping, methods=["GET", "POST"]),
+            Route("/cached", cached),
+        ]
     )
 
 
@@ -97,7 +101,9 @@ def call(
     scheme: str = "http",
 ) -> Reply:
     body = body or Body(0)
-    raw_headers = [(name.lower().encode(), value.encode()) for name, value in (headers or {}).items()]
+    raw_headers = [
+        (name.lower().encode(), value.encode()) for name, value in (headers or {}).items()
+    ]
     raw_headers.append((b"host", b"console.test"))
     if chunked:
         raw_headers.append((b"transfer-encoding", b"chunked"))
@@ -131,7 +137,9 @@ def call(
     return Reply(
         status=start["status"],
         headers={name.decode(): value.decode() for name, value in start["headers"]},
-        body=b"".join(message.get("body", b"") for message in sent if message["type"] == "http.response.body"),
+        body=b"".join(
+            message.get("body", b"") for message in sent if message["type"] == "http.response.body"
+        ),
         bytes_read=body.read,
     )
 
@@ -162,14 +170,24 @@ def test_a_100_mib_post_without_a_token_is_refused_before_any_byte_is_read(app):
 
 
 def test_a_wrong_token_is_refused_before_any_byte_is_read(app, acme: Org):
-    for auth in (acme.revoked, {"Authorization": "Bearer kct_unknown"}, {"Authorization": "Basic eDp5"}):
-        reply = call(app, "POST", f"{PREFIX}/clusters", headers=json_headers(auth), body=Body(8 * MIB))
+    for auth in (
+        acme.revoked,
+        {"Authorization": "Bearer kct_unknown"},
+        {"Authorization": "Basic eDp5"},
+    ):
+        reply = call(
+            app, "POST", f"{PREFIX}/clusters", headers=json_headers(auth), body=Body(8 * MIB)
+        )
         assert (reply.status, reply.bytes_read) == (401, 0)
 
 
 def test_a_body_over_the_limit_with_a_valid_token_is_413_without_reading_it(app, acme: Org):
     reply = call(
-        app, "POST", f"{PREFIX}/clusters", headers=json_headers(acme.admin), body=Body(MAX_BODY_BYTES + 1)
+        app,
+        "POST",
+        f"{PREFIX}/clusters",
+        headers=json_headers(acme.admin),
+        body=Body(MAX_BODY_BYTES + 1),
     )
 
     assert reply.status == 413
@@ -182,7 +200,9 @@ def test_a_body_over_the_limit_with_a_valid_token_is_413_without_reading_it(app,
 def test_a_chunked_body_is_cut_off_at_the_limit(app, acme: Org):
     body = Body(100 * MIB)
 
-    reply = call(app, "POST", f"{PREFIX}/clusters", headers=json_headers(acme.admin), body=body, chunked=True)
+    reply = call(
+        app, "POST", f"{PREFIX}/clusters", headers=json_headers(acme.admin), body=body, chunked=True
+    )
 
     assert reply.status == 413 and reply.error()["code"] == "too_large"
     assert reply.headers["connection"] == "close"
@@ -192,7 +212,9 @@ def test_a_chunked_body_is_cut_off_at_the_limit(app, acme: Org):
 def test_a_body_under_the_limit_reaches_the_api(app, acme: Org):
     body = Body(MAX_BODY_BYTES - 1)
 
-    reply = call(app, "POST", f"{PREFIX}/clusters", headers=json_headers(acme.admin), body=body, chunked=True)
+    reply = call(
+        app, "POST", f"{PREFIX}/clusters", headers=json_headers(acme.admin), body=body, chunked=True
+    )
 
     assert reply.status == 422 and reply.error()["field"] == "body"  # read in full: not JSON
     assert body.read == body.size
@@ -273,10 +295,14 @@ def test_the_api_docs_allow_their_one_inline_script(app):
     reply = call(app, "GET", "/api/v1/docs")
 
     [script] = [
-        part.split(">", 1)[1] for part in reply.body.decode().split("<script")[1:] if "src=" not in part.split(">", 1)[0]
+        part.split(">", 1)[1]
+        for part in reply.body.decode().split("<script")[1:]
+        if "src=" not in part.split(">", 1)[0]
     ]
     script = script.split("</script>", 1)[0]
-    assert sha256_source(script) in directives(reply.headers["content-security-policy"])["script-src"]
+    assert (
+        sha256_source(script) in directives(reply.headers["content-security-policy"])["script-src"]
+    )
     assert reply.headers["x-frame-options"] == "DENY"
 
 
@@ -285,9 +311,15 @@ def test_hsts_when_the_origin_is_https(api_env, acme: Org):
     reload_settings()
     app = console_http_app()
 
-    for reply in (call(app, "GET", "/"), call(app, "GET", f"{PREFIX}/clusters", headers=acme.member)):
+    for reply in (
+        call(app, "GET", "/"),
+        call(app, "GET", f"{PREFIX}/clusters", headers=acme.member),
+    ):
         assert reply.headers["strict-transport-security"] == "max-age=31536000"
-    assert "wss://console.example.com" in directives(call(app, "GET", "/").headers["content-security-policy"])["connect-src"]
+    assert (
+        "wss://console.example.com"
+        in directives(call(app, "GET", "/").headers["content-security-policy"])["connect-src"]
+    )
 
 
 def directives(policy: str) -> dict[str, list[str]]:

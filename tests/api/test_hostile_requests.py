@@ -92,9 +92,7 @@ def test_times_at_the_edges_of_the_calendar_are_refused_not_a_server_error(
         assert field in refusal(reply), (path, step)
 
 
-def test_a_window_within_the_kept_months_but_too_fine_names_its_step(
-    api, acme: Org, fleet: Fleet
-):
+def test_a_window_within_the_kept_months_but_too_fine_names_its_step(api, acme: Org, fleet: Fleet):
     start = add_months(floor_month(fleet.now), -2).date().isoformat()
     for path, params in (
         ("/costs", {"window": "custom", "from": start, "to": fleet.now.isoformat()}),

@@ -83,12 +83,17 @@ def _wait_until_serving(url: str, process: subprocess.Popen, log: Path) -> None:
         if process.poll() is not None:
             raise RuntimeError(f"the console exited while starting:\n{log.read_text()[-4000:]}")
         try:
-            if httpx.get(f"{url}/ping", timeout=2).status_code == 200 and httpx.get(url, timeout=5).status_code < 500:
+            if (
+                httpx.get(f"{url}/ping", timeout=2).status_code == 200
+                and httpx.get(url, timeout=5).status_code < 500
+            ):
                 return
         except httpx.HTTPError:
             pass
         time.sleep(1)
-    raise RuntimeError(f"the console did not start in {BUILD_TIMEOUT_SECONDS} s:\n{log.read_text()[-4000:]}")
+    raise RuntimeError(
+        f"the console did not start in {BUILD_TIMEOUT_SECONDS} s:\n{log.read_text()[-4000:]}"
+    )
 
 
 @contextlib.contextmanager
@@ -97,27 +102,38 @@ def serve_console(workdir: Path, **settings: str) -> Iterator[Console]:
     stopped (its whole process group) on the way out. `settings` add KUBE_CONSOLE_* values."""
     port = _free_port()
     url = f"http://localhost:{port}"
-    env = {
-        key: value for key, value in os.environ.items() if not key.startswith("KUBE_CONSOLE_")
-    } | {
-        "KUBE_CONSOLE_DB_URL": f"sqlite:///{workdir / 'console.db'}",
-        "KUBE_CONSOLE_DATA_DIR": str(workdir),
-        "KUBE_CONSOLE_PORT": str(port),
-        "KUBE_CONSOLE_ALLOWED_ORIGIN": url,
-        "KUBE_CONSOLE_ENCRYPTION_KEYS": f"k1:{generate_key()}",
-        "KUBE_CONSOLE_ALLOW_LOOPBACK_CLUSTERS": "1",
-        # Its own build directory; several developers' runs at once each name another one.
-        "REFLEX_WEB_WORKDIR": os.environ.get("KUBE_CONSOLE_E2E_WEB_DIR", ".web-e2e"),
-        "REFLEX_STATES_WORKDIR": str(workdir / "states"),
-        "REFLEX_CHECK_LATEST_VERSION": "0",
-        "REFLEX_TELEMETRY_ENABLED": "0",
-        "REFLEX_USE_SYSTEM_BUN": "1",
-    } | {f"KUBE_CONSOLE_{name.upper()}": value for name, value in settings.items()}
+    env = (
+        {key: value for key, value in os.environ.items() if not key.startswith("KUBE_CONSOLE_")}
+        | {
+            "KUBE_CONSOLE_DB_URL": f"sqlite:///{workdir / 'console.db'}",
+            "KUBE_CONSOLE_DATA_DIR": str(workdir),
+            "KUBE_CONSOLE_PORT": str(port),
+            "KUBE_CONSOLE_ALLOWED_ORIGIN": url,
+            "KUBE_CONSOLE_ENCRYPTION_KEYS": f"k1:{generate_key()}",
+            "KUBE_CONSOLE_ALLOW_LOOPBACK_CLUSTERS": "1",
+            # Its own build directory; several developers' runs at once each name another one.
+            "REFLEX_WEB_WORKDIR": os.environ.get("KUBE_CONSOLE_E2E_WEB_DIR", ".web-e2e"),
+            "REFLEX_STATES_WORKDIR": str(workdir / "states"),
+            "REFLEX_CHECK_LATEST_VERSION": "0",
+            "REFLEX_TELEMETRY_ENABLED": "0",
+            "REFLEX_USE_SYSTEM_BUN": "1",
+        }
+        | {f"KUBE_CONSOLE_{name.upper()}": value for name, value in settings.items()}
+    )
     log = workdir / "console.log"
-    subprocess.run([sys.executable, "-m", "kube_console", "migrate"], env=env, cwd=PROJECT_ROOT, check=True)
+    subprocess.run(
+        [sys.executable, "-m", "kube_console", "migrate"], env=env, cwd=PROJECT_ROOT, check=True
+    )
     with log.open("w") as output:
         process = subprocess.Popen(
-            [str(Path(sys.executable).with_name("reflex")), "run", "--env", "prod", "--loglevel", "info"],
+            [
+                str(Path(sys.executable).with_name("reflex")),
+                "run",
+                "--env",
+                "prod",
+                "--loglevel",
+                "info",
+            ],
             cwd=PROJECT_ROOT,
             env=env,
             stdout=output,
@@ -144,7 +160,9 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
         yield chromium
         chromium.close()
 
@@ -180,9 +198,28 @@ def ensure_account(console: Console, account: Account, *, by: Account = TEAM_ADM
         if db.execute("SELECT 1 FROM users WHERE email = ?", (account.email,)).fetchone():
             return
     if account == TEAM_ADMIN:
-        args = ["create-admin", "--org", "Initech", "--email", account.email, "--name", account.name]
+        args = [
+            "create-admin",
+            "--org",
+            "Initech",
+            "--email",
+            account.email,
+            "--name",
+            account.name,
+        ]
     else:
-        args = ["users", "create", "--email", account.email, "--as", by.email, "--role", account.role, "--name", account.name]
+        args = [
+            "users",
+            "create",
+            "--email",
+            account.email,
+            "--as",
+            by.email,
+            "--role",
+            account.role,
+            "--name",
+            account.name,
+        ]
     made = console.cli(*args, stdin=account.password + "\n")
     assert made.returncode == 0, made.stderr
 

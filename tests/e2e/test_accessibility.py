@@ -39,12 +39,16 @@ class Wayne:
 def _ids(console: Console, cluster_id: int) -> Wayne:
     with sqlite3.connect(console_database_path(console)) as db:
         namespace_id = db.execute(
-            "SELECT id FROM namespaces WHERE cluster_id = ? AND name = ?", (cluster_id, SHOP.namespace)
+            "SELECT id FROM namespaces WHERE cluster_id = ? AND name = ?",
+            (cluster_id, SHOP.namespace),
         ).fetchone()[0]
         workload_id = db.execute(
-            "SELECT id FROM workloads WHERE namespace_id = ? AND name = ?", (namespace_id, SHOP.deployment)
+            "SELECT id FROM workloads WHERE namespace_id = ? AND name = ?",
+            (namespace_id, SHOP.deployment),
         ).fetchone()[0]
-        pod_ids = dict(db.execute("SELECT name, id FROM pods WHERE namespace_id = ?", (namespace_id,)))
+        pod_ids = dict(
+            db.execute("SELECT name, id FROM pods WHERE namespace_id = ?", (namespace_id,))
+        )
     return Wayne(
         cluster_id=cluster_id,
         namespace_id=namespace_id,
@@ -57,7 +61,13 @@ def _ids(console: Console, cluster_id: int) -> Wayne:
 @pytest.fixture(scope="module")
 def wayne(console: Console) -> Iterator[Wayne]:
     made = console.cli(
-        "create-admin", "--org", "Wayne", "--email", WAYNE_ADMIN.email, "--name", WAYNE_ADMIN.name,
+        "create-admin",
+        "--org",
+        "Wayne",
+        "--email",
+        WAYNE_ADMIN.email,
+        "--name",
+        WAYNE_ADMIN.name,
         stdin=WAYNE_ADMIN.password + "\n",
     )
     assert made.returncode == 0, made.stderr
@@ -99,7 +109,10 @@ def _page_states(wayne: Wayne) -> list[tuple[str, Callable[[Page], None] | None]
         (routes.OVERVIEW, _open_user_menu),
         (routes.CLUSTERS, None),
         (routes.CLUSTERS, _click("Register cluster")),
-        *[(f"{cluster}?tab={tab}", None) for tab in ("overview", "namespaces", "nodes", "workloads", "helm")],
+        *[
+            (f"{cluster}?tab={tab}", None)
+            for tab in ("overview", "namespaces", "nodes", "workloads", "helm")
+        ],
         *[(f"{namespace}?tab={tab}", None) for tab in ("overview", "workloads", "pods", "pvcs")],
         (routes.workload(wayne.workload_id), None),
         (routes.PODS, None),
@@ -163,7 +176,9 @@ def test_no_page_has_a_serious_or_critical_violation(themed: Page, wayne: Wayne,
             where = f"{path} ({act.__name__ if hasattr(act, '__name__') else 'open'})"
         found += audit(page, where)
         page.keyboard.press("Escape")
-    assert theme == request.node.callspec.params["themed"], "the page follows the browser's colour scheme"
+    assert theme == request.node.callspec.params["themed"], (
+        "the page follows the browser's colour scheme"
+    )
 
     by_impact: dict[str, int] = {}
     for violation in found:
@@ -174,7 +189,9 @@ def test_no_page_has_a_serious_or_critical_violation(themed: Page, wayne: Wayne,
 
 
 def page_theme(page: Page) -> str:
-    return "dark" if page.evaluate("document.documentElement.classList.contains('dark')") else "light"
+    return (
+        "dark" if page.evaluate("document.documentElement.classList.contains('dark')") else "light"
+    )
 
 
 @pytest.fixture
@@ -205,7 +222,9 @@ def test_the_first_tab_stop_skips_to_the_page_content(wayne_tab: Page):
     expect(page.get_by_role("main")).to_be_focused()
 
 
-def test_the_register_dialog_opens_on_its_name_field_and_gives_focus_back_when_closed(wayne_tab: Page):
+def test_the_register_dialog_opens_on_its_name_field_and_gives_focus_back_when_closed(
+    wayne_tab: Page,
+):
     page = wayne_tab
     _settled(page, routes.CLUSTERS)
     opener = page.get_by_role("main").get_by_role("button", name="Register cluster")
@@ -232,7 +251,9 @@ def test_help_and_badge_tooltips_open_from_the_keyboard(wayne_tab: Page):
         if help_button.evaluate("element => element === document.activeElement"):
             break
     expect(help_button).to_be_focused()
-    expect(page.get_by_role("tooltip")).to_contain_text("Idle is node capacity no namespace was allocated")
+    expect(page.get_by_role("tooltip")).to_contain_text(
+        "Idle is node capacity no namespace was allocated"
+    )
 
 
 def _contrast(one: str, other: str) -> float:
@@ -295,12 +316,16 @@ def test_wide_tables_fit_a_1440_px_window_and_the_sidebar_runs_the_page_length(
     wayne_tab: Page, wayne: Wayne, path: str
 ):
     page = wayne_tab
-    _settled(page, f"{routes.cluster(wayne.cluster_id)}?tab=nodes" if path == "nodes" else routes.COSTS)
+    _settled(
+        page, f"{routes.cluster(wayne.cluster_id)}?tab=nodes" if path == "nodes" else routes.COSTS
+    )
     table = page.get_by_role("table", name="Nodes" if path == "nodes" else "Costs")
     expect(table).to_be_visible()
     scroller = table.locator("xpath=..")
     widths = scroller.evaluate("element => [element.scrollWidth, element.clientWidth]")
-    assert scroller.evaluate(OVERFLOW) <= 1, f"{path}: the table is {widths[0]} px wide in {widths[1]} px"
+    assert scroller.evaluate(OVERFLOW) <= 1, (
+        f"{path}: the table is {widths[0]} px wide in {widths[1]} px"
+    )
     page_height = page.evaluate("document.documentElement.scrollHeight")
     sidebar = page.get_by_role("navigation", name="Main navigation").locator("xpath=..")
     assert sidebar.evaluate("element => element.getBoundingClientRect().height") >= page_height - 1

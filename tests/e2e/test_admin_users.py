@@ -81,7 +81,11 @@ def test_an_admin_adds_a_user_makes_them_admin_and_disables_them(team, page: Pag
 
     dialog.get_by_label("Temporary password").fill("gus's long password")
     dialog.get_by_role("button", name="Add user").click()
-    expect(page.get_by_text(f"{NEW_USER} can now sign in as member, and will choose their own password then.")).to_be_visible()
+    expect(
+        page.get_by_text(
+            f"{NEW_USER} can now sign in as member, and will choose their own password then."
+        )
+    ).to_be_visible()
     expect(dialog).to_be_hidden()
     expect(_row(page, NEW_USER)).to_contain_text("Member")
     expect(_row(page, NEW_USER)).to_contain_text("Active")
@@ -200,8 +204,16 @@ TEMPORARY_USER = Account("ivy@initech.test", "ivy's temporary password", "member
 def test_a_temporary_password_is_changed_at_first_sign_in(team, page: Page):
     _forget_user(team, TEMPORARY_USER.email)
     made = team.cli(
-        "users", "create", "--email", TEMPORARY_USER.email, "--as", TEAM_ADMIN.email,
-        "--name", TEMPORARY_USER.name, "--temporary", stdin=TEMPORARY_USER.password + "\n",
+        "users",
+        "create",
+        "--email",
+        TEMPORARY_USER.email,
+        "--as",
+        TEAM_ADMIN.email,
+        "--name",
+        TEMPORARY_USER.name,
+        "--temporary",
+        stdin=TEMPORARY_USER.password + "\n",
     )
     assert made.returncode == 0, made.stderr
     page.goto("/login")

@@ -175,7 +175,9 @@ def test_a_member_sees_how_old_a_failing_clusters_data_is_and_that_it_is_registe
         page.goto("/clusters")
         card = page.get_by_role("article", name=CLUSTER, exact=True)
         expect(card).to_contain_text("Error")
-        expect(card).to_contain_text(re.compile(r"Data from\s*\d+ \w+ \d{4}, \d\d:\d\d\s*\(stale\)"))
+        expect(card).to_contain_text(
+            re.compile(r"Data from\s*\d+ \w+ \d{4}, \d\d:\d\d\s*\(stale\)")
+        )
         expect(card).to_contain_text("Registered twice")
         expect(page.get_by_role("article", name=TWIN)).to_contain_text("Registered twice")
 

@@ -149,9 +149,7 @@ def test_an_admin_prices_a_cluster_from_a_past_day_and_recomputes_it(hooli, page
     expect(dialog).to_be_hidden()
 
 
-def test_the_open_hour_so_far_shows_as_provisional_on_the_overview_and_costs(
-    hooli, page: Page
-):
+def test_the_open_hour_so_far_shows_as_provisional_on_the_overview_and_costs(hooli, page: Page):
     """Issue 13 item 5: the hour still open is priced from its samples so far and shown apart,
     marked provisional (the fleet's last samples reach into it)."""
     from kube_console.costs.engine import price_open_hours

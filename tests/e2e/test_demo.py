@@ -37,7 +37,9 @@ def signed_in(browser: Browser, demo_console: Console) -> Iterator[Page]:
     expect.set_options(timeout=LOADING_MS)
     printed = re.findall(r"password: (\S+)", demo_console.log.read_text())
     assert printed, "the demo printed no sign-in password"
-    context = browser.new_context(base_url=demo_console.url, viewport={"width": 1440, "height": 900})
+    context = browser.new_context(
+        base_url=demo_console.url, viewport={"width": 1440, "height": 900}
+    )
     context.set_default_timeout(20_000)
     page = context.new_page()
     page.goto("/login")
@@ -57,7 +59,9 @@ def _ids(console: Console) -> dict[str, int]:
         return {
             "eks": one("SELECT id FROM clusters WHERE name = ?", EKS),
             "namespace": one("SELECT id FROM namespaces WHERE name = ?", GPU_NAMESPACE),
-            "workload": one("SELECT id FROM workloads WHERE name = 'trainer' AND kind = 'Deployment'"),
+            "workload": one(
+                "SELECT id FROM workloads WHERE name = 'trainer' AND kind = 'Deployment'"
+            ),
             "pod": one("SELECT id FROM pods WHERE name LIKE 'trainer-%'"),
         }
 
@@ -66,7 +70,9 @@ def _shows_the_banner(page: Page) -> None:
     expect(page.get_by_role("note").filter(has_text=DEMO_BANNER_TEXT)).to_be_visible()
 
 
-def test_every_page_of_the_demo_shows_data_and_says_it_is_a_demo(signed_in: Page, demo_console: Console):
+def test_every_page_of_the_demo_shows_data_and_says_it_is_a_demo(
+    signed_in: Page, demo_console: Console
+):
     page = signed_in
     main = page.get_by_role("main")
     ids = _ids(demo_console)

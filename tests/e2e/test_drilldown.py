@@ -62,10 +62,16 @@ def _with_trouble(cluster: FakeCluster) -> FakeCluster:
     """A crash-looping pod (OOMKilled last time) outside the shop, and a second, failed
     revision of the shop's Helm release whose values hold a password."""
     namespace = cluster.objects("Namespace")[0]["metadata"]["name"]
-    container = builders.container("reports", "ghcr.io/acme/reports:2.0.1", requests={"cpu": "100m"})
+    container = builders.container(
+        "reports", "ghcr.io/acme/reports:2.0.1", requests={"cpu": "100m"}
+    )
     cluster.add(
         builders.pod(
-            namespace, CRASHING_POD, containers=[container], waiting_reason="CrashLoopBackOff", restarts=[6]
+            namespace,
+            CRASHING_POD,
+            containers=[container],
+            waiting_reason="CrashLoopBackOff",
+            restarts=[6],
         )
     )
     cluster.add(
@@ -346,7 +352,9 @@ def test_a_pending_pod_says_why_and_the_pods_page_filters_by_reason(signed_in: P
     expect(containers.get_by_role("row").nth(1)).to_contain_text("6")
 
 
-def test_a_helm_release_page_lists_its_revisions_and_never_its_values(signed_in: Page, fleet: Fleet):
+def test_a_helm_release_page_lists_its_revisions_and_never_its_values(
+    signed_in: Page, fleet: Fleet
+):
     page = signed_in
     page.goto("/helm")
     releases = page.get_by_role("table", name=re.compile("Helm releases"))
@@ -396,10 +404,14 @@ def test_an_unreachable_clusters_figures_are_marked_stale_with_exact_ages(
     expect(card).to_be_visible(timeout=15_000)
     expect(card.locator(".stale-marker")).to_have_count(3)  # nodes, pods, namespaces
     expect(card.locator(".last-success-age")).to_contain_text(re.compile(r"^10 min \d\d s\s*ago$"))
-    expect(card.locator(".last-attempt-age")).to_contain_text(re.compile(r"^Last attempt\s*\d+ s\s*ago, failed"))
+    expect(card.locator(".last-attempt-age")).to_contain_text(
+        re.compile(r"^Last attempt\s*\d+ s\s*ago, failed")
+    )
     expect(card.locator(".last-attempt-age")).not_to_contain_text("min")
     fresh = page.get_by_role("article", name=CLUSTER)
-    expect(fresh.locator(".last-success-age")).to_contain_text(re.compile(r"^(\d+ s|\d min \d\d s)\s*ago$"))
+    expect(fresh.locator(".last-success-age")).to_contain_text(
+        re.compile(r"^(\d+ s|\d min \d\d s)\s*ago$")
+    )
     expect(fresh.locator(".stale-marker")).to_have_count(0)
 
     page.goto(f"/clusters/{fleet.stale_cluster_id}")

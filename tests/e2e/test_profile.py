@@ -121,7 +121,10 @@ def test_a_user_changes_their_own_password(team, page: Page):
 
 def test_the_api_docs_are_served_by_the_console_without_a_cdn(team, page: Page):
     outside_requests: list[str] = []
-    page.on("request", lambda r: outside_requests.append(r.url) if not r.url.startswith(team.url) else None)
+    page.on(
+        "request",
+        lambda r: outside_requests.append(r.url) if not r.url.startswith(team.url) else None,
+    )
     page.goto("/api/v1/docs")
     expect(page.get_by_role("heading", name="kube-console API")).to_be_visible()
     expect(page.get_by_text("/k8s/clusters/{id}/namespaces", exact=True)).to_be_visible()

@@ -58,7 +58,10 @@ class Watched:
         page.on("pageerror", lambda error: self.errors.append(str(error)))
 
     def _on_console(self, message) -> None:
-        if "content security policy" in message.text.lower() or "content-security-policy" in message.text.lower():
+        if (
+            "content security policy" in message.text.lower()
+            or "content-security-policy" in message.text.lower()
+        ):
             self.console.append(message.text)
 
     def visit(self, path: str) -> dict[str, str]:
@@ -88,7 +91,9 @@ def _hooli_detail_pages(console: Console) -> list[str]:
         with Session(engine) as session:
             org = session.exec(select(Organization).where(Organization.name == "Hooli")).one()
             cluster = session.exec(select(Cluster).where(Cluster.org_id == org.id)).first()
-            namespace = session.exec(select(Namespace).where(Namespace.cluster_id == cluster.id)).first()
+            namespace = session.exec(
+                select(Namespace).where(Namespace.cluster_id == cluster.id)
+            ).first()
             return [routes.cluster(cluster.id), routes.namespace(namespace.id)]
     finally:
         engine.dispose()
@@ -100,7 +105,9 @@ def assert_security_headers(path: str, headers: dict[str, str]) -> None:
     assert headers.get("x-frame-options") == "DENY", path
     policy = {
         name: values
-        for name, *values in (directive.split() for directive in headers["content-security-policy"].split(";"))
+        for name, *values in (
+            directive.split() for directive in headers["content-security-policy"].split(";")
+        )
     }
     assert policy["frame-ancestors"] == ["'none'"], path
     assert "'unsafe-inline'" not in policy["script-src"], path
@@ -127,7 +134,9 @@ def test_every_page_runs_under_its_policy_without_a_violation(watched: Watched, 
     for path in [*SIGNED_IN_PAGES, *_hooli_detail_pages(hooli)]:
         headers = watched.visit(path)
         assert_security_headers(path, headers)
-        expect(watched.page.get_by_role("button", name="User menu")).to_contain_text(HOOLI_ADMIN.name)
+        expect(watched.page.get_by_role("button", name="User menu")).to_contain_text(
+            HOOLI_ADMIN.name
+        )
         assert watched.problems() == [], path
 
 
@@ -148,7 +157,9 @@ def test_a_kubeconfig_file_is_read_into_the_form_under_the_policy(watched: Watch
     dialog = page.get_by_role("dialog", name="Register a cluster")
     with page.expect_file_chooser() as chooser:
         dialog.get_by_role("button", name="Upload a file…").click()
-    chooser.value.set_files({"name": "a.kubeconfig", "mimeType": "application/yaml", "buffer": b"kind: Config\n"})
+    chooser.value.set_files(
+        {"name": "a.kubeconfig", "mimeType": "application/yaml", "buffer": b"kind: Config\n"}
+    )
     expect(dialog.get_by_role("textbox", name="Kubeconfig")).to_have_value("kind: Config\n")
     assert watched.problems() == []
 

@@ -33,15 +33,28 @@ def first_run(console):
 @pytest.fixture
 def accounts(console):
     """An admin and a member in one organization (made with the CLI, as an operator would)."""
+
     def exists(email: str) -> bool:
         with sqlite3.connect(_database_path(console)) as db:
-            return db.execute("SELECT 1 FROM users WHERE email = ?", (email,)).fetchone() is not None
+            return (
+                db.execute("SELECT 1 FROM users WHERE email = ?", (email,)).fetchone() is not None
+            )
 
     if not exists(ADMIN_EMAIL):
-        made = console.cli("create-admin", "--org", "Acme", "--email", ADMIN_EMAIL, stdin=ADMIN_PASSWORD + "\n")
+        made = console.cli(
+            "create-admin", "--org", "Acme", "--email", ADMIN_EMAIL, stdin=ADMIN_PASSWORD + "\n"
+        )
         assert made.returncode == 0, made.stderr
     if not exists(MEMBER_EMAIL):
-        made = console.cli("users", "create", "--email", MEMBER_EMAIL, "--as", ADMIN_EMAIL, stdin=MEMBER_PASSWORD + "\n")
+        made = console.cli(
+            "users",
+            "create",
+            "--email",
+            MEMBER_EMAIL,
+            "--as",
+            ADMIN_EMAIL,
+            stdin=MEMBER_PASSWORD + "\n",
+        )
         assert made.returncode == 0, made.stderr
     return console
 
@@ -83,11 +96,17 @@ def test_first_run_setup_signs_the_admin_in_then_sign_out(first_run, page: Page)
     expect(page).to_have_url(re.compile(r"/login"))
 
 
-def test_a_wrong_password_shows_an_error_that_does_not_say_whether_the_email_exists(accounts, page: Page):
+def test_a_wrong_password_shows_an_error_that_does_not_say_whether_the_email_exists(
+    accounts, page: Page
+):
     sign_in(page, ADMIN_EMAIL, "not the password at all")
-    expect(page.get_by_role("alert")).to_have_text("That e-mail and password don't match an active account.")
+    expect(page.get_by_role("alert")).to_have_text(
+        "That e-mail and password don't match an active account."
+    )
     sign_in(page, "nobody@example.com", "not the password at all")
-    expect(page.get_by_role("alert")).to_have_text("That e-mail and password don't match an active account.")
+    expect(page.get_by_role("alert")).to_have_text(
+        "That e-mail and password don't match an active account."
+    )
 
 
 def test_a_member_sees_no_admin_section(accounts, page: Page):

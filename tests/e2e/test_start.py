@@ -18,7 +18,9 @@ def _port(console: Console) -> int:
 
 @pytest.mark.parametrize("host", ["localhost", "127.0.0.1"])
 def test_the_console_works_at_localhost_and_127_0_0_1(browser: Browser, team: Console, host: str):
-    context = browser.new_context(base_url=f"http://{host}:{_port(team)}", viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        base_url=f"http://{host}:{_port(team)}", viewport={"width": 1280, "height": 900}
+    )
     context.set_default_timeout(15_000)
     try:
         page = context.new_page()
@@ -35,7 +37,9 @@ def test_the_log_says_once_where_the_console_is_ready(console: Console):
     assert "Run `uv run reflex run`" not in log and "of Node.js is out of date" not in log
 
 
-def test_an_address_the_console_refuses_says_which_setting_to_change(browser: Browser, console: Console):
+def test_an_address_the_console_refuses_says_which_setting_to_change(
+    browser: Browser, console: Console
+):
     refused = f"http://127.0.0.2:{_port(console)}"  # loopback too, but not an accepted origin
     context = browser.new_context(base_url=refused)
     context.set_default_timeout(15_000)
@@ -50,7 +54,9 @@ def test_an_address_the_console_refuses_says_which_setting_to_change(browser: Br
     finally:
         context.close()
     deadline = time.monotonic() + 15  # the refusal is logged as the websocket is refused
-    pattern = re.compile(rf"Refused a browser connection from {re.escape(refused)}: .*KUBE_CONSOLE_ALLOWED_ORIGIN={re.escape(refused)}")
+    pattern = re.compile(
+        rf"Refused a browser connection from {re.escape(refused)}: .*KUBE_CONSOLE_ALLOWED_ORIGIN={re.escape(refused)}"
+    )
     while not pattern.search(console.log.read_text()) and time.monotonic() < deadline:
         time.sleep(0.5)
     assert pattern.search(console.log.read_text())

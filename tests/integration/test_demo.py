@@ -38,8 +38,11 @@ def demo(fake_kube, open_session, settings, keyring):
     for cluster in clusters:
         fake_kube.add_cluster(cluster)
     common = {
-        "open_session": open_session, "settings": settings, "keyring": keyring,
-        "clusters": clusters, "workload": Workload(clusters),
+        "open_session": open_session,
+        "settings": settings,
+        "keyring": keyring,
+        "clusters": clusters,
+        "workload": Workload(clusters),
     }
 
     def build(now: dt.datetime = NOW):
@@ -67,8 +70,13 @@ def test_the_demo_registers_each_cluster_through_the_intake_and_syncs_it(demo, o
     ready = demo()
 
     with open_session() as session:
-        org = session.execute(select(Organization).where(Organization.name == DEMO_ORG)).scalar_one()
-        clusters = {c.name: c for c in session.execute(select(Cluster).where(Cluster.org_id == org.id)).scalars()}
+        org = session.execute(
+            select(Organization).where(Organization.name == DEMO_ORG)
+        ).scalar_one()
+        clusters = {
+            c.name: c
+            for c in session.execute(select(Cluster).where(Cluster.org_id == org.id)).scalars()
+        }
         assert "Demo" in org.name
         assert {name: (c.provider, c.status) for name, c in clusters.items()} == {
             EKS: ("eks", "healthy"),
@@ -79,7 +87,9 @@ def test_the_demo_registers_each_cluster_through_the_intake_and_syncs_it(demo, o
         assert not clusters[GKE].metrics_available and clusters[EKS].metrics_available
         nodes = {
             n.name: n
-            for n in session.execute(select(Node).where(Node.cluster_id == clusters[EKS].id)).scalars()
+            for n in session.execute(
+                select(Node).where(Node.cluster_id == clusters[EKS].id)
+            ).scalars()
         }
         assert nodes[GPU_NODE].labels["node.kubernetes.io/instance-type"] == "g5.xlarge"
         assert nodes[SPOT_NODE].labels["eks.amazonaws.com/capacityType"] == "SPOT"
@@ -90,7 +100,9 @@ def test_the_demo_registers_each_cluster_through_the_intake_and_syncs_it(demo, o
         assert verify_password(_demo_admin(session).password_hash, ready.password)
 
 
-def test_every_demo_cluster_has_cost_rows_for_the_whole_history_gpu_namespace_included(demo, open_session):
+def test_every_demo_cluster_has_cost_rows_for_the_whole_history_gpu_namespace_included(
+    demo, open_session
+):
     demo()
 
     with open_session() as session:
@@ -99,10 +111,13 @@ def test_every_demo_cluster_has_cost_rows_for_the_whole_history_gpu_namespace_in
         assert set(hours) == {EKS, GKE, K3S}
         for name in hours:
             assert hours[name] >= DAYS * 24 - 1, (name, hours[name])
-            assert first[name].replace(tzinfo=dt.UTC) <= NOW - dt.timedelta(days=DAYS) + dt.timedelta(hours=1)
+            assert first[name].replace(tzinfo=dt.UTC) <= NOW - dt.timedelta(
+                days=DAYS
+            ) + dt.timedelta(hours=1)
         gpu = session.execute(
-            select(func.count(), func.sum(CostHourly.total_cost), func.min(CostHourly.covered_hours))
-            .where(CostHourly.namespace == GPU_NAMESPACE)
+            select(
+                func.count(), func.sum(CostHourly.total_cost), func.min(CostHourly.covered_hours)
+            ).where(CostHourly.namespace == GPU_NAMESPACE)
         ).one()
         assert gpu[0] >= DAYS * 24 - 1 and gpu[1] > 0
         assert gpu[2] == pytest.approx(1.0, abs=0.1)  # three-hourly samples still cover each hour
@@ -119,7 +134,10 @@ def test_a_second_start_reuses_the_demo_and_replays_only_the_hours_since(demo, o
     with open_session() as session:
         assert session.execute(select(func.count(Organization.id))).scalar_one() == 1
         newest = _per_cluster(session, UsageSnapshot, func.max(UsageSnapshot.sampled_at))
-        assert all(value.replace(tzinfo=dt.UTC) >= later - dt.timedelta(hours=1) for value in newest.values())
+        assert all(
+            value.replace(tzinfo=dt.UTC) >= later - dt.timedelta(hours=1)
+            for value in newest.values()
+        )
         admin = _demo_admin(session)
         assert verify_password(admin.password_hash, second.password)
         assert not verify_password(admin.password_hash, first.password)
@@ -137,7 +155,11 @@ def test_a_sync_taken_as_of_an_earlier_time_samples_then_and_moves_no_time_back(
 ):
     """What the demo's replay relies on: `now` dates the sync's samples, and a sync dated
     before the cluster's last one leaves its last sync, last success and update times alone."""
-    card = register(fake_kube.add_cluster(generate_cluster("past", seed=2, namespaces=3, nodes=1, deployments=1, pods=3)))
+    card = register(
+        fake_kube.add_cluster(
+            generate_cluster("past", seed=2, namespaces=3, nodes=1, deployments=1, pods=3)
+        )
+    )
     with open_session() as session:
         before = session.get(Cluster, card.id)
         last_sync, last_success = before.last_sync_at, before.last_success_at
@@ -150,7 +172,11 @@ def test_a_sync_taken_as_of_an_earlier_time_samples_then_and_moves_no_time_back(
         after = session.get(Cluster, card.id)
         assert (after.last_sync_at, after.last_success_at) == (last_sync, last_success)
         assert after.syncs_total == before.syncs_total + 1
-        sampled = session.execute(
-            select(UsageSnapshot.sampled_at).where(UsageSnapshot.cluster_id == card.id)
-        ).scalars().all()
+        sampled = (
+            session.execute(
+                select(UsageSnapshot.sampled_at).where(UsageSnapshot.cluster_id == card.id)
+            )
+            .scalars()
+            .all()
+        )
         assert earlier.replace(tzinfo=None) in [s.replace(tzinfo=None) for s in sampled]

@@ -42,9 +42,15 @@ def _leader_pid(session) -> int | None:
     """The process that last said, in its heartbeat, that it leads (a killed leader's row
     still says so, but its heartbeat stops)."""
     session.expire_all()
-    leader = session.execute(
-        select(WorkerProcess).where(WorkerProcess.leader).order_by(WorkerProcess.heartbeat_at.desc())
-    ).scalars().first()
+    leader = (
+        session.execute(
+            select(WorkerProcess)
+            .where(WorkerProcess.leader)
+            .order_by(WorkerProcess.heartbeat_at.desc())
+        )
+        .scalars()
+        .first()
+    )
     return leader.pid if leader else None
 
 

@@ -36,7 +36,9 @@ def test_migrations_go_down_and_up_again(database_url, engine):
     bare.dispose()
 
 
-def test_a_console_set_up_before_0002_stays_set_up_and_its_old_lockouts_are_dropped(database_url, engine):
+def test_a_console_set_up_before_0002_stays_set_up_and_its_old_lockouts_are_dropped(
+    database_url, engine
+):
     engine.dispose()
     command.downgrade(alembic_config(database_url), "0001")
     old = make_unpooled_engine(database_url)
@@ -62,6 +64,7 @@ def test_a_console_set_up_before_0002_stays_set_up_and_its_old_lockouts_are_drop
 
 
 # ---- 0005: cost rows keyed by namespace_id, idle shares, requests with usage data ----------
+
 
 def _migration(revision: str):
     return ScriptDirectory.from_config(alembic_config("sqlite://")).get_revision(revision).module
@@ -183,9 +186,7 @@ def test_0005_carries_cost_rows_over_keyed_by_namespace_id(database_url, engine)
             assert [row.cpu_metered_request_core_hours for row in rows[:3]] == [1.0, 0.0, 0.0]
             assert [row.memory_metered_request_gib_hours for row in rows[:3]] == [2.0, 0.0, 0.0]
             for model in (CostDaily, CostMonthly):
-                rollup = {
-                    row.namespace_id: row for row in session.exec(select(model)).all()
-                }
+                rollup = {row.namespace_id: row for row in session.exec(select(model)).all()}
                 assert {key: row.cpu_cost for key, row in rollup.items()} == {
                     ids["a"]: _dollars(0.04),
                     ids["b"]: _dollars(0.12),

@@ -91,7 +91,9 @@ def test_the_cli_says_the_same(cli, credentials, tmp_path, make):
         with situation() as port:
             kubeconfig = tmp_path / "unreachable.kubeconfig"
             kubeconfig.write_text(kubeconfig_yaml(at_port(credentials, port)))
-            result = cli("cluster", "add", "--org", "Acme", "--name", "x", "--kubeconfig", str(kubeconfig))
+            result = cli(
+                "cluster", "add", "--org", "Acme", "--name", "x", "--kubeconfig", str(kubeconfig)
+            )
         assert result.returncode == 1
         # The CLI runs on the server: its log lines (the detail) go to the same stderr.
         messages += [line for line in result.stderr.splitlines() if line.startswith("error:")]

@@ -69,7 +69,9 @@ def test_a_sync_stores_exact_rows_and_resolves_owners(
     assert count_rows(session, Namespace, card.id) == fake.count("Namespace")
     assert count_rows(session, Node, card.id) == fake.count("Node") == 2
     assert count_rows(session, Pod, card.id, live) == 24
-    assert count_rows(session, PersistentVolumeClaim, card.id) == fake.count("PersistentVolumeClaim")
+    assert count_rows(session, PersistentVolumeClaim, card.id) == fake.count(
+        "PersistentVolumeClaim"
+    )
     assert count_rows(session, Workload, card.id, Workload.kind == "Deployment") == 5
     assert count_rows(session, HelmRelease, card.id) == 3
 
@@ -270,7 +272,10 @@ def test_each_sync_writes_namespace_and_node_samples(
         )
         assert sample.cpu_request_cores == pytest.approx(sum(pod.cpu_request_cores for pod in pods))
         expected_alloc = sum(
-            max(c.get("cpu_request_cores") or 0.0, (pod.container_usage.get(c["name"]) or [0.0])[0] or 0.0)
+            max(
+                c.get("cpu_request_cores") or 0.0,
+                (pod.container_usage.get(c["name"]) or [0.0])[0] or 0.0,
+            )
             for pod in pods
             for c in pod.containers
         )
@@ -321,14 +326,36 @@ def test_a_sync_stores_why_pods_are_pending_or_failing(
 ):
     from tests.fakekube import builders as b
 
-    fake = fake_kube.add_cluster(generate_cluster("reasons", seed=4, namespaces=2, nodes=2, deployments=2, pods=6))
+    fake = fake_kube.add_cluster(
+        generate_cluster("reasons", seed=4, namespaces=2, nodes=2, deployments=2, pods=6)
+    )
     namespace = fake.objects("Namespace")[0]["metadata"]["name"]
     web = [b.container("web", "nginx:1.27", requests={"cpu": "8", "memory": "1Gi"})]
-    fake.add(b.pod(namespace, "big-pending", containers=web, node_name=None, phase="Pending",
-                   unschedulable_message="0/4 nodes are available: insufficient cpu"))
-    fake.add(b.pod(namespace, "crashing", containers=web, waiting_reason="CrashLoopBackOff", restarts=[7]))
-    fake.add(b.pod(namespace, "long-message", containers=web, node_name=None, phase="Pending",
-                   unschedulable_message="0/4 nodes are available: " + "x" * 2000))
+    fake.add(
+        b.pod(
+            namespace,
+            "big-pending",
+            containers=web,
+            node_name=None,
+            phase="Pending",
+            unschedulable_message="0/4 nodes are available: insufficient cpu",
+        )
+    )
+    fake.add(
+        b.pod(
+            namespace, "crashing", containers=web, waiting_reason="CrashLoopBackOff", restarts=[7]
+        )
+    )
+    fake.add(
+        b.pod(
+            namespace,
+            "long-message",
+            containers=web,
+            node_name=None,
+            phase="Pending",
+            unschedulable_message="0/4 nodes are available: " + "x" * 2000,
+        )
+    )
     card = register(fake)
     outcome = sync_now(card.id, open_session, keyring, settings)
     assert outcome.ok
@@ -361,15 +388,22 @@ def test_a_sync_stores_each_helm_release_history_and_never_its_values(
 ):
     from tests.fakekube import builders as b
 
-    fake = fake_kube.add_cluster(generate_cluster("charts", seed=6, namespaces=2, nodes=1, deployments=1, pods=2))
+    fake = fake_kube.add_cluster(
+        generate_cluster("charts", seed=6, namespaces=2, nodes=1, deployments=1, pods=2)
+    )
     namespace = fake.objects("Namespace")[0]["metadata"]["name"]
     for revision, status in enumerate(["superseded", "superseded", "failed"], start=1):
         fake.add(
             b.helm_release_secret(
-                namespace, "shop", revision, chart="shop", chart_version=f"1.{revision}.0",
-                app_version=f"2.{revision}", status=status,
+                namespace,
+                "shop",
+                revision,
+                chart="shop",
+                chart_version=f"1.{revision}.0",
+                app_version=f"2.{revision}",
+                status=status,
                 values={"db": {"password": "hunter2-values"}},
-                description="Upgrade \"shop\" failed: timed out" if status == "failed" else None,
+                description='Upgrade "shop" failed: timed out' if status == "failed" else None,
                 last_deployed=f"2026-01-0{revision}T08:00:00Z",
             )
         )
@@ -380,13 +414,22 @@ def test_a_sync_stores_each_helm_release_history_and_never_its_values(
         select(HelmRelease).where(HelmRelease.cluster_id == card.id, HelmRelease.name == "shop")
     ).scalar_one()
     assert (release.revision, release.status, release.description) == (
-        3, "failed", 'Upgrade "shop" failed: timed out'
+        3,
+        "failed",
+        'Upgrade "shop" failed: timed out',
     )
-    assert [(h["revision"], h["status"], h["chart_version"], h["app_version"], h["description"]) for h in release.history] == [
+    assert [
+        (h["revision"], h["status"], h["chart_version"], h["app_version"], h["description"])
+        for h in release.history
+    ] == [
         (3, "failed", "1.3.0", "2.3", 'Upgrade "shop" failed: timed out'),
         (2, "superseded", "1.2.0", "2.2", "Upgrade complete"),
         (1, "superseded", "1.1.0", "2.1", "Install complete"),
     ]
     assert release.history[0]["updated_at"].startswith("2026-01-03T08:00:00")
     stored = repr(session.execute(select(HelmRelease)).scalars().all())
-    assert "hunter2" not in stored and "replicaCount" not in stored and "kind: Deployment" not in stored
+    assert (
+        "hunter2" not in stored
+        and "replicaCount" not in stored
+        and "kind: Deployment" not in stored
+    )

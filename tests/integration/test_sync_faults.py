@@ -137,8 +137,13 @@ def test_long_helm_descriptions_are_clipped_in_the_release_and_its_history_and_c
     for revision in (1, 2):
         small.add(
             b.helm_release_secret(
-                namespace, "noisy", revision, chart="noisy", chart_version="1.0.0",
-                app_version="1", status="deployed" if revision == 2 else "superseded",
+                namespace,
+                "noisy",
+                revision,
+                chart="noisy",
+                chart_version="1.0.0",
+                app_version="1",
+                status="deployed" if revision == 2 else "superseded",
                 description=f"{revision}:" + "d" * 600,
             )
         )
@@ -195,7 +200,12 @@ def test_objects_without_a_usable_uid_are_skipped_and_counted(
 ):
     card = register(small)
     namespace = small.objects("Pod")[0]["metadata"]["namespace"]
-    for name, uid in (("no-uid", ""), ("twin-a", "twin"), ("twin-b", "twin"), ("huge-uid", "u" * 200)):
+    for name, uid in (
+        ("no-uid", ""),
+        ("twin-a", "twin"),
+        ("twin-b", "twin"),
+        ("huge-uid", "u" * 200),
+    ):
         pod = b.pod(namespace, name, containers=[b.container("app", "busybox")])
         pod["metadata"]["uid"] = uid
         small.add(pod)
@@ -205,7 +215,9 @@ def test_objects_without_a_usable_uid_are_skipped_and_counted(
     cluster = _reread(session, card.id)
     assert (outcome.status, cluster.status) == ("healthy", "healthy")
     assert count_rows(session, Pod, card.id, *LIVE_PODS) == 12 + 1
-    twin = session.execute(select(Pod).where(Pod.cluster_id == card.id, Pod.uid == "twin")).scalar_one()
+    twin = session.execute(
+        select(Pod).where(Pod.cluster_id == card.id, Pod.uid == "twin")
+    ).scalar_one()
     assert twin.name == "twin-a"
     assert cluster.health["report"]["skipped"] == 3
 
@@ -221,7 +233,9 @@ def _kill_connection(connection) -> None:
     admin = make_unpooled_engine(connection.engine.url.render_as_string(hide_password=False))
     with admin.connect() as other:
         # Waits (up to 5 s) until the backend is gone, so the write below meets a dead connection.
-        other.execute(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": raw.info.backend_pid})
+        other.execute(
+            text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": raw.info.backend_pid}
+        )
     admin.dispose()
 
 
@@ -355,7 +369,11 @@ def test_a_sync_in_which_no_list_succeeds_fails_and_the_data_shows_as_stale(
     # than two intervals ago, however recent the failed attempt.
     later = before + dt.timedelta(seconds=61)
     view = cluster_view(overview, sync_interval_seconds=30, now=later)
-    assert (view.stale, view.last_attempt_failed, view.last_success_at) == (True, True, before.isoformat())
+    assert (view.stale, view.last_attempt_failed, view.last_success_at) == (
+        True,
+        True,
+        before.isoformat(),
+    )
     assert view.last_sync_at == cluster.last_sync_at.isoformat() != view.last_success_at
     assert not cluster_view(overview, sync_interval_seconds=60, now=later).stale
 
@@ -415,7 +433,9 @@ def test_the_same_cluster_behind_another_address_is_known_by_its_kube_system_uid
         generate_cluster("faulty-alias", seed=99, namespaces=3, nodes=1, deployments=1, pods=2)
     )
     kube_system_uid = small.get("Namespace", "", "kube-system")["metadata"]["uid"]
-    alias.update("Namespace", "", "kube-system", lambda ns: ns["metadata"].update(uid=kube_system_uid))
+    alias.update(
+        "Namespace", "", "kube-system", lambda ns: ns["metadata"].update(uid=kube_system_uid)
+    )
 
     with pytest.raises(Conflict, match="already registered as prod-eu"):
         register(alias, name="prod-eu-alias")

@@ -25,10 +25,14 @@ def _stored_clusters(session, make, fake_kube, keyring, count: int) -> list[tupl
     stored = []
     for n in range(count):
         fake = fake_kube.add_cluster(
-            generate_cluster(f"sched-{n}", seed=40 + n, namespaces=1, nodes=1, deployments=1, pods=2)
+            generate_cluster(
+                f"sched-{n}", seed=40 + n, namespaces=1, nodes=1, deployments=1, pods=2
+            )
         )
         cluster = make.cluster(org, name=fake.name)
-        store_credential(cluster=cluster, credentials=fake_kube.credentials_for(fake), keyring=keyring)
+        store_credential(
+            cluster=cluster, credentials=fake_kube.credentials_for(fake), keyring=keyring
+        )
         session.add(cluster)
         session.commit()
         stored.append((cluster.id, fake))
@@ -46,10 +50,14 @@ def test_a_slow_cluster_does_not_hold_back_the_others(
     """Each request of the slow cluster answers 6 s late, so its one sync spans several 5 s
     intervals; meanwhile the healthy clusters keep their own cycle and are synced again and
     again. (A pass-based scheduler syncs them once, then waits for the slow one.)"""
-    settings = load_settings(db_url=database_url, allow_loopback_clusters=True, sync_interval_seconds=5)
+    settings = load_settings(
+        db_url=database_url, allow_loopback_clusters=True, sync_interval_seconds=5
+    )
     (slow_id, slow), *healthy = _stored_clusters(session, make, fake_kube, keyring, 3)
     slow.inject(Fault(delay=6.0))
-    scheduler = ConsoleScheduler(settings=settings, keyring=keyring, open_session=open_session, lock=AlwaysLeader())
+    scheduler = ConsoleScheduler(
+        settings=settings, keyring=keyring, open_session=open_session, lock=AlwaysLeader()
+    )
     scheduler.start()
     try:
         deadline = time.monotonic() + 120
@@ -58,7 +66,9 @@ def test_a_slow_cluster_does_not_hold_back_the_others(
             if min(healthy_syncs) >= 2:
                 break
             time.sleep(0.1)
-        assert _syncs(session, slow_id) == 0, "the slow cluster finished before the others synced twice"
+        assert _syncs(session, slow_id) == 0, (
+            "the slow cluster finished before the others synced twice"
+        )
         assert min(_syncs(session, cluster_id) for cluster_id, _ in healthy) >= 2
     finally:
         slow.clear_faults()  # its sync in flight ends soon, and the shutdown waits for it
@@ -74,9 +84,13 @@ def test_a_clusters_first_sync_prices_its_open_hour_without_waiting_for_the_job(
 
     from kube_console.models import CostHourly, CostProvisional
 
-    settings = load_settings(db_url=database_url, allow_loopback_clusters=True, sync_interval_seconds=30)
+    settings = load_settings(
+        db_url=database_url, allow_loopback_clusters=True, sync_interval_seconds=30
+    )
     [(cluster_id, _)] = _stored_clusters(session, make, fake_kube, keyring, 1)
-    scheduler = ConsoleScheduler(settings=settings, keyring=keyring, open_session=open_session, lock=AlwaysLeader())
+    scheduler = ConsoleScheduler(
+        settings=settings, keyring=keyring, open_session=open_session, lock=AlwaysLeader()
+    )
     scheduler._provisional = lambda: None  # the job is not what prices it here: the sync is
     scheduler.start()
     try:
@@ -84,7 +98,9 @@ def test_a_clusters_first_sync_prices_its_open_hour_without_waiting_for_the_job(
         rows: list = []
         while not rows and time.monotonic() < deadline:
             session.expire_all()
-            rows = session.exec(select(CostProvisional).where(CostProvisional.cluster_id == cluster_id)).all()
+            rows = session.exec(
+                select(CostProvisional).where(CostProvisional.cluster_id == cluster_id)
+            ).all()
             time.sleep(0.1)
     finally:
         scheduler.shutdown()

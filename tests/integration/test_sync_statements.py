@@ -36,7 +36,9 @@ def statements_counted(engine) -> Iterator[list[str]]:
         event.remove(engine, "before_cursor_execute", count)
 
 
-def _unchanged_sync_statements(fake, register, engine, open_session, keyring, settings) -> list[str]:
+def _unchanged_sync_statements(
+    fake, register, engine, open_session, keyring, settings
+) -> list[str]:
     card = register(fake)
     assert sync_now(card.id, open_session, keyring, settings).ok  # steady from here on
     with statements_counted(engine) as executed:
@@ -51,11 +53,22 @@ def test_an_unchanged_cluster_is_synced_in_a_bounded_number_of_statements(
     small, large = (
         fake_kube.add_cluster(
             generate_cluster(
-                name, seed=7, namespaces=namespaces, nodes=nodes, deployments=deployments, pods=pods,
-                statefulsets=2, daemonsets=1, pvcs=3, helm_releases=2,
+                name,
+                seed=7,
+                namespaces=namespaces,
+                nodes=nodes,
+                deployments=deployments,
+                pods=pods,
+                statefulsets=2,
+                daemonsets=1,
+                pvcs=3,
+                helm_releases=2,
             )
         )
-        for name, namespaces, nodes, deployments, pods in (("small", 2, 1, 2, 5), ("large", 6, 4, 12, 80))
+        for name, namespaces, nodes, deployments, pods in (
+            ("small", 2, 1, 2, 5),
+            ("large", 6, 4, 12, 80),
+        )
     )
     few = _unchanged_sync_statements(small, register, engine, open_session, keyring, settings)
     many = _unchanged_sync_statements(large, register, engine, open_session, keyring, settings)

@@ -62,7 +62,9 @@ def _answer_plain_http(connection: socket.socket) -> None:
     connection.settimeout(5)
     try:
         connection.recv(4096)
-        connection.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        connection.sendall(
+            b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        )
     except OSError:
         pass
 

@@ -26,7 +26,9 @@ class NeverLeader:
 
 
 @contextlib.contextmanager
-def running_workers(*, process: str = "test-worker:1", open_session=session_scope, settings=None, keyring=None) -> Iterator[ConsoleScheduler]:
+def running_workers(
+    *, process: str = "test-worker:1", open_session=session_scope, settings=None, keyring=None
+) -> Iterator[ConsoleScheduler]:
     scheduler = ConsoleScheduler(
         settings=settings or get_settings(),
         keyring=keyring or get_keyring(),

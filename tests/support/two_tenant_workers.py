@@ -69,7 +69,11 @@ def seed_shared_workers(session: Session, *, mine: Cluster, theirs: list[Cluster
         details={"failed": {theirs[0].name: "no price sheet"}},
     )
     their_run = WorkerRun(
-        job="sync_cluster", trigger="api", org_id=theirs[0].org_id, cluster_id=theirs[0].id, status="failed"
+        job="sync_cluster",
+        trigger="api",
+        org_id=theirs[0].org_id,
+        cluster_id=theirs[0].id,
+        status="failed",
     )
     session.add_all([cost_run, their_run])
     session.commit()

@@ -40,7 +40,9 @@ def test_costs_compute_prints_hours_rows_and_time_per_cluster(session, engine, m
     assert runner.invoke(cli.app, ["costs", "compute", "--cluster", "999"]).exit_code == 1
 
 
-def test_costs_compute_runs_appear_on_each_organizations_workers_page(session, engine, make, monkeypatch):
+def test_costs_compute_runs_appear_on_each_organizations_workers_page(
+    session, engine, make, monkeypatch
+):
     """The CLI records its run where the hourly job does, one per organization, so each
     admin's Workers page lists it (with the CLI as its trigger) and no other organization's."""
     from kube_console.services.workers import worker_status
@@ -64,8 +66,16 @@ def test_costs_compute_runs_appear_on_each_organizations_workers_page(session, e
     session.expire_all()
     for org in (acme, rival):
         [run] = worker_status(session=session, org_id=org.id).recent_runs
-        assert (run.job, run.trigger, run.status, run.items_total, run.items_done) == ("cost", "cli", "succeeded", 1, 1)
-    assert CliRunner().invoke(cli.app, ["costs", "compute"]).exit_code == 0  # nothing to do: no run recorded
+        assert (run.job, run.trigger, run.status, run.items_total, run.items_done) == (
+            "cost",
+            "cli",
+            "succeeded",
+            1,
+            1,
+        )
+    assert (
+        CliRunner().invoke(cli.app, ["costs", "compute"]).exit_code == 0
+    )  # nothing to do: no run recorded
     assert len(worker_status(session=session, org_id=acme.id).recent_runs) == 1
 
 
@@ -108,5 +118,7 @@ def test_costs_compute_refuses_a_range_inside_the_open_hour(session, engine, mak
             result.output
         )
     # A range that ends where the open hour starts is fine.
-    fine = runner.invoke(cli.app, ["costs", "compute", "--from", "2026-11-02T05:00Z", "--to", "2026-11-02T07:00Z"])
+    fine = runner.invoke(
+        cli.app, ["costs", "compute", "--from", "2026-11-02T05:00Z", "--to", "2026-11-02T07:00Z"]
+    )
     assert fine.exit_code == 0, fine.output

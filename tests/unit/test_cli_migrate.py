@@ -14,7 +14,9 @@ from kube_console.settings import Settings
 MIGRATIONS = len(list((PROJECT_ROOT / "alembic" / "versions").glob("[0-9]*.py")))
 
 
-def test_migrate_says_it_created_the_database_then_that_it_is_up_to_date(tmp_path: Path, monkeypatch):
+def test_migrate_says_it_created_the_database_then_that_it_is_up_to_date(
+    tmp_path: Path, monkeypatch
+):
     database = tmp_path / "fresh" / "console.db"
     database.parent.mkdir()
     monkeypatch.setattr(cli, "get_settings", lambda: Settings(db_url=f"sqlite:///{database}"))

@@ -19,7 +19,11 @@ def rounds(monkeypatch):
 
     def sync_all_once(**_):
         passes.append(len(passes) + 1)
-        return [SyncOutcome(cluster_id=1, cluster_name="prod", status="healthy", duration_ms=12.0, pods=7)]
+        return [
+            SyncOutcome(
+                cluster_id=1, cluster_name="prod", status="healthy", duration_ms=12.0, pods=7
+            )
+        ]
 
     def wait(seconds: float) -> bool:
         waits.append(seconds)

@@ -17,13 +17,20 @@ def _clean_environment(monkeypatch, tmp_path):
 def test_defaults_are_the_embedded_single_process_setup(tmp_path):
     settings = load_settings()
     assert settings.database_url == f"sqlite:///{tmp_path / 'data' / 'kube_console.db'}"
-    assert (settings.sync_interval_seconds, settings.cost_interval_seconds, settings.sync_threads) == (30, 3600, 5)
+    assert (
+        settings.sync_interval_seconds,
+        settings.cost_interval_seconds,
+        settings.sync_threads,
+    ) == (30, 3600, 5)
     assert settings.run_workers and not settings.allow_loopback_clusters
     assert settings.team_label_keys == ["team"]
     assert settings.cost_center_label_keys == ["cost-center", "cost_center", "costcenter"]
     # Events per session and per user: a page load is two or three, people never get near.
     assert (settings.event_rate_limit_burst, settings.event_rate_limit_per_minute) == (60, 300)
-    assert (settings.event_user_rate_limit_burst, settings.event_user_rate_limit_per_minute) == (120, 600)
+    assert (settings.event_user_rate_limit_burst, settings.event_user_rate_limit_per_minute) == (
+        120,
+        600,
+    )
 
 
 def test_label_keys_are_read_as_comma_separated_lists(monkeypatch):
@@ -44,12 +51,22 @@ def test_label_keys_are_read_as_comma_separated_lists(monkeypatch):
         ("KUBE_CONSOLE_ALLOWED_ORIGIN", "*", "the console's own origin"),
         ("KUBE_CONSOLE_TEAM_LABEL_KEYS", " , ", "comma-separated namespace label keys"),
         ("KUBE_CONSOLE_EVENT_RATE_LIMIT_BURST", "0", "a whole number of events from 1 to 100000"),
-        ("KUBE_CONSOLE_EVENT_USER_RATE_LIMIT_PER_MINUTE", "lots", "a whole number of events per minute"),
-        ("KUBE_CONSOLE_TRUSTED_PROXIES", "proxy.internal", "addresses or CIDR ranges of the proxies"),
+        (
+            "KUBE_CONSOLE_EVENT_USER_RATE_LIMIT_PER_MINUTE",
+            "lots",
+            "a whole number of events per minute",
+        ),
+        (
+            "KUBE_CONSOLE_TRUSTED_PROXIES",
+            "proxy.internal",
+            "addresses or CIDR ranges of the proxies",
+        ),
         ("KUBE_CONSOLE_TRUSTED_PROXIES", "10.0.0.5/8", "addresses or CIDR ranges of the proxies"),
     ],
 )
-def test_a_bad_value_names_the_variable_and_the_expected_form(monkeypatch, variable, value, expected):
+def test_a_bad_value_names_the_variable_and_the_expected_form(
+    monkeypatch, variable, value, expected
+):
     monkeypatch.setenv(variable, value)
     with pytest.raises(SettingsError) as failure:
         load_settings()

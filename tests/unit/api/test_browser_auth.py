@@ -20,7 +20,9 @@ TOKEN = "kcs_" + "x" * 43
 TOSSED = "kcs_" + "t" * 43  # the attacker's own session, planted in the victim's browser
 
 
-async def _headers_seen_by_reflex(headers: list[tuple[bytes, bytes]], kind: str = "websocket") -> dict[str, str]:
+async def _headers_seen_by_reflex(
+    headers: list[tuple[bytes, bytes]], kind: str = "websocket"
+) -> dict[str, str]:
     seen: dict[str, str] = {}
 
     async def reflex(scope, receive, send):
@@ -33,7 +35,9 @@ async def _headers_seen_by_reflex(headers: list[tuple[bytes, bytes]], kind: str 
 @pytest.mark.anyio
 @pytest.mark.parametrize("kind", ["websocket", "http"])
 async def test_the_cookie_is_replaced_by_its_digest_and_other_cookies_stay(kind):
-    seen = await _headers_seen_by_reflex([(b"cookie", f"theme=dark; kc_session={TOKEN}; lang=en".encode())], kind)
+    seen = await _headers_seen_by_reflex(
+        [(b"cookie", f"theme=dark; kc_session={TOKEN}; lang=en".encode())], kind
+    )
     assert seen["cookie"] == "theme=dark; lang=en"
     assert seen[SESSION_DIGEST_HEADER] == hashlib.sha256(TOKEN.encode()).hexdigest()
     assert TOKEN not in str(seen)

@@ -55,7 +55,9 @@ def _socket_app() -> TestClient:
     return TestClient(guard_edge(Starlette(routes=[WebSocketRoute("/_event", event)])))
 
 
-@pytest.mark.parametrize("origin", ["http://localhost:3000", "http://127.0.0.1:3000", "http://[::1]:3000"])
+@pytest.mark.parametrize(
+    "origin", ["http://localhost:3000", "http://127.0.0.1:3000", "http://[::1]:3000"]
+)
 def test_websockets_from_accepted_origins_reach_reflex(origin):
     with _socket_app().websocket_connect("/_event", headers={"origin": origin}) as socket:
         assert socket.receive_text() == "connected"
@@ -64,8 +66,9 @@ def test_websockets_from_accepted_origins_reach_reflex(origin):
 def test_a_websocket_from_another_origin_is_refused_and_the_log_names_the_setting(caplog):
     caplog.set_level(logging.WARNING, logger="kube_console.api.edge")
     for _ in range(3):
-        with pytest.raises(WebSocketDisconnect) as refused, _socket_app().websocket_connect(
-            "/_event", headers={"origin": "http://0.0.0.0:3000"}
+        with (
+            pytest.raises(WebSocketDisconnect) as refused,
+            _socket_app().websocket_connect("/_event", headers={"origin": "http://0.0.0.0:3000"}),
         ):
             pass
         assert refused.value.code == 1008
@@ -78,8 +81,9 @@ def test_a_websocket_from_another_origin_is_refused_and_the_log_names_the_settin
 
 def test_the_refusal_log_does_not_echo_control_characters(caplog):
     caplog.set_level(logging.WARNING, logger="kube_console.api.edge")
-    with pytest.raises(WebSocketDisconnect), _socket_app().websocket_connect(
-        "/_event", headers={"origin": "http://evil\x1b[31m.test"}
+    with (
+        pytest.raises(WebSocketDisconnect),
+        _socket_app().websocket_connect("/_event", headers={"origin": "http://evil\x1b[31m.test"}),
     ):
         pass
     [record] = [r for r in caplog.records if r.name == "kube_console.api.edge"]

@@ -154,7 +154,9 @@ def test_a_currency_or_unit_written_as_markup_reaches_axes_and_hover_as_text():
     assert costs.layout.yaxis.ticksuffix == " &lt;i&gt;X&lt;/i&gt;"
     assert trend.data[0].hovertemplate == "%{y:,.2f} &lt;i&gt;X&lt;/i&gt;<extra></extra>"
     assert usage.data[0].name == ESCAPED_LABEL
-    assert usage.layout.yaxis.title.text == "&lt;i&gt;cores&lt;/i&gt;"  # the axis title, not each tick
+    assert (
+        usage.layout.yaxis.title.text == "&lt;i&gt;cores&lt;/i&gt;"
+    )  # the axis title, not each tick
 
 
 def _ticks(span: float, step: float, fmt: str) -> list[str]:
@@ -202,7 +204,9 @@ def test_a_chart_is_also_a_table_of_its_figures():
             ["Sun 01 Mar, 01:00 UTC", "$2.25", "$1,234.50"],
         ],
     )
-    trend = daily_trend_figure(days=["2026-03-01", "2026-03-02"], costs=[8.64, 2.16], currency="EUR")
+    trend = daily_trend_figure(
+        days=["2026-03-01", "2026-03-02"], costs=[8.64, 2.16], currency="EUR"
+    )
     table = figure_table(trend, bucket_title="Day", value_title="Cost")
     assert table.columns == ["Day", "Cost"]
     assert table.rows == [["Sun 01 Mar 2026", "€8.64"], ["Mon 02 Mar 2026", "€2.16"]]
@@ -212,8 +216,14 @@ def test_a_chart_is_also_a_table_of_its_figures():
         lines=[Line("Used", [0.25, None], "#000000")],
         unit="cores",
     )
-    assert figure_table(usage).rows == [["Sun 01 Mar, 00:00 UTC", "0.25 cores"], ["Sun 01 Mar, 00:05 UTC", "—"]]
+    assert figure_table(usage).rows == [
+        ["Sun 01 Mar, 00:00 UTC", "0.25 cores"],
+        ["Sun 01 Mar, 00:05 UTC", "—"],
+    ]
     monthly = stacked_costs_figure(
-        buckets=["2026-01-01", "2026-02-01"], step="month", series=[Series("k", "k", [1.0, 2.0])], currency="USD"
+        buckets=["2026-01-01", "2026-02-01"],
+        step="month",
+        series=[Series("k", "k", [1.0, 2.0])],
+        currency="USD",
     )
     assert [row[0] for row in figure_table(monthly).rows] == ["January 2026", "February 2026"]

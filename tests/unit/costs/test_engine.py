@@ -564,9 +564,7 @@ def test_the_open_hour_is_priced_provisionally_and_replaced_by_the_closed_hour(
     )
 
 
-def test_a_sync_prices_the_open_hour_when_it_has_no_provisional_figures_yet(
-    session, engine, make
-):
+def test_a_sync_prices_the_open_hour_when_it_has_no_provisional_figures_yet(session, engine, make):
     """A cluster registered at 06:33 shows its hour so far after its first sync, not five
     minutes later; later syncs leave the refreshing to the job (the rows exist)."""
     from kube_console.costs.engine import price_open_hour_of_a_new_cluster
@@ -581,11 +579,7 @@ def test_a_sync_prices_the_open_hour_when_it_has_no_provisional_figures_yet(
         open_session=opener, settings=SETTINGS, cluster_id=cluster.id, now=at(6, 35)
     )
     session.expire_all()
-    [shop] = [
-        row
-        for row in session.exec(select(CostProvisional)).all()
-        if row.namespace == "shop"
-    ]
+    [shop] = [row for row in session.exec(select(CostProvisional)).all() if row.namespace == "shop"]
     assert (shop.hour_start, shop.through) == (at(6), at(6, 35))
     assert shop.covered_hours == pytest.approx(2 / 60)  # 06:33-06:35
     assert not price_open_hour_of_a_new_cluster(

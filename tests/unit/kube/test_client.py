@@ -184,7 +184,9 @@ def test_a_name_is_resolved_by_the_policy_and_the_checked_address_is_dialled(fak
     resolver = Resolver({SERVER_DNS_NAME: ["127.0.0.1"]})
     policy = AddressPolicy(allow_loopback=True, resolve=resolver)
 
-    api_client = build_api_client(served_as(fake_kube, cluster, SERVER_DNS_NAME), address_policy=policy)
+    api_client = build_api_client(
+        served_as(fake_kube, cluster, SERVER_DNS_NAME), address_policy=policy
+    )
 
     assert fetch_version(api_client)["gitVersion"] == "v1.30.5-gke.1014001"
     assert resolver.asked == [SERVER_DNS_NAME]  # once, for the one connection the call opened
@@ -224,7 +226,9 @@ def test_a_name_that_now_resolves_to_a_metadata_or_link_local_address_is_refused
     )
     resolver = Resolver({SERVER_DNS_NAME: answers})
     policy = AddressPolicy(allow_loopback=True, resolve=resolver)
-    api_client = build_api_client(served_as(fake_kube, cluster, SERVER_DNS_NAME), address_policy=policy)
+    api_client = build_api_client(
+        served_as(fake_kube, cluster, SERVER_DNS_NAME), address_policy=policy
+    )
 
     with pytest.raises(ClusterUnreachable) as failure:
         fetch_version(api_client)
@@ -257,7 +261,9 @@ def test_the_default_policy_is_the_settings_one(fake_kube, cluster, monkeypatch)
 
 def test_the_consoles_own_database_is_refused_at_connect(fake_kube, cluster):
     # The console's PostgreSQL on this machine, on the fake server's port for the test.
-    policy = AddressPolicy(allow_loopback=True, forbidden_endpoints=(("localhost", fake_kube.port),))
+    policy = AddressPolicy(
+        allow_loopback=True, forbidden_endpoints=(("localhost", fake_kube.port),)
+    )
 
     with pytest.raises(ClusterUnreachable, match="console's own services"):
         fetch_version(build_api_client(fake_kube.credentials_for(cluster), address_policy=policy))

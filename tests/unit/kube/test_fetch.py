@@ -336,7 +336,9 @@ def test_a_token_rejected_on_one_list_fails_the_fetch_and_stops_its_requests(fak
 def test_403_on_every_list_fails_the_fetch_as_an_auth_failure(fake_kube, handmade):
     handmade.rules = ()
 
-    with pytest.raises(ClusterAuthFailed, match=r"may not list any of the kinds .* \(403 Forbidden\)$"):
+    with pytest.raises(
+        ClusterAuthFailed, match=r"may not list any of the kinds .* \(403 Forbidden\)$"
+    ):
         _snapshot(fake_kube, handmade)
 
 
@@ -352,7 +354,9 @@ def test_403_on_some_lists_names_what_may_not_be_read(fake_kube, handmade):
         "replicasets": "replicasets",
         "helm_releases": "secrets (Helm releases)",
     }
-    assert snapshot.errors["deployments"] == "the credential may not list deployments (403 Forbidden)"
+    assert (
+        snapshot.errors["deployments"] == "the credential may not list deployments (403 Forbidden)"
+    )
     assert snapshot.pods is not None
 
 
@@ -569,7 +573,8 @@ def test_each_helm_release_is_its_latest_revision_with_its_history(fake_kube, ha
     assert secrets_list.query["fieldSelector"] == "type=helm.sh/release.v1"
     assert secrets_list.query["labelSelector"] == "owner=helm"
     assert [
-        (h.revision, h.status, h.chart_version, h.description, h.updated_at.day) for h in cache.history
+        (h.revision, h.status, h.chart_version, h.description, h.updated_at.day)
+        for h in cache.history
     ] == [
         (3, "deployed", "20.3.0", "Upgrade complete", 3),
         (2, "superseded", "20.2.0", "Upgrade complete", 2),

@@ -315,7 +315,9 @@ def test_crash_looping_and_oom_killed_containers_give_the_pod_its_reason_with_re
 def test_a_running_pod_that_was_oom_killed_is_reported_by_its_last_termination():
     coredns = _coredns_item()
     [status] = coredns["status"]["containerStatuses"]
-    status.update(restartCount=1, lastState={"terminated": {"exitCode": 137, "reason": "OOMKilled"}})
+    status.update(
+        restartCount=1, lastState={"terminated": {"exitCode": 137, "reason": "OOMKilled"}}
+    )
 
     [pod] = ObjectDecoder().pods(orjson.dumps({"items": [coredns]})).records
 

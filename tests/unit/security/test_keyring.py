@@ -34,7 +34,9 @@ def test_rotation_moves_old_ciphertexts_to_the_new_primary():
     new_ring = Keyring.parse(f"k2:{new_key},k1:{old_key}")
     new_id, rotated = new_ring.reencrypt(key_id, ciphertext, org_id=1, cluster_id=1)
     assert new_id == "k2"
-    assert Keyring.parse(f"k2:{new_key}").decrypt("k2", rotated, org_id=1, cluster_id=1) == b"secret"
+    assert (
+        Keyring.parse(f"k2:{new_key}").decrypt("k2", rotated, org_id=1, cluster_id=1) == b"secret"
+    )
 
 
 def test_a_key_id_no_longer_configured_is_named():
@@ -52,7 +54,10 @@ def test_a_key_id_no_longer_configured_is_named():
         ("no-colon-here", "entry 1 is not"),
         (f"k1:{Fernet.generate_key().decode()},bad id:abc", "entry 2 is not"),
         ("k1:not-a-fernet-key", "'k1' is not a valid Fernet key"),
-        (f"k1:{Fernet.generate_key().decode()},k1:{Fernet.generate_key().decode()}", "appears twice"),
+        (
+            f"k1:{Fernet.generate_key().decode()},k1:{Fernet.generate_key().decode()}",
+            "appears twice",
+        ),
     ],
 )
 def test_missing_or_malformed_keys_fail_closed_with_the_variable_and_the_fix(raw, expected):

@@ -73,9 +73,11 @@ def test_a_database_left_readable_by_others_is_tightened_when_opened(tmp_path: P
 
 
 def _load_rxconfig(states: Path, **env: str) -> None:
-    environment = {
-        key: value for key, value in os.environ.items() if not key.startswith("KUBE_CONSOLE_")
-    } | {"REFLEX_STATES_WORKDIR": str(states), "KUBE_CONSOLE_DATA_DIR": str(states.parent)} | env
+    environment = (
+        {key: value for key, value in os.environ.items() if not key.startswith("KUBE_CONSOLE_")}
+        | {"REFLEX_STATES_WORKDIR": str(states), "KUBE_CONSOLE_DATA_DIR": str(states.parent)}
+        | env
+    )
     subprocess.run(
         [sys.executable, "-c", "import rxconfig"], cwd=PROJECT_ROOT, env=environment, check=True
     )

@@ -11,21 +11,27 @@ from tests.factories import PASSWORD
 
 def _sign_in(session, email, password=PASSWORD, client="10.0.0.1"):
     try:
-        return auth.sign_in(session=session, email=email, password=password, client=client, session_hours=12)
+        return auth.sign_in(
+            session=session, email=email, password=password, client=client, session_hours=12
+        )
     finally:
         session.commit()
 
 
 def test_setup_creates_the_org_and_its_first_admin_once(session):
     assert auth.setup_required(session=session)
-    admin = auth.complete_setup(session=session, org_name="Acme", email=" Ana@Example.com ", password=PASSWORD)
+    admin = auth.complete_setup(
+        session=session, org_name="Acme", email=" Ana@Example.com ", password=PASSWORD
+    )
     session.commit()
     assert (admin.email, admin.role) == ("ana@example.com", "admin")
     assert admin.password_hash.startswith("$argon2id$")
     assert session.exec(select(Organization.name)).all() == ["Acme"]
     assert not auth.setup_required(session=session)
     with pytest.raises(auth.SetupClosed):
-        auth.complete_setup(session=session, org_name="Evil", email="eve@example.com", password=PASSWORD)
+        auth.complete_setup(
+            session=session, org_name="Evil", email="eve@example.com", password=PASSWORD
+        )
 
 
 def test_setup_names_every_bad_field(session):

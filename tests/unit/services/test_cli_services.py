@@ -30,7 +30,9 @@ def test_ensure_org_applies_the_setup_pages_name_check(session, name):
 
 def test_the_setup_page_refuses_the_same_names(session):
     with pytest.raises(ValidationFailed) as failure:
-        auth.complete_setup(session=session, org_name="A", email="ana@example.com", password="long enough pw")
+        auth.complete_setup(
+            session=session, org_name="A", email="ana@example.com", password="long enough pw"
+        )
     assert failure.value.by_field()["org_name"] == "Use 2 to 120 characters."
 
 
@@ -38,7 +40,13 @@ def test_context_for_email_acts_as_that_user(session, make):
     org = make.org("Acme")
     user = make.user(org, role="admin", email="ana@acme.test")
     ctx = auth.context_for_email(session=session, email=" Ana@ACME.test ", via="cli")
-    assert (ctx.user_id, ctx.org_id, ctx.role, ctx.email, ctx.via) == (user.id, org.id, "admin", "ana@acme.test", "cli")
+    assert (ctx.user_id, ctx.org_id, ctx.role, ctx.email, ctx.via) == (
+        user.id,
+        org.id,
+        "admin",
+        "ana@acme.test",
+        "cli",
+    )
 
 
 def test_context_for_email_refuses_unknown_and_disabled_users(session, make):

@@ -578,7 +578,9 @@ def _app_at_ten(session, make, *, node_cores: float) -> tuple[Organization, Usag
 
 def test_idle_no_namespace_can_carry_stays_idle_when_shared(session, engine, make):
     org, usage = _app_at_ten(session, make, node_cores=2)
-    usage.steady(every(MAR_1 + 11 * HOUR, MAR_1 + 12 * HOUR, 600), namespaces={}, nodes={"n": (2, 0)})
+    usage.steady(
+        every(MAR_1 + 11 * HOUR, MAR_1 + 12 * HOUR, 600), namespaces={}, nodes={"n": (2, 0)}
+    )
     _costed(engine)
 
     def shared(step):

@@ -424,7 +424,7 @@ def _build_fleet(session, make):
         status="failed",
         revision=7,
         updated_at=updated + dt.timedelta(days=1),
-        description="Upgrade \"agent\" failed: timed out waiting for the condition",
+        description='Upgrade "agent" failed: timed out waiting for the condition',
         history=[
             {
                 "revision": 7,
@@ -433,7 +433,7 @@ def _build_fleet(session, make):
                 "chart_version": "0.9.1",
                 "app_version": "0.9",
                 "updated_at": "2026-03-06T00:00:00Z",
-                "description": "Upgrade \"agent\" failed: timed out waiting for the condition",
+                "description": 'Upgrade "agent" failed: timed out waiting for the condition',
             },
             {
                 "revision": 6,

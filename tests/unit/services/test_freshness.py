@@ -56,8 +56,18 @@ def test_a_failing_cluster_is_stale_by_its_last_success_not_its_last_attempt():
 
 def test_the_interval_setting_moves_the_threshold():
     moment = NOW - dt.timedelta(minutes=7)
-    assert freshness(last_success_at=moment, status="healthy", sync_interval_seconds=300, now=NOW).stale is False
-    assert freshness(last_success_at=moment, status="healthy", sync_interval_seconds=120, now=NOW).stale is True
+    assert (
+        freshness(
+            last_success_at=moment, status="healthy", sync_interval_seconds=300, now=NOW
+        ).stale
+        is False
+    )
+    assert (
+        freshness(
+            last_success_at=moment, status="healthy", sync_interval_seconds=120, now=NOW
+        ).stale
+        is True
+    )
 
 
 def test_a_cluster_never_synced_has_no_age_and_nothing_stale():

@@ -64,12 +64,16 @@ def test_of_concurrent_setups_exactly_one_wins(engine, session, racing_setups, s
 
 
 def test_a_console_whose_organizations_were_all_deleted_can_be_set_up_again(session):
-    auth.complete_setup(session=session, org_name="Acme", email="ana@example.com", password=PASSWORD)
+    auth.complete_setup(
+        session=session, org_name="Acme", email="ana@example.com", password=PASSWORD
+    )
     session.commit()
     session.execute(delete(Organization))  # as an operator emptying the console would
     session.commit()
     assert session.exec(select(FirstRunSetup)).all() == []
     assert auth.setup_required(session=session)
-    auth.complete_setup(session=session, org_name="Initech", email="bo@example.com", password=PASSWORD)
+    auth.complete_setup(
+        session=session, org_name="Initech", email="bo@example.com", password=PASSWORD
+    )
     session.commit()
     assert session.exec(select(Organization.name)).all() == ["Initech"]

@@ -49,9 +49,11 @@ def password_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def _attempt(session: Session, email: str, password: str, client: str) -> str | dt.timedelta:
-    """"signed in", "refused", or how long the throttle asks to wait."""
+    """ "signed in", "refused", or how long the throttle asks to wait."""
     try:
-        auth.sign_in(session=session, email=email, password=password, client=client, session_hours=1)
+        auth.sign_in(
+            session=session, email=email, password=password, client=client, session_hours=1
+        )
     except auth.SignInRefused:
         session.commit()
         return "refused"
@@ -96,7 +98,9 @@ def test_the_wait_doubles_with_each_failure_up_to_a_cap_and_a_success_starts_ove
 
     clock.advance(auth.MAX_DELAY)
     assert _attempt(session, "ana@example.com", PASSWORD, OWNER_CLIENT) == "signed in"
-    answers = [_attempt(session, "ana@example.com", WRONG, OWNER_CLIENT) for _ in range(auth.FREE_GUESSES)]
+    answers = [
+        _attempt(session, "ana@example.com", WRONG, OWNER_CLIENT) for _ in range(auth.FREE_GUESSES)
+    ]
     assert answers == ["refused"] * auth.FREE_GUESSES
 
 
@@ -127,7 +131,9 @@ def test_ipv6_clients_share_a_budget_per_64_prefix(session, make, clock):
     for attempt in range(auth.CLIENT_BUDGET):
         client = f"2001:db8:1:2::{attempt + 1:x}"
         assert _attempt(session, f"guess{attempt}@example.com", WRONG, client) == "refused"
-    assert isinstance(_attempt(session, "ana@example.com", PASSWORD, "2001:db8:1:2::ffff"), dt.timedelta)
+    assert isinstance(
+        _attempt(session, "ana@example.com", PASSWORD, "2001:db8:1:2::ffff"), dt.timedelta
+    )
     assert _attempt(session, "ana@example.com", PASSWORD, "2001:db8:1:3::1") == "signed in"
 
 
@@ -161,10 +167,7 @@ def test_forty_concurrent_guesses_from_one_client_check_only_its_budget(
     make.user(make.org(), email="ana@example.com")
     answers = _at_once(
         engine,
-        [
-            lambda s, n=n: _attempt(s, f"guess{n}@example.com", WRONG, ATTACKER)
-            for n in range(40)
-        ],
+        [lambda s, n=n: _attempt(s, f"guess{n}@example.com", WRONG, ATTACKER) for n in range(40)],
     )
     assert answers.count("refused") == auth.CLIENT_BUDGET
     assert len(password_checks) == auth.CLIENT_BUDGET

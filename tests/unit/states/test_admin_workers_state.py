@@ -35,7 +35,9 @@ def tokens(console_db, session: Session, make):
     )
     theirs = [make.cluster(rival, name="rival-prod"), make.cluster(rival, name="rival-stage")]
     seed_shared_workers(session, mine=prod, theirs=theirs)
-    run_id = sync_scheduling.request_sync(session=session, org_id=acme.id, cluster_id=prod.id, trigger="manual")
+    run_id = sync_scheduling.request_sync(
+        session=session, org_id=acme.id, cluster_id=prod.id, trigger="manual"
+    )
     worker_service.finish_run(
         session=session, run_id=run_id, items_done=0, items_failed=1, error="connection refused"
     )
@@ -55,9 +57,19 @@ async def test_an_admin_sees_the_processes_and_each_clusters_schedule(tokens):
         page = await tab.state(WorkersState)
 
         leader, other = page.status.processes
-        assert (leader.name, leader.leader, leader.alive, leader.sync_threads) == (LEADER, True, True, 5)
+        assert (leader.name, leader.leader, leader.alive, leader.sync_threads) == (
+            LEADER,
+            True,
+            True,
+            5,
+        )
         assert (leader.clusters, leader.clusters_count, leader.syncing_now) == (["prod-eu"], 1, 1)
-        assert (other.name, other.leader, other.clusters, other.clusters_count) == (OTHER, False, [], 0)
+        assert (other.name, other.leader, other.clusters, other.clusters_count) == (
+            OTHER,
+            False,
+            [],
+            0,
+        )
         assert page.alive_processes == 2
         assert page.schedule == "Each cluster is synced every 30 s; costs are worked out every 1 h."
         [cluster] = page.status.clusters
@@ -67,7 +79,11 @@ async def test_an_admin_sees_the_processes_and_each_clusters_schedule(tokens):
             "connection refused",
             2,
         )
-        assert (cluster.synced_by, cluster.syncing, cluster.last_sync_duration_ms) == (LEADER, True, 812.5)
+        assert (cluster.synced_by, cluster.syncing, cluster.last_sync_duration_ms) == (
+            LEADER,
+            True,
+            812.5,
+        )
         assert cluster.next_sync_at
         [run] = page.status.recent_runs
         assert (run.trigger, run.status, page.cluster_names[str(run.cluster_id)]) == (
@@ -92,7 +108,10 @@ async def test_an_admin_of_one_org_sees_nothing_of_another(tokens):
         await rival_tab.open(routes.ADMIN_WORKERS)
         assert "prod-eu" not in rival_tab.received_text()
         theirs = (await rival_tab.state(WorkersState)).status
-        assert [process.clusters for process in theirs.processes] == [["rival-prod"], ["rival-stage"]]
+        assert [process.clusters for process in theirs.processes] == [
+            ["rival-prod"],
+            ["rival-stage"],
+        ]
         assert [cluster.name for cluster in theirs.clusters] == ["rival-prod", "rival-stage"]
         assert all(run.job == "sync_cluster" for run in theirs.recent_runs)
 
@@ -108,7 +127,9 @@ async def test_the_workers_timer_reloads_only_a_visible_tab(tokens, session):
         await tab.fire(WorkersState.refresh, visible=False)
         assert len((await tab.state(WorkersState)).status.processes) == 2
         await tab.fire(WorkersState.refresh, visible=True)
-        assert [process.name for process in (await tab.state(WorkersState)).status.processes] == [LEADER]
+        assert [process.name for process in (await tab.state(WorkersState)).status.processes] == [
+            LEADER
+        ]
 
 
 async def test_a_member_gets_the_refusal_and_no_worker_data(tokens):

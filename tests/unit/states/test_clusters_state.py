@@ -120,15 +120,21 @@ async def test_an_admin_sees_the_test_result_before_anything_is_saved_then_regis
         assert [cluster.name for cluster in _clusters(session)] == ["prod-eu"]
 
 
-async def test_the_form_reads_an_environment_short_form_as_its_canonical_name(team, session, kubeconfig):
+async def test_the_form_reads_an_environment_short_form_as_its_canonical_name(
+    team, session, kubeconfig
+):
     async with EventDriver() as driver:
         tab = await _open_admin_page(driver, team)
         await _register(tab, kubeconfig, environment="prod")
-    assert [(cluster.name, cluster.environment) for cluster in _clusters(session)] == [("prod-eu", "production")]
+    assert [(cluster.name, cluster.environment) for cluster in _clusters(session)] == [
+        ("prod-eu", "production")
+    ]
 
 
-async def test_test_connection_refuses_a_bad_name_before_connecting(team, session, monkeypatch, kubeconfig):
-    """"Bad Name!" is refused at Test connection, as Register would refuse it, and no
+async def test_test_connection_refuses_a_bad_name_before_connecting(
+    team, session, monkeypatch, kubeconfig
+):
+    """ "Bad Name!" is refused at Test connection, as Register would refuse it, and no
     connection is attempted for it."""
     connected: list[str] = []
     monkeypatch.setattr(

@@ -303,9 +303,7 @@ async def test_show_the_math_gives_hours_averages_amounts_prices_and_cost(fleet)
         assert costs.math_open and costs.math_title == "web" and costs.math_total == "$3.60"
         # web runs on prod and stage, one node each, which no rule or catalogue row prices
         assert costs.math_node_prices == ["2 nodes at unit prices"]
-        cpu, memory, gpu, storage, network = [
-            dataclasses.astuple(row) for row in costs.math_rows
-        ]
+        cpu, memory, gpu, storage, network = [dataclasses.astuple(row) for row in costs.math_rows]
         # web asks 1 + 0.5 cores and 2 + 1 GiB, and uses half of each, for 48 hours
         assert costs.closed_hours == "48 closed hours"
         assert cpu == (
@@ -408,8 +406,8 @@ async def test_labels_written_as_formulas_or_markup_stay_text_in_the_csv_and_the
         await tab.open("/costs?window=24h&step=hour&group_by=team")
         costs = await _costs(tab)
         assert sorted(trace.name for trace in costs.chart.data) == [
-            "&lt;a href=\"https://evil.example\"&gt;web&lt;/a&gt;",
-            "=HYPERLINK(\"https://evil.example\",\"x\")",
+            '&lt;a href="https://evil.example"&gt;web&lt;/a&gt;',
+            '=HYPERLINK("https://evil.example","x")',
             "Idle",
         ]
 
@@ -667,7 +665,9 @@ async def test_the_open_hour_so_far_is_a_provisional_note_apart_from_the_total(f
         total = costs.total
 
         price_open_hours(
-            open_session=session_factory(engine), settings=Settings(sync_interval_seconds=3600), now=NOW
+            open_session=session_factory(engine),
+            settings=Settings(sync_interval_seconds=3600),
+            now=NOW,
         )
         await tab.open("/costs?window=7d&cluster=prod")
         costs = await _costs(tab)

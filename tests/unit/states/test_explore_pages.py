@@ -131,7 +131,9 @@ def shop(console_db, session: Session, make: Factory) -> Shop:
         "Unschedulable",
         "0/4 nodes are available: insufficient cpu",
     )
-    pending.containers = [_container("checkout", 0.25, 256 * 2**20) | {"ready": False, "state": "waiting:Unscheduled"}]
+    pending.containers = [
+        _container("checkout", 0.25, 256 * 2**20) | {"ready": False, "state": "waiting:Unscheduled"}
+    ]
     session.add(pending)
     make.pod(ops, name="debug-shell", phase="Running", node_name="node-b", cpu_request_cores=0.5)
     release = make.helm_release(
@@ -144,10 +146,24 @@ def shop(console_db, session: Session, make: Factory) -> Shop:
         revision=2,
         description="Upgrade complete",
         history=[
-            {"revision": 2, "status": "deployed", "chart": "checkout", "chart_version": "1.4.2",
-             "app_version": "1.4.2", "updated_at": "2026-03-02T08:00:00+00:00", "description": "Upgrade complete"},
-            {"revision": 1, "status": "superseded", "chart": "checkout", "chart_version": "1.4.1",
-             "app_version": "1.4.1", "updated_at": "2026-03-01T08:00:00+00:00", "description": "Install complete"},
+            {
+                "revision": 2,
+                "status": "deployed",
+                "chart": "checkout",
+                "chart_version": "1.4.2",
+                "app_version": "1.4.2",
+                "updated_at": "2026-03-02T08:00:00+00:00",
+                "description": "Upgrade complete",
+            },
+            {
+                "revision": 1,
+                "status": "superseded",
+                "chart": "checkout",
+                "chart_version": "1.4.1",
+                "app_version": "1.4.1",
+                "updated_at": "2026-03-01T08:00:00+00:00",
+                "description": "Install complete",
+            },
         ],
     )
     session.add(
@@ -640,9 +656,13 @@ async def test_a_namespace_without_usage_data_is_told_why_it_has_no_efficiency(s
             "—",
             "512 MiB",
         )
-        assert cpu.no_hint_reason == memory.no_hint_reason == (
-            "No usage data: the cluster reported no usage (metrics.k8s.io) in the last 7 days, "
-            "so there is nothing to size the requests against."
+        assert (
+            cpu.no_hint_reason
+            == memory.no_hint_reason
+            == (
+                "No usage data: the cluster reported no usage (metrics.k8s.io) in the last 7 days, "
+                "so there is nothing to size the requests against."
+            )
         )
         assert page.efficiency_basis == (
             "24 samples in the last 7 days, none with usage metrics: the cluster does not "

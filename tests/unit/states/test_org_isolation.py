@@ -78,22 +78,35 @@ class Org:
     node_price_rule_id: int = 0
 
 
-def _node_prices(make: Factory, session: Session, org: Organization, cluster: Cluster, name: str) -> int:
+def _node_prices(
+    make: Factory, session: Session, org: Organization, cluster: Cluster, name: str
+) -> int:
     """A node, a node price rule matching it, a catalogue row and a spot factor, all named
     after the org: a preview or list that leaked them would show the name."""
     make.node(cluster, name=f"{name}-node", labels={"pool": f"{name}-gpu"})
     rule = NodePriceRule(
-        org_id=org.id, selector=f"pool={name}-gpu", price_per_hour=2.0,
+        org_id=org.id,
+        selector=f"pool={name}-gpu",
+        price_per_hour=2.0,
         effective_from=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
     )
-    session.add_all([
-        rule,
-        NodePriceCatalogueRow(
-            org_id=org.id, provider="aws", region="us-east-1", instance_type="m5.large", vcpu=2,
-            memory_gib=8, on_demand_hour=0.05, source=f"{name} EDP", as_of="2026-01-01",
-        ),
-        NodePriceSpotFactor(org_id=org.id, provider="aws", factor=0.2),
-    ])
+    session.add_all(
+        [
+            rule,
+            NodePriceCatalogueRow(
+                org_id=org.id,
+                provider="aws",
+                region="us-east-1",
+                instance_type="m5.large",
+                vcpu=2,
+                memory_gib=8,
+                on_demand_hour=0.05,
+                source=f"{name} EDP",
+                as_of="2026-01-01",
+            ),
+            NodePriceSpotFactor(org_id=org.id, provider="aws", factor=0.2),
+        ]
+    )
     session.commit()
     return rule.id
 
@@ -103,12 +116,21 @@ def _inventory(make: Factory, cluster: Cluster, name: str) -> tuple[int, int, in
     the org's name (and "checkout", which both orgs share, for the search to find)."""
     namespace = make.namespace(cluster, name=f"{name}-shop", team=f"{name}-team")
     workload = make.workload(namespace, name=f"{name}-checkout")
-    pod = make.pod(namespace, name=f"{name}-checkout-7d9f8b", workload=workload, node_name=f"{name}-node")
+    pod = make.pod(
+        namespace, name=f"{name}-checkout-7d9f8b", workload=workload, node_name=f"{name}-node"
+    )
     release = make.helm_release(
         namespace,
         name=f"{name}-checkout",
         chart=f"{name}-chart",
-        history=[{"revision": 1, "status": "deployed", "chart": f"{name}-chart", "description": f"{name} install"}],
+        history=[
+            {
+                "revision": 1,
+                "status": "deployed",
+                "chart": f"{name}-chart",
+                "description": f"{name} install",
+            }
+        ],
     )
     return namespace.id, workload.id, pod.id, release.id
 
@@ -124,7 +146,9 @@ def _org(make: Factory, session: Session, name: str, domain: str) -> Org:
     member_token = tokens_service.create_token(
         session=session, org_id=org.id, user_id=member.id, name=f"{name}-grafana", role="read"
     )
-    cluster = make.cluster(org, name=f"{name}-prod", server_host=f"api.{domain}", credential_user=f"{name}-reader")
+    cluster = make.cluster(
+        org, name=f"{name}-prod", server_host=f"api.{domain}", credential_user=f"{name}-reader"
+    )
     session.commit()
     return Org(
         org,
@@ -168,7 +192,9 @@ class Open:
 Step = Fire | Plant | Open
 
 
-def _drilldown_attempts(state: str, page_of_b: Callable[[Org], str]) -> dict[str, Callable[[Org], list[Step]]]:
+def _drilldown_attempts(
+    state: str, page_of_b: Callable[[Org], str]
+) -> dict[str, Callable[[Org], list[Step]]]:
     """Every drill-down page reads its object (and its filters' ids) from the URL: aimed at B,
     it opens B's URL, then sends its handlers from there."""
     return {
@@ -183,6 +209,7 @@ def _drilldown_attempts(state: str, page_of_b: Callable[[Org], str]) -> dict[str
             Fire({"text": "checkout"}, aims_at_b=False),
         ],
     }
+
 
 # How to aim each handler that takes arguments (or reads a target from a backend var) at org B.
 ATTEMPTS: dict[str, Callable[[Org], list[Step]]] = {
@@ -268,18 +295,33 @@ ATTEMPTS: dict[str, Callable[[Org], list[Step]]] = {
         Fire({}),
     ],
     "ClustersState.submit_register": lambda b: [
-        Fire({"form": {"name": "new", "environment": "production", "kubeconfig": "not: [a kubeconfig"}}, aims_at_b=False)
+        Fire(
+            {
+                "form": {
+                    "name": "new",
+                    "environment": "production",
+                    "kubeconfig": "not: [a kubeconfig",
+                }
+            },
+            aims_at_b=False,
+        )
     ],
-    "ClustersState.kubeconfig_entered": lambda b: [Fire({"kubeconfig": "clusters: []"}, aims_at_b=False)],
+    "ClustersState.kubeconfig_entered": lambda b: [
+        Fire({"kubeconfig": "clusters: []"}, aims_at_b=False)
+    ],
     "ClustersState.kubeconfig_file_read": lambda b: [
         Fire({"file": {"name": "config", "size": 12, "text": "clusters: []"}}, aims_at_b=False)
     ],
     "ClustersState.choose_context": lambda b: [Fire({"context": "prod"}, aims_at_b=False)],
-    "ClustersState.acknowledge_insecure_tls_changed": lambda b: [Fire({"checked": True}, aims_at_b=False)],
+    "ClustersState.acknowledge_insecure_tls_changed": lambda b: [
+        Fire({"checked": True}, aims_at_b=False)
+    ],
     "ClustersState.register_dialog_changed": lambda b: [Fire({"open": True}, aims_at_b=False)],
     "ClustersState.edit_dialog_changed": lambda b: [Fire({"open": False}, aims_at_b=False)],
     "ClustersState.delete_dialog_changed": lambda b: [Fire({"open": False}, aims_at_b=False)],
-    **_drilldown_attempts("ClusterDetailState", lambda b: f"/clusters/{b.cluster_id}?tab=namespaces"),
+    **_drilldown_attempts(
+        "ClusterDetailState", lambda b: f"/clusters/{b.cluster_id}?tab=namespaces"
+    ),
     **_drilldown_attempts("NamespaceDetailState", lambda b: f"/namespaces/{b.namespace_id}"),
     **_drilldown_attempts("WorkloadDetailState", lambda b: f"/deployments/{b.workload_id}"),
     **_drilldown_attempts("PodDetailState", lambda b: f"/pods/{b.pod_id}"),
@@ -330,10 +372,20 @@ ATTEMPTS: dict[str, Callable[[Org], list[Step]]] = {
     "SettingsState.recompute_dialog_changed": lambda b: [Fire({"open": True}, aims_at_b=False)],
     # Node prices: a preview of B's labels must match none of B's nodes; deleting B's rule
     # (its id chosen in the browser) must be refused.
-    "NodePricesState.preview": lambda b: [Fire({"selector": f"pool={B_MARK}-gpu"}, aims_at_b=False)],
+    "NodePricesState.preview": lambda b: [
+        Fire({"selector": f"pool={B_MARK}-gpu"}, aims_at_b=False)
+    ],
     "NodePricesState.create_rule": lambda b: [
-        Fire({"form": {"selector": "pool=acme-gpu", "price_per_hour": "1", "effective_from": "2026-01-01"}},
-             aims_at_b=False)
+        Fire(
+            {
+                "form": {
+                    "selector": "pool=acme-gpu",
+                    "price_per_hour": "1",
+                    "effective_from": "2026-01-01",
+                }
+            },
+            aims_at_b=False,
+        )
     ],
     "NodePricesState.ask_delete": lambda b: [
         Fire({"rule_id": b.node_price_rule_id, "selector": "pool=acme-gpu"}, aims_at_b=False)
@@ -343,9 +395,15 @@ ATTEMPTS: dict[str, Callable[[Org], list[Step]]] = {
         Fire({}),
     ],
     "NodePricesState.upload_catalogue": lambda b: [
-        Fire({"form": {"csv": "provider,region,instance_type,vcpu,memory_gib,gpu_count,gpu_model,"
-                              "on_demand_hour,source,as_of\naws,us-east-1,m5.large,2,8,0,,0.01,mine,2026-01-01\n"}},
-             aims_at_b=False)
+        Fire(
+            {
+                "form": {
+                    "csv": "provider,region,instance_type,vcpu,memory_gib,gpu_count,gpu_model,"
+                    "on_demand_hour,source,as_of\naws,us-east-1,m5.large,2,8,0,,0.01,mine,2026-01-01\n"
+                }
+            },
+            aims_at_b=False,
+        )
     ],
     "NodePricesState.save_spot_factors": lambda b: [
         Fire({"form": {"aws": "0.5", "gcp": "0.5", "azure": "0.5"}}, aims_at_b=False)
@@ -416,17 +474,19 @@ def _org_b_rows(engine: Engine, b: Org) -> dict[str, list[tuple]]:
             ]
             + [
                 (f.provider, f.factor)
-                for f in db.exec(select(NodePriceSpotFactor).where(NodePriceSpotFactor.org_id == b.org.id))
+                for f in db.exec(
+                    select(NodePriceSpotFactor).where(NodePriceSpotFactor.org_id == b.org.id)
+                )
             ],
             "cost_runs": [
                 (r.cluster_id, r.computed_until)
-                for r in db.exec(
-                    select(CostRun).join(Cluster).where(Cluster.org_id == b.org.id)
-                )
+                for r in db.exec(select(CostRun).join(Cluster).where(Cluster.org_id == b.org.id))
             ],
             "clusters": [
                 (c.id, c.name, c.environment, c.credential_key_id, c.syncs_total, c.updated_at)
-                for c in db.exec(select(Cluster).where(Cluster.org_id == b.org.id).order_by(Cluster.id))
+                for c in db.exec(
+                    select(Cluster).where(Cluster.org_id == b.org.id).order_by(Cluster.id)
+                )
             ],
             "sessions": [
                 (s.id, s.user_id, s.revoked, s.expires_at)
@@ -446,7 +506,9 @@ def orgs(console_db, session: Session, make: Factory) -> tuple[Org, Org]:
     signed_in(session, b.admin)  # B has live sessions that must stay open
     signed_in(session, b.member)
     # B's costs are computed up to a watermark that a recompute would move back
-    session.add(CostRun(cluster_id=b.cluster_id, computed_until=dt.datetime(2026, 3, 1, tzinfo=dt.UTC)))
+    session.add(
+        CostRun(cluster_id=b.cluster_id, computed_until=dt.datetime(2026, 3, 1, tzinfo=dt.UTC))
+    )
     session.commit()
     return a, b
 

@@ -23,7 +23,11 @@ NEW_PASSWORD = "a fresh long password"
 
 
 def _change(current: str) -> dict[str, str]:
-    return {"current_password": current, "new_password": NEW_PASSWORD, "new_password_again": NEW_PASSWORD}
+    return {
+        "current_password": current,
+        "new_password": NEW_PASSWORD,
+        "new_password_again": NEW_PASSWORD,
+    }
 
 
 @pytest.fixture
@@ -56,7 +60,9 @@ async def test_thirty_wrong_current_passwords_check_only_the_free_guesses(
         owner = driver.tab(session_token=owners)
         await owner.open(routes.PROFILE)
         reply = await owner.fire(ProfileState.change_password, form=_change(PASSWORD))
-    assert reply.toasts == [Toast("success", "Password changed. Your other sessions were signed out.")]
+    assert reply.toasts == [
+        Toast("success", "Password changed. Your other sessions were signed out.")
+    ]
 
 
 @pytest.fixture
@@ -65,7 +71,9 @@ def bo_with_tokens(console_db, session: Session, make: Factory):
     admin = make.user(org, role="admin", email="ana@example.com")
     bo = make.user(org, email="bo@example.com")
     tokens = [
-        tokens_service.create_token(session=session, org_id=org.id, user_id=bo.id, name=name, role="read").token
+        tokens_service.create_token(
+            session=session, org_id=org.id, user_id=bo.id, name=name, role="read"
+        ).token
         for name in ("ci", "grafana")
     ]
     session.commit()
@@ -81,9 +89,13 @@ async def _reset_bo(admin_session: str, bo, form: dict[str, str]):
 
 
 @pytest.mark.anyio
-async def test_a_reset_by_an_admin_revokes_the_users_api_tokens_and_says_so(session, bo_with_tokens):
+async def test_a_reset_by_an_admin_revokes_the_users_api_tokens_and_says_so(
+    session, bo_with_tokens
+):
     admin_session, bo, tokens = bo_with_tokens
-    reply = await _reset_bo(admin_session, bo, {"password": NEW_PASSWORD, "password_again": NEW_PASSWORD})
+    reply = await _reset_bo(
+        admin_session, bo, {"password": NEW_PASSWORD, "password_again": NEW_PASSWORD}
+    )
     assert reply.toasts == [
         Toast(
             "success",
@@ -91,7 +103,10 @@ async def test_a_reset_by_an_admin_revokes_the_users_api_tokens_and_says_so(sess
             "they sign in with the new password.",
         )
     ]
-    assert [auth.resolve_api_token(session=session, token=token) for token in tokens] == [None, None]
+    assert [auth.resolve_api_token(session=session, token=token) for token in tokens] == [
+        None,
+        None,
+    ]
 
 
 @pytest.mark.anyio
@@ -118,7 +133,9 @@ async def test_keeping_the_api_tokens_is_an_explicit_choice(session, bo_with_tok
         ("retry=soon", "Too many sign-in attempts. Try again in 15 minutes."),
     ],
 )
-async def test_the_sign_in_page_says_how_long_the_throttle_asks_to_wait(console_db, make: Factory, query, error):
+async def test_the_sign_in_page_says_how_long_the_throttle_asks_to_wait(
+    console_db, make: Factory, query, error
+):
     make.user(make.org())  # the console is set up
     async with EventDriver() as driver:
         tab = driver.tab()

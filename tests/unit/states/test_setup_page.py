@@ -23,7 +23,13 @@ GOOD = {
 
 
 async def test_every_mistake_is_shown_at_once_next_to_its_field(console_db, session: Session):
-    bad = {"org_name": "A", "display_name": "", "email": "ana", "password": "short", "password_again": "other"}
+    bad = {
+        "org_name": "A",
+        "display_name": "",
+        "email": "ana",
+        "password": "short",
+        "password_again": "other",
+    }
     async with EventDriver() as driver:
         tab = driver.tab(session_token=None)
         await tab.open(routes.SETUP)
@@ -39,7 +45,9 @@ async def test_a_mismatch_alone_is_refused_before_anything_is_created(console_db
         tab = driver.tab(session_token=None)
         await tab.open(routes.SETUP)
         await tab.fire(SetupState.submit, form=GOOD | {"password_again": "another long password"})
-        assert (await tab.state(SetupState)).errors == {"password_again": "The two passwords differ."}
+        assert (await tab.state(SetupState)).errors == {
+            "password_again": "The two passwords differ."
+        }
     assert session.exec(select(Organization)).all() == []
 
 

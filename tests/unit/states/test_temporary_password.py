@@ -20,15 +20,23 @@ CHOSEN = "a password of my own"
 
 
 def _form(new: str, again: str | None = None, current: str = PASSWORD) -> dict[str, str]:
-    return {"current_password": current, "new_password": new, "new_password_again": new if again is None else again}
+    return {
+        "current_password": current,
+        "new_password": new,
+        "new_password_again": new if again is None else again,
+    }
 
 
-async def test_a_temporary_password_must_be_changed_before_anything_else(console_db, session: Session, make):
+async def test_a_temporary_password_must_be_changed_before_anything_else(
+    console_db, session: Session, make
+):
     user = make.user(make.org(), email="bo@example.com", must_change_password=True)
     token = signed_in(session, user)
     async with EventDriver() as driver:
         tab = driver.tab(session_token=token)
-        assert set((await tab.open(routes.OVERVIEW)).redirects) == {routes.CHANGE_PASSWORD}  # each on_load
+        assert set((await tab.open(routes.OVERVIEW)).redirects) == {
+            routes.CHANGE_PASSWORD
+        }  # each on_load
         assert (await tab.fire(OverviewState.load)).redirects == [routes.CHANGE_PASSWORD]
 
         assert (await tab.open(routes.CHANGE_PASSWORD)).redirects == []
@@ -57,7 +65,9 @@ async def test_the_temporary_password_itself_must_be_given(console_db, session: 
     assert session.get(User, user.id).must_change_password
 
 
-async def test_someone_with_their_own_password_is_sent_on_to_the_overview(console_db, session: Session, make):
+async def test_someone_with_their_own_password_is_sent_on_to_the_overview(
+    console_db, session: Session, make
+):
     user = make.user(make.org(), email="cy@example.com")
     async with EventDriver() as driver:
         tab = driver.tab(session_token=signed_in(session, user))

@@ -47,7 +47,15 @@ def test_a_run_that_costed_hours_is_recorded_and_an_idle_one_is_not(
     ) == (0, 0)
     session.expire_all()
     [run] = session.exec(select(WorkerRun)).all()
-    assert (run.org_id, run.trigger, run.job, run.status, run.items_done, run.details["hours"], run.details["rows"]) == (
+    assert (
+        run.org_id,
+        run.trigger,
+        run.job,
+        run.status,
+        run.items_done,
+        run.details["hours"],
+        run.details["rows"],
+    ) == (
         org.id,
         "schedule",
         "cost",

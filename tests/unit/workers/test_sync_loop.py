@@ -90,7 +90,11 @@ def _loop(engine, syncs, clock, *, owner="w1", threads=4, draw=lambda: 0.5) -> S
 def _clusters(make, count: int, **fields) -> list[int]:
     """Clusters registered an hour before T0, due at T0 unless `fields` say otherwise."""
     org = make.org()
-    fields = {"created_at": T0 - dt.timedelta(hours=1), "credential_ciphertext": b"sealed", **fields}
+    fields = {
+        "created_at": T0 - dt.timedelta(hours=1),
+        "credential_ciphertext": b"sealed",
+        **fields,
+    }
     return [make.cluster(org, **fields).id for _ in range(count)]
 
 
@@ -115,7 +119,9 @@ def loops():
         loop.stop()
 
 
-def test_a_slow_cluster_delays_neither_the_others_claims_nor_their_next_sync(engine, make, session, loops):
+def test_a_slow_cluster_delays_neither_the_others_claims_nor_their_next_sync(
+    engine, make, session, loops
+):
     slow, *healthy = _clusters(make, 3)
     clock, syncs = Clock(), StandInSyncs(engine)
     syncs.hold(slow)
@@ -130,7 +136,9 @@ def test_a_slow_cluster_delays_neither_the_others_claims_nor_their_next_sync(eng
     assert first.tick() == healthy  # (its tick renews the slow cluster's lease, too)
     assert second.tick() == []  # the slow cluster is leased: nobody starts it twice
     assert first.wait_idle(but=frozenset({slow}))
-    assert [_row(session, cluster_id).next_sync_at for cluster_id in healthy] == [T0 + 2 * INTERVAL] * 2
+    assert [_row(session, cluster_id).next_sync_at for cluster_id in healthy] == [
+        T0 + 2 * INTERVAL
+    ] * 2
     assert sorted(syncs.started) == sorted([slow, *healthy, *healthy])
 
     clock.at(44)
@@ -139,7 +147,9 @@ def test_a_slow_cluster_delays_neither_the_others_claims_nor_their_next_sync(eng
     # Due 30 s after it started, not after it ended: the slow one ran again at once, alone.
     assert syncs.started.count(slow) == 2
     assert _row(session, slow).next_sync_at == clock.now + INTERVAL
-    assert [_row(session, cluster_id).next_sync_at for cluster_id in healthy] == [T0 + 2 * INTERVAL] * 2
+    assert [_row(session, cluster_id).next_sync_at for cluster_id in healthy] == [
+        T0 + 2 * INTERVAL
+    ] * 2
 
 
 def test_next_sync_is_set_from_when_the_sync_started(engine, make, session, loops):
@@ -152,22 +162,32 @@ def test_next_sync_is_set_from_when_the_sync_started(engine, make, session, loop
     assert loop.tick() == [cluster_id]
     assert loop.wait_idle()
     row = _row(session, cluster_id)
-    assert (row.next_sync_at, row.lease_owner, row.lease_expires_at) == (T0 + dt.timedelta(seconds=33), "w1", None)
+    assert (row.next_sync_at, row.lease_owner, row.lease_expires_at) == (
+        T0 + dt.timedelta(seconds=33),
+        "w1",
+        None,
+    )
     clock.at(32)
     assert loop.tick() == []
     clock.at(33)
     assert loop.tick() == [cluster_id]
 
 
-def test_a_cluster_never_scheduled_is_due_an_interval_after_its_last_sync_or_registration(engine, make, session):
+def test_a_cluster_never_scheduled_is_due_an_interval_after_its_last_sync_or_registration(
+    engine, make, session
+):
     registered = _clusters(make, 1, last_sync_at=T0)[0]  # registration's first sync ended at T0
     registering = _clusters(make, 1, created_at=T0)[0]  # its first sync still running
     never_synced = _clusters(make, 1)[0]
     no_credential = make.cluster(make.org(), created_at=T0 - dt.timedelta(hours=1)).id
     with session_scope(engine) as db:
         early = T0 + dt.timedelta(seconds=20)
-        assert claim_due(session=db, owner="w1", now=early, limit=10, interval=INTERVAL) == [never_synced]
-        assert claim_due(session=db, owner="w1", now=T0 + INTERVAL, limit=10, interval=INTERVAL) == [
+        assert claim_due(session=db, owner="w1", now=early, limit=10, interval=INTERVAL) == [
+            never_synced
+        ]
+        assert claim_due(
+            session=db, owner="w1", now=T0 + INTERVAL, limit=10, interval=INTERVAL
+        ) == [
             registered,
             registering,
         ]
@@ -204,13 +224,28 @@ def test_two_claimers_at_once_never_claim_the_same_cluster(engine, make):
     assert all(owners[cluster_id] == owner for owner, mine in claims.items() for cluster_id in mine)
 
 
-def test_an_expired_lease_is_claimable_and_the_old_holder_does_not_overwrite_it(engine, make, session):
+def test_an_expired_lease_is_claimable_and_the_old_holder_does_not_overwrite_it(
+    engine, make, session
+):
     [cluster_id] = _clusters(make, 1)
     with session_scope(engine) as db:
-        assert claim_due(session=db, owner="killed", now=T0, limit=5, interval=INTERVAL) == [cluster_id]
+        assert claim_due(session=db, owner="killed", now=T0, limit=5, interval=INTERVAL) == [
+            cluster_id
+        ]
     with session_scope(engine) as db:
-        assert claim_due(session=db, owner="w2", now=T0 + LEASE - dt.timedelta(seconds=1), limit=5, interval=INTERVAL) == []
-        assert claim_due(session=db, owner="w2", now=T0 + LEASE, limit=5, interval=INTERVAL) == [cluster_id]
+        assert (
+            claim_due(
+                session=db,
+                owner="w2",
+                now=T0 + LEASE - dt.timedelta(seconds=1),
+                limit=5,
+                interval=INTERVAL,
+            )
+            == []
+        )
+        assert claim_due(session=db, owner="w2", now=T0 + LEASE, limit=5, interval=INTERVAL) == [
+            cluster_id
+        ]
     with session_scope(engine) as db:  # the first holder comes back from a long stall
         late = sync_scheduling.release(
             session=db,
@@ -246,10 +281,18 @@ def test_a_running_sync_keeps_its_lease_past_the_lease_time(engine, make, sessio
         ("auth_failed", 120, None, 120, 120),  # sync.py's doubling back-off, from when it ended
         ("unreachable", None, 40, 30, 30),  # failing for a short while: back on its interval
         ("error", None, 300, 150, 150),  # half as long as it has been failing
-        ("unreachable", None, 3 * 3600, ERROR_BACKOFF_MAX.total_seconds(), ERROR_BACKOFF_MAX.total_seconds()),
+        (
+            "unreachable",
+            None,
+            3 * 3600,
+            ERROR_BACKOFF_MAX.total_seconds(),
+            ERROR_BACKOFF_MAX.total_seconds(),
+        ),
     ],
 )
-def test_backoff_moves_next_sync_with_jitter_inside_bounds(status, backoff_seconds, failing_for, resume_after, wait):
+def test_backoff_moves_next_sync_with_jitter_inside_bounds(
+    status, backoff_seconds, failing_for, resume_after, wait
+):
     started, finished = T0, T0 + dt.timedelta(seconds=2)
     backoff_until = finished + dt.timedelta(seconds=backoff_seconds) if backoff_seconds else None
     failing_since = started - dt.timedelta(seconds=failing_for) if failing_for else None
@@ -275,12 +318,14 @@ def test_backoff_moves_next_sync_with_jitter_inside_bounds(status, backoff_secon
 
 
 def test_a_sync_that_worked_is_due_one_interval_after_it_started_without_jitter():
-    assert next_sync_at(started=T0, finished=T0 + dt.timedelta(seconds=25), interval=INTERVAL, status="degraded") == (
-        T0 + INTERVAL
-    )
+    assert next_sync_at(
+        started=T0, finished=T0 + dt.timedelta(seconds=25), interval=INTERVAL, status="degraded"
+    ) == (T0 + INTERVAL)
 
 
-def test_the_loop_schedules_an_auth_failure_at_its_backoff_with_jitter(engine, make, session, loops):
+def test_the_loop_schedules_an_auth_failure_at_its_backoff_with_jitter(
+    engine, make, session, loops
+):
     [cluster_id] = _clusters(make, 1)
     clock, syncs = Clock(), StandInSyncs(engine, status="auth_failed")
 
@@ -298,7 +343,9 @@ def test_the_loop_schedules_an_auth_failure_at_its_backoff_with_jitter(engine, m
     assert _row(session, cluster_id).next_sync_at == T0 + dt.timedelta(seconds=60 + 60 * JITTER)
 
 
-def test_a_requested_sync_is_queued_until_a_worker_claims_it_and_carries_its_run(engine, make, session, loops):
+def test_a_requested_sync_is_queued_until_a_worker_claims_it_and_carries_its_run(
+    engine, make, session, loops
+):
     [cluster_id] = _clusters(make, 1)
     org_id = _row(session, cluster_id).org_id
     clock, syncs = Clock(), StandInSyncs(engine)
@@ -309,12 +356,20 @@ def test_a_requested_sync_is_queued_until_a_worker_claims_it_and_carries_its_run
 
     clock.at(5)  # long before it is due
     with session_scope(engine) as db:
-        run_id = request_sync(session=db, org_id=org_id, cluster_id=cluster_id, trigger="manual", now=clock.now)
+        run_id = request_sync(
+            session=db, org_id=org_id, cluster_id=cluster_id, trigger="manual", now=clock.now
+        )
     with session_scope(engine) as db:
-        again = request_sync(session=db, org_id=org_id, cluster_id=cluster_id, trigger="api", now=clock.now)
+        again = request_sync(
+            session=db, org_id=org_id, cluster_id=cluster_id, trigger="api", now=clock.now
+        )
     assert again == run_id  # asking twice queues one sync
     run = session.get(WorkerRun, run_id)
-    assert (run.status, run.process, _row(session, cluster_id).next_sync_at) == ("queued", "", clock.now)
+    assert (run.status, run.process, _row(session, cluster_id).next_sync_at) == (
+        "queued",
+        "",
+        clock.now,
+    )
 
     assert loop.tick() == [cluster_id]
     assert loop.wait_idle()
@@ -324,7 +379,9 @@ def test_a_requested_sync_is_queued_until_a_worker_claims_it_and_carries_its_run
     assert _row(session, cluster_id).next_sync_at == clock.now + INTERVAL
 
 
-def test_a_sync_asked_for_while_one_runs_is_due_as_soon_as_that_one_ends(engine, make, session, loops):
+def test_a_sync_asked_for_while_one_runs_is_due_as_soon_as_that_one_ends(
+    engine, make, session, loops
+):
     [cluster_id] = _clusters(make, 1)
     org_id = _row(session, cluster_id).org_id
     clock, syncs = Clock(), StandInSyncs(engine)
@@ -335,7 +392,9 @@ def test_a_sync_asked_for_while_one_runs_is_due_as_soon_as_that_one_ends(engine,
     _until(lambda: syncs.started == [cluster_id], "the sync to start")
     clock.at(4)
     with session_scope(engine) as db:
-        run_id = request_sync(session=db, org_id=org_id, cluster_id=cluster_id, trigger="manual", now=clock.now)
+        run_id = request_sync(
+            session=db, org_id=org_id, cluster_id=cluster_id, trigger="manual", now=clock.now
+        )
     assert session.get(WorkerRun, run_id).status == "queued"  # the running sync started before
     syncs.let_go(cluster_id)
     assert loop.wait_idle()
@@ -354,13 +413,19 @@ def test_a_sync_of_another_organizations_cluster_cannot_be_asked_for(engine, mak
     assert session.exec(select(WorkerRun)).all() == []
 
 
-def test_a_run_a_killed_worker_was_carrying_is_finished_by_the_next_claimer(engine, make, session, loops):
+def test_a_run_a_killed_worker_was_carrying_is_finished_by_the_next_claimer(
+    engine, make, session, loops
+):
     [cluster_id] = _clusters(make, 1)
     org_id = _row(session, cluster_id).org_id
     with session_scope(engine) as db:
-        run_id = request_sync(session=db, org_id=org_id, cluster_id=cluster_id, trigger="api", now=T0)
+        run_id = request_sync(
+            session=db, org_id=org_id, cluster_id=cluster_id, trigger="api", now=T0
+        )
     with session_scope(engine) as db:  # a worker claims it, then is killed before it syncs
-        assert claim_due(session=db, owner="killed", now=T0, limit=5, interval=INTERVAL) == [cluster_id]
+        assert claim_due(session=db, owner="killed", now=T0, limit=5, interval=INTERVAL) == [
+            cluster_id
+        ]
     run = session.get(WorkerRun, run_id)
     assert (run.status, run.process) == ("running", "killed")
 
