@@ -1,4 +1,3 @@
-# kube-console — `make run` starts the console, `make test` runs the tests.
 # kube-console — `make run` starts the console, `make test` runs the tests, `make lint`
 # runs ruff (lint, format check) and mypy. Each sets up whatever a fresh machine lacks: the
 # virtualenv, the pinned requirements, bun (from the npm registry, into .tools/; Reflex's own
