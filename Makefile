@@ -51,8 +51,13 @@ run: setup
 	$(PY) -m kube_console migrate
 	$(VENV)/bin/reflex run --env prod
 
+# The suite in parallel, one worker per core (at least two: much of it waits on fake clusters
+# and subprocesses). The browser tests stay together on one worker, which starts them first
+# (tests/conftest.py, pytest_xdist_make_scheduler).
+TEST_WORKERS ?= $(shell n=$$(nproc); echo $$(( n < 2 ? 2 : n )))
+
 test: setup
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS)
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, text
@@ -33,6 +34,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Browser tests last: Playwright's sync API keeps an event loop running in the main
     thread from its first test on, and async tests after it could not start theirs."""
     items.sort(key=lambda item: "/tests/e2e/" in str(item.path))
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Under pytest-xdist (`make test`), every browser test goes to one worker: one production
+    build and one browser for all of them. xdist hands out the largest unit first, so they start
+    at once while the other workers share the rest test by test. (xdist's own `loadgroup` can't
+    do this with pytest 9: it renames items through an attribute pytest no longer reads.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class BrowserTestsTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "browser tests" if nodeid.startswith("tests/e2e/") else nodeid
+
+    return BrowserTestsTogether(config, log)
 
 
 BACKENDS = ["sqlite"] + (["postgresql"] if SERVER_URL else [])

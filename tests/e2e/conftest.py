@@ -151,13 +151,15 @@ def serve_console(workdir: Path, **settings: str) -> Iterator[Console]:
             os.killpg(process.pid, signal.SIGKILL)
 
 
-@pytest.fixture(scope="session")
+# Package scope: both are stopped after the last browser test, so the tests an xdist worker runs
+# after them find no Playwright event loop left running in the main thread.
+@pytest.fixture(scope="package")
 def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     with serve_console(tmp_path_factory.mktemp("console")) as started:
         yield started
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(

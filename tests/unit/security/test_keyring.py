@@ -59,6 +59,9 @@ def test_a_key_id_no_longer_configured_is_named():
             "appears twice",
         ),
     ],
+    # Fixed ids: the generated keys differ in every process, and pytest-xdist's workers must
+    # collect the same test names.
+    ids=["unset", "blank", "no-colon", "bad-id", "not-fernet", "id-twice"],
 )
 def test_missing_or_malformed_keys_fail_closed_with_the_variable_and_the_fix(raw, expected):
     with pytest.raises(KeyringUnavailable) as failure:
