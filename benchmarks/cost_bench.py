@@ -3,7 +3,9 @@
 1. The hourly job: one EKS cluster with 1,000 namespaces holding 20,000 pods (their figures
    summed per namespace, and per namespace and node, as a sync stores them) on 50 nodes priced
    from the catalogue (m5.8xlarge, every fifth one spot, a few g5.8xlarge with a GPU pod each),
-   sampled 120 times an hour. Printed with the sample storage per cluster-hour, table by table. Measured on
+   sampled 120 times an hour; each sample settles the one before it into allocation-seconds per
+   hour, as the sync writing it does (the time that takes per sync is printed). Printed with the
+   sample storage per cluster-hour, table by table, as written and once settled. Measured on
    SQLite and on PostgreSQL, in the same run, against
    - floor: one bare GROUP BY over an hour of those samples (no weighting, nothing written);
    - naive: the hour's sample rows fetched into Python and summed there.
@@ -39,6 +41,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.schema import AddConstraint, DropConstraint
 from sqlmodel import Session
 
+from kube_console.costs.allocation_hours import settle_previous_sample
 from kube_console.costs.engine import run_cost_pass
 from kube_console.costs.math import (
     DAY,
@@ -56,6 +59,7 @@ from kube_console.models import (
     Cluster,
     CostHourly,
     Namespace,
+    NamespaceNodeHour,
     NamespaceNodeSample,
     NamespaceUsageSample,
     Node,
@@ -259,6 +263,35 @@ def _sample_fleet(
     return cluster_id, first_hour
 
 
+def _settle_as_syncs_do(engine: Engine, cluster_id: int, interval_seconds: int) -> float:
+    """Each sample settles the one before it, as the sync writing it does (costs/
+    allocation_hours.py), one transaction each; the median seconds one sync spends on it."""
+    with engine.connect() as connection:
+        times = connection.execute(
+            select(UsageSnapshot.sampled_at)
+            .where(UsageSnapshot.cluster_id == cluster_id)
+            .order_by(UsageSnapshot.sampled_at)
+        ).scalars()
+        times = list(times)
+    spent = []
+    for sampled_at in times[1:]:
+        started = time.perf_counter()
+        with session_scope(engine) as session:
+            settle_previous_sample(
+                session,
+                cluster_id=cluster_id,
+                sampled_at=sampled_at,
+                interval_seconds=interval_seconds,
+            )
+        spent.append(time.perf_counter() - started)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        # What the settled tables hold once their deleted rows' space is given back.
+        connection.execute(text("VACUUM FULL" if engine.dialect.name == "postgresql" else "VACUUM"))
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("ANALYZE"))
+    return statistics.median(spent)
+
+
 GPU_NODES = 4  # node-0..3 are g5.8xlarge, each running namespace ns-<i>'s GPU pod
 
 
@@ -290,7 +323,13 @@ def _node_labels(index: int) -> dict[str, str]:
     return labels
 
 
-SAMPLE_TABLES = (NamespaceUsageSample, NodeUsageSample, NodeLabelSet, NamespaceNodeSample)
+SAMPLE_TABLES = (
+    NamespaceUsageSample,
+    NodeUsageSample,
+    NodeLabelSet,
+    NamespaceNodeSample,
+    NamespaceNodeHour,
+)
 
 
 def sample_storage(engine: Engine, hours: int) -> dict[str, tuple[float, float]]:
@@ -310,20 +349,22 @@ def sample_storage(engine: Engine, hours: int) -> dict[str, tuple[float, float]]
     return sizes
 
 
-def _print_storage(sizes: dict[str, tuple[float, float]]) -> tuple[float, float, float, float]:
-    """Prints the table; (rows, bytes) before the per-node split (namespace and node samples as
-    they were) and after it (with the label sets and the per-(namespace, node) rows)."""
-    for table, (rows, size) in sizes.items():
-        print(f"    {table}: {rows:,.0f} rows, {size / 2**20:.1f} MiB per cluster-hour")
-    before = [sizes[model.__tablename__] for model in SAMPLE_TABLES[:2]]
-    rows_before, bytes_before = sum(r for r, _ in before), sum(b for _, b in before)
-    rows_after = sum(r for r, _ in sizes.values())
-    bytes_after = sum(b for _, b in sizes.values())
+def _print_storage(
+    stored: dict[str, tuple[float, float]], settled: dict[str, tuple[float, float]]
+) -> tuple[float, float, float, float]:
+    """Prints the tables as the samples are written (every sample's per-(namespace, node) rows)
+    and once the syncs have settled them into hours; (rows, bytes) of each."""
+    totals = []
+    for when, sizes in (("per sample", stored), ("settled", settled)):
+        for table, (rows, size) in sizes.items():
+            print(f"    {when}: {table}: {rows:,.0f} rows, {size / 2**20:.1f} MiB per cluster-hour")
+        totals += [sum(r for r, _ in sizes.values()), sum(b for _, b in sizes.values())]
     print(
-        f"    samples per cluster-hour: before the split {rows_before:,.0f} rows, "
-        f"{bytes_before / 2**20:.1f} MiB; after {rows_after:,.0f} rows, {bytes_after / 2**20:.1f} MiB"
+        f"    samples per cluster-hour: per-sample node rows kept {totals[0]:,.0f} rows, "
+        f"{totals[1] / 2**20:.1f} MiB; settled into hours {totals[2]:,.0f} rows, "
+        f"{totals[3] / 2**20:.1f} MiB"
     )
-    return rows_before, bytes_before, rows_after, bytes_after
+    return totals[0], totals[1], totals[2], totals[3]
 
 
 def hourly_job(
@@ -341,6 +382,9 @@ def hourly_job(
         engine, namespaces=namespaces, pods=pods, nodes=nodes, per_hour=per_hour, hours=hours
     )
     settings = Settings(sync_interval_seconds=round(3600 / per_hour), sample_retention_days=14)
+    stored = sample_storage(engine, hours)
+    settle_s = _settle_as_syncs_do(engine, cluster_id, settings.sync_interval_seconds)
+    settled = sample_storage(engine, hours)
     open_session = functools.partial(session_scope, engine)
     now = first_hour + hours * HOUR + dt.timedelta(minutes=5)
     started = time.perf_counter()
@@ -403,13 +447,15 @@ def hourly_job(
         f"({outcome.rows_written // hours} rows/hour); floor (bare GROUP BY) {floor_s:.3f} s, "
         f"ratio {steady_s / floor_s:.1f}; naive (rows into Python) {naive_s:.3f} s ({naive_s / steady_s:.1f}x)"
     )
-    storage = _print_storage(sample_storage(engine, hours))
+    print(f"    settling the previous sample, per sync: {settle_s * 1000:.1f} ms (median)")
+    storage = _print_storage(stored, settled)
     return {
         "per_hour": per_hour_s,
         "steady": steady_s,
         "floor": floor_s,
         "naive": naive_s,
         "storage": storage,
+        "settle": settle_s,
     }
 
 
@@ -642,9 +688,10 @@ def main() -> None:
     print(
         f"cost job {arguments.namespaces} ns/{arguments.pods} pods/{arguments.samples_per_hour} samples: "
         f"{on_sqlite['per_hour']:.2f} s/hour sqlite, {on_postgres['per_hour']:.2f} s/hour postgres "
-        f"(one hour again {on_postgres['steady']:.2f} s); samples/cluster-hour "
-        f"{on_postgres['storage'][0]:,.0f} rows {on_postgres['storage'][1] / 2**20:.1f} MiB before the split, "
-        f"{on_postgres['storage'][2]:,.0f} rows {on_postgres['storage'][3] / 2**20:.1f} MiB after "
+        f"(one hour again {on_postgres['steady']:.2f} s; settling per sync "
+        f"{on_postgres['settle'] * 1000:.0f} ms); samples/cluster-hour "
+        f"{on_postgres['storage'][0]:,.0f} rows {on_postgres['storage'][1] / 2**20:.1f} MiB per sample, "
+        f"{on_postgres['storage'][2]:,.0f} rows {on_postgres['storage'][3] / 2**20:.1f} MiB settled "
         f"(target {JOB_TARGET_S:.0f} s; floor {on_postgres['floor']:.2f} s; naive {on_postgres['naive']:.2f} s); "
         f"{board['rows'] / 1e6:.1f} M hourly rows: 30-day daily by cost-center {board['daily']:.0f} ms, "
         f"naive {board['daily_naive']:.0f} ms ({board['daily_naive'] / board['daily']:.0f}x); "

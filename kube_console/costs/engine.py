@@ -65,6 +65,7 @@ from kube_console.models import (
     CostMonthly,
     CostProvisional,
     CostRun,
+    NamespaceNodeHour,
     NamespaceNodeSample,
     NamespaceUsageSample,
     NodeHourPrice,
@@ -216,6 +217,38 @@ class _Weights:
         return (self.cte.c.snapshot_id == snapshot_id) & snapshot_id.between(
             self.first_id, self.last_id
         )
+
+
+def _weights_table(weights: Sequence[tuple[int, float, int, int]]) -> _Weights:
+    return _Weights(
+        cte=values(
+            column("snapshot_id", Integer),
+            column("weight", Float),
+            column("inside", Integer),
+            column("metered", Integer),
+            name="weights",
+        )
+        .data(list(weights))
+        .cte(),
+        first_id=min(snapshot_id for snapshot_id, *_ in weights),
+        last_id=max(snapshot_id for snapshot_id, *_ in weights),
+    )
+
+
+def _unsettled(session: Session, weights: Sequence[tuple[int, float, int, int]]) -> _Weights | None:
+    """The weights of the hour's snapshots whose per-node rows are not settled into hours yet
+    (costs/allocation_hours.py): usually the cluster's latest alone, or none."""
+    placed = NamespaceNodeSample
+    kept = set(
+        session.execute(
+            select(UsageSnapshot.id).where(
+                UsageSnapshot.id.in_([snapshot_id for snapshot_id, *_ in weights]),
+                select(placed.snapshot_id).where(placed.snapshot_id == UsageSnapshot.id).exists(),
+            )
+        ).scalars()
+    )
+    unsettled = [weight for weight in weights if weight[0] in kept]
+    return _weights_table(unsettled) if unsettled else None
 
 
 def _namespace_sums(session: Session, weights_cte: Any) -> list[NamespaceHourSums]:
@@ -387,18 +420,49 @@ def _unit_prices(price: NodePrice) -> NodeUnitPrices:
     )
 
 
-def _node_costs(
+def _allocation_seconds(
     session: Session,
-    weights_cte: Any,
-    deltas: dict[int, tuple[float, float, float]],
+    cluster_id: int,
+    hour_start: dt.datetime,
+    unsettled: _Weights | None,
     namespace_ids: Sequence[int] | None,
-) -> dict[tuple, tuple[float, float, float]]:
-    """Σ allocation × (node unit price − sheet unit price) × covered hours over the repriced
-    nodes: (cpu, memory, gpu) cost per namespace id, or, for `namespace_ids` (namespaces whose
-    labels changed inside the hour), per (namespace id, team, cost-center) of the samples.
+) -> dict[tuple, list[float]]:
+    """Σ allocation × covered seconds per (key, node id), over the hour: the settled seconds of
+    `namespace_node_hours` plus the rows of the samples not settled yet, weighed by the hour's
+    snapshot weights. The key is the namespace id, or, for `namespace_ids` (namespaces whose
+    labels changed inside the hour), (namespace id, team, cost-center) of the samples."""
+    settled = NamespaceNodeHour
+    settled_keys: tuple[Any, ...] = (settled.namespace_id,)
+    in_hour = [settled.cluster_id == cluster_id, settled.hour_start == hour_start]
+    if namespace_ids is not None:
+        settled_keys = (settled.namespace_id, settled.team, settled.cost_center)
+        in_hour.append(settled.namespace_id.in_(list(namespace_ids)))
+    settled_sums = (
+        select(
+            *settled_keys,
+            settled.node_id,
+            func.sum(settled.cpu_core_seconds),
+            func.sum(settled.memory_byte_seconds),
+            func.sum(settled.gpu_seconds),
+        )
+        .where(*in_hour)
+        .group_by(*settled_keys, settled.node_id)
+    )
+    statements = [settled_sums]
+    if unsettled is not None:
+        statements.append(_unsettled_sums(unsettled, namespace_ids))
+    sums: dict[tuple, list[float]] = {}
+    for statement in statements:
+        for *key, node_id, cpu, memory, gpu in session.execute(statement).all():
+            figures = sums.setdefault((*key, node_id), [0.0, 0.0, 0.0])
+            figures[0] += float(cpu or 0.0)
+            figures[1] += float(memory or 0.0)
+            figures[2] += float(gpu or 0.0)
+    return sums
 
-    SQL sums each (namespace, node)'s allocation × covered seconds over the hour's samples,
-    driven by the hour's snapshots through the key; the few thousand sums are then priced."""
+
+def _unsettled_sums(weights_cte: _Weights, namespace_ids: Sequence[int] | None) -> Any:
+    """Σ allocation × weight per (key, node id) over the unsettled samples' per-node rows."""
     placed, weight = NamespaceNodeSample, weights_cte.c.weight
     keys: tuple[Any, ...] = (placed.namespace_id,)
     query = (
@@ -414,22 +478,36 @@ def _node_costs(
             (sample.snapshot_id == placed.snapshot_id)
             & (sample.namespace_id == placed.namespace_id),
         ).where(placed.namespace_id.in_(list(namespace_ids)))
-    query = query.with_only_columns(
+    return query.with_only_columns(
         *keys,
         placed.node_id,
         func.sum(placed.cpu_alloc_cores * weight),
         func.sum(placed.memory_alloc_bytes * weight),
         func.sum(placed.gpu_alloc * weight),
     ).group_by(*keys, placed.node_id)
+
+
+def _node_costs(
+    session: Session,
+    cluster_id: int,
+    hour_start: dt.datetime,
+    unsettled: _Weights | None,
+    deltas: dict[int, tuple[float, float, float]],
+    namespace_ids: Sequence[int] | None,
+) -> dict[tuple, tuple[float, float, float]]:
+    """Σ allocation × (node unit price − sheet unit price) × covered hours over the repriced
+    nodes: (cpu, memory, gpu) cost per key of `_allocation_seconds`. SQL sums each
+    (namespace, node)'s allocation-seconds; the few thousand sums are then priced."""
     costs: dict[tuple, list[list[float]]] = {}
-    for *key, node_id, cpu, memory, gpu in session.execute(query).all():
+    seconds = _allocation_seconds(session, cluster_id, hour_start, unsettled, namespace_ids)
+    for (*key, node_id), (cpu, memory, gpu) in seconds.items():
         if node_id not in deltas:  # priced at the sheet's unit prices: nothing to add
             continue
         cpu_delta, memory_delta, gpu_delta = deltas[node_id]
         figures = costs.setdefault(tuple(key), [[], [], []])
-        figures[0].append(float(cpu or 0.0) * cpu_delta)
-        figures[1].append(float(memory or 0.0) * memory_delta)
-        figures[2].append(float(gpu or 0.0) * gpu_delta)
+        figures[0].append(cpu * cpu_delta)
+        figures[1].append(memory * memory_delta)
+        figures[2].append(gpu * gpu_delta)
     return {
         key: (
             math.fsum(cpu) / SECONDS_PER_HOUR,
@@ -442,7 +520,9 @@ def _node_costs(
 
 def _with_node_costs(
     session: Session,
-    weights_cte: Any,
+    cluster_id: int,
+    hour_start: dt.datetime,
+    weights: Sequence[tuple[int, float, int, int]],
     sums: list[NamespaceHourSums],
     deltas: dict[int, tuple[float, float, float]],
 ) -> list[NamespaceHourSums]:
@@ -451,9 +531,10 @@ def _with_node_costs(
         return sums
     lines_per_namespace = collections.Counter(line.namespace_id for line in sums)
     split = sorted(namespace_id for namespace_id, n in lines_per_namespace.items() if n > 1)
-    costs = _node_costs(session, weights_cte, deltas, None)
+    unsettled = _unsettled(session, weights)
+    costs = _node_costs(session, cluster_id, hour_start, unsettled, deltas, None)
     if split:
-        costs |= _node_costs(session, weights_cte, deltas, split)
+        costs |= _node_costs(session, cluster_id, hour_start, unsettled, deltas, split)
     added = []
     for line in sums:
         key = (
@@ -492,19 +573,7 @@ def _hour_lines(
     namespaces, capacity = [], (0.0, 0.0, 0.0)
     nodes: list[tuple[NodeHour, NodePrice]] = []
     if weights:
-        weights_cte = _Weights(
-            cte=values(
-                column("snapshot_id", Integer),
-                column("weight", Float),
-                column("inside", Integer),
-                column("metered", Integer),
-                name="weights",
-            )
-            .data(weights)
-            .cte(),
-            first_id=min(snapshot_id for snapshot_id, *_ in weights),
-            last_id=max(snapshot_id for snapshot_id, *_ in weights),
-        )
+        weights_cte = _weights_table(weights)
         sums = _namespace_sums(session, weights_cte)
         if pricer is not None:
             node_hours = _node_hours(session, weights_cte)
@@ -522,7 +591,7 @@ def _hour_lines(
         }
         namespaces = [
             namespace_line(sums, prices, coverage=coverage, network_priced=network_priced)
-            for sums in _with_node_costs(session, weights_cte, sums, deltas)
+            for sums in _with_node_costs(session, cluster_id, hour_start, weights, sums, deltas)
         ]
         capacity = _capacity(session, weights_cte)
     idle = idle_line(

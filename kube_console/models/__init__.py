@@ -41,6 +41,7 @@ from kube_console.models.org import (
     User,
 )
 from kube_console.models.usage import (
+    NamespaceNodeHour,
     NamespaceNodeSample,
     NamespaceUsageSample,
     NodeLabelSet,
@@ -69,6 +70,7 @@ __all__ = [
     "HelmRelease",
     "LoginThrottle",
     "Namespace",
+    "NamespaceNodeHour",
     "NamespaceNodeSample",
     "NamespaceUsageSample",
     "Node",

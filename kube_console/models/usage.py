@@ -60,6 +60,11 @@ class NamespaceNodeSample(SQLModel, table=True):
     """A namespace's allocation on one node at one sync (cost-model.md "Node prices",
     Allocation): one row per namespace and node its counted pods run on, never per pod.
 
+    Kept only until the sample's coverage is known: the next sync of the cluster moves the
+    rows into `NamespaceNodeHour` (allocation × covered seconds) and deletes them. Rows of a
+    snapshot nobody settled (the cluster's latest, or samples written before 0013) are read
+    by the cost job with the snapshot's weight, as they always were.
+
     Allocation on no known node (a pod whose node is not listed) has no row: it is the
     namespace sample's total less its rows here, and is charged at the sheet's unit prices.
     The key leads with the snapshot, so an hour's rows are read (and pruned) by snapshot. The
@@ -79,6 +84,31 @@ class NamespaceNodeSample(SQLModel, table=True):
     cpu_alloc_cores: float = 0.0
     memory_alloc_bytes: int = Field(default=0, sa_type=BigInteger)
     gpu_alloc: float = 0.0
+
+
+class NamespaceNodeHour(SQLModel, table=True):
+    """A namespace's allocation on one node over one cluster-hour: Σ allocation × covered
+    seconds of the settled samples (cost-model.md "Node prices", Allocation), under the
+    team and cost-center of the samples (a label change inside the hour splits it).
+
+    Added to by the sync that settles a sample, in the sync's transaction and by key, so a
+    sample counts once; the cost job reads an hour's rows instead of every sample's.
+    """
+
+    __tablename__ = "namespace_node_hours"
+    # Each sync updates every row of its hour: free room on each page keeps those updates HOT
+    # on PostgreSQL (no new index entry each time; old versions pruned within the page).
+    __table_args__ = {"postgresql_with": {"fillfactor": 40}}
+
+    cluster_id: int = Field(primary_key=True, foreign_key="clusters.id", ondelete="CASCADE")
+    hour_start: dt.datetime = Field(primary_key=True, sa_type=UTCDateTime)
+    namespace_id: int = Field(primary_key=True)
+    team: str = Field(primary_key=True, max_length=253)
+    cost_center: str = Field(primary_key=True, max_length=253)
+    node_id: int = Field(primary_key=True)
+    cpu_core_seconds: float = 0.0
+    memory_byte_seconds: float = 0.0
+    gpu_seconds: float = 0.0
 
 
 class NodeLabelSet(SQLModel, table=True):

@@ -123,7 +123,11 @@ class CheckedCluster:
 
 
 def label_keys(settings: Settings) -> LabelKeys:
-    return LabelKeys(team=settings.team_label_keys, cost_center=settings.cost_center_label_keys)
+    return LabelKeys(
+        team=settings.team_label_keys,
+        cost_center=settings.cost_center_label_keys,
+        sync_interval_seconds=settings.sync_interval_seconds,
+    )
 
 
 def contexts_in(kubeconfig: str) -> tuple[list[str], str | None]:

@@ -32,6 +32,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session
 
+from kube_console.costs.allocation_hours import settle_previous_sample
 from kube_console.costs.samples import (
     NodeAllocation,
     namespace_figures,
@@ -79,6 +80,10 @@ NAMED_NAMESPACES = 5
 class LabelKeys:
     team: Sequence[str]
     cost_center: Sequence[str]
+    # The sync interval the cost model's coverage rule reads: with it, a sync settles the
+    # previous sample's allocation per node into hours (costs/allocation_hours.py); without
+    # it, that sample's rows stay for the cost job to weigh.
+    sync_interval_seconds: int | None = None
 
 
 @dataclasses.dataclass
@@ -513,7 +518,14 @@ def _apply(
         store("helm_releases", HelmRelease, entries)
 
     if snapshot.pods is not None and snapshot.pvcs is not None:
-        _write_samples(session, cluster_id, snapshot, namespaces, usage, now)
+        _write_samples(session, cluster_id, snapshot, namespaces, usage, now, nodes)
+        if label_keys.sync_interval_seconds is not None:
+            settle_previous_sample(
+                session,
+                cluster_id=cluster_id,
+                sampled_at=now,
+                interval_seconds=label_keys.sync_interval_seconds,
+            )
         summary.sampled = True
 
     if nodes is not None and pods is not None and stored_namespaces is not None:
@@ -704,6 +716,7 @@ def _write_samples(
     namespaces: dict[str, tuple[int, str, str]],
     usage: dict[tuple[str, str], dict[str, tuple[float | None, int | None]]],
     now: dt.datetime,
+    stored_nodes: _Synced | None,
 ) -> None:
     sample = UsageSnapshot(
         cluster_id=cluster_id, sampled_at=now, metrics_available=snapshot.metrics_available
@@ -732,23 +745,7 @@ def _write_samples(
         )
     if namespace_rows:
         session.execute(NamespaceUsageSample.__table__.insert(), namespace_rows)
-    nodes = _live(
-        session,
-        (
-            Node.id,
-            Node.name,
-            Node.labels,
-            Node.capacity_cpu_cores,
-            Node.capacity_memory_bytes,
-            Node.capacity_gpus,
-            Node.allocatable_cpu_cores,
-            Node.allocatable_memory_bytes,
-            Node.cpu_usage_cores,
-            Node.memory_usage_bytes,
-        ),
-        Node,
-        cluster_id,
-    )
+    nodes = _sampled_nodes(session, cluster_id, stored_nodes)
     label_sets = label_set_ids(session, [labels or {} for _, _, labels, *_ in nodes])
     node_rows = [
         {
@@ -798,6 +795,46 @@ def _write_samples(
     ]
     if placement_rows:
         session.execute(NamespaceNodeSample.__table__.insert(), placement_rows)
+
+
+def _sampled_nodes(session: Session, cluster_id: int, stored: _Synced | None) -> list[Any]:
+    """The cluster's live nodes as a sample records them. When this sync stored the node list
+    unchanged, the listed records are the rows (their usage included): no read."""
+    if stored is None or not stored.unchanged:
+        return _live(
+            session,
+            (
+                Node.id,
+                Node.name,
+                Node.labels,
+                Node.capacity_cpu_cores,
+                Node.capacity_memory_bytes,
+                Node.capacity_gpus,
+                Node.allocatable_cpu_cores,
+                Node.allocatable_memory_bytes,
+                Node.cpu_usage_cores,
+                Node.memory_usage_bytes,
+            ),
+            Node,
+            cluster_id,
+        )
+    ids = {row[0]: row[1] for row in stored.live}
+    return [
+        (
+            ids[entry.uid],
+            node.name,
+            node.labels,
+            node.capacity_cpu_cores,
+            node.capacity_memory_bytes,
+            node.capacity_gpus,
+            node.allocatable_cpu_cores,
+            node.allocatable_memory_bytes,
+            (entry.usage or {}).get("cpu_usage_cores"),
+            (entry.usage or {}).get("memory_usage_bytes"),
+        )
+        for entry in stored.listed
+        for node in (entry.record,)
+    ]
 
 
 def _label_digest(labels: dict[str, str]) -> str:

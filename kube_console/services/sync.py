@@ -25,6 +25,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlmodel import Session
 
+from kube_console.costs.math import floor_hour
 from kube_console.db import utcnow
 from kube_console.kube.client import InvalidClientCredentials, build_api_client
 from kube_console.kube.credentials import ClusterCredentials
@@ -38,6 +39,7 @@ from kube_console.kube.objects import ClusterSnapshot
 from kube_console.kube.provider import detect_provider, parse_version
 from kube_console.models import (
     Cluster,
+    NamespaceNodeHour,
     NamespaceNodeSample,
     NamespaceUsageSample,
     NodeLabelSet,
@@ -300,6 +302,13 @@ def prune_samples(*, session: Session, older_than: dt.datetime) -> int:
             UsageSnapshot.cluster_id == cluster_id, UsageSnapshot.sampled_at < older_than
         )
         session.execute(delete(NamespaceNodeSample).where(NamespaceNodeSample.snapshot_id.in_(old)))
+        # An hour before the first kept hour has no sample left: its settled seconds go too.
+        session.execute(
+            delete(NamespaceNodeHour).where(
+                NamespaceNodeHour.cluster_id == cluster_id,
+                NamespaceNodeHour.hour_start < floor_hour(older_than),
+            )
+        )
         for model in (NamespaceUsageSample, NodeUsageSample):
             session.execute(
                 delete(model).where(model.cluster_id == cluster_id, model.sampled_at < older_than)
