@@ -8,7 +8,7 @@ settled, which the cost job reads with their snapshot's weight exactly as before
 recomputes of the hours they cover are unchanged; they go with their snapshots when pruned.
 The first sync after the upgrade settles only the sample right before it.
 
-Revision ID: 0013_h_costs_alloc_hours
+Revision ID: 0013_allocation_hours
 Revises: 0012_provisional_costs
 Create Date: 2026-12-02
 """
@@ -20,7 +20,7 @@ from alembic import op
 
 import kube_console.db
 
-revision: str = "0013_h_costs_alloc_hours"
+revision: str = "0013_allocation_hours"
 down_revision: str | None = "0012_provisional_costs"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
