@@ -116,43 +116,56 @@ def _client(request: Request) -> str:
     )
 
 
-async def sign_in(request: Request) -> Response:
-    if not _same_origin(request):
-        return PlainTextResponse("cross-site sign-in refused", status_code=403)
-    form = await request.form()
-    email = str(form.get("email", ""))
-    password = str(form.get("password", ""))
-    target = _safe_next(str(form.get("next", "")))
-    hours = get_settings().session_hours
+def sign_in_routes(*, clock: auth_service.Clock = auth_service.system_clock) -> list[Route]:
+    """The sign-in and sign-out routes, throttling sign-in by `clock`'s time."""
 
-    client = _client(request)
+    async def sign_in(request: Request) -> Response:
+        if not _same_origin(request):
+            return PlainTextResponse("cross-site sign-in refused", status_code=403)
+        form = await request.form()
+        email = str(form.get("email", ""))
+        password = str(form.get("password", ""))
+        target = _safe_next(str(form.get("next", "")))
+        hours = get_settings().session_hours
 
-    def attempt() -> auth_service.SignedIn:
-        with session_scope() as session:
-            return auth_service.sign_in(
-                session=session, email=email, password=password, client=client, session_hours=hours
+        client = _client(request)
+
+        def attempt() -> auth_service.SignedIn:
+            with session_scope() as session:
+                return auth_service.sign_in(
+                    session=session,
+                    email=email,
+                    password=password,
+                    client=client,
+                    session_hours=hours,
+                    clock=clock,
+                )
+
+        try:
+            signed_in = await asyncio.to_thread(attempt)
+        except auth_service.SignInRefused:
+            return RedirectResponse(f"/login?error=refused&next={quote(target)}", status_code=303)
+        except auth_service.SignInThrottled as throttled:
+            return RedirectResponse(
+                f"/login?error=throttled&retry={throttled.seconds}&next={quote(target)}",
+                status_code=303,
             )
-
-    try:
-        signed_in = await asyncio.to_thread(attempt)
-    except auth_service.SignInRefused:
-        return RedirectResponse(f"/login?error=refused&next={quote(target)}", status_code=303)
-    except auth_service.SignInThrottled as throttled:
-        return RedirectResponse(
-            f"/login?error=throttled&retry={throttled.seconds}&next={quote(target)}",
-            status_code=303,
+        response = RedirectResponse(target, status_code=303)
+        response.set_cookie(
+            session_cookie_name(),
+            signed_in.token,
+            max_age=hours * 3600,
+            path="/",
+            httponly=True,
+            samesite="lax",
+            secure=_secure(request),
         )
-    response = RedirectResponse(target, status_code=303)
-    response.set_cookie(
-        session_cookie_name(),
-        signed_in.token,
-        max_age=hours * 3600,
-        path="/",
-        httponly=True,
-        samesite="lax",
-        secure=_secure(request),
-    )
-    return response
+        return response
+
+    return [
+        Route("/auth/sign-in", sign_in, methods=["POST"]),
+        Route("/auth/sign-out", sign_out, methods=["POST"]),
+    ]
 
 
 async def sign_out(request: Request) -> Response:
@@ -172,10 +185,7 @@ async def sign_out(request: Request) -> Response:
     return response
 
 
-routes = [
-    Route("/auth/sign-in", sign_in, methods=["POST"]),
-    Route("/auth/sign-out", sign_out, methods=["POST"]),
-]
+routes = sign_in_routes()
 
 
 _DIGEST_HEADER = SESSION_DIGEST_HEADER.encode()
