@@ -89,6 +89,7 @@ def create_admin(
     password = _read_password(prompt=True)
     with plain_errors(), session_scope() as session:
         organization = users.ensure_org(session=session, name=org)
+        assert organization.id is not None
         org_name = organization.name
         row = users.create_user(
             session=session,
@@ -223,6 +224,7 @@ def _operator_context(org_name: str) -> AuthContext:
 
     with plain_errors(), session_scope() as session:
         org = org_by_name(session=session, name=org_name)
+    assert org.id is not None
     return AuthContext(user_id=0, org_id=org.id, role="admin", email="cli", via="cli")
 
 
@@ -258,7 +260,7 @@ def cluster_add(
     keyring = _keyring_or_fail()
     try:
         with plain_errors():
-            card, outcome = register_cluster(
+            card, _outcome = register_cluster(
                 open_session=session_scope,
                 org_id=ctx.org_id,
                 name=name,
@@ -332,7 +334,7 @@ def sync(
 
 def _sync_round(*, owner: str, cluster: int | None, interval, sync_one) -> list:
     """One round of `sync`: every cluster, or the one asked for."""
-    from kube_console.db import utcnow
+    from kube_console.clock import utcnow
     from kube_console.services.sync_scheduling import claim_cluster, run_claimed
     from kube_console.workers import sync_job
 
@@ -434,9 +436,9 @@ def costs_compute(
     """Compute the closed hours now, as the hourly job does, and print what was done per cluster."""
     import time
 
+    from kube_console.clock import utcnow
     from kube_console.costs.engine import open_hour, open_hour_note, run_cost_pass
     from kube_console.costs.math import parse_utc_time
-    from kube_console.db import utcnow
     from kube_console.services.workers import record_cost_runs
     from kube_console.workers.leader import process_name
 

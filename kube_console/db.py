@@ -24,6 +24,7 @@ from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel
 
+from kube_console import clock
 from kube_console.security.private_files import private_sqlite_file
 from kube_console.settings import get_settings
 
@@ -50,9 +51,7 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
+utcnow = clock.utcnow  # where the services have long found it
 
 # JSON columns are written on every sync for thousands of rows: orjson is several times faster.
 _JSON_CODEC: dict[str, Any] = {

@@ -25,7 +25,6 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from kube_console.db import session_scope
 from kube_console.security.secrets import hash_token
 from kube_console.security.session_cookie import (
     SESSION_DIGEST_HEADER,
@@ -34,6 +33,7 @@ from kube_console.security.session_cookie import (
     without_session_cookie,
 )
 from kube_console.services import auth as auth_service
+from kube_console.services.sessions import in_app_session
 from kube_console.settings import get_settings
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -116,43 +116,53 @@ def _client(request: Request) -> str:
     )
 
 
-async def sign_in(request: Request) -> Response:
-    if not _same_origin(request):
-        return PlainTextResponse("cross-site sign-in refused", status_code=403)
-    form = await request.form()
-    email = str(form.get("email", ""))
-    password = str(form.get("password", ""))
-    target = _safe_next(str(form.get("next", "")))
-    hours = get_settings().session_hours
+def sign_in_routes(*, clock: auth_service.Clock = auth_service.system_clock) -> list[Route]:
+    """The sign-in and sign-out routes, throttling sign-in by `clock`'s time."""
 
-    client = _client(request)
+    async def sign_in(request: Request) -> Response:
+        if not _same_origin(request):
+            return PlainTextResponse("cross-site sign-in refused", status_code=403)
+        form = await request.form()
+        email = str(form.get("email", ""))
+        password = str(form.get("password", ""))
+        target = _safe_next(str(form.get("next", "")))
+        hours = get_settings().session_hours
 
-    def attempt() -> auth_service.SignedIn:
-        with session_scope() as session:
-            return auth_service.sign_in(
-                session=session, email=email, password=password, client=client, session_hours=hours
+        client = _client(request)
+
+        try:
+            signed_in = await asyncio.to_thread(
+                in_app_session,
+                auth_service.sign_in,
+                email=email,
+                password=password,
+                client=client,
+                session_hours=hours,
+                clock=clock,
             )
-
-    try:
-        signed_in = await asyncio.to_thread(attempt)
-    except auth_service.SignInRefused:
-        return RedirectResponse(f"/login?error=refused&next={quote(target)}", status_code=303)
-    except auth_service.SignInThrottled as throttled:
-        return RedirectResponse(
-            f"/login?error=throttled&retry={throttled.seconds}&next={quote(target)}",
-            status_code=303,
+        except auth_service.SignInRefused:
+            return RedirectResponse(f"/login?error=refused&next={quote(target)}", status_code=303)
+        except auth_service.SignInThrottled as throttled:
+            return RedirectResponse(
+                f"/login?error=throttled&retry={throttled.seconds}&next={quote(target)}",
+                status_code=303,
+            )
+        response = RedirectResponse(target, status_code=303)
+        response.set_cookie(
+            session_cookie_name(),
+            signed_in.token,
+            max_age=hours * 3600,
+            path="/",
+            httponly=True,
+            samesite="lax",
+            secure=_secure(request),
         )
-    response = RedirectResponse(target, status_code=303)
-    response.set_cookie(
-        session_cookie_name(),
-        signed_in.token,
-        max_age=hours * 3600,
-        path="/",
-        httponly=True,
-        samesite="lax",
-        secure=_secure(request),
-    )
-    return response
+        return response
+
+    return [
+        Route("/auth/sign-in", sign_in, methods=["POST"]),
+        Route("/auth/sign-out", sign_out, methods=["POST"]),
+    ]
 
 
 async def sign_out(request: Request) -> Response:
@@ -160,11 +170,7 @@ async def sign_out(request: Request) -> Response:
         return PlainTextResponse("cross-site sign-out refused", status_code=403)
     token = session_token(*request.headers.getlist("cookie"))
 
-    def revoke() -> None:
-        with session_scope() as session:
-            auth_service.sign_out(session=session, token=token)
-
-    await asyncio.to_thread(revoke)
+    await asyncio.to_thread(in_app_session, auth_service.sign_out, token=token)
     response = RedirectResponse("/login?signed_out=1", status_code=303)
     response.delete_cookie(
         session_cookie_name(), path="/", httponly=True, samesite="lax", secure=_secure(request)
@@ -172,10 +178,7 @@ async def sign_out(request: Request) -> Response:
     return response
 
 
-routes = [
-    Route("/auth/sign-in", sign_in, methods=["POST"]),
-    Route("/auth/sign-out", sign_out, methods=["POST"]),
-]
+routes = sign_in_routes()
 
 
 _DIGEST_HEADER = SESSION_DIGEST_HEADER.encode()

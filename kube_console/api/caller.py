@@ -13,15 +13,16 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlmodel import Session
 
 from kube_console.api.errors import RateLimited
 from kube_console.api.spec import declared_query_parameters
-from kube_console.db import session_scope
 from kube_console.errors import FieldError, ValidationFailed
 from kube_console.security.authz import AuthContext, NotAuthenticated
 from kube_console.security.rate_limit import api_limiter
 from kube_console.security.secrets import hash_token
 from kube_console.services import auth as auth_service
+from kube_console.services.sessions import in_app_session, request_session
 from kube_console.settings import get_settings
 
 bearer = HTTPBearer(
@@ -71,8 +72,10 @@ def api_caller(
 
 def resolve_token(token: str) -> AuthContext | None:
     """Who the token acts for, or None for an unknown or revoked token."""
-    with session_scope() as session:
-        return auth_service.resolve_api_token(session=session, token=token)
+    return in_app_session(auth_service.resolve_api_token, token=token)
 
 
 Caller = Annotated[AuthContext, Depends(api_caller)]
+# The route's unit of work, committed (or rolled back) before the response is sent, so a
+# client that follows up at once sees what the route wrote.
+DbSession = Annotated[Session, Depends(request_session, scope="function")]

@@ -7,13 +7,13 @@ pages call; another organization's id is "not found", from the services' org sco
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from sqlmodel import Session
 
 from kube_console.api import errors
-from kube_console.api.caller import Caller
+from kube_console.api.caller import Caller, DbSession
 from kube_console.api.params import DEFAULT_LIMIT, Cursor, Id, Limit, RunId, as_page, page_request
 from kube_console.api.schemas import (
     ClusterDeletion,
@@ -35,8 +35,7 @@ from kube_console.api.schemas import (
     UpdateCluster,
     WorkerStatus,
 )
-from kube_console.db import session_scope
-from kube_console.models import CLUSTER_STATUSES
+from kube_console.cluster_terms import ClusterStatus
 from kube_console.security.authz import Action, AuthContext, authorize
 from kube_console.security.keyring import get_keyring
 from kube_console.services import clusters as cluster_service
@@ -47,7 +46,7 @@ from kube_console.settings import get_settings
 router = APIRouter(tags=["clusters"])
 ADMIN = {**errors.FORBIDDEN}
 BY_ID = {**errors.NOT_FOUND}
-ALREADY_REGISTERED = {
+ALREADY_REGISTERED: dict[int | str, dict[str, Any]] = {
     409: {
         "model": ErrorResponse,
         "description": "The kubeconfig reaches a cluster your organization has registered already; "
@@ -70,7 +69,7 @@ def _detail(session: Session, ctx: AuthContext, cluster_id: int) -> ClusterDetai
     summary="Register a cluster (admin)",
 )
 def register_cluster(
-    body: RegisterCluster, ctx: Caller, request: Request, response: Response
+    body: RegisterCluster, ctx: Caller, session: DbSession, request: Request, response: Response
 ) -> ClusterRegistered:
     """Validate the kubeconfig as the form does (each refused field is named as
     `kubeconfig.<path>`), connect, detect version and provider, store the credential encrypted
@@ -79,7 +78,6 @@ def register_cluster(
     authorize(ctx, Action.MANAGE_CLUSTERS)
     keyring = get_keyring()
     card, outcome = cluster_service.register_cluster(
-        open_session=session_scope,
         org_id=ctx.org_id,
         name=body.name,
         environment=body.environment,
@@ -89,8 +87,7 @@ def register_cluster(
         keyring=keyring,
         settings=get_settings(),
     )
-    with session_scope() as session:
-        detail = _detail(session, ctx, card.id)
+    detail = _detail(session, ctx, card.id)
     response.headers["Location"] = request.url_for("get_cluster", id=card.id).path
     return ClusterRegistered(
         cluster=detail,
@@ -106,7 +103,8 @@ def register_cluster(
 @router.get("/clusters", response_model=ClusterPage, summary="List clusters")
 def list_clusters(
     ctx: Caller,
-    status: Annotated[Literal[CLUSTER_STATUSES] | None, Query()] = None,  # type: ignore[valid-type]
+    session: DbSession,
+    status: Annotated[ClusterStatus | None, Query()] = None,
     environment: Annotated[Environment | None, Query()] = None,
     provider: Annotated[str, Query(max_length=64, description="eks, gke, aks, k3s, ...")] = "",
     limit: Limit = DEFAULT_LIMIT,
@@ -114,27 +112,25 @@ def list_clusters(
 ) -> ClusterPage:
     """The organization's clusters by name, with counts and month-to-date cost."""
     authorize(ctx, Action.READ)
-    with session_scope() as session:
-        page = explore.list_cluster_rows(
-            session=session,
-            org_id=ctx.org_id,
-            request=page_request(limit, cursor),
-            status=status,
-            environment=environment,
-            provider=provider,
-        )
+    page = explore.list_cluster_rows(
+        session=session,
+        org_id=ctx.org_id,
+        request=page_request(limit, cursor),
+        status=status,
+        environment=environment,
+        provider=provider,
+    )
     return as_page(ClusterPage, ClusterItem.of, page)
 
 
 @router.get(
     "/clusters/{id}", response_model=ClusterDetail, responses=BY_ID, summary="Cluster details"
 )
-def get_cluster(id: Id, ctx: Caller) -> ClusterDetail:
+def get_cluster(id: Id, ctx: Caller, session: DbSession) -> ClusterDetail:
     """The cluster's card, capacity and month-to-date cost. The credential is never shown: only
     its server host, user name, kind and certificate expiry."""
     authorize(ctx, Action.READ)
-    with session_scope() as session:
-        return _detail(session, ctx, id)
+    return _detail(session, ctx, id)
 
 
 @router.patch(
@@ -143,28 +139,24 @@ def get_cluster(id: Id, ctx: Caller) -> ClusterDetail:
     responses={**ADMIN, **BY_ID, **errors.KEYRING_MISSING, **ALREADY_REGISTERED},
     summary="Update a cluster (admin)",
 )
-def update_cluster(id: Id, body: UpdateCluster, ctx: Caller) -> ClusterDetail:
+def update_cluster(id: Id, body: UpdateCluster, ctx: Caller, session: DbSession) -> ClusterDetail:
     """Rename, move environment, or replace the credential (validated and tested again, like
     registration). Fields left out keep their value."""
     authorize(ctx, Action.MANAGE_CLUSTERS)
-    with session_scope() as session:
-        current = cluster_service.get_cluster(session=session, org_id=ctx.org_id, cluster_id=id)
     replaces_credential = bool(body.kubeconfig and body.kubeconfig.strip())
     cluster_service.update_cluster(
-        open_session=session_scope,
         org_id=ctx.org_id,
         cluster_id=id,
-        name=body.name if body.name is not None else current.name,
-        environment=body.environment or current.environment,
+        name=body.name,
+        environment=body.environment or None,
         kubeconfig=body.kubeconfig,
         context=body.context,
         acknowledge_insecure_tls=body.acknowledge_insecure_tls,
         # Keys are needed only to store a new credential; a rename works without them.
-        keyring=get_keyring() if replaces_credential else None,  # type: ignore[arg-type]
+        keyring=get_keyring() if replaces_credential else None,
         settings=get_settings(),
     )
-    with session_scope() as session:
-        return _detail(session, ctx, id)
+    return _detail(session, ctx, id)
 
 
 @router.delete(
@@ -176,17 +168,15 @@ def update_cluster(id: Id, body: UpdateCluster, ctx: Caller) -> ClusterDetail:
 def delete_cluster(
     id: Id,
     ctx: Caller,
+    session: DbSession,
     dry_run: Annotated[bool, Query(description="only say what deleting would remove")] = False,
 ) -> ClusterDeletion:
     """Deletes the cluster, its credential and, in cascade, its inventory, samples and costs;
     answers with what was removed."""
     authorize(ctx, Action.MANAGE_CLUSTERS)
-    with session_scope() as session:
-        preview = cluster_service.deletion_preview(
-            session=session, org_id=ctx.org_id, cluster_id=id
-        )
-        if not dry_run:
-            cluster_service.delete_cluster(session=session, org_id=ctx.org_id, cluster_id=id)
+    preview = cluster_service.deletion_preview(session=session, org_id=ctx.org_id, cluster_id=id)
+    if not dry_run:
+        cluster_service.delete_cluster(session=session, org_id=ctx.org_id, cluster_id=id)
     return ClusterDeletion.of(preview, deleted=not dry_run)
 
 
@@ -197,38 +187,37 @@ def delete_cluster(
     responses={**ADMIN, **BY_ID, **errors.KEYRING_MISSING},
     summary="Sync a cluster now (admin)",
 )
-def sync_cluster(id: Id, ctx: Caller, request: Request, response: Response) -> SyncAccepted:
+def sync_cluster(
+    id: Id, ctx: Caller, session: DbSession, request: Request, response: Response
+) -> SyncAccepted:
     """Queues a sync (the cluster is due at once; the worker that claims it runs it) and
     answers 202 with the run to follow: GET its `status_url`. Asking again while it is
     queued answers the same run."""
     authorize(ctx, Action.TRIGGER_SYNC)
     get_keyring()  # refuse early: without keys no worker could read the credential
-    with session_scope() as session:
-        run_id = sync_scheduling.request_sync(
-            session=session, org_id=ctx.org_id, cluster_id=id, trigger="api"
-        )
+    run_id = sync_scheduling.request_sync(
+        session=session, org_id=ctx.org_id, cluster_id=id, trigger="api"
+    )
     status_url = request.url_for("get_run", id=run_id).path
     response.headers["Location"] = status_url
     return SyncAccepted(run_id=run_id, status_url=status_url)
 
 
 @router.get("/runs/{id}", response_model=Run, responses=BY_ID, summary="A sync run's progress")
-def get_run(id: RunId, ctx: Caller) -> Run:
+def get_run(id: RunId, ctx: Caller, session: DbSession) -> Run:
     authorize(ctx, Action.READ)
-    with session_scope() as session:
-        return Run.of(worker_service.get_run(session=session, org_id=ctx.org_id, run_id=id))
+    return Run.of(worker_service.get_run(session=session, org_id=ctx.org_id, run_id=id))
 
 
 @router.get(
     "/clusters/{id}/health", response_model=ClusterHealth, responses=BY_ID, summary="Cluster health"
 )
-def cluster_health(id: Id, ctx: Caller) -> ClusterHealth:
+def cluster_health(id: Id, ctx: Caller, session: DbSession) -> ClusterHealth:
     """The API server's health components and latency, and what failed, as of the last sync."""
     authorize(ctx, Action.READ)
-    with session_scope() as session:
-        return ClusterHealth.of(
-            explore.cluster_health(session=session, org_id=ctx.org_id, cluster_id=id)
-        )
+    return ClusterHealth.of(
+        explore.cluster_health(session=session, org_id=ctx.org_id, cluster_id=id)
+    )
 
 
 @router.get(
@@ -240,6 +229,7 @@ def cluster_health(id: Id, ctx: Caller) -> ClusterHealth:
 def cluster_namespaces(
     id: Id,
     ctx: Caller,
+    session: DbSession,
     team: Annotated[str, Query(max_length=253)] = "",
     cost_center: Annotated[str, Query(max_length=253)] = "",
     limit: Limit = DEFAULT_LIMIT,
@@ -247,15 +237,14 @@ def cluster_namespaces(
 ) -> NamespacePage:
     """Namespaces by name with team, cost-center, pods, requests, usage and month-to-date cost."""
     authorize(ctx, Action.READ)
-    with session_scope() as session:
-        page = explore.list_namespaces(
-            session=session,
-            org_id=ctx.org_id,
-            request=page_request(limit, cursor),
-            cluster_id=id,
-            team=team,
-            cost_center=cost_center,
-        )
+    page = explore.list_namespaces(
+        session=session,
+        org_id=ctx.org_id,
+        request=page_request(limit, cursor),
+        cluster_id=id,
+        team=team,
+        cost_center=cost_center,
+    )
     return as_page(NamespacePage, NamespaceItem.of, page)
 
 
@@ -263,14 +252,13 @@ def cluster_namespaces(
     "/clusters/{id}/nodes", response_model=NodePage, responses=BY_ID, summary="A cluster's nodes"
 )
 def cluster_nodes(
-    id: Id, ctx: Caller, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = ""
+    id: Id, ctx: Caller, session: DbSession, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = ""
 ) -> NodePage:
     """Nodes by name with status, roles, instance type, zone, allocatable, requested and used."""
     authorize(ctx, Action.READ)
-    with session_scope() as session:
-        page = explore.list_nodes(
-            session=session, org_id=ctx.org_id, request=page_request(limit, cursor), cluster_id=id
-        )
+    page = explore.list_nodes(
+        session=session, org_id=ctx.org_id, request=page_request(limit, cursor), cluster_id=id
+    )
     return as_page(NodePage, NodeItem.of, page)
 
 
@@ -281,10 +269,9 @@ def cluster_nodes(
     tags=["workers"],
     summary="Workers status (admin)",
 )
-def workers_status(ctx: Caller) -> WorkerStatus:
+def workers_status(ctx: Caller, session: DbSession) -> WorkerStatus:
     """The worker processes, with only this organization's clusters under them; this
     organization's clusters' schedule (next sync, last duration, who synced them) and recent
     runs. Figures of other organizations are never shown."""
     authorize(ctx, Action.VIEW_WORKERS)
-    with session_scope() as session:
-        return WorkerStatus.of(worker_service.worker_status(session=session, org_id=ctx.org_id))
+    return WorkerStatus.of(worker_service.worker_status(session=session, org_id=ctx.org_id))

@@ -8,16 +8,15 @@ row per bucket with the same figures as its JSON.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from kube_console.api import errors
-from kube_console.api.caller import Caller
+from kube_console.api.caller import Caller, DbSession
 from kube_console.api.params import ID_MAX, Id
 from kube_console.api.schemas import BUCKET_FIGURES, CostReportModel, NamespaceCosts
-from kube_console.db import session_scope
 from kube_console.dto import CostQuery
 from kube_console.errors import ValidationFailed
 from kube_console.security.authz import Action, authorize
@@ -31,7 +30,7 @@ CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 _WINDOW_FIELDS = {"start": "from", "end": "to"}
 
 Format = Annotated[Literal["json", "csv"], Query(description="json, or csv with a header row")]
-Step = Literal[tuple(cost_queries.STEPS)]  # type: ignore[valid-type]
+Step = cost_queries.Step
 TimeBound = Annotated[
     str,
     Query(
@@ -66,7 +65,9 @@ def _with_api_field_names(failure: ValidationFailed) -> ValidationFailed:
     )
 
 
-CSV_OR_JSON = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}
+CSV_OR_JSON: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/csv": {"schema": {"type": "string"}}}}
+}
 
 
 @router.get(
@@ -78,6 +79,7 @@ CSV_OR_JSON = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}
 def namespace_costs(
     id: Id,
     ctx: Caller,
+    session: DbSession,
     step: Annotated[Step, Query(description="bucket size")] = "day",
     start: Annotated[TimeBound, Query(alias="from")] = "",
     end: Annotated[TimeBound, Query(alias="to")] = "",
@@ -88,21 +90,20 @@ def namespace_costs(
     the last closed hour. The namespace's share of idle is not in it."""
     authorize(ctx, Action.READ)
     try:
-        with session_scope() as session:
-            breakdown = inventory_costs.namespace_cost_breakdown(
-                session=session,
-                org_id=ctx.org_id,
-                namespace_id=id,
-                step=step,
-                start=start,
-                end=end,
-            )
+        breakdown = inventory_costs.namespace_cost_breakdown(
+            session=session,
+            org_id=ctx.org_id,
+            namespace_id=id,
+            step=step,
+            start=start,
+            end=end,
+        )
     except ValidationFailed as failure:
         raise _with_api_field_names(failure) from None
     costs = NamespaceCosts.build(breakdown)
     if format == "json":
         return costs
-    header = ["bucket_start", *BUCKET_FIGURES, "currency"]
+    header: list[Cell] = ["bucket_start", *BUCKET_FIGURES, "currency"]
     rows = [
         [
             bucket.model_dump(mode="json")["start"],
@@ -122,8 +123,9 @@ def namespace_costs(
 )
 def costs(
     ctx: Caller,
+    session: DbSession,
     window: Annotated[
-        Literal[tuple(cost_queries.WINDOWS)],  # type: ignore[valid-type]
+        cost_queries.CostWindow,
         Query(description="a preset, or custom with from and to"),
     ] = "30d",
     start: Annotated[TimeBound, Query(alias="from", description="start of a custom window")] = "",
@@ -132,7 +134,7 @@ def costs(
     ] = "",
     step: Annotated[Step, Query(description="bucket size of the series")] = "day",
     group_by: Annotated[
-        list[Literal[tuple(cost_queries.DIMENSIONS)]],  # type: ignore[valid-type]
+        list[cost_queries.Dimension],
         Query(
             min_length=1,
             max_length=2,
@@ -175,11 +177,10 @@ def costs(
         series_limit=series_limit,
     )
     try:
-        with session_scope() as session:
-            if format == "csv":
-                text = cost_queries.export_csv(session=session, org_id=ctx.org_id, query=query)
-            else:
-                report = cost_queries.cost_report(session=session, org_id=ctx.org_id, query=query)
+        if format == "csv":
+            text = cost_queries.export_csv(session=session, org_id=ctx.org_id, query=query)
+        else:
+            report = cost_queries.cost_report(session=session, org_id=ctx.org_id, query=query)
     except ValidationFailed as failure:
         raise _with_api_field_names(failure) from None
     if format == "csv":

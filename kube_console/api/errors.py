@@ -175,22 +175,22 @@ async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(RequestValidationError, _on_request_validation)
-    app.add_exception_handler(ValidationFailed, _on_validation_failed)
-    app.add_exception_handler(StarletteHTTPException, _on_http_exception)
-    app.add_exception_handler(NotAuthenticated, _on_not_authenticated)
-    app.add_exception_handler(Forbidden, _on_forbidden)
-    app.add_exception_handler(NotFound, _on_not_found)
-    app.add_exception_handler(Conflict, _on_conflict)
-    app.add_exception_handler(ConnectionFailed, _on_connection_failed)
-    app.add_exception_handler(KeyringUnavailable, _on_keyring_unavailable)
-    app.add_exception_handler(RateLimited, _on_rate_limited)
-    app.add_exception_handler(Exception, _on_unexpected)
+    app.exception_handler(RequestValidationError)(_on_request_validation)
+    app.exception_handler(ValidationFailed)(_on_validation_failed)
+    app.exception_handler(StarletteHTTPException)(_on_http_exception)
+    app.exception_handler(NotAuthenticated)(_on_not_authenticated)
+    app.exception_handler(Forbidden)(_on_forbidden)
+    app.exception_handler(NotFound)(_on_not_found)
+    app.exception_handler(Conflict)(_on_conflict)
+    app.exception_handler(ConnectionFailed)(_on_connection_failed)
+    app.exception_handler(KeyringUnavailable)(_on_keyring_unavailable)
+    app.exception_handler(RateLimited)(_on_rate_limited)
+    app.exception_handler(Exception)(_on_unexpected)
 
 
 def _documented(
     status: int, description: str, headers: dict[str, Any] | None = None
-) -> dict[str, Any]:
+) -> dict[int | str, dict[str, Any]]:
     response: dict[str, Any] = {"model": ErrorResponse, "description": description}
     if headers:
         response["headers"] = headers

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
 from kube_console import dto
+from kube_console.cluster_terms import EnvironmentName
 from kube_console.costs.figures import COST_FIGURES
-from kube_console.models import ENVIRONMENTS
 from kube_console.services.clusters import canonical_environment
 
 
@@ -39,7 +39,7 @@ def _canonical_environment(value: Any) -> Any:
 
 # One of ENVIRONMENTS; the short forms (prod, stage, uat, dev, qa) are read as their canonical name.
 Environment = Annotated[
-    Literal[ENVIRONMENTS],  # type: ignore[valid-type]
+    EnvironmentName,
     BeforeValidator(_canonical_environment),
     Field(
         description="production, staging, development, test or other; prod, stage, uat, dev and qa are accepted too"
@@ -636,8 +636,8 @@ class NamespaceCosts(BaseModel):
         return cls(
             namespace_id=breakdown.namespace_id,
             step=breakdown.step,
-            start=breakdown.start,
-            end=breakdown.end,
+            start=dt.datetime.fromisoformat(breakdown.start),
+            end=dt.datetime.fromisoformat(breakdown.end),
             currency=breakdown.currency,
             window_cost=breakdown.window_cost,
             buckets=[

@@ -72,7 +72,7 @@ def create_api() -> FastAPI:
             swagger_ui_parameters=app.swagger_ui_parameters,
         )
         # Its one inline script (Swagger UI's start) is allowed by its hash, like the pages'.
-        scripts = inline_script_hashes(page.body.decode("utf-8"))
+        scripts = inline_script_hashes(bytes(page.body).decode("utf-8"))
         page.headers["Content-Security-Policy"] = page_policy(
             scripts, origin=get_settings().allowed_origin
         )

@@ -1,11 +1,7 @@
 """The console's SQL tables (plain SQLModel, table=True). No logic beyond columns, keys and indexes."""
 
-from kube_console.models.cluster import (
-    CLUSTER_STATUSES,
-    ENVIRONMENTS,
-    FAILED_SYNC_STATUSES,
-    Cluster,
-)
+from kube_console.cluster_terms import CLUSTER_STATUSES, ENVIRONMENTS, FAILED_SYNC_STATUSES
+from kube_console.models.cluster import Cluster
 from kube_console.models.costs import (
     IDLE_NAMESPACE,
     UNALLOCATED,

@@ -10,13 +10,6 @@ from sqlmodel import Field, SQLModel
 
 from kube_console.db import UTCDateTime, utcnow
 
-# pending: registered, not synced yet; healthy / degraded: last sync worked (degraded = some
-# kinds or health checks failed); unreachable / auth_failed / error: the last sync failed.
-CLUSTER_STATUSES = ("pending", "healthy", "degraded", "unreachable", "auth_failed", "error")
-# The statuses of a failed last sync: the inventory shown is that of `last_success_at`.
-FAILED_SYNC_STATUSES = ("unreachable", "auth_failed", "error")
-ENVIRONMENTS = ("production", "staging", "development", "test", "other")
-
 
 class Cluster(SQLModel, table=True):
     __tablename__ = "clusters"

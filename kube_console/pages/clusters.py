@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from kube_console.cluster_terms import ENVIRONMENTS
 from kube_console.components.cluster_card import cluster_grid
 from kube_console.components.dialogs import confirm_dialog
 from kube_console.components.figures import counted
@@ -12,7 +13,6 @@ from kube_console.components.live import auto_refresh, updated_ago
 from kube_console.components.provider_badge import provider_logo
 from kube_console.components.shell import empty_state, page_frame, page_header
 from kube_console.kube.intake import MAX_KUBECONFIG_BYTES
-from kube_console.models import ENVIRONMENTS
 from kube_console.states.clusters import ClustersState
 from kube_console.states.session import SessionState
 

@@ -11,6 +11,7 @@ import datetime as dt
 import ipaddress
 import math
 import re
+from collections.abc import Callable
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -40,6 +41,14 @@ CLIENT_BUDGET = 20
 CLIENT_WINDOW = dt.timedelta(minutes=15)
 SESSION_TOUCH_EVERY = dt.timedelta(minutes=1)
 SIGN_IN_REFUSED = "That e-mail and password don't match an active account."
+
+Clock = Callable[[], dt.datetime]
+
+
+def system_clock() -> dt.datetime:
+    """The throttle's time, unless a caller passes its own clock (tests freeze it, so that
+    "at the same time" means exactly that)."""
+    return utcnow()
 
 
 class SetupClosed(Exception):
@@ -195,7 +204,13 @@ def _reserve_sign_in(
 
 
 def sign_in(
-    *, session: Session, email: str, password: str, client: str, session_hours: int
+    *,
+    session: Session,
+    email: str,
+    password: str,
+    client: str,
+    session_hours: int,
+    clock: Clock = system_clock,
 ) -> SignedIn:
     """Check the password and open a session, or raise SignInRefused / SignInThrottled.
 
@@ -203,7 +218,7 @@ def sign_in(
     The attempt is counted and committed before the password is checked (so pass a session
     with nothing pending); the caller commits the new session.
     """
-    now = utcnow()
+    now = clock()
     email = normalize_email(email)
     guesser_key, client_key = _reserve_sign_in(session, email=email, client=client, now=now)
     # What is no e-mail address names no user (and one with a NUL byte can't even be compared

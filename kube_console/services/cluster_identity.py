@@ -16,8 +16,8 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from sqlalchemy import or_, select
-from sqlmodel import Session
+from sqlalchemy import ColumnElement, or_, select
+from sqlmodel import Session, col
 
 from kube_console.kube.credentials import ClusterCredentials
 from kube_console.kube.objects import ClusterSnapshot
@@ -25,7 +25,12 @@ from kube_console.models import Cluster
 
 KUBE_SYSTEM = "kube-system"
 # What `duplicates` reads of each cluster: select these rather than whole rows.
-IDENTITY_COLUMNS = (Cluster.id, Cluster.name, Cluster.kube_system_uid, Cluster.endpoint_fingerprint)
+IDENTITY_COLUMNS = (
+    col(Cluster.id),
+    col(Cluster.name),
+    col(Cluster.kube_system_uid),
+    col(Cluster.endpoint_fingerprint),
+)
 # A card names at most this many other registrations of its cluster.
 NAMED_DUPLICATES = 3
 
@@ -77,20 +82,20 @@ def _same_cluster(
     session: Session, *, org_id: int, identity: Identity, except_id: int | None
 ) -> list[Any]:
     """The rows (IDENTITY_COLUMNS) of the org's other clusters that are this same cluster."""
-    matches = []
+    matches: list[ColumnElement[bool]] = []
     if identity.kube_system_uid:
-        matches.append(Cluster.kube_system_uid == identity.kube_system_uid)
+        matches.append(col(Cluster.kube_system_uid) == identity.kube_system_uid)
     if identity.endpoint_fingerprint:
-        matches.append(Cluster.endpoint_fingerprint == identity.endpoint_fingerprint)
+        matches.append(col(Cluster.endpoint_fingerprint) == identity.endpoint_fingerprint)
     if not matches:
         return []
     query = (
         select(*IDENTITY_COLUMNS)
-        .where(Cluster.org_id == org_id, or_(*matches))
-        .order_by(Cluster.id)
+        .where(col(Cluster.org_id) == org_id, or_(*matches))
+        .order_by(col(Cluster.id))
     )
     if except_id is not None:
-        query = query.where(Cluster.id != except_id)
+        query = query.where(col(Cluster.id) != except_id)
     return [row for row in session.execute(query) if identity.same_cluster_as(Identity.of(row))]
 
 

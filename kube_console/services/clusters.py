@@ -15,9 +15,9 @@ import re
 import ssl
 from typing import TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel, col
 
 from kube_console.db import utcnow
 from kube_console.dto import ClusterCard, ConnectionReport, DeletionPreview
@@ -70,7 +70,8 @@ from kube_console.services.cluster_identity import (
 from kube_console.services.credentials import store_credential
 from kube_console.services.inventory import LabelKeys
 from kube_console.services.org_scope import owned_cluster
-from kube_console.services.sync import OpenSession, SyncOutcome, sync_cluster
+from kube_console.services.sessions import OpenSession, open_app_session
+from kube_console.services.sync import SyncOutcome, sync_cluster
 from kube_console.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -280,7 +281,9 @@ def _refuse_a_second_registration(
 ) -> None:
     # Registrations of one org wait for each other here (PostgreSQL; SQLite writes one at a
     # time anyway), so two at once can't both find the cluster not registered yet.
-    session.execute(select(Organization.id).where(Organization.id == org_id).with_for_update())
+    session.execute(
+        select(col(Organization.id)).where(col(Organization.id) == org_id).with_for_update()
+    )
     found = registered_as(session, org_id=org_id, identity=_identity(checked), except_id=except_id)
     if found is not None:
         name, shared = found
@@ -311,7 +314,7 @@ def _identity_problems(name: str, environment: str) -> list[FieldError]:
 
 def validate_registration(
     *,
-    open_session: OpenSession,
+    open_session: OpenSession = open_app_session,
     org_id: int,
     name: str,
     environment: str,
@@ -354,7 +357,7 @@ def validate_registration(
 
 def check_registration(
     *,
-    open_session: OpenSession,
+    open_session: OpenSession = open_app_session,
     org_id: int,
     name: str,
     environment: str,
@@ -381,15 +384,15 @@ def check_registration(
 
 
 def _name_taken(session: Session, *, org_id: int, name: str, except_id: int | None = None) -> bool:
-    query = select(Cluster.id).where(Cluster.org_id == org_id, Cluster.name == name)
+    query = select(col(Cluster.id)).where(col(Cluster.org_id) == org_id, col(Cluster.name) == name)
     if except_id is not None:
-        query = query.where(Cluster.id != except_id)
+        query = query.where(col(Cluster.id) != except_id)
     return session.execute(query).first() is not None
 
 
 def register_cluster(
     *,
-    open_session: OpenSession,
+    open_session: OpenSession = open_app_session,
     org_id: int,
     name: str,
     environment: str,
@@ -426,6 +429,7 @@ def register_cluster(
             session.flush()
             store_credential(cluster=cluster, credentials=checked.credentials, keyring=keyring)
             session.add(cluster)
+            assert cluster.id is not None
             cluster_id = cluster.id
     except IntegrityError:
         raise ValidationFailed.one(
@@ -444,20 +448,24 @@ def register_cluster(
 
 def update_cluster(
     *,
-    open_session: OpenSession,
+    open_session: OpenSession = open_app_session,
     org_id: int,
     cluster_id: int,
-    name: str,
-    environment: str,
+    name: str | None,
+    environment: str | None,
     kubeconfig: str | None,
     context: str | None,
     acknowledge_insecure_tls: bool,
-    keyring: Keyring,
+    keyring: Keyring | None,
     settings: Settings,
 ) -> ClusterCard:
-    """Rename, move environment, and optionally replace the credential (validated and tested again)."""
+    """Rename, move environment, and optionally replace the credential (validated and tested
+    again). A name or environment of None keeps the current one; `keyring` is needed only to
+    store a new credential."""
     with open_session() as session:
-        owned_cluster(session, org_id=org_id, cluster_id=cluster_id)
+        current = owned_cluster(session, org_id=org_id, cluster_id=cluster_id)
+        name = current.name if name is None else name
+        environment = current.environment if environment is None else environment
     name, environment, credentials = validate_registration(
         open_session=open_session,
         org_id=org_id,
@@ -481,6 +489,7 @@ def update_cluster(
         cluster.name, cluster.environment, cluster.updated_at = name, environment, utcnow()
         if checked is not None:
             cluster.kube_system_uid = kube_system_uid(checked.snapshot)
+            assert keyring is not None, "a new credential needs the keyring"
             store_credential(cluster=cluster, credentials=checked.credentials, keyring=keyring)
             cluster.permission_warnings = checked.report.warnings
             cluster.consecutive_auth_failures, cluster.backoff_until = 0, None
@@ -493,11 +502,16 @@ def deletion_preview(*, session: Session, org_id: int, cluster_id: int) -> Delet
     """What deleting a cluster removes, for the confirmation dialog."""
     cluster = owned_cluster(session, org_id=org_id, cluster_id=cluster_id)
 
-    def count(model) -> int:
-        return session.execute(
-            select(func.count()).select_from(model).where(model.cluster_id == cluster_id)
-        ).scalar_one()
+    def count(model: type[SQLModel]) -> int:
+        return int(
+            session.execute(
+                select(func.count())
+                .select_from(model)
+                .where(inspect(model).columns["cluster_id"] == cluster_id)
+            ).scalar_one()
+        )
 
+    assert cluster.id is not None
     return DeletionPreview(
         cluster_id=cluster.id,
         name=cluster.name,
@@ -528,6 +542,7 @@ def data_is_stale(*, status: str, last_success_at: object) -> bool:
 
 
 def _card(cluster: Cluster, duplicate_of: list[str]) -> ClusterCard:
+    assert cluster.id is not None
     return ClusterCard(
         id=cluster.id,
         name=cluster.name,
@@ -572,15 +587,15 @@ def list_clusters(
     environment: str | None = None,
     provider: str | None = None,
 ) -> list[ClusterCard]:
-    query = select(Cluster).where(Cluster.org_id == org_id)
+    query = select(Cluster).where(col(Cluster.org_id) == org_id)
     if status:
-        query = query.where(Cluster.status == status)
+        query = query.where(col(Cluster.status) == status)
     if environment:
-        query = query.where(Cluster.environment == canonical_environment(environment))
+        query = query.where(col(Cluster.environment) == canonical_environment(environment))
     if provider:
-        query = query.where(Cluster.provider == provider)
-    clusters = session.execute(query.order_by(Cluster.name)).scalars().all()
+        query = query.where(col(Cluster.provider) == provider)
+    clusters = session.execute(query.order_by(col(Cluster.name))).scalars().all()
     # Against every cluster of the org: the other registration may be filtered out of this list.
-    org_clusters = select(*IDENTITY_COLUMNS).where(Cluster.org_id == org_id)
+    org_clusters = select(*IDENTITY_COLUMNS).where(col(Cluster.org_id) == org_id)
     same = duplicates(session.execute(org_clusters)) if clusters else {}
     return [_card(cluster, same.get(cluster.id, [])) for cluster in clusters]

@@ -17,10 +17,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal, TypedDict, get_args
 
 from sqlalchemy import Float, and_, case, func, literal, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from kube_console.costs.columns import Column, table_columns
 from kube_console.costs.figures import (
@@ -67,8 +67,12 @@ from kube_console.models import IDLE_NAMESPACE, Cluster, CostDaily, CostMonthly,
 from kube_console.services.csv_text import Figure, csv_text
 from kube_console.services.prices import resolve_prices
 
-WINDOWS = ("24h", "7d", "30d", "mtd", "last_month", "custom")
-DIMENSIONS = ("cluster", "namespace", "team", "cost_center")
+CostWindow = Literal["24h", "7d", "30d", "mtd", "last_month", "custom"]
+WINDOWS: tuple[CostWindow, ...] = get_args(CostWindow)
+Dimension = Literal["cluster", "namespace", "team", "cost_center"]
+DIMENSIONS: tuple[Dimension, ...] = get_args(Dimension)
+# The buckets of a series: the grains the cost tables are kept in (costs/figures.py STEPS).
+Step = Literal["hour", "day", "month"]
 IDLE_MODES = ("hide", "separate", "share")
 MAX_BUCKETS = {"hour": 31 * 24, "day": 400, "month": 120}
 # A custom window lies within the cost rollups the console keeps, 13 months (this one and the 12
@@ -220,6 +224,7 @@ def resolve_window(query: CostQuery, now: dt.datetime) -> Window:
             errors.append(FieldError("end", "must be after the start"))
         if errors:
             raise ValidationFailed(errors)
+    assert start is not None and end is not None  # a preset, or a custom window checked above
     start, end = (
         _floor(query.step, start),
         min(_ceil(query.step, end), _ceil(query.step, closed_until)),
@@ -273,6 +278,30 @@ class _Filters:
     @property
     def on_labels(self) -> bool:
         return bool(self.cost_centers or self.teams or self.namespaces)
+
+
+class _Scope(TypedDict):
+    """Whose costs a report reads, grouped how: the arguments every query of a report shares."""
+
+    org_id: int
+    dims: Sequence[str]
+    filters: _Filters
+    idle: str
+
+
+class _MonthSpan(TypedDict):
+    org_id: int
+    grain: Grain
+    start: dt.datetime
+    end: dt.datetime
+    measures: Sequence[str]
+
+
+class _Efficiency(TypedDict):
+    cpu_efficiency: float | None
+    cpu_usage_data_share: float | None
+    memory_efficiency: float | None
+    memory_usage_data_share: float | None
 
 
 GroupKey = tuple[Any, ...]  # one value per dimension, then 1 for an idle group and 0 otherwise
@@ -454,7 +483,9 @@ def _validated(query: CostQuery) -> None:
 
 def _cluster_names(session: Session, org_id: int) -> dict[int, str]:
     return dict(
-        session.execute(select(Cluster.id, Cluster.name).where(Cluster.org_id == org_id)).all()
+        session.execute(
+            select(col(Cluster.id), col(Cluster.name)).where(col(Cluster.org_id) == org_id)
+        ).all()
     )
 
 
@@ -556,13 +587,13 @@ def _forecast(
         idle=idle,
         measures=COST_MEASURES,
     )
-    days_with_costs = select(func.count(func.distinct(CostDaily.day))).where(
-        CostDaily.org_id == org_id,
-        CostDaily.day >= recent_start.date(),
-        CostDaily.day < today.date(),
+    days_with_costs = select(func.count(func.distinct(col(CostDaily.day)))).where(
+        col(CostDaily.org_id) == org_id,
+        col(CostDaily.day) >= recent_start.date(),
+        col(CostDaily.day) < today.date(),
     )
     if filters.clusters:
-        days_with_costs = days_with_costs.where(CostDaily.cluster_id.in_(filters.clusters))
+        days_with_costs = days_with_costs.where(col(CostDaily.cluster_id).in_(filters.clusters))
     days = int(session.execute(days_with_costs).scalar() or 0)
     remaining_days = (add_months(this_month, 1) - closed_until) / DAY
     month_to_date = {key: sums.total for key, sums in _totals(month_rows).items()}
@@ -682,7 +713,7 @@ def cost_report(
         teams=tuple(query.teams),
         namespaces=tuple(query.namespaces),
     )
-    scope = {"org_id": org_id, "dims": dims, "filters": filters, "idle": query.idle}
+    scope = _Scope(org_id=org_id, dims=dims, filters=filters, idle=query.idle)
     totals = _totals(_aggregate(session, grain=grain, start=window.start, end=window.end, **scope))
     if query.idle == "share":  # idle the namespaces carried in full leaves nothing to show
         totals = {
@@ -792,15 +823,17 @@ def _by_resource(sums: _Sums) -> dict[str, float]:
     }
 
 
-def _efficiency(sums: _Sums) -> dict[str, float | None]:
+def _efficiency(sums: _Sums) -> _Efficiency:
     """Usage ÷ request over the hours with usage data (metrics.k8s.io), and the share of the
     requests those hours hold: 0 means no usage data, so efficiency is unknown, never 0 %."""
-    figures: dict[str, float | None] = {}
-    for resource, unit in (("cpu", "core_hours"), ("memory", "gib_hours")):
-        metered = sums[f"{resource}_metered_request_{unit}"]
-        figures[f"{resource}_efficiency"] = ratio(sums[f"{resource}_usage_{unit}"], metered)
-        figures[f"{resource}_usage_data_share"] = ratio(metered, sums[f"{resource}_request_{unit}"])
-    return figures
+    cpu_metered = sums["cpu_metered_request_core_hours"]
+    memory_metered = sums["memory_metered_request_gib_hours"]
+    return _Efficiency(
+        cpu_efficiency=ratio(sums["cpu_usage_core_hours"], cpu_metered),
+        cpu_usage_data_share=ratio(cpu_metered, sums["cpu_request_core_hours"]),
+        memory_efficiency=ratio(sums["memory_usage_gib_hours"], memory_metered),
+        memory_usage_data_share=ratio(memory_metered, sums["memory_request_gib_hours"]),
+    )
 
 
 def _change(current: float, previous: float) -> float | None:
@@ -875,7 +908,9 @@ def _percent(value: float | None) -> str:
 def _cell(column: Column, figures: CostGroup | CostReport, share: float | None) -> str:
     if column.kind == "dimension":
         return figures.values[column.field] if isinstance(figures, CostGroup) else ""
-    value = share if column.kind == "share" else getattr(figures, column.field)
+    if column.kind == "share":
+        return _percent(share)
+    value = getattr(figures, column.field)
     return _money(value) if column.kind in ("money", "part") else _percent(value)
 
 
@@ -906,23 +941,29 @@ def filter_options(*, session: Session, org_id: int) -> CostFilterOptions:
         return list(
             session.execute(
                 select(*columns)
-                .where(CostMonthly.org_id == org_id, CostMonthly.namespace != IDLE_NAMESPACE)
+                .where(
+                    col(CostMonthly.org_id) == org_id, col(CostMonthly.namespace) != IDLE_NAMESPACE
+                )
                 .distinct()
                 .order_by(*columns)
             ).all()
         )
 
     clusters = session.execute(
-        select(Cluster.id, Cluster.name).where(Cluster.org_id == org_id).order_by(Cluster.name)
+        select(col(Cluster.id), col(Cluster.name))
+        .where(col(Cluster.org_id) == org_id)
+        .order_by(col(Cluster.name))
     ).all()
     return CostFilterOptions(
         clusters=[ClusterOption(id=cluster_id, name=name) for cluster_id, name in clusters],
-        teams=[team for (team,) in distinct(CostMonthly.team)],
-        cost_centers=[cost_center for (cost_center,) in distinct(CostMonthly.cost_center)],
-        namespaces=[name for (name,) in distinct(CostMonthly.namespace)],
+        teams=[team for (team,) in distinct(col(CostMonthly.team))],
+        cost_centers=[cost_center for (cost_center,) in distinct(col(CostMonthly.cost_center))],
+        namespaces=[name for (name,) in distinct(col(CostMonthly.namespace))],
         namespace_groups=[
             (cluster_id, name)
-            for cluster_id, name in distinct(CostMonthly.cluster_id, CostMonthly.namespace)
+            for cluster_id, name in distinct(
+                col(CostMonthly.cluster_id), col(CostMonthly.namespace)
+            )
         ],
     )
 
@@ -932,7 +973,9 @@ def network_sources(*, session: Session, org_id: int) -> dict[str, str]:
     so its network cost is zero (cost-model.md, "Samples")."""
     return dict(
         session.execute(
-            select(Cluster.name, Cluster.network_source).where(Cluster.org_id == org_id)
+            select(col(Cluster.name), col(Cluster.network_source)).where(
+                col(Cluster.org_id) == org_id
+            )
         ).all()
     )
 
@@ -961,13 +1004,13 @@ def cost_overview(*, session: Session, org_id: int, now: dt.datetime | None = No
     now = now or utcnow()
     closed_until, today, this_month = floor_hour(now), floor_day(now), floor_month(now)
     names = _cluster_names(session, org_id)
-    month = {
-        "org_id": org_id,
-        "grain": GRAINS["month"],
-        "start": this_month,
-        "end": add_months(this_month, 1),
-        "measures": COST_MEASURES,
-    }
+    month = _MonthSpan(
+        org_id=org_id,
+        grain=GRAINS["month"],
+        start=this_month,
+        end=add_months(this_month, 1),
+        measures=COST_MEASURES,
+    )
     everyone = _Filters()
     by_team = _totals(
         _aggregate(session, dims=("team",), filters=everyone, idle="separate", **month)
@@ -1051,18 +1094,18 @@ def provisional_cost(
     now = now or utcnow()
     hour_start = floor_hour(now)
     rows = CostProvisional
-    conditions = [rows.org_id == org_id, rows.hour_start == hour_start]
+    conditions = [col(rows.org_id) == org_id, col(rows.hour_start) == hour_start]
     if clusters:
-        conditions.append(rows.cluster_id.in_(list(clusters)))
+        conditions.append(col(rows.cluster_id).in_(list(clusters)))
     for column, values in (
-        (rows.team, teams),
-        (rows.cost_center, cost_centers),
-        (rows.namespace, namespaces),
+        (col(rows.team), teams),
+        (col(rows.cost_center), cost_centers),
+        (col(rows.namespace), namespaces),
     ):
         if values:
             conditions.append(column.in_(list(values)))
     if teams or cost_centers or namespaces or idle == "hide":
-        conditions.append(rows.namespace != IDLE_NAMESPACE)
+        conditions.append(col(rows.namespace) != IDLE_NAMESPACE)
     names = COST_FIGURES if idle == "hide" else (*COST_FIGURES, *IDLE_SHARES)
     found = session.execute(
         select(

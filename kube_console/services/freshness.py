@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from kube_console.models.cluster import FAILED_SYNC_STATUSES
+from kube_console.cluster_terms import FAILED_SYNC_STATUSES
 
 STALE_AFTER_INTERVALS = 2
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import case, func, select
 from sqlalchemy.sql import ColumnElement, Subquery
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from kube_console.costs.figures import GRAINS, RESOURCE_NAMES
 from kube_console.costs.math import (
@@ -46,17 +46,17 @@ def namespace_month_costs(*, org_id: int, month: dt.date, where: ColumnElement[b
     `where` keeps."""
     return (
         select(
-            CostMonthly.namespace_id.label("namespace_id"),
-            func.sum(CostMonthly.total_cost).label("cost"),
-            func.max(CostMonthly.currency).label("currency"),
+            col(CostMonthly.namespace_id).label("namespace_id"),
+            func.sum(col(CostMonthly.total_cost)).label("cost"),
+            func.max(col(CostMonthly.currency)).label("currency"),
         )
         .where(
-            CostMonthly.org_id == org_id,
-            CostMonthly.month == month,
-            CostMonthly.namespace != IDLE_NAMESPACE,
+            col(CostMonthly.org_id) == org_id,
+            col(CostMonthly.month) == month,
+            col(CostMonthly.namespace) != IDLE_NAMESPACE,
             where,
         )
-        .group_by(CostMonthly.namespace_id)
+        .group_by(col(CostMonthly.namespace_id))
         .subquery("namespace_costs")
     )
 
@@ -66,19 +66,19 @@ def cluster_month_costs(*, org_id: int, month: dt.date) -> Subquery:
     included."""
     return (
         select(
-            CostMonthly.cluster_id.label("cluster_id"),
-            func.sum(CostMonthly.total_cost).label("cost"),
-            func.max(CostMonthly.currency).label("currency"),
+            col(CostMonthly.cluster_id).label("cluster_id"),
+            func.sum(col(CostMonthly.total_cost)).label("cost"),
+            func.max(col(CostMonthly.currency)).label("currency"),
         )
-        .where(CostMonthly.org_id == org_id, CostMonthly.month == month)
-        .group_by(CostMonthly.cluster_id)
+        .where(col(CostMonthly.org_id) == org_id, col(CostMonthly.month) == month)
+        .group_by(col(CostMonthly.cluster_id))
         .subquery("cluster_costs")
     )
 
 
 def currency_of(session: Session, *conditions: ColumnElement[bool]) -> str:
     return (
-        session.execute(select(func.max(CostMonthly.currency)).where(*conditions)).scalar()
+        session.execute(select(func.max(col(CostMonthly.currency))).where(*conditions)).scalar()
         or DEFAULT_CURRENCY
     )
 
@@ -87,10 +87,10 @@ def cluster_month_to_date(
     session: Session, *, cluster_id: int, month: dt.date
 ) -> tuple[float, float, str]:
     """(namespaces' cost, idle cost, currency) of one cluster so far in `month`."""
-    is_idle = case((CostMonthly.namespace == IDLE_NAMESPACE, 1), else_=0)
+    is_idle = case((col(CostMonthly.namespace) == IDLE_NAMESPACE, 1), else_=0)
     rows = session.execute(
-        select(is_idle, func.sum(CostMonthly.total_cost), func.max(CostMonthly.currency))
-        .where(CostMonthly.cluster_id == cluster_id, CostMonthly.month == month)
+        select(is_idle, func.sum(col(CostMonthly.total_cost)), func.max(col(CostMonthly.currency)))
+        .where(col(CostMonthly.cluster_id) == cluster_id, col(CostMonthly.month) == month)
         .group_by(is_idle)
     ).all()
     cost = {idle: float(total or 0.0) for idle, total, _ in rows}
@@ -100,7 +100,9 @@ def cluster_month_to_date(
 
 def counts_towards_usage() -> ColumnElement[bool]:
     """Pods the cost model counts (costs/samples.py): Running, or Pending on a node."""
-    return (Pod.phase == "Running") | ((Pod.phase == "Pending") & Pod.node_name.is_not(None))
+    return (col(Pod.phase) == "Running") | (
+        (col(Pod.phase) == "Pending") & col(Pod.node_name).is_not(None)
+    )
 
 
 def _allocated(
@@ -138,20 +140,20 @@ def workload_cost_share(
     if namespace_id is not None:  # None while its namespace is not synced (that list failed)
         pods = list(
             session.execute(
-                select(Pod.workload_id, Pod.containers, Pod.container_usage).where(
-                    Pod.namespace_id == namespace_id,
-                    Pod.deleted_at.is_(None),
+                select(col(Pod.workload_id), col(Pod.containers), col(Pod.container_usage)).where(
+                    col(Pod.namespace_id) == namespace_id,
+                    col(Pod.deleted_at).is_(None),
                     counts_towards_usage(),
                 )
             )
         )
         cpu, memory, total, found_currency = session.execute(
             select(
-                func.sum(CostMonthly.cpu_cost),
-                func.sum(CostMonthly.memory_cost),
-                func.sum(CostMonthly.total_cost),
-                func.max(CostMonthly.currency),
-            ).where(CostMonthly.namespace_id == namespace_id, CostMonthly.month == month)
+                func.sum(col(CostMonthly.cpu_cost)),
+                func.sum(col(CostMonthly.memory_cost)),
+                func.sum(col(CostMonthly.total_cost)),
+                func.max(col(CostMonthly.currency)),
+            ).where(col(CostMonthly.namespace_id) == namespace_id, col(CostMonthly.month) == month)
         ).one()
         cpu_cost, memory_cost, total_cost = (
             float(cpu or 0.0),

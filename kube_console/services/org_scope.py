@@ -9,9 +9,9 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.sql import ColumnElement
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from kube_console.models import Cluster
 from kube_console.security.authz import NotFound
@@ -30,10 +30,11 @@ def owned_row(
     session: Session, model: type[ModelT], *, org_id: int, row_id: int, what: str
 ) -> tuple[ModelT, str]:
     """The row with this id and its cluster's name, if its cluster is the org's."""
+    columns = inspect(model).columns
     found = session.execute(
-        select(model, Cluster.name)
-        .join(Cluster, Cluster.id == model.cluster_id)  # type: ignore[attr-defined]
-        .where(model.id == row_id, Cluster.org_id == org_id)  # type: ignore[attr-defined]
+        select(model, col(Cluster.name))
+        .join(Cluster, col(Cluster.id) == columns["cluster_id"])
+        .where(columns["id"] == row_id, col(Cluster.org_id) == org_id)
     ).first()
     if found is None:
         raise NotFound(f"no such {what}")
@@ -50,8 +51,11 @@ class ClusterScope:
     def of(self, cluster_column: Any) -> ColumnElement[bool]:
         """The condition keeping rows whose `cluster_column` lies in this scope."""
         if self.cluster_id is not None:
-            return cluster_column == self.cluster_id
-        return cluster_column.in_(select(Cluster.id).where(Cluster.org_id == self.org_id))
+            condition: ColumnElement[bool] = cluster_column == self.cluster_id
+            return condition
+        return col(cluster_column).in_(
+            select(col(Cluster.id)).where(col(Cluster.org_id) == self.org_id)
+        )
 
 
 def cluster_scope(session: Session, *, org_id: int, cluster_id: int | None) -> ClusterScope:

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.sql import ColumnElement
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from kube_console.dto import SearchHit, SearchResults
 from kube_console.models import Cluster, HelmRelease, Namespace, Pod, Workload
@@ -77,43 +77,61 @@ def search(
     if not text:
         return SearchResults(query="", hits=[])
     limit = max(1, min(limit_per_kind, MAX_PER_KIND))
-    in_org = Cluster.org_id == org_id
+    in_org = col(Cluster.org_id) == org_id
 
     def anywhere_in_name(model: Any, namespace: Any, detail: Any) -> Any:
         return (
-            select(model.id, model.name, model.cluster_id, Cluster.name, namespace, detail)
-            .join(Cluster, Cluster.id == model.cluster_id)
+            select(model.id, model.name, model.cluster_id, col(Cluster.name), namespace, detail)
+            .join(Cluster, col(Cluster.id) == model.cluster_id)
             .where(in_org, model.deleted_at.is_(None), model.name.contains(text, autoescape=True))
             .order_by(*_best_first(model.name, text))
             .limit(limit)
         )
 
     clusters = (
-        select(Cluster.id, Cluster.name, Cluster.id, Cluster.name, literal(""), Cluster.environment)
-        .where(in_org, Cluster.name.contains(text, autoescape=True))
-        .order_by(*_best_first(Cluster.name, text))
+        select(
+            col(Cluster.id),
+            col(Cluster.name),
+            col(Cluster.id),
+            col(Cluster.name),
+            literal(""),
+            col(Cluster.environment),
+        )
+        .where(in_org, col(Cluster.name).contains(text, autoescape=True))
+        .order_by(*_best_first(col(Cluster.name), text))
         .limit(limit)
     )
-    starts_with, name_order = _prefix_scan(session, Pod.name, text)
+    starts_with, name_order = _prefix_scan(session, col(Pod.name), text)
     pods = (
-        select(Pod.id, Pod.name, Pod.cluster_id, Cluster.name, Pod.namespace, Pod.phase)
-        .join(Cluster, Cluster.id == Pod.cluster_id)
-        .where(in_org, Pod.deleted_at.is_(None), starts_with)
-        .order_by(name_order, Pod.id)
+        select(
+            col(Pod.id),
+            col(Pod.name),
+            col(Pod.cluster_id),
+            col(Cluster.name),
+            col(Pod.namespace),
+            col(Pod.phase),
+        )
+        .join(Cluster, col(Cluster.id) == col(Pod.cluster_id))
+        .where(in_org, col(Pod.deleted_at).is_(None), starts_with)
+        .order_by(name_order, col(Pod.id))
         .limit(limit)
     )
     return SearchResults(
         query=text,
         hits=[
             *_hits(session, clusters, "cluster"),
-            *_hits(session, anywhere_in_name(Namespace, literal(""), Namespace.team), "namespace"),
             *_hits(
-                session, anywhere_in_name(Workload, Workload.namespace, Workload.kind), "workload"
+                session, anywhere_in_name(Namespace, literal(""), col(Namespace.team)), "namespace"
+            ),
+            *_hits(
+                session,
+                anywhere_in_name(Workload, col(Workload.namespace), col(Workload.kind)),
+                "workload",
             ),
             *_hits(session, pods, "pod"),
             *_hits(
                 session,
-                anywhere_in_name(HelmRelease, HelmRelease.namespace, HelmRelease.chart),
+                anywhere_in_name(HelmRelease, col(HelmRelease.namespace), col(HelmRelease.chart)),
                 "helm_release",
             ),
         ],

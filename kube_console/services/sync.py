@@ -21,9 +21,9 @@ import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, inspect, select
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from kube_console.costs.math import floor_hour
 from kube_console.db import utcnow
@@ -51,6 +51,7 @@ from kube_console.security.keyring import CredentialUnreadable, Keyring
 from kube_console.services.cluster_identity import endpoint_fingerprint, kube_system_uid
 from kube_console.services.credentials import load_credential
 from kube_console.services.inventory import LabelKeys, StoredDataReport, apply_snapshot, clip
+from kube_console.services.sessions import rows_changed
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +80,7 @@ class SyncOutcome:
 
 
 def auth_backoff(consecutive_failures: int) -> dt.timedelta:
-    return min(AUTH_BACKOFF_MAX, AUTH_BACKOFF_START * 2 ** max(0, consecutive_failures - 1))
+    return min(AUTH_BACKOFF_MAX, AUTH_BACKOFF_START * (1 << max(0, consecutive_failures - 1)))
 
 
 def sync_cluster(
@@ -109,8 +110,10 @@ def sync_cluster(
                 failure = (f"the stored credential can't be used: {unreadable}", "error")
 
     if snapshot is None and failure is None:
+        assert credentials is not None  # loaded above, or the failure says why not
         snapshot, failure = _fetch(credentials, budget_seconds)
     if failure is None:
+        assert snapshot is not None  # fetched, or the failure says why not
         try:
             return _store(
                 open_session, cluster_id, name, snapshot, credentials, label_keys, started, now
@@ -153,6 +156,7 @@ def _store(
                 cluster_id,
                 "; ".join(notes),
             )
+        assert cluster.last_sync_duration_ms is not None  # counted just above
         return SyncOutcome(
             cluster_id,
             name,
@@ -253,7 +257,7 @@ def _record_success(
 ) -> None:
     version = parse_version(snapshot.version)
     facts = {"version": version.git_version}
-    clip(Cluster.__table__, facts)
+    clip(inspect(Cluster).local_table, facts)
     if facts["version"] != version.git_version:
         report.clipped["clusters.version"] = 1
     cluster.version = facts["version"]
@@ -297,37 +301,43 @@ def _record_success(
 def prune_samples(*, session: Session, older_than: dt.datetime) -> int:
     """Delete usage samples past retention, cluster by cluster (each delete uses its index)."""
     removed = 0
-    for cluster_id in session.execute(select(Cluster.id)).scalars():
-        old = select(UsageSnapshot.id).where(
-            UsageSnapshot.cluster_id == cluster_id, UsageSnapshot.sampled_at < older_than
+    for cluster_id in session.execute(select(col(Cluster.id))).scalars():
+        old = select(col(UsageSnapshot.id)).where(
+            col(UsageSnapshot.cluster_id) == cluster_id, col(UsageSnapshot.sampled_at) < older_than
         )
-        session.execute(delete(NamespaceNodeSample).where(NamespaceNodeSample.snapshot_id.in_(old)))
+        session.execute(
+            delete(NamespaceNodeSample).where(col(NamespaceNodeSample.snapshot_id).in_(old))
+        )
         # An hour before the first kept hour has no sample left: its settled seconds go too.
         session.execute(
             delete(NamespaceNodeHour).where(
-                NamespaceNodeHour.cluster_id == cluster_id,
-                NamespaceNodeHour.hour_start < floor_hour(older_than),
+                col(NamespaceNodeHour.cluster_id) == cluster_id,
+                col(NamespaceNodeHour.hour_start) < floor_hour(older_than),
             )
         )
         for model in (NamespaceUsageSample, NodeUsageSample):
             session.execute(
-                delete(model).where(model.cluster_id == cluster_id, model.sampled_at < older_than)
+                delete(model).where(
+                    col(model.cluster_id) == cluster_id, col(model.sampled_at) < older_than
+                )
             )
-        removed += (
+        removed += rows_changed(
             session.execute(
                 delete(UsageSnapshot).where(
-                    UsageSnapshot.cluster_id == cluster_id, UsageSnapshot.sampled_at < older_than
+                    col(UsageSnapshot.cluster_id) == cluster_id,
+                    col(UsageSnapshot.sampled_at) < older_than,
                 )
-            ).rowcount
-            or 0
+            )
         )
     # Label sets no sample refers to any more (a sync storing one again re-creates it).
-    referenced = select(NodeUsageSample.id).where(NodeUsageSample.label_set_id == NodeLabelSet.id)
+    referenced = select(col(NodeUsageSample.id)).where(
+        col(NodeUsageSample.label_set_id) == NodeLabelSet.id
+    )
     session.execute(delete(NodeLabelSet).where(~referenced.exists()))
     return removed
 
 
 def prune_worker_runs(*, session: Session, older_than: dt.datetime) -> int:
-    return (
-        session.execute(delete(WorkerRun).where(WorkerRun.requested_at < older_than)).rowcount or 0
+    return rows_changed(
+        session.execute(delete(WorkerRun).where(col(WorkerRun.requested_at) < older_than))
     )

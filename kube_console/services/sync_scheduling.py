@@ -28,14 +28,28 @@ import random
 import time
 from collections.abc import Callable, Collection
 
-from sqlalchemy import and_, case, exists, func, literal, or_, select, update
-from sqlmodel import Session
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Exists,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.sql.elements import SQLCoreOperations
+from sqlmodel import Session, col
 
 from kube_console.db import UTCDateTime, utcnow
 from kube_console.models import Cluster, WorkerRun
 from kube_console.security.authz import NotFound
 from kube_console.security.keyring import Keyring
 from kube_console.services.clusters import label_keys
+from kube_console.services.sessions import rows_changed
 from kube_console.services.sync import OpenSession, SyncOutcome, sync_cluster
 from kube_console.settings import Settings
 
@@ -53,26 +67,28 @@ JITTER = 0.2
 SyncOne = Callable[[int], SyncOutcome]
 
 
-def _lease_free(now: dt.datetime):
-    return or_(Cluster.lease_expires_at.is_(None), Cluster.lease_expires_at <= now)
+def _lease_free(now: dt.datetime) -> ColumnElement[bool]:
+    return or_(col(Cluster.lease_expires_at).is_(None), col(Cluster.lease_expires_at) <= now)
 
 
-def _runs_asked_for(cluster_id, *statuses: str):
-    return exists().where(WorkerRun.cluster_id == cluster_id, WorkerRun.status.in_(statuses))
+def _runs_asked_for(cluster_id: int | SQLCoreOperations[int | None], *statuses: str) -> Exists:
+    return exists().where(
+        col(WorkerRun.cluster_id) == cluster_id, col(WorkerRun.status).in_(statuses)
+    )
 
 
-def _due(now: dt.datetime, interval: dt.timedelta):
+def _due(now: dt.datetime, interval: dt.timedelta) -> ColumnElement[bool]:
     # Registration syncs a cluster as it stores it: its first scheduled sync comes an interval
     # after that one (never while it runs), as it would after any other sync.
     never_scheduled = and_(
-        Cluster.next_sync_at.is_(None),
-        or_(Cluster.backoff_until.is_(None), Cluster.backoff_until <= now),
-        func.coalesce(Cluster.last_sync_at, Cluster.created_at) <= now - interval,
+        col(Cluster.next_sync_at).is_(None),
+        or_(col(Cluster.backoff_until).is_(None), col(Cluster.backoff_until) <= now),
+        func.coalesce(col(Cluster.last_sync_at), col(Cluster.created_at)) <= now - interval,
     )
-    return or_(Cluster.next_sync_at <= now, never_scheduled)
+    return or_(col(Cluster.next_sync_at) <= now, never_scheduled)
 
 
-def _at(value: dt.datetime):
+def _at(value: dt.datetime) -> BindParameter[dt.datetime]:
     return literal(value, UTCDateTime())
 
 
@@ -93,29 +109,31 @@ def claim_due(
     that the run they follow ends (failed, saying why)."""
     if limit <= 0:
         return []
-    wanted = _due(now, interval) if every_one_but is None else Cluster.id.not_in(every_one_but)
+    wanted = _due(now, interval) if every_one_but is None else col(Cluster.id).not_in(every_one_but)
     due = (
-        select(Cluster.id)
+        select(col(Cluster.id))
         .where(
             wanted,
             _lease_free(now),
             or_(
-                Cluster.credential_ciphertext.is_not(None),
-                _runs_asked_for(Cluster.id, "queued", "running"),
+                col(Cluster.credential_ciphertext).is_not(None),
+                _runs_asked_for(col(Cluster.id), "queued", "running"),
             ),
         )
         .order_by(
-            func.coalesce(Cluster.next_sync_at, Cluster.last_sync_at, Cluster.created_at),
-            Cluster.id,
+            func.coalesce(
+                col(Cluster.next_sync_at), col(Cluster.last_sync_at), col(Cluster.created_at)
+            ),
+            col(Cluster.id),
         )
         .limit(limit)
         .with_for_update(of=Cluster, skip_locked=True)
     )
     claimed = session.execute(
         update(Cluster)
-        .where(Cluster.id.in_(due.scalar_subquery()))
+        .where(col(Cluster.id).in_(due.scalar_subquery()))
         .values(lease_owner=owner, lease_expires_at=now + lease)
-        .returning(Cluster.id)
+        .returning(col(Cluster.id))
         .execution_options(synchronize_session=False)
     )
     cluster_ids = sorted(claimed.scalars())
@@ -129,9 +147,9 @@ def claim_cluster(
     """Lease one cluster to `owner`, due or not, unless another process holds it."""
     claimed = session.execute(
         update(Cluster)
-        .where(Cluster.id == cluster_id, _lease_free(now))
+        .where(col(Cluster.id) == cluster_id, _lease_free(now))
         .values(lease_owner=owner, lease_expires_at=now + lease)
-        .returning(Cluster.id)
+        .returning(col(Cluster.id))
         .execution_options(synchronize_session=False)
     ).first()
     if claimed is not None:
@@ -146,7 +164,8 @@ def _take_runs(session: Session, cluster_ids: list[int], owner: str, now: dt.dat
         session.execute(
             update(WorkerRun)
             .where(
-                WorkerRun.cluster_id.in_(cluster_ids), WorkerRun.status.in_(("queued", "running"))
+                col(WorkerRun.cluster_id).in_(cluster_ids),
+                col(WorkerRun.status).in_(("queued", "running")),
             )
             .values(status="running", started_at=now, process=owner)
             .execution_options(synchronize_session=False)
@@ -167,13 +186,13 @@ def renew_leases(
         return []
     renewed = session.execute(
         update(Cluster)
-        .where(Cluster.id.in_(cluster_ids), Cluster.lease_owner == owner)
+        .where(col(Cluster.id).in_(cluster_ids), col(Cluster.lease_owner) == owner)
         .values(
             lease_expires_at=case(
-                (Cluster.lease_expires_at.is_(None), None), else_=_at(now + lease)
+                (col(Cluster.lease_expires_at).is_(None), None), else_=_at(now + lease)
             )
         )
-        .returning(Cluster.id)
+        .returning(col(Cluster.id))
         .execution_options(synchronize_session=False)
     )
     return sorted(renewed.scalars())
@@ -184,11 +203,11 @@ def release_idle_leases(*, session: Session, owner: str) -> int:
     name after it was killed): those clusters are claimable at once."""
     released = session.execute(
         update(Cluster)
-        .where(Cluster.lease_owner == owner, Cluster.lease_expires_at.is_not(None))
+        .where(col(Cluster.lease_owner) == owner, col(Cluster.lease_expires_at).is_not(None))
         .values(lease_expires_at=None)
         .execution_options(synchronize_session=False)
     )
-    return released.rowcount or 0
+    return rows_changed(released)
 
 
 def next_sync_at(
@@ -235,9 +254,9 @@ def release(
 
     A sync asked for while this one ran makes the cluster due at once."""
     cluster = session.execute(
-        select(Cluster.backoff_until, Cluster.last_success_at, Cluster.created_at).where(
-            Cluster.id == cluster_id
-        )
+        select(
+            col(Cluster.backoff_until), col(Cluster.last_success_at), col(Cluster.created_at)
+        ).where(col(Cluster.id) == cluster_id)
     ).first()
     if cluster is None:
         return None
@@ -252,14 +271,14 @@ def release(
     )
     released = session.execute(
         update(Cluster)
-        .where(Cluster.id == cluster_id, Cluster.lease_owner == owner)
+        .where(col(Cluster.id) == cluster_id, col(Cluster.lease_owner) == owner)
         .values(
             next_sync_at=case(
                 (_runs_asked_for(cluster_id, "queued"), _at(finished)), else_=_at(next_at)
             ),
             lease_expires_at=None,
         )
-        .returning(Cluster.next_sync_at)
+        .returning(col(Cluster.next_sync_at))
         .execution_options(synchronize_session=False)
     ).first()
     return released[0] if released else None
@@ -276,8 +295,8 @@ def request_sync(
         raise NotFound("no such cluster")
     now = now or utcnow()
     queued = session.execute(
-        select(WorkerRun.id)
-        .where(WorkerRun.cluster_id == cluster_id, WorkerRun.status == "queued")
+        select(col(WorkerRun.id))
+        .where(col(WorkerRun.cluster_id) == cluster_id, col(WorkerRun.status) == "queued")
         .limit(1)
     ).scalar()
     if queued is None:
@@ -292,10 +311,11 @@ def request_sync(
         )
         session.add(run)
         session.flush()
+        assert run.id is not None
         queued = run.id
     session.execute(
         update(Cluster)
-        .where(Cluster.id == cluster_id)
+        .where(col(Cluster.id) == cluster_id)
         .values(next_sync_at=now)
         .execution_options(synchronize_session=False)
     )
@@ -369,9 +389,9 @@ def run_claimed(
         session.execute(
             update(WorkerRun)
             .where(
-                WorkerRun.cluster_id == cluster_id,
-                WorkerRun.status == "running",
-                WorkerRun.process == owner,
+                col(WorkerRun.cluster_id) == cluster_id,
+                col(WorkerRun.status) == "running",
+                col(WorkerRun.process) == owner,
             )
             .values(
                 status="succeeded" if outcome.ok else "failed",

@@ -15,12 +15,12 @@ import dataclasses
 import datetime as dt
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import BigInteger, case, func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from kube_console.db import utcnow
 from kube_console.dto import (
@@ -34,7 +34,9 @@ from kube_console.formatting import format_bytes, format_cores, format_percent
 from kube_console.models import Namespace, NamespaceUsageSample, NodeUsageSample, UsageSnapshot
 from kube_console.services.org_scope import owned_cluster, owned_row
 
-WINDOWS = {"24h": (300, 288), "7d": (3600, 168)}  # (bucket seconds, buckets)
+UsageWindow = Literal["24h", "7d"]
+# (bucket seconds, buckets)
+WINDOWS: dict[UsageWindow, tuple[int, int]] = {"24h": (300, 288), "7d": (3600, 168)}
 
 EFFICIENCY_DAYS = 7
 LOW_EFFICIENCY = 0.5  # usage below half the request over the window calls for a hint
@@ -44,7 +46,7 @@ CPU_STEP_CORES = 0.01  # suggestions are rounded up to 10 millicores
 MEMORY_STEP_BYTES = 2**20  # and to whole MiB
 
 
-class epoch_seconds(FunctionElement):
+class epoch_seconds(FunctionElement[int]):
     """Whole seconds since 1970 of a stored UTC time, on both databases."""
 
     type = BigInteger()
@@ -124,11 +126,11 @@ def _snapshot_counts(
     sums = _sums_by_bucket(
         session,
         buckets,
-        UsageSnapshot.sampled_at,
-        [UsageSnapshot.cluster_id == cluster_id],
+        col(UsageSnapshot.sampled_at),
+        [col(UsageSnapshot.cluster_id) == cluster_id],
         {
             "samples": func.count(),
-            "metered": func.sum(case((UsageSnapshot.metrics_available.is_(True), 1), else_=0)),
+            "metered": func.sum(case((col(UsageSnapshot.metrics_available).is_(True), 1), else_=0)),
         },
     )
     return {index: (int(row["samples"]), int(row["metered"] or 0)) for index, row in sums.items()}
@@ -249,7 +251,7 @@ def namespace_usage_series(
     )
     buckets = _buckets(window, now or utcnow())
     counts = _snapshot_counts(session, buckets, namespace.cluster_id)
-    sample, with_metrics = NamespaceUsageSample, UsageSnapshot.metrics_available.is_(True)
+    sample, with_metrics = NamespaceUsageSample, col(UsageSnapshot.metrics_available).is_(True)
     sums = _sums_by_bucket(
         session,
         buckets,
@@ -262,7 +264,7 @@ def namespace_usage_series(
             "memory_usage_bytes": func.sum(case((with_metrics, sample.memory_usage_bytes))),
             "network_bytes": func.sum(sample.network_bytes),
         },
-        join=(UsageSnapshot, UsageSnapshot.id == sample.snapshot_id),
+        join=(UsageSnapshot, col(UsageSnapshot.id) == sample.snapshot_id),
     )
 
     def mean(name: str, *, usage: bool) -> list[float | None]:
@@ -362,36 +364,38 @@ def namespace_efficiency(
     now = now or utcnow()
     since = now - dt.timedelta(days=EFFICIENCY_DAYS)
     in_window = (
-        UsageSnapshot.cluster_id == namespace.cluster_id,
-        UsageSnapshot.sampled_at >= since,
-        UsageSnapshot.sampled_at < now,
+        col(UsageSnapshot.cluster_id) == namespace.cluster_id,
+        col(UsageSnapshot.sampled_at) >= since,
+        col(UsageSnapshot.sampled_at) < now,
     )
     found = {
         bool(metered): (count, first)
         for metered, count, first in session.execute(
             select(
-                UsageSnapshot.metrics_available, func.count(), func.min(UsageSnapshot.sampled_at)
+                col(UsageSnapshot.metrics_available),
+                func.count(),
+                func.min(col(UsageSnapshot.sampled_at)),
             )
             .where(*in_window)
-            .group_by(UsageSnapshot.metrics_available)
+            .group_by(col(UsageSnapshot.metrics_available))
         ).all()
     }
     samples, first = found.get(True, (0, None))
     without_usage = found.get(False, (0, None))[0]
     usage_known = samples > 0
-    basis = (*in_window, UsageSnapshot.metrics_available.is_(usage_known))
+    basis = (*in_window, col(UsageSnapshot.metrics_available).is_(usage_known))
     rows = session.execute(
         select(
-            NamespaceUsageSample.cpu_request_cores,
-            NamespaceUsageSample.cpu_usage_cores,
-            NamespaceUsageSample.memory_request_bytes,
-            NamespaceUsageSample.memory_usage_bytes,
+            col(NamespaceUsageSample.cpu_request_cores),
+            col(NamespaceUsageSample.cpu_usage_cores),
+            col(NamespaceUsageSample.memory_request_bytes),
+            col(NamespaceUsageSample.memory_usage_bytes),
         )
-        .join(UsageSnapshot, UsageSnapshot.id == NamespaceUsageSample.snapshot_id)
+        .join(UsageSnapshot, col(UsageSnapshot.id) == col(NamespaceUsageSample.snapshot_id))
         .where(
-            NamespaceUsageSample.namespace_id == namespace_id,
-            NamespaceUsageSample.sampled_at >= since,
-            NamespaceUsageSample.sampled_at < now,
+            col(NamespaceUsageSample.namespace_id) == namespace_id,
+            col(NamespaceUsageSample.sampled_at) >= since,
+            col(NamespaceUsageSample.sampled_at) < now,
             *basis,
         )
     ).all()

@@ -12,8 +12,8 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
-from sqlmodel import Session
+from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlmodel import Session, col
 
 from kube_console.db import utcnow
 from kube_console.dto import (
@@ -25,6 +25,7 @@ from kube_console.dto import (
 )
 from kube_console.models import Cluster, WorkerProcess, WorkerRun
 from kube_console.security.authz import NotFound
+from kube_console.services.sessions import rows_changed
 
 # A process beats every few seconds; one silent for this long is shown as gone.
 PROCESS_STALE_AFTER = dt.timedelta(seconds=30)
@@ -58,6 +59,7 @@ def start_run(
     )
     session.add(run)
     session.flush()
+    assert run.id is not None
     return run.id
 
 
@@ -100,8 +102,8 @@ def record_cost_runs(
         return 0
     org_of = dict(
         session.execute(
-            select(Cluster.id, Cluster.org_id).where(
-                Cluster.id.in_([outcome.cluster_id for outcome in worked])
+            select(col(Cluster.id), col(Cluster.org_id)).where(
+                col(Cluster.id).in_([outcome.cluster_id for outcome in worked])
             )
         ).all()
     )
@@ -119,7 +121,7 @@ def record_cost_runs(
             org_id=org_id,
             items_total=len(mine),
         )
-        run = session.get(WorkerRun, run_id)
+        run = session.get_one(WorkerRun, run_id)
         run.requested_at = run.started_at = started_at
         finish_run(
             session=session,
@@ -153,7 +155,7 @@ def register_process(
     cost_interval_seconds: int,
 ) -> None:
     """A process starting its workers: a fresh row (one of the same name is a dead predecessor)."""
-    session.execute(delete(WorkerProcess).where(WorkerProcess.name == name))
+    session.execute(delete(WorkerProcess).where(col(WorkerProcess.name) == name))
     now = utcnow()
     session.add(
         WorkerProcess(
@@ -182,7 +184,7 @@ def process_heartbeat(
     """Refresh a process's row; False when the row is gone (pruned while the process slept)."""
     updated = session.execute(
         update(WorkerProcess)
-        .where(WorkerProcess.name == name)
+        .where(col(WorkerProcess.name) == name)
         .values(
             heartbeat_at=utcnow(),
             leader=leader,
@@ -193,20 +195,17 @@ def process_heartbeat(
         )
         .execution_options(synchronize_session=False)
     )
-    return bool(updated.rowcount)
+    return bool(rows_changed(updated))
 
 
 def forget_process(*, session: Session, name: str) -> None:
-    session.execute(delete(WorkerProcess).where(WorkerProcess.name == name))
+    session.execute(delete(WorkerProcess).where(col(WorkerProcess.name) == name))
 
 
 def prune_processes(*, session: Session, older_than: dt.datetime) -> int:
     """Delete the rows of processes silent since `older_than` (killed ones leave theirs)."""
-    return (
-        session.execute(
-            delete(WorkerProcess).where(WorkerProcess.heartbeat_at < older_than)
-        ).rowcount
-        or 0
+    return rows_changed(
+        session.execute(delete(WorkerProcess).where(col(WorkerProcess.heartbeat_at) < older_than))
     )
 
 
@@ -215,6 +214,7 @@ def _iso(value: dt.datetime | None) -> str:
 
 
 def _run_row(run: WorkerRun) -> WorkerRunRow:
+    assert run.id is not None
     return WorkerRunRow(
         id=run.id,
         job=run.job,
@@ -236,8 +236,8 @@ def _listed_processes(session: Session, now: dt.datetime) -> list[WorkerProcess]
     return list(
         session.execute(
             select(WorkerProcess)
-            .where(WorkerProcess.heartbeat_at >= now - PROCESS_LISTED_FOR)
-            .order_by(WorkerProcess.leader.desc(), WorkerProcess.name)
+            .where(col(WorkerProcess.heartbeat_at) >= now - PROCESS_LISTED_FOR)
+            .order_by(col(WorkerProcess.leader).desc(), col(WorkerProcess.name))
         ).scalars()
     )
 
@@ -252,14 +252,16 @@ def worker_status(*, session: Session, org_id: int, recent: int = 20) -> WorkerS
     now = utcnow()
     processes = _listed_processes(session, now)
     clusters = (
-        session.execute(select(Cluster).where(Cluster.org_id == org_id).order_by(Cluster.name))
+        session.execute(
+            select(Cluster).where(col(Cluster.org_id) == org_id).order_by(col(Cluster.name))
+        )
         .scalars()
         .all()
     )
     runs = session.execute(
         select(WorkerRun)
-        .where(WorkerRun.org_id == org_id)
-        .order_by(WorkerRun.requested_at.desc())
+        .where(col(WorkerRun.org_id) == org_id)
+        .order_by(col(WorkerRun.requested_at).desc())
         .limit(recent)
     ).scalars()
     by_owner: dict[str, list[Cluster]] = {}
@@ -331,14 +333,16 @@ def fleet_status(*, session: Session, sync_interval_seconds: int) -> FleetStatus
     interval = dt.timedelta(seconds=sync_interval_seconds)
     processes = _listed_processes(session, now)
 
-    def count(*conditions) -> int:
-        return session.execute(
-            select(func.count())
-            .select_from(Cluster)
-            .where(Cluster.credential_ciphertext.is_not(None), *conditions)
-        ).scalar_one()
+    def count(*conditions: ColumnElement[bool]) -> int:
+        return int(
+            session.execute(
+                select(func.count())
+                .select_from(Cluster)
+                .where(col(Cluster.credential_ciphertext).is_not(None), *conditions)
+            ).scalar_one()
+        )
 
-    unclaimed = (Cluster.lease_expires_at.is_(None)) | (Cluster.lease_expires_at <= now)
+    unclaimed = (col(Cluster.lease_expires_at).is_(None)) | (col(Cluster.lease_expires_at) <= now)
     return FleetStatus(
         now=now,
         processes=processes,
@@ -348,14 +352,14 @@ def fleet_status(*, session: Session, sync_interval_seconds: int) -> FleetStatus
             if now - process.heartbeat_at < PROCESS_STALE_AFTER
         ],
         clusters=count(),
-        syncing_now=count(Cluster.lease_expires_at > now),
-        due_now=count(Cluster.next_sync_at <= now, unclaimed),
-        late=count(Cluster.next_sync_at <= now - interval, unclaimed),
+        syncing_now=count(col(Cluster.lease_expires_at) > now),
+        due_now=count(col(Cluster.next_sync_at) <= now, unclaimed),
+        late=count(col(Cluster.next_sync_at) <= now - interval, unclaimed),
         held_by=dict(
             session.execute(
-                select(Cluster.lease_owner, func.count())
-                .where(Cluster.lease_owner.is_not(None))
-                .group_by(Cluster.lease_owner)
+                select(col(Cluster.lease_owner), func.count())
+                .where(col(Cluster.lease_owner).is_not(None))
+                .group_by(col(Cluster.lease_owner))
             ).all()
         ),
     )

@@ -17,9 +17,9 @@ from typing import Any
 import reflex as rx
 from sqlmodel import Session
 
+from kube_console.clock import utcnow
 from kube_console.costs import engine as costs_service
 from kube_console.costs.math import floor_hour
-from kube_console.db import session_scope, utcnow
 from kube_console.dto import (
     CostRunOutcome,
     EffectivePrices,
@@ -31,6 +31,7 @@ from kube_console.errors import ValidationFailed
 from kube_console.formatting import format_unit_price
 from kube_console.security.authz import Action, NotFound
 from kube_console.services import cost_queries, prices
+from kube_console.services.sessions import open_app_session
 from kube_console.settings import get_settings
 from kube_console.states.guard import current_context, guarded, in_thread, ui_only
 
@@ -309,7 +310,7 @@ class SettingsState(rx.State):
         work = asyncio.create_task(
             asyncio.to_thread(
                 costs_service.recompute_costs,
-                open_session=session_scope,
+                open_session=open_app_session,
                 org_id=current_context().org_id,
                 since=since,
                 settings=get_settings(),

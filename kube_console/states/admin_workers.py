@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from kube_console.db import utcnow
+from kube_console.clock import utcnow
 from kube_console.dto import WorkerStatus
 from kube_console.security.authz import Action
 from kube_console.services import workers as worker_service

@@ -19,7 +19,7 @@ import reflex as rx
 from sqlmodel import Session
 
 from kube_console import formatting
-from kube_console.db import session_scope, utcnow
+from kube_console.clock import utcnow
 from kube_console.dto import (
     ClusterCard,
     ClusterTile,
@@ -291,8 +291,9 @@ class ClustersState(rx.State):
         await self._offer_contexts(str(file.get("text") or ""))
 
     async def _offer_contexts(self, kubeconfig: str) -> None:
-        found, errors = [], {}
-        current = None
+        found: list[str] = []
+        errors: dict[str, str] = {}
+        current: str | None = None
         if kubeconfig.strip():
             try:
                 found, current = await asyncio.to_thread(cluster_service.contexts_in, kubeconfig)
@@ -355,7 +356,6 @@ class ClustersState(rx.State):
         try:
             _name, _environment, checked = await asyncio.to_thread(
                 cluster_service.check_registration,
-                open_session=session_scope,
                 org_id=current_context().org_id,
                 name=form.get("name", ""),
                 environment=form.get("environment", ""),
@@ -397,7 +397,6 @@ class ClustersState(rx.State):
         try:
             card, outcome = await asyncio.to_thread(
                 cluster_service.register_cluster,
-                open_session=session_scope,
                 org_id=current_context().org_id,
                 name=form.get("name", ""),
                 environment=form.get("environment", ""),
@@ -484,7 +483,6 @@ class ClustersState(rx.State):
                 raise NotFound("no cluster chosen")
             card = await asyncio.to_thread(
                 cluster_service.update_cluster,
-                open_session=session_scope,
                 org_id=current_context().org_id,
                 cluster_id=cluster_id,
                 name=form.get("name", ""),

@@ -25,6 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from kube_console import routes
+from kube_console.clock import utcnow
 from kube_console.components.charts import (
     ChartTable,
     Series,
@@ -39,7 +40,6 @@ from kube_console.costs.columns import table_columns as spec_columns
 from kube_console.costs.figures import RESOURCES
 from kube_console.costs.math import GIB, floor_hour
 from kube_console.costs.node_price_sources import node_price_summary
-from kube_console.db import utcnow
 from kube_console.dto import (
     CostCell,
     CostColumn,

@@ -10,9 +10,9 @@ import reflex as rx
 from sqlmodel import Session
 
 from kube_console import routes
+from kube_console.clock import utcnow
 from kube_console.components.usage_charts import in_gib, usage_figure, usage_lines
 from kube_console.costs.node_price_sources import node_prices_now
-from kube_console.db import utcnow
 from kube_console.dto import (
     ClusterView,
     HelmTableRow,

@@ -37,12 +37,12 @@ from urllib.parse import quote
 import reflex as rx
 
 from kube_console import routes
-from kube_console.db import session_scope
 from kube_console.security.authz import Action, AuthContext, Forbidden, NotAuthenticated, authorize
 from kube_console.security.rate_limit import session_event_limiter, user_event_limiter
 from kube_console.security.secrets import hash_token
 from kube_console.security.session_cookie import SESSION_DIGEST_HEADER
 from kube_console.services import auth as auth_service
+from kube_console.services.sessions import in_app_session
 from kube_console.settings import get_settings
 
 POLICY_ATTRIBUTE = "__kube_console_policy__"
@@ -53,8 +53,7 @@ _caller: contextvars.ContextVar[AuthContext] = contextvars.ContextVar("kube_cons
 
 
 def _resolve(digest: str | None) -> AuthContext | None:
-    with session_scope() as session:
-        return auth_service.resolve_session_digest(session=session, digest=digest)
+    return in_app_session(auth_service.resolve_session_digest, digest=digest)
 
 
 def _session_digest(state: rx.State) -> str | None:
@@ -231,9 +230,4 @@ def ui_only(handler: Callable[..., Any]) -> Any:
 
 async def in_thread(function: Callable[..., Any], /, **kwargs: Any) -> Any:
     """Run a service function with its own session in a worker thread (never on the event loop)."""
-
-    def call() -> Any:
-        with session_scope() as session:
-            return function(session=session, **kwargs)
-
-    return await asyncio.to_thread(call)
+    return await asyncio.to_thread(in_app_session, function, **kwargs)

@@ -14,11 +14,11 @@ import datetime as dt
 import reflex as rx
 from sqlmodel import Session
 
+from kube_console.clock import utcnow
 from kube_console.costs import node_prices
 from kube_console.costs.catalogue import MAX_UPLOAD_BYTES, CatalogueInvalid
 from kube_console.costs.math import floor_hour
 from kube_console.costs.rows import CatalogueSummary, NodePriceRuleRow
-from kube_console.db import utcnow
 from kube_console.errors import ValidationFailed
 from kube_console.formatting import format_unit_price
 from kube_console.security.authz import Action, NotFound

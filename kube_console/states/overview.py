@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from kube_console import routes
+from kube_console.clock import utcnow
 from kube_console.components.charts import (
     IDLE_COLOR,
     OTHER_COLOR,
@@ -25,7 +26,6 @@ from kube_console.components.charts import (
     empty_figure,
     figure_table,
 )
-from kube_console.db import utcnow
 from kube_console.dto import (
     ClusterHealthRow,
     ClusterRow,
@@ -111,14 +111,13 @@ def breakdown_bars(
     """The largest groups of one dimension as bars linking to their costs; idle in grey, and
     the rest as one "Other" bar."""
     shown, rest = slices[:BREAKDOWN_BARS], slices[BREAKDOWN_BARS:]
-    field = {"team": "teams", "cost_center": "cost_centers"}[dimension]
     amounts = [item.cost for item in shown] + ([sum(item.cost for item in rest)] if rest else [])
     largest = max((abs(amount) for amount in amounts), default=0.0) or 1.0
     bars = []
     for item in shown:
         idle = _is_idle(item.key)
         value = _parts(item.key).get(dimension, "")
-        filters = {} if idle else {field: (value,)}
+        chosen = () if idle else (value,)
         bars.append(
             CostBar(
                 key=item.key,
@@ -127,7 +126,12 @@ def breakdown_bars(
                 cost=format_money(item.cost, currency),
                 width=f"{abs(item.cost) / largest * 100:.1f}%",
                 color=IDLE_COLOR if idle else colors.get(item.key) or color_for(item.key),
-                href=routes.costs(window="mtd", group_by=(dimension,), **filters),
+                href=routes.costs(
+                    window="mtd",
+                    group_by=(dimension,),
+                    teams=chosen if dimension == "team" else (),
+                    cost_centers=chosen if dimension == "cost_center" else (),
+                ),
                 negative=item.cost < 0,
             )
         )

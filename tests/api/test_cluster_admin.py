@@ -304,10 +304,13 @@ def test_sync_now_queues_a_sync_that_a_worker_carries_out(api, acme: Org, kubeco
         1,
     )
     assert run["finished_at"].endswith("Z") and run["duration_ms"] > 0
-    assert [
-        r["id"]
-        for r in api.get(f"{PREFIX}/workers/status", headers=acme.admin).json()["recent_runs"]
-    ][0] == run["id"]
+    assert (
+        next(
+            r["id"]
+            for r in api.get(f"{PREFIX}/workers/status", headers=acme.admin).json()["recent_runs"]
+        )
+        == run["id"]
+    )
 
 
 def test_a_failing_sync_is_a_failed_run(api, acme: Org, fleet: Fleet):

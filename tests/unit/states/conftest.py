@@ -24,7 +24,7 @@ def anyio_backend() -> str:
 
 @pytest.fixture
 def console_db(engine, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The (emptied) test database, used by the handlers' own `session_scope()`."""
+    """The (emptied) test database, where the handlers' services open the app's sessions."""
     with console_database(database_url, monkeypatch):
         yield
 
