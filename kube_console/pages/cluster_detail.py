@@ -42,7 +42,7 @@ from kube_console.components.shell import empty_state, page_frame
 from kube_console.components.status_badges import check_badge
 from kube_console.components.tables import when
 from kube_console.dto import Choice, HealthComponent
-from kube_console.states.explore_cluster import WORKLOAD_KINDS, ClusterDetailState
+from kube_console.states.cluster_detail import WORKLOAD_KINDS, ClusterDetailState
 
 State = ClusterDetailState
 TABS = [

@@ -22,7 +22,7 @@ from kube_console.components.shell import page_frame
 from kube_console.components.status_badges import helm_status_badge
 from kube_console.components.tables import when
 from kube_console.dto import HelmRevisionView
-from kube_console.states.explore_helm_release import HelmReleaseState
+from kube_console.states.helm_release import HelmReleaseState
 
 State = HelmReleaseState
 

@@ -37,7 +37,7 @@ from kube_console.components.resource_bars import meter
 from kube_console.components.shell import empty_state, page_frame
 from kube_console.components.tables import when
 from kube_console.dto import EfficiencyView
-from kube_console.states.explore_namespace import NamespaceDetailState
+from kube_console.states.namespace_detail import NamespaceDetailState
 
 State = NamespaceDetailState
 TABS = [

@@ -23,7 +23,7 @@ from kube_console.components.shell import page_frame
 from kube_console.components.status_badges import container_state_badge, pod_phase_badge
 from kube_console.components.tables import when
 from kube_console.dto import ContainerStatusView
-from kube_console.states.explore_pod import PodDetailState
+from kube_console.states.pod_detail import PodDetailState
 
 State = PodDetailState
 

@@ -26,7 +26,7 @@ from kube_console.components.shell import empty_state, page_frame
 from kube_console.components.status_badges import workload_health_badge
 from kube_console.components.tables import when
 from kube_console.dto import ContainerLimitsRow
-from kube_console.states.explore_workload import WorkloadDetailState
+from kube_console.states.workload_detail import WorkloadDetailState
 
 State = WorkloadDetailState
 

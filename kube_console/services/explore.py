@@ -14,6 +14,7 @@ case, so the lowered query is compared as is.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from typing import Any
@@ -69,6 +70,121 @@ from kube_console.services.org_scope import cluster_scope, owned_cluster, owned_
 from kube_console.services.paging import SortOption, page_of_ids
 
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet")
+
+
+@dataclasses.dataclass(frozen=True)
+class ListSorts:
+    """The columns a list sorts by (the `request.sort` keys it accepts), and those that read
+    best largest first: figures and costs. The pages build their sort links from these."""
+
+    keys: tuple[str, ...]
+    descending_first: frozenset[str] = frozenset()
+
+    def options(self, options: dict[str, SortOption]) -> dict[str, SortOption]:
+        """`options`, one per key: a list's SQL sorts and the keys it exports must not drift."""
+        if set(options) != set(self.keys):
+            raise AssertionError(f"sorts {sorted(options)} are not the keys {sorted(self.keys)}")
+        return options
+
+
+CLUSTER_SORTS = ListSorts(
+    ("name", "environment", "provider", "status", "nodes", "pods", "last_success", "cost"),
+    frozenset({"nodes", "pods", "cost"}),
+)
+NAMESPACE_SORTS = ListSorts(
+    (
+        "name",
+        "cluster",
+        "team",
+        "cost_center",
+        "pods",
+        "pods_running",
+        "cpu_request",
+        "cpu_usage",
+        "memory_request",
+        "memory_usage",
+        "cost",
+        "age",
+    ),
+    frozenset(
+        {
+            "pods",
+            "pods_running",
+            "cpu_request",
+            "cpu_usage",
+            "memory_request",
+            "memory_usage",
+            "cost",
+        }
+    ),
+)
+NODE_SORTS = ListSorts(
+    (
+        "name",
+        "cluster",
+        "status",
+        "instance_type",
+        "zone",
+        "spot",
+        "cpu_allocatable",
+        "memory_allocatable",
+        "cpu_requested",
+        "memory_requested",
+        "cpu_used",
+        "memory_used",
+        "pods",
+        "age",
+    ),
+    frozenset(
+        {
+            "cpu_allocatable",
+            "memory_allocatable",
+            "cpu_requested",
+            "memory_requested",
+            "cpu_used",
+            "memory_used",
+            "pods",
+        }
+    ),
+)
+WORKLOAD_SORTS = ListSorts(
+    (
+        "name",
+        "namespace",
+        "cluster",
+        "kind",
+        "desired",
+        "ready",
+        "cpu_request",
+        "memory_request",
+        "age",
+    ),
+    frozenset({"desired", "ready", "cpu_request", "memory_request"}),
+)
+POD_SORTS = ListSorts(
+    (
+        "name",
+        "namespace",
+        "cluster",
+        "phase",
+        "restarts",
+        "node",
+        "cpu_request",
+        "cpu_usage",
+        "memory_request",
+        "memory_usage",
+        "age",
+    ),
+    frozenset({"restarts", "cpu_request", "cpu_usage", "memory_request", "memory_usage"}),
+)
+PVC_SORTS = ListSorts(
+    ("name", "namespace", "cluster", "phase", "storage_class", "capacity", "age"),
+    frozenset({"capacity"}),
+)
+HELM_SORTS = ListSorts(
+    ("name", "namespace", "cluster", "chart", "status", "revision", "updated"),
+    frozenset({"revision", "updated"}),
+)
 
 
 def _iso(value: dt.datetime | None) -> str:
@@ -135,18 +251,20 @@ def list_cluster_rows(
         *_name_contains(Cluster.name, search),
     )
     costs = cluster_month_costs(org_id=org_id, month=month)
-    sorts = {
-        "name": SortOption(Cluster.name),
-        "environment": SortOption(Cluster.environment),
-        "provider": SortOption(Cluster.provider),
-        "status": SortOption(Cluster.status),
-        "nodes": SortOption(Cluster.node_count),
-        "pods": SortOption(Cluster.pod_count),
-        "last_success": SortOption(func.coalesce(Cluster.last_success_at, Cluster.created_at)),
-        "cost": SortOption(
-            func.coalesce(costs.c.cost, 0.0), (costs, costs.c.cluster_id == Cluster.id)
-        ),
-    }
+    sorts = CLUSTER_SORTS.options(
+        {
+            "name": SortOption(Cluster.name),
+            "environment": SortOption(Cluster.environment),
+            "provider": SortOption(Cluster.provider),
+            "status": SortOption(Cluster.status),
+            "nodes": SortOption(Cluster.node_count),
+            "pods": SortOption(Cluster.pod_count),
+            "last_success": SortOption(func.coalesce(Cluster.last_success_at, Cluster.created_at)),
+            "cost": SortOption(
+                func.coalesce(costs.c.cost, 0.0), (costs, costs.c.cluster_id == Cluster.id)
+            ),
+        }
+    )
     page = page_of_ids(
         session,
         ids,
@@ -362,22 +480,24 @@ def list_namespaces(
     def figure(name: str, zero: Any) -> SortOption:
         return SortOption(func.coalesce(figures.c[name], zero), by_figures)
 
-    sorts = {
-        "name": SortOption(Namespace.name),
-        "cluster": SortOption(Cluster.name, (Cluster, Cluster.id == Namespace.cluster_id)),
-        "team": SortOption(Namespace.team),
-        "cost_center": SortOption(Namespace.cost_center),
-        "age": SortOption(_age(Namespace)),
-        "pods": figure("pods_total", 0),
-        "pods_running": figure("pods_running", 0),
-        "cpu_request": figure("cpu_request_cores", 0.0),
-        "cpu_usage": figure("cpu_usage_cores", 0.0),
-        "memory_request": figure("memory_request_bytes", 0),
-        "memory_usage": figure("memory_usage_bytes", 0),
-        "cost": SortOption(
-            func.coalesce(costs.c.cost, 0.0), (costs, costs.c.namespace_id == Namespace.id)
-        ),
-    }
+    sorts = NAMESPACE_SORTS.options(
+        {
+            "name": SortOption(Namespace.name),
+            "cluster": SortOption(Cluster.name, (Cluster, Cluster.id == Namespace.cluster_id)),
+            "team": SortOption(Namespace.team),
+            "cost_center": SortOption(Namespace.cost_center),
+            "age": SortOption(_age(Namespace)),
+            "pods": figure("pods_total", 0),
+            "pods_running": figure("pods_running", 0),
+            "cpu_request": figure("cpu_request_cores", 0.0),
+            "cpu_usage": figure("cpu_usage_cores", 0.0),
+            "memory_request": figure("memory_request_bytes", 0),
+            "memory_usage": figure("memory_usage_bytes", 0),
+            "cost": SortOption(
+                func.coalesce(costs.c.cost, 0.0), (costs, costs.c.namespace_id == Namespace.id)
+            ),
+        }
+    )
     page = page_of_ids(
         session,
         ids,
@@ -485,36 +605,41 @@ def list_nodes(
         figures,
         (figures.c.cluster_id == Node.cluster_id) & (figures.c.node_name == Node.name),
     )
-    sorts = {
-        "name": SortOption(Node.name),
-        "cluster": SortOption(Cluster.name, (Cluster, Cluster.id == Node.cluster_id)),
-        # NotReady, then cordoned, then schedulable: the order the status column reads in.
-        "status": SortOption(
-            case(
-                (Node.ready.is_(False), 0),
-                (Node.unschedulable.is_(True), 1),
-                else_=2,
-            )
-        ),
-        "instance_type": SortOption(func.coalesce(Node.instance_type, "")),
-        "zone": SortOption(func.coalesce(Node.zone, "")),
-        "spot": SortOption(case((Node.spot.is_(True), 1), else_=0)),
-        "cpu_allocatable": SortOption(Node.allocatable_cpu_cores),
-        "memory_allocatable": SortOption(Node.allocatable_memory_bytes),
-        "cpu_requested": SortOption(
-            _of_allocatable(figures.c.cpu_requested_cores, Node.allocatable_cpu_cores), by_figures
-        ),
-        "memory_requested": SortOption(
-            _of_allocatable(figures.c.memory_requested_bytes, Node.allocatable_memory_bytes),
-            by_figures,
-        ),
-        "cpu_used": SortOption(_of_allocatable(Node.cpu_usage_cores, Node.allocatable_cpu_cores)),
-        "memory_used": SortOption(
-            _of_allocatable(Node.memory_usage_bytes, Node.allocatable_memory_bytes)
-        ),
-        "pods": SortOption(func.coalesce(figures.c.pods, 0), by_figures),
-        "age": SortOption(_age(Node)),
-    }
+    sorts = NODE_SORTS.options(
+        {
+            "name": SortOption(Node.name),
+            "cluster": SortOption(Cluster.name, (Cluster, Cluster.id == Node.cluster_id)),
+            # NotReady, then cordoned, then schedulable: the order the status column reads in.
+            "status": SortOption(
+                case(
+                    (Node.ready.is_(False), 0),
+                    (Node.unschedulable.is_(True), 1),
+                    else_=2,
+                )
+            ),
+            "instance_type": SortOption(func.coalesce(Node.instance_type, "")),
+            "zone": SortOption(func.coalesce(Node.zone, "")),
+            "spot": SortOption(case((Node.spot.is_(True), 1), else_=0)),
+            "cpu_allocatable": SortOption(Node.allocatable_cpu_cores),
+            "memory_allocatable": SortOption(Node.allocatable_memory_bytes),
+            "cpu_requested": SortOption(
+                _of_allocatable(figures.c.cpu_requested_cores, Node.allocatable_cpu_cores),
+                by_figures,
+            ),
+            "memory_requested": SortOption(
+                _of_allocatable(figures.c.memory_requested_bytes, Node.allocatable_memory_bytes),
+                by_figures,
+            ),
+            "cpu_used": SortOption(
+                _of_allocatable(Node.cpu_usage_cores, Node.allocatable_cpu_cores)
+            ),
+            "memory_used": SortOption(
+                _of_allocatable(Node.memory_usage_bytes, Node.allocatable_memory_bytes)
+            ),
+            "pods": SortOption(func.coalesce(figures.c.pods, 0), by_figures),
+            "age": SortOption(_age(Node)),
+        }
+    )
     page = page_of_ids(
         session,
         ids,
@@ -628,17 +753,19 @@ def list_workloads(
         *_equals(Workload.kind, kind),
         *_name_contains(Workload.name, search),
     )
-    sorts = {
-        "name": SortOption(Workload.name),
-        "namespace": SortOption(Workload.namespace),
-        "cluster": SortOption(Cluster.name, (Cluster, Cluster.id == Workload.cluster_id)),
-        "kind": SortOption(Workload.kind),
-        "desired": SortOption(Workload.replicas_desired),
-        "ready": SortOption(Workload.replicas_ready),
-        "cpu_request": SortOption(Workload.cpu_request_cores),
-        "memory_request": SortOption(Workload.memory_request_bytes),
-        "age": SortOption(_age(Workload)),
-    }
+    sorts = WORKLOAD_SORTS.options(
+        {
+            "name": SortOption(Workload.name),
+            "namespace": SortOption(Workload.namespace),
+            "cluster": SortOption(Cluster.name, (Cluster, Cluster.id == Workload.cluster_id)),
+            "kind": SortOption(Workload.kind),
+            "desired": SortOption(Workload.replicas_desired),
+            "ready": SortOption(Workload.replicas_ready),
+            "cpu_request": SortOption(Workload.cpu_request_cores),
+            "memory_request": SortOption(Workload.memory_request_bytes),
+            "age": SortOption(_age(Workload)),
+        }
+    )
     page = page_of_ids(
         session,
         ids,
@@ -771,19 +898,21 @@ def list_pods(
         *_reason_filter(reason),
         *_name_contains(Pod.name, search),
     )
-    sorts = {
-        "name": SortOption(Pod.name),
-        "namespace": SortOption(Pod.namespace),
-        "cluster": SortOption(Cluster.name, (Cluster, Cluster.id == Pod.cluster_id)),
-        "phase": SortOption(Pod.phase),
-        "node": SortOption(func.coalesce(Pod.node_name, "")),
-        "restarts": SortOption(Pod.restarts),
-        "cpu_request": SortOption(Pod.cpu_request_cores),
-        "memory_request": SortOption(Pod.memory_request_bytes),
-        "cpu_usage": SortOption(func.coalesce(Pod.cpu_usage_cores, 0.0)),
-        "memory_usage": SortOption(func.coalesce(Pod.memory_usage_bytes, 0)),
-        "age": SortOption(_age(Pod)),
-    }
+    sorts = POD_SORTS.options(
+        {
+            "name": SortOption(Pod.name),
+            "namespace": SortOption(Pod.namespace),
+            "cluster": SortOption(Cluster.name, (Cluster, Cluster.id == Pod.cluster_id)),
+            "phase": SortOption(Pod.phase),
+            "node": SortOption(func.coalesce(Pod.node_name, "")),
+            "restarts": SortOption(Pod.restarts),
+            "cpu_request": SortOption(Pod.cpu_request_cores),
+            "memory_request": SortOption(Pod.memory_request_bytes),
+            "cpu_usage": SortOption(func.coalesce(Pod.cpu_usage_cores, 0.0)),
+            "memory_usage": SortOption(func.coalesce(Pod.memory_usage_bytes, 0)),
+            "age": SortOption(_age(Pod)),
+        }
+    )
     page = page_of_ids(
         session,
         ids,
@@ -862,15 +991,17 @@ def list_pvcs(
         *_equals(pvc.phase, phase),
         *_name_contains(pvc.name, search),
     )
-    sorts = {
-        "name": SortOption(pvc.name),
-        "namespace": SortOption(pvc.namespace),
-        "cluster": SortOption(Cluster.name, (Cluster, Cluster.id == pvc.cluster_id)),
-        "phase": SortOption(pvc.phase),
-        "storage_class": SortOption(func.coalesce(pvc.storage_class, "")),
-        "capacity": SortOption(func.coalesce(pvc.capacity_bytes, pvc.requested_bytes, 0)),
-        "age": SortOption(_age(pvc)),
-    }
+    sorts = PVC_SORTS.options(
+        {
+            "name": SortOption(pvc.name),
+            "namespace": SortOption(pvc.namespace),
+            "cluster": SortOption(Cluster.name, (Cluster, Cluster.id == pvc.cluster_id)),
+            "phase": SortOption(pvc.phase),
+            "storage_class": SortOption(func.coalesce(pvc.storage_class, "")),
+            "capacity": SortOption(func.coalesce(pvc.capacity_bytes, pvc.requested_bytes, 0)),
+            "age": SortOption(_age(pvc)),
+        }
+    )
     page = page_of_ids(
         session,
         ids,
@@ -947,15 +1078,17 @@ def list_helm_releases(
         *_equals(HelmRelease.chart, chart),
         *_name_contains(HelmRelease.name, search),
     )
-    sorts = {
-        "name": SortOption(HelmRelease.name),
-        "namespace": SortOption(HelmRelease.namespace),
-        "cluster": SortOption(Cluster.name, (Cluster, Cluster.id == HelmRelease.cluster_id)),
-        "chart": SortOption(HelmRelease.chart),
-        "status": SortOption(HelmRelease.status),
-        "revision": SortOption(HelmRelease.revision),
-        "updated": SortOption(func.coalesce(HelmRelease.updated_at, HelmRelease.first_seen)),
-    }
+    sorts = HELM_SORTS.options(
+        {
+            "name": SortOption(HelmRelease.name),
+            "namespace": SortOption(HelmRelease.namespace),
+            "cluster": SortOption(Cluster.name, (Cluster, Cluster.id == HelmRelease.cluster_id)),
+            "chart": SortOption(HelmRelease.chart),
+            "status": SortOption(HelmRelease.status),
+            "revision": SortOption(HelmRelease.revision),
+            "updated": SortOption(func.coalesce(HelmRelease.updated_at, HelmRelease.first_seen)),
+        }
+    )
     page = page_of_ids(
         session,
         ids,

@@ -26,6 +26,7 @@ from kube_console.components.live import REFRESH_SECONDS
 from kube_console.dto import ListPosition, Page, PageRequest
 from kube_console.errors import ValidationFailed
 from kube_console.security.authz import Action, NotFound
+from kube_console.services.explore import POD_SORTS, ListSorts
 from kube_console.services.paging import MAX_PAGE
 from kube_console.states.guard import guarded, ui_only
 
@@ -94,6 +95,13 @@ class ListSpec:
     descending_first: frozenset[str] = frozenset()
     page_size: int = PAGE_SIZE
 
+    @classmethod
+    def of(cls, sorts: ListSorts, *, without: tuple[str, ...] = ()) -> ListSpec:
+        """The table of a list the service sorts by `sorts`, less the columns it does not show
+        (a namespace's pods have no namespace or cluster column)."""
+        keys = tuple(key for key in sorts.keys if key not in without)
+        return cls(sorts=keys, descending_first=sorts.descending_first & frozenset(keys))
+
     def request(self, query: Mapping[str, str]) -> PageRequest:
         """The page the URL asks for; ValidationFailed names what in it is not possible."""
         sort = query.get("sort", "") or self.default_sort
@@ -135,6 +143,10 @@ class ListSpec:
             next_href=on_page(page.page + 1) if page.page < page_count else "",
             first_href=on_page(1),
         )
+
+
+# The pods of one namespace or workload: no namespace or cluster column to sort by.
+PODS_IN_A_NAMESPACE = ListSpec.of(POD_SORTS, without=("namespace", "cluster"))
 
 
 def filtered_href(path: str, query: Mapping[str, str], **changes: str | None) -> str:

@@ -37,10 +37,7 @@ STATUSES = (
 FILTERS = ("cluster", "namespace", "status", "chart", "q")
 CLUSTER_CHOICES_LIMIT = 500
 
-RELEASES = ListSpec(
-    sorts=("name", "namespace", "cluster", "chart", "status", "revision", "updated"),
-    descending_first=frozenset({"revision", "updated"}),
-)
+RELEASES = ListSpec.of(explore.HELM_SORTS)
 
 
 def _releases(

@@ -13,30 +13,13 @@ from kube_console.security.authz import NotFound
 from kube_console.services import explore
 from kube_console.states.explore_support import (
     EMPTY_POSITION,
+    PODS_IN_A_NAMESPACE,
     DrilldownPage,
-    ListSpec,
     Updates,
     id_in_path,
 )
 from kube_console.states.explore_views import pod_table_row, workload_view
 from kube_console.states.guard import current_context, in_thread
-
-PODS = ListSpec(
-    sorts=(
-        "name",
-        "phase",
-        "restarts",
-        "node",
-        "cpu_request",
-        "cpu_usage",
-        "memory_request",
-        "memory_usage",
-        "age",
-    ),
-    descending_first=frozenset(
-        {"restarts", "cpu_request", "cpu_usage", "memory_request", "memory_usage"}
-    ),
-)
 
 
 def _workload_with_pods(
@@ -62,10 +45,10 @@ class WorkloadDetailState(DrilldownPage, rx.State):
             _workload_with_pods,
             org_id=current_context().org_id,
             workload_id=workload_id,
-            request=PODS.request(query),
+            request=PODS_IN_A_NAMESPACE.request(query),
         )
         return {
             "workload": workload,
             "pods": [pod_table_row(row) for row in page.rows],
-            "position": PODS.position(page, path, query),
+            "position": PODS_IN_A_NAMESPACE.position(page, path, query),
         }

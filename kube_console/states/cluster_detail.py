@@ -50,66 +50,10 @@ WINDOWS = ("24h", "7d")
 WORKLOAD_KINDS = explore.WORKLOAD_KINDS
 
 LISTS = {
-    "namespaces": ListSpec(
-        sorts=(
-            "name",
-            "team",
-            "cost_center",
-            "pods",
-            "cpu_request",
-            "cpu_usage",
-            "memory_request",
-            "memory_usage",
-            "cost",
-            "age",
-        ),
-        descending_first=frozenset(
-            {"pods", "cpu_request", "cpu_usage", "memory_request", "memory_usage", "cost"}
-        ),
-    ),
-    "nodes": ListSpec(
-        sorts=(
-            "name",
-            "status",
-            "instance_type",
-            "zone",
-            "spot",
-            "cpu_allocatable",
-            "cpu_requested",
-            "memory_requested",
-            "cpu_used",
-            "memory_used",
-            "pods",
-            "age",
-        ),
-        descending_first=frozenset(
-            {
-                "cpu_allocatable",
-                "cpu_requested",
-                "memory_requested",
-                "cpu_used",
-                "memory_used",
-                "pods",
-            }
-        ),
-    ),
-    "workloads": ListSpec(
-        sorts=(
-            "name",
-            "namespace",
-            "kind",
-            "desired",
-            "ready",
-            "cpu_request",
-            "memory_request",
-            "age",
-        ),
-        descending_first=frozenset({"desired", "ready", "cpu_request", "memory_request"}),
-    ),
-    "helm": ListSpec(
-        sorts=("name", "namespace", "chart", "status", "revision", "updated"),
-        descending_first=frozenset({"revision", "updated"}),
-    ),
+    "namespaces": ListSpec.of(explore.NAMESPACE_SORTS, without=("cluster", "pods_running")),
+    "nodes": ListSpec.of(explore.NODE_SORTS, without=("cluster", "memory_allocatable")),
+    "workloads": ListSpec.of(explore.WORKLOAD_SORTS, without=("cluster",)),
+    "helm": ListSpec.of(explore.HELM_SORTS, without=("cluster",)),
 }
 
 

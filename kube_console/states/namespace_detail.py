@@ -37,6 +37,7 @@ from kube_console.services.inventory_costs import namespace_cost_breakdown
 from kube_console.services.usage_series import namespace_efficiency, namespace_usage_series
 from kube_console.states.explore_support import (
     EMPTY_POSITION,
+    PODS_IN_A_NAMESPACE,
     DrilldownPage,
     ListSpec,
     Updates,
@@ -59,30 +60,9 @@ WINDOWS = ("24h", "7d")
 STEPS = tuple(GRAINS)
 
 LISTS = {
-    "workloads": ListSpec(
-        sorts=("name", "kind", "desired", "ready", "cpu_request", "memory_request", "age"),
-        descending_first=frozenset({"desired", "ready", "cpu_request", "memory_request"}),
-    ),
-    "pods": ListSpec(
-        sorts=(
-            "name",
-            "phase",
-            "restarts",
-            "node",
-            "cpu_request",
-            "cpu_usage",
-            "memory_request",
-            "memory_usage",
-            "age",
-        ),
-        descending_first=frozenset(
-            {"restarts", "cpu_request", "cpu_usage", "memory_request", "memory_usage"}
-        ),
-    ),
-    "pvcs": ListSpec(
-        sorts=("name", "phase", "storage_class", "capacity", "age"),
-        descending_first=frozenset({"capacity"}),
-    ),
+    "workloads": ListSpec.of(explore.WORKLOAD_SORTS, without=("namespace", "cluster")),
+    "pods": PODS_IN_A_NAMESPACE,
+    "pvcs": ListSpec.of(explore.PVC_SORTS, without=("namespace", "cluster")),
 }
 
 

@@ -39,24 +39,7 @@ OWNER_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "CronJob", "Job", "Repl
 FILTERS = ("cluster", "namespace", "phase", "reason", "node", "owner_kind", "owner", "q")
 CHOICES_LIMIT = 500  # a filter menu longer than this is better served by typing a name
 
-PODS = ListSpec(
-    sorts=(
-        "name",
-        "namespace",
-        "cluster",
-        "phase",
-        "restarts",
-        "node",
-        "cpu_request",
-        "cpu_usage",
-        "memory_request",
-        "memory_usage",
-        "age",
-    ),
-    descending_first=frozenset(
-        {"restarts", "cpu_request", "cpu_usage", "memory_request", "memory_usage"}
-    ),
-)
+PODS = ListSpec.of(explore.POD_SORTS)
 
 
 def _choices(*, session: Session, org_id: int, cluster_id: int | None) -> dict[str, list[Choice]]:
