@@ -23,19 +23,25 @@ from sqlalchemy import Float, case, cast, func, select
 from sqlalchemy.sql import ColumnElement, Subquery
 from sqlmodel import Session
 
-from kube_console.db import utcnow
+from kube_console.costs.node_price_sources import node_prices_now
+from kube_console.costs.rows import NodePriceNow
+from kube_console.db import session_scope, utcnow
 from kube_console.dto import (
     ClusterHealth,
     ClusterOverview,
     ClusterRow,
+    ClusterUsageSeries,
     ContainerSpec,
     ContainerStatusRow,
     HealthComponent,
     HelmReleaseDetail,
     HelmReleaseRow,
     HelmRevisionRow,
+    NamespaceCostBreakdown,
     NamespaceDetail,
+    NamespaceEfficiency,
     NamespaceRow,
+    NamespaceUsageSeries,
     NodeRow,
     Page,
     PageRequest,
@@ -63,11 +69,18 @@ from kube_console.services.inventory_costs import (
     counts_towards_usage,
     currency_of,
     month_of,
+    namespace_cost_breakdown,
     namespace_month_costs,
     workload_cost_share,
 )
 from kube_console.services.org_scope import cluster_scope, owned_cluster, owned_row
 from kube_console.services.paging import SortOption, page_of_ids
+from kube_console.services.sync import OpenSession
+from kube_console.services.usage_series import (
+    cluster_usage_series,
+    namespace_efficiency,
+    namespace_usage_series,
+)
 
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet")
 
@@ -1130,3 +1143,223 @@ def helm_release_detail(*, session: Session, org_id: int, release_id: int) -> He
         history=[_revision_row(revision) for revision in release.history or []],
         deleted_at=_iso(release.deleted_at),
     )
+
+
+# ---------------------------------------------------------------- what each page reads
+# One entry point a page (or a tab), each in a session of its own, opened with `open_session`
+# (the app's session_scope unless the caller passes another), so the pages' states never
+# touch the database themselves. Run them off the event loop: they block.
+
+
+@dataclasses.dataclass(frozen=True)
+class ClusterOverviewTab:
+    overview: ClusterOverview
+    usage: ClusterUsageSeries
+
+
+@dataclasses.dataclass(frozen=True)
+class ClusterListTab:
+    """A cluster and one page of a list of it; the nodes' prices when the list is its nodes."""
+
+    overview: ClusterOverview
+    page: Page[Any]
+    node_prices: dict[int, NodePriceNow]
+
+
+# The lists a cluster detail page tabs through, by tab.
+CLUSTER_TABS = ("namespaces", "nodes", "workloads", "helm")
+# The lists a namespace detail page tabs through, by tab.
+NAMESPACE_TABS = ("workloads", "pods", "pvcs")
+
+
+def read_cluster_overview(
+    *, org_id: int, cluster_id: int, window: str, open_session: OpenSession = session_scope
+) -> ClusterOverviewTab:
+    """A cluster's overview tab: its figures and its usage over `window`."""
+    with open_session() as session:
+        return ClusterOverviewTab(
+            overview=cluster_overview(session=session, org_id=org_id, cluster_id=cluster_id),
+            usage=cluster_usage_series(
+                session=session, org_id=org_id, cluster_id=cluster_id, window=window
+            ),
+        )
+
+
+def read_cluster_list(
+    *,
+    org_id: int,
+    cluster_id: int,
+    tab: str,
+    request: PageRequest,
+    search: str,
+    kind: str | None = None,
+    open_session: OpenSession = session_scope,
+) -> ClusterListTab:
+    """A cluster and one page of its namespaces, nodes, workloads (of `kind`) or Helm releases."""
+    with open_session() as session:
+        overview = cluster_overview(session=session, org_id=org_id, cluster_id=cluster_id)
+        scope = {"org_id": org_id, "request": request, "cluster_id": cluster_id, "search": search}
+        prices: dict[int, NodePriceNow] = {}
+        page: Page[Any]
+        if tab == "namespaces":
+            page = list_namespaces(session=session, **scope)
+        elif tab == "nodes":
+            page = list_nodes(session=session, **scope)
+            node_ids = [row.id for row in page.rows]
+            prices = node_prices_now(session=session, org_id=org_id, node_ids=node_ids)
+        elif tab == "workloads":
+            page = list_workloads(session=session, **scope, kind=kind)
+        elif tab == "helm":
+            page = list_helm_releases(session=session, **scope)
+        else:
+            raise ValidationFailed.one("tab", f"choose one of: {', '.join(CLUSTER_TABS)}")
+        return ClusterListTab(overview=overview, page=page, node_prices=prices)
+
+
+@dataclasses.dataclass(frozen=True)
+class NamespaceOverviewTab:
+    detail: NamespaceDetail
+    costs: NamespaceCostBreakdown
+    usage: NamespaceUsageSeries
+    efficiency: NamespaceEfficiency
+
+
+def read_namespace_overview(
+    *,
+    org_id: int,
+    namespace_id: int,
+    window: str,
+    step: str,
+    open_session: OpenSession = session_scope,
+) -> NamespaceOverviewTab:
+    """A namespace's overview tab: its figures, its cost by resource in `step`s, its usage over
+    `window`, and how well its requests fit its usage."""
+    with open_session() as session:
+        of_namespace = {"session": session, "org_id": org_id, "namespace_id": namespace_id}
+        return NamespaceOverviewTab(
+            detail=namespace_detail(**of_namespace),
+            costs=namespace_cost_breakdown(**of_namespace, step=step),
+            usage=namespace_usage_series(**of_namespace, window=window),
+            efficiency=namespace_efficiency(**of_namespace),
+        )
+
+
+def read_namespace_list(
+    *,
+    org_id: int,
+    namespace_id: int,
+    tab: str,
+    request: PageRequest,
+    search: str,
+    open_session: OpenSession = session_scope,
+) -> tuple[NamespaceDetail, Page[Any]]:
+    """A namespace and one page of its workloads, pods or PVCs."""
+    lists = {"workloads": list_workloads, "pods": list_pods, "pvcs": list_pvcs}
+    if tab not in lists:
+        raise ValidationFailed.one("tab", f"choose one of: {', '.join(NAMESPACE_TABS)}")
+    with open_session() as session:
+        detail = namespace_detail(session=session, org_id=org_id, namespace_id=namespace_id)
+        page: Page[Any] = lists[tab](
+            session=session,
+            org_id=org_id,
+            request=request,
+            namespace_id=namespace_id,
+            search=search,
+        )
+        return detail, page
+
+
+def read_workload_with_pods(
+    *,
+    org_id: int,
+    workload_id: int,
+    request: PageRequest,
+    open_session: OpenSession = session_scope,
+) -> tuple[WorkloadDetail, Page[PodRow]]:
+    """A workload and one page of its pods."""
+    with open_session() as session:
+        detail = workload_detail(session=session, org_id=org_id, workload_id=workload_id)
+        pods = list_pods(session=session, org_id=org_id, request=request, workload_id=workload_id)
+        return detail, pods
+
+
+def read_pods(*, open_session: OpenSession = session_scope, **filters: Any) -> Page[PodRow]:
+    """list_pods (same filters, org_id among them) in a session of its own."""
+    with open_session() as session:
+        return list_pods(session=session, **filters)
+
+
+@dataclasses.dataclass(frozen=True)
+class PodFilterChoices:
+    """What the pods page's filters offer: the org's clusters, and the chosen cluster's
+    namespaces and nodes (none without a chosen cluster), as (id, name) or names."""
+
+    clusters: list[tuple[int, str]]
+    namespaces: list[tuple[int, str]]
+    nodes: list[str]
+
+
+def read_pod_filter_choices(
+    *, org_id: int, cluster_id: int | None, limit: int, open_session: OpenSession = session_scope
+) -> PodFilterChoices:
+    """The first `limit` of each by name: a longer menu is better served by typing a name."""
+    by_name = PageRequest(sort="name", limit=limit)
+    with open_session() as session:
+        clusters = list_cluster_rows(session=session, org_id=org_id, request=by_name).rows
+        if cluster_id is None:
+            return PodFilterChoices([(row.id, row.name) for row in clusters], [], [])
+        in_cluster = {"org_id": org_id, "request": by_name, "cluster_id": cluster_id}
+        namespaces = list_namespaces(session=session, **in_cluster).rows
+        nodes = list_nodes(session=session, **in_cluster).rows
+        return PodFilterChoices(
+            clusters=[(row.id, row.name) for row in clusters],
+            namespaces=[(row.id, row.name) for row in namespaces],
+            nodes=[row.name for row in nodes],
+        )
+
+
+@dataclasses.dataclass(frozen=True)
+class HelmReleasesRead:
+    """A page of releases; the org's clusters to filter by when asked (else None); whether the
+    org has any release at all (so an empty page can say whether a filter is why)."""
+
+    page: Page[HelmReleaseRow]
+    clusters: list[tuple[int, str]] | None
+    any_release: bool
+
+
+def read_helm_releases(
+    *,
+    org_id: int,
+    request: PageRequest,
+    cluster_choices_limit: int | None = None,
+    open_session: OpenSession = session_scope,
+    **filters: Any,
+) -> HelmReleasesRead:
+    """list_helm_releases (same filters) in a session of its own; with the first
+    `cluster_choices_limit` clusters by name when it is given."""
+    with open_session() as session:
+        page = list_helm_releases(session=session, org_id=org_id, request=request, **filters)
+        clusters = None
+        if cluster_choices_limit is not None:
+            by_name = PageRequest(sort="name", limit=cluster_choices_limit)
+            rows = list_cluster_rows(session=session, org_id=org_id, request=by_name).rows
+            clusters = [(row.id, row.name) for row in rows]
+        any_release = bool(page.total) or bool(
+            list_helm_releases(session=session, org_id=org_id, request=PageRequest(limit=1)).total
+        )
+        return HelmReleasesRead(page=page, clusters=clusters, any_release=any_release)
+
+
+def read_pod_detail(
+    *, org_id: int, pod_id: int, open_session: OpenSession = session_scope
+) -> PodDetail:
+    with open_session() as session:
+        return pod_detail(session=session, org_id=org_id, pod_id=pod_id)
+
+
+def read_helm_release_detail(
+    *, org_id: int, release_id: int, open_session: OpenSession = session_scope
+) -> HelmReleaseDetail:
+    with open_session() as session:
+        return helm_release_detail(session=session, org_id=org_id, release_id=release_id)

@@ -4,28 +4,23 @@ workloads or Helm releases, sorted, filtered and paged in SQL."""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
 
 import reflex as rx
-from sqlmodel import Session
 
 from kube_console import routes
 from kube_console.components.usage_charts import in_gib, usage_figure, usage_lines
-from kube_console.costs.node_price_sources import node_prices_now
-from kube_console.db import utcnow
 from kube_console.dto import (
+    ClusterOverview,
     ClusterView,
     HelmTableRow,
     ListPosition,
     NamespaceTableRow,
     NodeTableRow,
-    Page,
-    PageRequest,
     WorkloadTableRow,
 )
 from kube_console.security.authz import NotFound
 from kube_console.services import explore
-from kube_console.services.usage_series import cluster_usage_series
 from kube_console.settings import get_settings
 from kube_console.states.explore_support import (
     EMPTY_POSITION,
@@ -35,6 +30,7 @@ from kube_console.states.explore_support import (
     UsageCharts,
     choice_parameter,
     id_in_path,
+    off_the_loop,
 )
 from kube_console.states.explore_views import (
     cluster_view,
@@ -43,7 +39,7 @@ from kube_console.states.explore_views import (
     node_table_row,
     workload_table_row,
 )
-from kube_console.states.guard import current_context, in_thread
+from kube_console.states.guard import current_context
 
 TABS = ("overview", "namespaces", "nodes", "workloads", "helm")
 WINDOWS = ("24h", "7d")
@@ -57,15 +53,10 @@ LISTS = {
 }
 
 
-def _overview_tab(*, session: Session, org_id: int, cluster_id: int, window: str) -> Updates:
-    overview = explore.cluster_overview(session=session, org_id=org_id, cluster_id=cluster_id)
-    series = cluster_usage_series(
-        session=session, org_id=org_id, cluster_id=cluster_id, window=window
-    )
+def _overview_tab(read: explore.ClusterOverviewTab) -> Updates:
+    series = read.usage
     return {
-        "cluster": cluster_view(
-            overview, sync_interval_seconds=get_settings().sync_interval_seconds, now=utcnow()
-        ),
+        "cluster": _cluster_view(read.overview),
         "cpu_chart": usage_figure(
             times=series.times,
             bucket_seconds=series.bucket_seconds,
@@ -90,39 +81,23 @@ def _overview_tab(*, session: Session, org_id: int, cluster_id: int, window: str
     }
 
 
-def _list_tab(
-    *,
-    session: Session,
-    org_id: int,
-    cluster_id: int,
-    tab: str,
-    request: PageRequest,
-    search: str,
-    kind: str,
-) -> tuple[Updates, Page[Any]]:
-    overview = explore.cluster_overview(session=session, org_id=org_id, cluster_id=cluster_id)
-    scope = {"session": session, "org_id": org_id, "request": request, "cluster_id": cluster_id}
+def _cluster_view(overview: ClusterOverview) -> ClusterView:
+    return cluster_view(
+        overview,
+        sync_interval_seconds=get_settings().sync_interval_seconds,
+        now=dt.datetime.now(dt.UTC),
+    )
+
+
+def _list_rows(tab: str, read: explore.ClusterListTab) -> Updates:
+    rows = read.page.rows
     if tab == "namespaces":
-        page = explore.list_namespaces(**scope, search=search)
-        rows = {"namespaces": [namespace_table_row(row) for row in page.rows]}
-    elif tab == "nodes":
-        page = explore.list_nodes(**scope, search=search)
-        prices = node_prices_now(
-            session=session, org_id=org_id, node_ids=[row.id for row in page.rows]
-        )
-        rows = {"nodes": [node_table_row(row, prices.get(row.id)) for row in page.rows]}
-    elif tab == "workloads":
-        page = explore.list_workloads(**scope, search=search, kind=kind or None)
-        rows = {"workloads": [workload_table_row(row) for row in page.rows]}
-    else:
-        page = explore.list_helm_releases(**scope, search=search)
-        rows = {"releases": [helm_table_row(row) for row in page.rows]}
-    return {
-        "cluster": cluster_view(
-            overview, sync_interval_seconds=get_settings().sync_interval_seconds, now=utcnow()
-        ),
-        **rows,
-    }, page
+        return {"namespaces": [namespace_table_row(row) for row in rows]}
+    if tab == "nodes":
+        return {"nodes": [node_table_row(row, read.node_prices.get(row.id)) for row in rows]}
+    if tab == "workloads":
+        return {"workloads": [workload_table_row(row) for row in rows]}
+    return {"releases": [helm_table_row(row) for row in rows]}
 
 
 class ClusterDetailState(DrilldownPage, UsageCharts, rx.State):
@@ -152,20 +127,26 @@ class ClusterDetailState(DrilldownPage, UsageCharts, rx.State):
         }
         if tab == "overview":
             window = choice_parameter(query, "window", WINDOWS) or "24h"
-            updates = await in_thread(
-                _overview_tab, org_id=org_id, cluster_id=cluster_id, window=window
+            overview = await off_the_loop(
+                explore.read_cluster_overview, org_id=org_id, cluster_id=cluster_id, window=window
             )
+            updates = _overview_tab(overview)
             window_hrefs = {name: routes.with_query(path, {"window": name}) for name in WINDOWS}
             return common | updates | {"window": window, "window_hrefs": window_hrefs}
         spec = LISTS[tab]
         kind = choice_parameter(query, "kind", WORKLOAD_KINDS) if tab == "workloads" else ""
-        updates, page = await in_thread(
-            _list_tab,
+        read = await off_the_loop(
+            explore.read_cluster_list,
             org_id=org_id,
             cluster_id=cluster_id,
             tab=tab,
             request=spec.request(query),
             search=query.get("q", ""),
-            kind=kind,
+            kind=kind or None,
         )
-        return common | updates | {"position": spec.position(page, path, query), "kind": kind}
+        return (
+            common
+            | {"cluster": _cluster_view(read.overview)}
+            | _list_rows(tab, read)
+            | {"position": spec.position(read.page, path, query), "kind": kind}
+        )

@@ -8,13 +8,15 @@ a page can be bookmarked, shared and reloaded, and the back button walks back th
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
+import functools
 import logging
 import math
 import time
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 
 import plotly.graph_objects as go
@@ -23,7 +25,7 @@ import reflex as rx
 from kube_console import routes
 from kube_console.components.charts import ChartTable, empty_figure, figure_table
 from kube_console.components.live import REFRESH_SECONDS
-from kube_console.dto import ListPosition, Page, PageRequest
+from kube_console.dto import Choice, ListPosition, Page, PageRequest
 from kube_console.errors import ValidationFailed
 from kube_console.security.authz import Action, NotFound
 from kube_console.services.explore import POD_SORTS, ListSorts
@@ -149,6 +151,11 @@ class ListSpec:
 PODS_IN_A_NAMESPACE = ListSpec.of(POD_SORTS, without=("namespace", "cluster"))
 
 
+def choices(pairs: list[tuple[int, str]]) -> list[Choice]:
+    """A filter select's options for (id, name) pairs."""
+    return [Choice(value=str(row_id), label=name) for row_id, name in pairs]
+
+
 def filtered_href(path: str, query: Mapping[str, str], **changes: str | None) -> str:
     """The URL with some filters changed: back to the first page, sort kept."""
     return routes.with_query(path, {**query, **changes, "page": None})
@@ -168,6 +175,12 @@ EMPTY_POSITION = ListPosition(
 )
 
 Updates = dict[str, Any]
+T = TypeVar("T")
+
+
+async def off_the_loop(read: Callable[..., T], /, **kwargs: Any) -> T:
+    """A service's page read (it opens its own session) in a worker thread: it blocks."""
+    return await asyncio.to_thread(functools.partial(read, **kwargs))
 
 
 class DrilldownPage(rx.State, mixin=True):
