@@ -8,13 +8,11 @@ import reflex as rx
 from kube_console import routes
 from kube_console.components.breadcrumbs import breadcrumbs
 from kube_console.components.drilldown import (
-    failed_panel,
+    deleted_badge,
+    detail_frame,
+    detail_header,
     figure_card,
-    first_load_skeleton,
-    freshness,
-    invalid_panel,
     label_chips,
-    missing_panel,
     section,
 )
 from kube_console.components.explore_rows import namespace_link, pod_columns, pod_row
@@ -22,7 +20,7 @@ from kube_console.components.listing import (
     paged_table,
     table_caption,
 )
-from kube_console.components.shell import empty_state, page_frame
+from kube_console.components.shell import empty_state
 from kube_console.components.status_badges import workload_health_badge
 from kube_console.components.tables import when
 from kube_console.dto import ContainerLimitsRow
@@ -33,7 +31,7 @@ State = WorkloadDetailState
 
 def _header() -> rx.Component:
     workload = State.workload
-    return rx.vstack(
+    return detail_header(
         breadcrumbs(
             ("Clusters", routes.CLUSTERS),
             (workload.cluster_name, routes.cluster(workload.cluster_id)),
@@ -47,44 +45,21 @@ def _header() -> rx.Component:
             ),
             (workload.name, ""),
         ),
-        rx.flex(
-            rx.vstack(
-                rx.hstack(
-                    rx.heading(workload.name, size="6", as_="h2"),
-                    workload_health_badge(workload.health),
-                    rx.cond(
-                        workload.deleted_at,
-                        rx.badge(
-                            rx.icon("trash-2", size=12),
-                            "Deleted",
-                            color_scheme="red",
-                            variant="soft",
-                        ),
-                    ),
-                    spacing="3",
-                    align="center",
-                    wrap="wrap",
-                ),
-                rx.text(
-                    workload.kind,
-                    " in ",
-                    namespace_link(workload.namespace, workload.namespace_id),
-                    " · created ",
-                    when(workload.created_at, never="at an unknown time"),
-                    size="2",
-                    color=rx.color("gray", 11),
-                ),
-                spacing="1",
-            ),
-            rx.spacer(),
-            freshness(State.updated_at, State.refreshing, State.refresh),
-            align="end",
-            spacing="3",
-            wrap="wrap",
-            width="100%",
+        [
+            rx.heading(workload.name, size="6", as_="h2"),
+            workload_health_badge(workload.health),
+            deleted_badge(workload.deleted_at),
+        ],
+        rx.text(
+            workload.kind,
+            " in ",
+            namespace_link(workload.namespace, workload.namespace_id),
+            " · created ",
+            when(workload.created_at, never="at an unknown time"),
+            size="2",
+            color=rx.color("gray", 11),
         ),
-        spacing="3",
-        width="100%",
+        state=State,
     )
 
 
@@ -227,39 +202,28 @@ def _pods() -> rx.Component:
 
 def workload_detail_page() -> rx.Component:
     workload = State.workload
-    return page_frame(
+    return detail_frame(
         "Workload",
-        rx.match(
-            State.view,
-            ("missing", missing_panel("Workload", "Back to clusters", routes.CLUSTERS)),
-            ("invalid", invalid_panel(State.problem, rx.State.router.url.path)),
-            ("failed", failed_panel(State.load)),
-            rx.cond(
-                workload,
-                rx.vstack(
-                    _header(),
-                    _replicas(),
-                    _containers(),
-                    rx.grid(
-                        _cost_share(),
-                        section(
-                            "Labels and selector",
-                            rx.text("Labels", size="1", weight="bold", color=rx.color("gray", 11)),
-                            label_chips(workload.labels),
-                            rx.text(
-                                "Selector", size="1", weight="bold", color=rx.color("gray", 11)
-                            ),
-                            label_chips(workload.selector, empty="No selector"),
-                        ),
-                        columns=rx.breakpoints(initial="1", md="2"),
-                        spacing="4",
-                        width="100%",
-                    ),
-                    _pods(),
-                    spacing="4",
-                    width="100%",
+        State,
+        loaded=workload,
+        missing=("Workload", "Back to clusters", routes.CLUSTERS),
+        content=[
+            _header(),
+            _replicas(),
+            _containers(),
+            rx.grid(
+                _cost_share(),
+                section(
+                    "Labels and selector",
+                    rx.text("Labels", size="1", weight="bold", color=rx.color("gray", 11)),
+                    label_chips(workload.labels),
+                    rx.text("Selector", size="1", weight="bold", color=rx.color("gray", 11)),
+                    label_chips(workload.selector, empty="No selector"),
                 ),
-                first_load_skeleton(),
+                columns=rx.breakpoints(initial="1", md="2"),
+                spacing="4",
+                width="100%",
             ),
-        ),
+            _pods(),
+        ],
     )
