@@ -15,9 +15,8 @@ from kube_console.components.drilldown import (
     section,
 )
 from kube_console.components.explore_rows import cluster_link, namespace_link
-from kube_console.components.listing import table_caption
 from kube_console.components.status_badges import helm_status_badge
-from kube_console.components.tables import when
+from kube_console.components.tables import data_table, when
 from kube_console.dto import HelmRevisionView
 from kube_console.states.helm_release import HelmReleaseState
 
@@ -84,26 +83,20 @@ def _history() -> rx.Component:
         "Revision history",
         rx.cond(
             State.release.history.length() > 0,
-            rx.box(
-                rx.table.root(
-                    table_caption("Revision history, newest first"),
-                    rx.table.header(
-                        rx.table.row(
-                            rx.table.column_header_cell("Revision", text_align="right"),
-                            rx.table.column_header_cell("Status"),
-                            rx.table.column_header_cell("Chart"),
-                            rx.table.column_header_cell("App version"),
-                            rx.table.column_header_cell("Updated"),
-                            rx.table.column_header_cell("Description"),
-                        )
-                    ),
-                    rx.table.body(rx.foreach(State.release.history, _revision)),
-                    variant="ghost",
-                    size="1",
-                    width="100%",
-                ),
-                overflow_x="auto",
-                width="100%",
+            data_table(
+                [
+                    ("Revision", "right"),
+                    "Status",
+                    "Chart",
+                    "App version",
+                    "Updated",
+                    "Description",
+                ],
+                rx.foreach(State.release.history, _revision),
+                "Revision history, newest first",
+                actions=False,
+                size="1",
+                variant="ghost",
             ),
             rx.text(
                 "No history synced yet: it appears after the next sync.",

@@ -16,9 +16,8 @@ from kube_console.components.drilldown import (
     section,
 )
 from kube_console.components.explore_rows import cluster_link, namespace_link, owner_link
-from kube_console.components.listing import table_caption
 from kube_console.components.status_badges import container_state_badge, pod_phase_badge
-from kube_console.components.tables import when
+from kube_console.components.tables import data_table, when
 from kube_console.dto import ContainerStatusView
 from kube_console.states.pod_detail import PodDetailState
 
@@ -239,26 +238,20 @@ def _container(container: ContainerStatusView) -> rx.Component:
 def _containers() -> rx.Component:
     return section(
         "Containers",
-        rx.box(
-            rx.table.root(
-                table_caption("Containers"),
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell("Container"),
-                        rx.table.column_header_cell("State"),
-                        rx.table.column_header_cell("Ready"),
-                        rx.table.column_header_cell("Restarts", text_align="right"),
-                        rx.table.column_header_cell("CPU", text_align="right"),
-                        rx.table.column_header_cell("Memory", text_align="right"),
-                    )
-                ),
-                rx.table.body(rx.foreach(State.pod.containers, _container)),
-                variant="ghost",
-                size="1",
-                width="100%",
-            ),
-            overflow_x="auto",
-            width="100%",
+        data_table(
+            [
+                "Container",
+                "State",
+                "Ready",
+                ("Restarts", "right"),
+                ("CPU", "right"),
+                ("Memory", "right"),
+            ],
+            rx.foreach(State.pod.containers, _container),
+            "Containers",
+            actions=False,
+            size="1",
+            variant="ghost",
         ),
     )
 

@@ -16,13 +16,10 @@ from kube_console.components.drilldown import (
     section,
 )
 from kube_console.components.explore_rows import namespace_link, pod_columns, pod_row
-from kube_console.components.listing import (
-    paged_table,
-    table_caption,
-)
+from kube_console.components.listing import paged_table
 from kube_console.components.shell import empty_state
 from kube_console.components.status_badges import workload_health_badge
-from kube_console.components.tables import when
+from kube_console.components.tables import data_table, when
 from kube_console.dto import ContainerLimitsRow
 from kube_console.states.workload_detail import WorkloadDetailState
 
@@ -97,32 +94,19 @@ def _container(container: ContainerLimitsRow) -> rx.Component:
 def _containers() -> rx.Component:
     return section(
         "Containers",
-        rx.box(
-            rx.table.root(
-                table_caption("Containers"),
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell("Container"),
-                        *[
-                            rx.table.column_header_cell(
-                                name, text_align="right", white_space="nowrap"
-                            )
-                            for name in (
-                                "CPU request",
-                                "CPU limit",
-                                "Memory request",
-                                "Memory limit",
-                            )
-                        ],
-                    )
-                ),
-                rx.table.body(rx.foreach(State.workload.containers, _container)),
-                variant="ghost",
-                size="1",
-                width="100%",
-            ),
-            overflow_x="auto",
-            width="100%",
+        data_table(
+            [
+                "Container",
+                *[
+                    (name, "right")
+                    for name in ("CPU request", "CPU limit", "Memory request", "Memory limit")
+                ],
+            ],
+            rx.foreach(State.workload.containers, _container),
+            "Containers",
+            actions=False,
+            size="1",
+            variant="ghost",
         ),
         rx.text(
             "Per replica, from the pod template. “—” means the container sets none.",
