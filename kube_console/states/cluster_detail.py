@@ -5,6 +5,7 @@ workloads or Helm releases, sorted, filtered and paged in SQL."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 import reflex as rx
 
@@ -20,7 +21,7 @@ from kube_console.dto import (
     WorkloadTableRow,
 )
 from kube_console.security.authz import NotFound
-from kube_console.services import explore
+from kube_console.services import explore, explore_pages
 from kube_console.settings import get_settings
 from kube_console.states.explore_support import (
     EMPTY_POSITION,
@@ -53,7 +54,7 @@ LISTS = {
 }
 
 
-def _overview_tab(read: explore.ClusterOverviewTab) -> Updates:
+def _overview_tab(read: explore_pages.ClusterOverviewTab) -> Updates:
     series = read.usage
     return {
         "cluster": _cluster_view(read.overview),
@@ -89,7 +90,7 @@ def _cluster_view(overview: ClusterOverview) -> ClusterView:
     )
 
 
-def _list_rows(tab: str, read: explore.ClusterListTab) -> Updates:
+def _list_rows(tab: str, read: explore_pages.ClusterListTab) -> Updates:
     rows = read.page.rows
     if tab == "namespaces":
         return {"namespaces": [namespace_table_row(row) for row in rows]}
@@ -112,7 +113,7 @@ class ClusterDetailState(DrilldownPage, UsageCharts, rx.State):
     position: ListPosition = EMPTY_POSITION
     kind: str = ""  # the workloads tab's kind filter
 
-    def _page_key(self, path: str, query: dict[str, str]) -> str:
+    def _page_key(self, path: str, query: Mapping[str, str]) -> str:
         return f"{path}#{query.get('tab', '')}"
 
     async def _read(self, path: str, query: dict[str, str], *, first: bool) -> Updates:
@@ -128,7 +129,10 @@ class ClusterDetailState(DrilldownPage, UsageCharts, rx.State):
         if tab == "overview":
             window = choice_parameter(query, "window", WINDOWS) or "24h"
             overview = await off_the_loop(
-                explore.read_cluster_overview, org_id=org_id, cluster_id=cluster_id, window=window
+                explore_pages.read_cluster_overview,
+                org_id=org_id,
+                cluster_id=cluster_id,
+                window=window,
             )
             updates = _overview_tab(overview)
             window_hrefs = {name: routes.with_query(path, {"window": name}) for name in WINDOWS}
@@ -136,7 +140,7 @@ class ClusterDetailState(DrilldownPage, UsageCharts, rx.State):
         spec = LISTS[tab]
         kind = choice_parameter(query, "kind", WORKLOAD_KINDS) if tab == "workloads" else ""
         read = await off_the_loop(
-            explore.read_cluster_list,
+            explore_pages.read_cluster_list,
             org_id=org_id,
             cluster_id=cluster_id,
             tab=tab,

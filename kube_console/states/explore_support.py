@@ -211,7 +211,7 @@ class DrilldownPage(rx.State, mixin=True):
 
     async def _show(self, *, first: bool) -> None:
         path, query = url_of(self)
-        wanted = routes.with_query(path, query)
+        wanted = routes.with_query(path, {**query})
         async with self:
             if first:
                 await forget_other_pages(self)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from kube_console.dto import Choice, HelmTableRow, ListPosition
-from kube_console.services import explore
+from kube_console.services import explore, explore_pages
 from kube_console.states.explore_support import (
     EMPTY_POSITION,
     DrilldownPage,
@@ -51,7 +51,7 @@ class HelmState(DrilldownPage, rx.State):
 
     async def _read(self, path: str, query: dict[str, str], *, first: bool) -> Updates:
         read = await off_the_loop(
-            explore.read_helm_releases,
+            explore_pages.read_helm_releases,
             org_id=current_context().org_id,
             request=RELEASES.request(query),
             cluster_choices_limit=CLUSTER_CHOICES_LIMIT if first else None,

@@ -4,6 +4,7 @@ hint, or one page of its workloads, pods or PVCs."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import plotly.graph_objects as go
@@ -30,7 +31,7 @@ from kube_console.dto import (
 )
 from kube_console.formatting import format_money
 from kube_console.security.authz import NotFound
-from kube_console.services import explore
+from kube_console.services import explore, explore_pages
 from kube_console.states.explore_support import (
     EMPTY_POSITION,
     PODS_IN_A_NAMESPACE,
@@ -63,7 +64,7 @@ LISTS = {
 }
 
 
-def _overview_tab(read: explore.NamespaceOverviewTab) -> Updates:
+def _overview_tab(read: explore_pages.NamespaceOverviewTab) -> Updates:
     breakdown, series, efficiency = read.costs, read.usage, read.efficiency
     cost_series = [
         Series(
@@ -136,7 +137,7 @@ class NamespaceDetailState(DrilldownPage, UsageCharts, rx.State):
     pvcs: list[PvcTableRow] = []
     position: ListPosition = EMPTY_POSITION
 
-    def _page_key(self, path: str, query: dict[str, str]) -> str:
+    def _page_key(self, path: str, query: Mapping[str, str]) -> str:
         return f"{path}#{query.get('tab', '')}"
 
     async def _read(self, path: str, query: dict[str, str], *, first: bool) -> Updates:
@@ -153,7 +154,7 @@ class NamespaceDetailState(DrilldownPage, UsageCharts, rx.State):
             window = choice_parameter(query, "window", WINDOWS) or "24h"
             step = choice_parameter(query, "step", STEPS) or "day"
             overview = await off_the_loop(
-                explore.read_namespace_overview,
+                explore_pages.read_namespace_overview,
                 org_id=org_id,
                 namespace_id=namespace_id,
                 window=window,
@@ -176,7 +177,7 @@ class NamespaceDetailState(DrilldownPage, UsageCharts, rx.State):
             )
         spec = LISTS[tab]
         detail, page = await off_the_loop(
-            explore.read_namespace_list,
+            explore_pages.read_namespace_list,
             org_id=org_id,
             namespace_id=namespace_id,
             tab=tab,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from kube_console.dto import Choice, ListPosition, PodTableRow
-from kube_console.services import explore
+from kube_console.services import explore, explore_pages
 from kube_console.states.explore_support import (
     EMPTY_POSITION,
     DrilldownPage,
@@ -58,7 +58,7 @@ class PodsState(DrilldownPage, rx.State):
         request = PODS.request(query)
         org_id = current_context().org_id
         page = await off_the_loop(
-            explore.read_pods,
+            explore_pages.read_pods,
             org_id=org_id,
             request=request,
             cluster_id=cluster_id,
@@ -80,7 +80,7 @@ class PodsState(DrilldownPage, rx.State):
         choices_for = str(cluster_id or "")
         if first and (choices_for != self._choices_for or not self.cluster_choices):
             offered = await off_the_loop(
-                explore.read_pod_filter_choices,
+                explore_pages.read_pod_filter_choices,
                 org_id=org_id,
                 cluster_id=cluster_id,
                 limit=CHOICES_LIMIT,

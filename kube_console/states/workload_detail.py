@@ -7,7 +7,7 @@ import reflex as rx
 
 from kube_console.dto import ListPosition, PodTableRow, WorkloadView
 from kube_console.security.authz import NotFound
-from kube_console.services import explore
+from kube_console.services import explore_pages
 from kube_console.states.explore_support import (
     EMPTY_POSITION,
     PODS_IN_A_NAMESPACE,
@@ -30,7 +30,7 @@ class WorkloadDetailState(DrilldownPage, rx.State):
         if workload_id is None:
             raise NotFound("no such workload")
         detail, page = await off_the_loop(
-            explore.read_workload_with_pods,
+            explore_pages.read_workload_with_pods,
             org_id=current_context().org_id,
             workload_id=workload_id,
             request=PODS_IN_A_NAMESPACE.request(query),

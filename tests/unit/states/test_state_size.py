@@ -18,11 +18,11 @@ from kube_console import routes
 from kube_console.dto import PageRequest
 from kube_console.services import explore
 from kube_console.states.cluster_detail import ClusterDetailState
+from kube_console.states.explore_support import PAGE_SIZE
 from kube_console.states.helm import HelmState
 from kube_console.states.namespace_detail import NamespaceDetailState
 from kube_console.states.pod_detail import PodDetailState
 from kube_console.states.pods import PodsState
-from kube_console.states.explore_support import PAGE_SIZE
 from kube_console.states.workload_detail import WorkloadDetailState
 from tests.factories import Factory
 from tests.fakekube.generator import generate_cluster
