@@ -35,20 +35,20 @@ from kube_console.settings import get_settings
 from kube_console.startup import announce_ready
 from kube_console.states.admin_settings import SettingsState
 from kube_console.states.admin_workers import WorkersState
+from kube_console.states.cluster_detail import ClusterDetailState
 from kube_console.states.clusters import ClustersState
 from kube_console.states.costs import CostsState
-from kube_console.states.explore_cluster import ClusterDetailState
-from kube_console.states.explore_helm import HelmState
-from kube_console.states.explore_helm_release import HelmReleaseState
-from kube_console.states.explore_namespace import NamespaceDetailState
-from kube_console.states.explore_pod import PodDetailState
-from kube_console.states.explore_pods import PodsState
-from kube_console.states.explore_workload import WorkloadDetailState
+from kube_console.states.helm import HelmState
+from kube_console.states.helm_release import HelmReleaseState
+from kube_console.states.namespace_detail import NamespaceDetailState
 from kube_console.states.node_prices import NodePricesState
 from kube_console.states.overview import OverviewState
+from kube_console.states.pod_detail import PodDetailState
+from kube_console.states.pods import PodsState
 from kube_console.states.profile import ChangePasswordState, ProfileState
 from kube_console.states.session import SessionState, SetupState, SignInState
 from kube_console.states.users import UsersState
+from kube_console.states.workload_detail import WorkloadDetailState
 from kube_console.workers.scheduler import scheduler_lifespan
 
 

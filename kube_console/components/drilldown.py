@@ -10,6 +10,7 @@ import reflex as rx
 
 from kube_console.components.charts import plot
 from kube_console.components.live import auto_refresh, updated_ago
+from kube_console.components.shell import page_frame
 from kube_console.dto import LabelPair
 
 
@@ -115,16 +116,20 @@ def freshness(updated_at: rx.Var[str], refreshing: rx.Var[bool], refresh: Any) -
 
 
 def detail_header(
-    crumbs: rx.Component, title: list[rx.Component], subtitle: rx.Component, state: Any
+    crumbs: rx.Component,
+    title: list[rx.Component],
+    *about: rx.Component,
+    state: Any,
+    below: rx.Component | None = None,
 ) -> rx.Component:
-    """A detail page's top: breadcrumbs, the title row (name and badges), a line saying what
-    and where it is, and the page's freshness on the right."""
+    """A detail page's top: breadcrumbs, the title row (name and badges), the lines saying what
+    and where it is, the page's freshness on the right, and what the page puts `below`."""
     return rx.vstack(
         crumbs,
         rx.flex(
             rx.vstack(
                 rx.hstack(*title, spacing="3", align="center", wrap="wrap"),
-                subtitle,
+                *about,
                 spacing="1",
             ),
             rx.spacer(),
@@ -134,8 +139,49 @@ def detail_header(
             wrap="wrap",
             width="100%",
         ),
+        *([below] if below is not None else []),
         spacing="3",
         width="100%",
+    )
+
+
+def deleted_badge(
+    deleted_at: rx.Var[str], label: str = "Deleted", otherwise: rx.Component | None = None
+) -> rx.Component:
+    """A red mark on an object that is gone from its cluster (its page stays for cost history);
+    `otherwise` in its place while it is there."""
+    badge = rx.badge(rx.icon("trash-2", size=12), label, color_scheme="red", variant="soft")
+    return (
+        rx.cond(deleted_at, badge, otherwise)
+        if otherwise is not None
+        else rx.cond(deleted_at, badge)
+    )
+
+
+def detail_frame(
+    title: str,
+    state: Any,
+    *,
+    loaded: rx.Var[Any],
+    missing: tuple[str, str, str],
+    content: list[rx.Component],
+) -> rx.Component:
+    """A detail page: `content` once the object is `loaded`, a skeleton until then, or the
+    panel for an object not there (`missing`: what, back label, back link), a link the page
+    can't follow, or a read that failed."""
+    return page_frame(
+        title,
+        rx.match(
+            state.view,
+            ("missing", missing_panel(*missing)),
+            ("invalid", invalid_panel(state.problem, rx.State.router.url.path)),
+            ("failed", failed_panel(state.load)),
+            rx.cond(
+                loaded,
+                rx.vstack(*content, spacing="4", width="100%"),
+                first_load_skeleton(),
+            ),
+        ),
     )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import reflex as rx
 
+from kube_console.components.tables import data_table
 from kube_console.dto import Choice, ListPosition
 from kube_console.states.explore_support import ALL
 
@@ -45,11 +46,6 @@ def _header(column: Column, position: rx.Var[ListPosition]) -> rx.Component:
     )
 
 
-def table_caption(label: str) -> rx.Component:
-    """The table's name for screen readers (Radix puts `aria-label` on a wrapper, not the table)."""
-    return rx.el.caption(label, class_name="sr-only")
-
-
 def sortable_table(
     columns: list[Column],
     rows: rx.Var[list[Any]],
@@ -58,17 +54,12 @@ def sortable_table(
     *,
     label: str,
 ) -> rx.Component:
-    return rx.box(
-        rx.table.root(
-            table_caption(label),
-            rx.table.header(rx.table.row(*[_header(column, position) for column in columns])),
-            rx.table.body(rx.foreach(rows, render_row)),
-            variant="surface",
-            size="1",
-            width="100%",
-        ),
-        width="100%",
-        overflow_x="auto",
+    return data_table(
+        [_header(column, position) for column in columns],
+        rx.foreach(rows, render_row),
+        label,
+        actions=False,
+        size="1",
     )
 
 

@@ -7,6 +7,7 @@ import reflex as rx
 
 from kube_console.components.dialogs import confirm_dialog, dialog_buttons, form_dialog
 from kube_console.components.forms import field
+from kube_console.components.tables import data_table
 from kube_console.costs.catalogue import COLUMNS
 from kube_console.states.node_prices import PROVIDER_NAMES, NodePriceRuleView, NodePricesState
 
@@ -96,28 +97,20 @@ def _rules() -> rx.Component:
             ),
             rx.cond(
                 NodePricesState.rules.length() > 0,
-                rx.box(
-                    rx.table.root(
-                        rx.el.caption("Node price rules", class_name="sr-only"),
-                        rx.table.header(
-                            rx.table.row(
-                                rx.table.column_header_cell("Selector"),
-                                rx.table.column_header_cell("Per node-hour", text_align="right"),
-                                rx.table.column_header_cell("Effective from"),
-                                rx.table.column_header_cell("Status"),
-                                rx.table.column_header_cell(
-                                    "Prices / matches now", text_align="right"
-                                ),
-                                rx.cond(NodePricesState.can_edit, rx.table.column_header_cell("")),
-                            )
-                        ),
-                        rx.table.body(rx.foreach(NodePricesState.rules, _rule_row)),
-                        size="1",
-                        variant="ghost",
-                        width="100%",
-                    ),
-                    width="100%",
-                    overflow_x="auto",
+                data_table(
+                    [
+                        "Selector",
+                        ("Per node-hour", "right"),
+                        "Effective from",
+                        "Status",
+                        ("Prices / matches now", "right"),
+                        rx.cond(NodePricesState.can_edit, rx.table.column_header_cell("")),
+                    ],
+                    rx.foreach(NodePricesState.rules, _rule_row),
+                    "Node price rules",
+                    actions=False,
+                    size="1",
+                    variant="ghost",
                 ),
                 rx.text(
                     "No rules: nodes are priced from the catalogue, else at the sheet's unit prices.",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import reflex as rx
 
 from kube_console.dto import SearchOption
-from kube_console.states.explore_search import MIN_QUERY_LENGTH, SearchState
+from kube_console.states.search import MIN_QUERY_LENGTH, SearchState
 
 LISTBOX_ID = "global-search-options"
 _KIND_ICONS = {

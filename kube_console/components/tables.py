@@ -2,30 +2,64 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import reflex as rx
 from reflex_components_moment.moment import Moment
 
+# A column header: its text, or (text, "right") for a column of figures.
+Heading = str | tuple[str, str]
 
-def data_table(columns: list[str], body: rx.Component, label: str) -> rx.Component:
-    """A full-width table; the last column is reserved for row actions, right-aligned."""
+
+def table_caption(label: str) -> rx.Component:
+    """The table's name for screen readers (Radix puts `aria-label` on a wrapper, not the table)."""
+    return rx.el.caption(label, class_name="sr-only")
+
+
+def _heading(column: Heading | rx.Component) -> rx.Component:
+    if isinstance(column, rx.Component):
+        return column
+    if isinstance(column, str):
+        return rx.table.column_header_cell(column, white_space="nowrap")
+    name, align = column
+    return rx.table.column_header_cell(name, white_space="nowrap", text_align=align)
+
+
+def data_table(
+    columns: Sequence[Heading | rx.Component],
+    body: rx.Component | Sequence[rx.Component],
+    label: str,
+    *,
+    actions: bool = True,
+    size: str = "2",
+    variant: str = "surface",
+) -> rx.Component:
+    """A full-width table named `label`, scrolling sideways when narrow. With `actions`, a last
+    column for row actions, right-aligned; the small ghost tables (size "1", variant "ghost")
+    sit in a section or card. A column is a heading or a header cell of its own (one that
+    sorts, or shows only sometimes)."""
     return rx.box(
         rx.table.root(
+            table_caption(label),
             rx.table.header(
                 rx.table.row(
-                    *[rx.table.column_header_cell(name, white_space="nowrap") for name in columns],
-                    rx.table.column_header_cell(
-                        rx.el.span("Actions", class_name="sr-only"), width="1%"
+                    *[_heading(column) for column in columns],
+                    *(
+                        [
+                            rx.table.column_header_cell(
+                                rx.el.span("Actions", class_name="sr-only"), width="1%"
+                            )
+                        ]
+                        if actions
+                        else []
                     ),
                 )
             ),
-            rx.table.body(body),
-            variant="surface",
-            size="2",
+            rx.table.body(*([body] if isinstance(body, rx.Component) else body)),
+            variant=variant,
+            size=size,
             width="100%",
-            aria_label=label,
         ),
         width="100%",
         overflow_x="auto",

@@ -10,7 +10,7 @@ from kube_console.components.dialogs import dialog_buttons, form_dialog
 from kube_console.components.forms import field
 from kube_console.components.node_prices import node_prices_section
 from kube_console.components.shell import loading_rows, page_frame, page_header, refusal_panel
-from kube_console.components.tables import day
+from kube_console.components.tables import data_table, day
 from kube_console.dto import PriceScope, PriceSheetView
 from kube_console.states.admin_settings import SettingsState
 
@@ -234,29 +234,23 @@ def _history() -> rx.Component:
             ),
             rx.cond(
                 SettingsState.sheets.length() > 0,
-                rx.box(
-                    rx.table.root(
-                        rx.el.caption("Price sheet history", class_name="sr-only"),
-                        rx.table.header(
-                            rx.table.row(
-                                rx.table.column_header_cell("Effective from"),
-                                rx.table.column_header_cell("Status"),
-                                rx.table.column_header_cell("CPU", text_align="right"),
-                                rx.table.column_header_cell("Memory", text_align="right"),
-                                rx.table.column_header_cell("GPU", text_align="right"),
-                                rx.table.column_header_cell("Storage", text_align="right"),
-                                rx.table.column_header_cell("Network", text_align="right"),
-                                rx.table.column_header_cell("Currency"),
-                                rx.table.column_header_cell("Added"),
-                            )
-                        ),
-                        rx.table.body(rx.foreach(SettingsState.sheets, _sheet_row)),
-                        size="1",
-                        variant="ghost",
-                        width="100%",
-                    ),
-                    width="100%",
-                    overflow_x="auto",
+                data_table(
+                    [
+                        "Effective from",
+                        "Status",
+                        ("CPU", "right"),
+                        ("Memory", "right"),
+                        ("GPU", "right"),
+                        ("Storage", "right"),
+                        ("Network", "right"),
+                        "Currency",
+                        "Added",
+                    ],
+                    rx.foreach(SettingsState.sheets, _sheet_row),
+                    "Price sheet history",
+                    actions=False,
+                    size="1",
+                    variant="ghost",
                 ),
                 rx.text(
                     rx.cond(

@@ -10,12 +10,9 @@ from kube_console.components.badges import cluster_status_badge, environment_bad
 from kube_console.components.breadcrumbs import breadcrumbs
 from kube_console.components.cluster_card import stale_note
 from kube_console.components.drilldown import (
-    failed_panel,
+    detail_frame,
+    detail_header,
     figure_card,
-    first_load_skeleton,
-    freshness,
-    invalid_panel,
-    missing_panel,
     scroll_region,
     section,
     tab_links,
@@ -38,11 +35,11 @@ from kube_console.components.listing import (
 )
 from kube_console.components.live import exact_age, stale_marker
 from kube_console.components.resource_bars import resource_bars
-from kube_console.components.shell import empty_state, page_frame
+from kube_console.components.shell import empty_state
 from kube_console.components.status_badges import check_badge
 from kube_console.components.tables import when
 from kube_console.dto import Choice, HealthComponent
-from kube_console.states.explore_cluster import WORKLOAD_KINDS, ClusterDetailState
+from kube_console.states.cluster_detail import WORKLOAD_KINDS, ClusterDetailState
 
 State = ClusterDetailState
 TABS = [
@@ -56,40 +53,25 @@ TABS = [
 
 def _header() -> rx.Component:
     cluster = State.cluster
-    return rx.vstack(
+    return detail_header(
         breadcrumbs(("Clusters", routes.CLUSTERS), (cluster.name, "")),
-        rx.flex(
-            rx.vstack(
-                rx.hstack(
-                    rx.heading(cluster.name, size="6", as_="h2"),
-                    cluster_status_badge(cluster.status),
-                    rx.cond(cluster.environment, environment_badge(cluster.environment)),
-                    spacing="3",
-                    align="center",
-                    wrap="wrap",
-                ),
-                rx.text(
-                    cluster.provider_name,
-                    rx.cond(cluster.version, " · Kubernetes " + cluster.version, ""),
-                    size="2",
-                    color=rx.color("gray", 11),
-                ),
-                rx.cond(
-                    cluster.data_stale,
-                    stale_note(cluster.last_success_at, size="2", why=": the last sync failed"),
-                ),
-                _sync_ages(),
-                spacing="1",
-            ),
-            rx.spacer(),
-            freshness(State.updated_at, State.refreshing, State.refresh),
-            align="end",
-            spacing="3",
-            wrap="wrap",
-            width="100%",
+        [
+            rx.heading(cluster.name, size="6", as_="h2"),
+            cluster_status_badge(cluster.status),
+            rx.cond(cluster.environment, environment_badge(cluster.environment)),
+        ],
+        rx.text(
+            cluster.provider_name,
+            rx.cond(cluster.version, " · Kubernetes " + cluster.version, ""),
+            size="2",
+            color=rx.color("gray", 11),
         ),
-        spacing="3",
-        width="100%",
+        rx.cond(
+            cluster.data_stale,
+            stale_note(cluster.last_success_at, size="2", why=": the last sync failed"),
+        ),
+        _sync_ages(),
+        state=State,
     )
 
 
@@ -383,23 +365,10 @@ def _tab_content() -> rx.Component:
 
 
 def cluster_detail_page() -> rx.Component:
-    return page_frame(
+    return detail_frame(
         "Cluster",
-        rx.match(
-            State.view,
-            ("missing", missing_panel("Cluster", "Back to clusters", routes.CLUSTERS)),
-            ("invalid", invalid_panel(State.problem, rx.State.router.url.path)),
-            ("failed", failed_panel(State.load)),
-            rx.cond(
-                State.cluster,
-                rx.vstack(
-                    _header(),
-                    tab_links(TABS, State.tab, State.tab_hrefs),
-                    _tab_content(),
-                    spacing="4",
-                    width="100%",
-                ),
-                first_load_skeleton(),
-            ),
-        ),
+        State,
+        loaded=State.cluster,
+        missing=("Cluster", "Back to clusters", routes.CLUSTERS),
+        content=[_header(), tab_links(TABS, State.tab, State.tab_hrefs), _tab_content()],
     )

@@ -11,6 +11,7 @@ from kube_console.components.badges import hint_badge
 from kube_console.components.charts import plot
 from kube_console.components.cost_filters import filter_bar
 from kube_console.components.shell import empty_state, loading_rows, page_frame, page_header
+from kube_console.components.tables import data_table
 from kube_console.dto import CostCell, CostColumn, CostMathRow, CostTableRow
 from kube_console.states.costs import CostsState
 
@@ -39,11 +40,6 @@ MATH_COLUMNS = [
     "Price",
     "Cost",
 ]
-
-
-def _caption(text: str) -> rx.Component:
-    """The table's accessible name (Radix puts aria-label on a wrapper, not on the table)."""
-    return rx.el.caption(text, class_name="sr-only")
 
 
 def _tone(tone: rx.Var[str]) -> rx.Var:
@@ -434,24 +430,18 @@ def _table() -> rx.Component:
             rx.cond(
                 CostsState.group_count > 0,
                 rx.fragment(
-                    rx.box(
-                        rx.table.root(
-                            _caption("Costs"),
-                            rx.table.header(
-                                rx.table.row(
-                                    rx.foreach(CostsState.columns, _header_cell),
-                                    rx.table.column_header_cell(
-                                        rx.el.span("Math", class_name="sr-only"), width="1%"
-                                    ),
-                                )
+                    data_table(
+                        [
+                            rx.foreach(CostsState.columns, _header_cell),
+                            rx.table.column_header_cell(
+                                rx.el.span("Math", class_name="sr-only"), width="1%"
                             ),
-                            rx.table.body(rx.foreach(CostsState.rows, _row), _total_row()),
-                            size="1",
-                            variant="ghost",
-                            width="100%",
-                        ),
-                        width="100%",
-                        overflow_x="auto",
+                        ],
+                        [rx.foreach(CostsState.rows, _row), _total_row()],
+                        "Costs",
+                        actions=False,
+                        size="1",
+                        variant="ghost",
                     ),
                     _pagination(),
                 ),
@@ -510,37 +500,23 @@ def _math_dialog() -> rx.Component:
                 color=rx.color("gray", 11),
                 margin_bottom="1rem",
             ),
-            rx.box(
-                rx.table.root(
-                    _caption("The math"),
-                    rx.table.header(
-                        rx.table.row(
-                            *[
-                                rx.table.column_header_cell(
-                                    name,
-                                    text_align="left" if name == "Resource" else "right",
-                                    white_space="nowrap",
-                                )
-                                for name in MATH_COLUMNS
-                            ]
-                        )
-                    ),
-                    rx.table.body(
-                        rx.foreach(CostsState.math_rows, _math_row),
-                        rx.table.row(
-                            rx.table.row_header_cell(rx.text("Total", weight="bold")),
-                            *[rx.table.cell() for _ in range(5)],
-                            rx.table.cell(
-                                rx.text(CostsState.math_total, weight="bold"),
-                                text_align="right",
-                                class_name="numeric",
-                            ),
+            data_table(
+                [name if name == "Resource" else (name, "right") for name in MATH_COLUMNS],
+                [
+                    rx.foreach(CostsState.math_rows, _math_row),
+                    rx.table.row(
+                        rx.table.row_header_cell(rx.text("Total", weight="bold")),
+                        *[rx.table.cell() for _ in range(5)],
+                        rx.table.cell(
+                            rx.text(CostsState.math_total, weight="bold"),
+                            text_align="right",
+                            class_name="numeric",
                         ),
                     ),
-                    size="1",
-                    variant="surface",
-                ),
-                overflow_x="auto",
+                ],
+                "The math",
+                actions=False,
+                size="1",
             ),
             rx.vstack(
                 rx.foreach(

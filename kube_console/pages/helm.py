@@ -22,7 +22,7 @@ from kube_console.components.listing import (
 )
 from kube_console.components.shell import empty_state, page_frame, page_header
 from kube_console.dto import Choice, HelmTableRow
-from kube_console.states.explore_helm import STATUSES, HelmState
+from kube_console.states.helm import STATUSES, HelmState
 
 State = HelmState
 

@@ -8,21 +8,17 @@ import reflex as rx
 from kube_console import routes
 from kube_console.components.breadcrumbs import breadcrumbs
 from kube_console.components.drilldown import (
+    deleted_badge,
+    detail_frame,
     detail_header,
-    failed_panel,
     figure_card,
-    first_load_skeleton,
-    invalid_panel,
-    missing_panel,
     section,
 )
 from kube_console.components.explore_rows import cluster_link, namespace_link
-from kube_console.components.listing import table_caption
-from kube_console.components.shell import page_frame
 from kube_console.components.status_badges import helm_status_badge
-from kube_console.components.tables import when
+from kube_console.components.tables import data_table, when
 from kube_console.dto import HelmRevisionView
-from kube_console.states.explore_helm_release import HelmReleaseState
+from kube_console.states.helm_release import HelmReleaseState
 
 State = HelmReleaseState
 
@@ -38,12 +34,7 @@ def _header() -> rx.Component:
         [
             rx.heading(release.name, size="6", as_="h2", overflow_wrap="anywhere"),
             helm_status_badge(release.status),
-            rx.cond(
-                State.release.deleted_at,
-                rx.badge(
-                    rx.icon("trash-2", size=12), "Uninstalled", color_scheme="red", variant="soft"
-                ),
-            ),
+            deleted_badge(State.release.deleted_at, "Uninstalled"),
         ],
         rx.text(
             "Helm release in ",
@@ -53,7 +44,7 @@ def _header() -> rx.Component:
             size="2",
             color=rx.color("gray", 11),
         ),
-        State,
+        state=State,
     )
 
 
@@ -92,26 +83,20 @@ def _history() -> rx.Component:
         "Revision history",
         rx.cond(
             State.release.history.length() > 0,
-            rx.box(
-                rx.table.root(
-                    table_caption("Revision history, newest first"),
-                    rx.table.header(
-                        rx.table.row(
-                            rx.table.column_header_cell("Revision", text_align="right"),
-                            rx.table.column_header_cell("Status"),
-                            rx.table.column_header_cell("Chart"),
-                            rx.table.column_header_cell("App version"),
-                            rx.table.column_header_cell("Updated"),
-                            rx.table.column_header_cell("Description"),
-                        )
-                    ),
-                    rx.table.body(rx.foreach(State.release.history, _revision)),
-                    variant="ghost",
-                    size="1",
-                    width="100%",
-                ),
-                overflow_x="auto",
-                width="100%",
+            data_table(
+                [
+                    ("Revision", "right"),
+                    "Status",
+                    "Chart",
+                    "App version",
+                    "Updated",
+                    "Description",
+                ],
+                rx.foreach(State.release.history, _revision),
+                "Revision history, newest first",
+                actions=False,
+                size="1",
+                variant="ghost",
             ),
             rx.text(
                 "No history synced yet: it appears after the next sync.",
@@ -123,17 +108,10 @@ def _history() -> rx.Component:
 
 
 def helm_release_page() -> rx.Component:
-    return page_frame(
+    return detail_frame(
         "Helm release",
-        rx.match(
-            State.view,
-            ("missing", missing_panel("Helm release", "Back to Helm releases", routes.HELM)),
-            ("invalid", invalid_panel(State.problem, rx.State.router.url.path)),
-            ("failed", failed_panel(State.load)),
-            rx.cond(
-                State.release,
-                rx.vstack(_header(), _figures(), _history(), spacing="4", width="100%"),
-                first_load_skeleton(),
-            ),
-        ),
+        State,
+        loaded=State.release,
+        missing=("Helm release", "Back to Helm releases", routes.HELM),
+        content=[_header(), _figures(), _history()],
     )

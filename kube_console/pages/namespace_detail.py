@@ -10,13 +10,11 @@ from kube_console.components.breadcrumbs import breadcrumbs
 from kube_console.components.charts import plot
 from kube_console.components.drilldown import (
     choice_links,
-    failed_panel,
+    deleted_badge,
+    detail_frame,
+    detail_header,
     figure_card,
-    first_load_skeleton,
-    freshness,
-    invalid_panel,
     label_chips,
-    missing_panel,
     section,
     tab_links,
     usage_over_time,
@@ -34,10 +32,10 @@ from kube_console.components.listing import (
     text_filter,
 )
 from kube_console.components.resource_bars import meter
-from kube_console.components.shell import empty_state, page_frame
+from kube_console.components.shell import empty_state
 from kube_console.components.tables import when
 from kube_console.dto import EfficiencyView
-from kube_console.states.explore_namespace import NamespaceDetailState
+from kube_console.states.namespace_detail import NamespaceDetailState
 
 State = NamespaceDetailState
 TABS = [
@@ -50,53 +48,34 @@ TABS = [
 
 def _header() -> rx.Component:
     namespace = State.namespace
-    return rx.vstack(
+    return detail_header(
         breadcrumbs(
             ("Clusters", routes.CLUSTERS),
             (namespace.cluster_name, routes.cluster(namespace.cluster_id)),
             (namespace.name, ""),
         ),
-        rx.flex(
-            rx.vstack(
-                rx.hstack(
-                    rx.heading(namespace.name, size="6", as_="h2"),
-                    rx.cond(
-                        namespace.deleted_at,
-                        rx.badge(
-                            rx.icon("trash-2", size=12),
-                            "Deleted",
-                            color_scheme="red",
-                            variant="soft",
-                        ),
-                        rx.badge(
-                            rx.icon("circle-check", size=12),
-                            namespace.phase,
-                            color_scheme="green",
-                            variant="soft",
-                        ),
-                    ),
-                    spacing="3",
-                    align="center",
-                    wrap="wrap",
+        [
+            rx.heading(namespace.name, size="6", as_="h2"),
+            deleted_badge(
+                namespace.deleted_at,
+                otherwise=rx.badge(
+                    rx.icon("circle-check", size=12),
+                    namespace.phase,
+                    color_scheme="green",
+                    variant="soft",
                 ),
-                rx.text(
-                    "Namespace in ",
-                    rx.link(namespace.cluster_name, href=routes.cluster(namespace.cluster_id)),
-                    " · created ",
-                    when(namespace.created_at, never="at an unknown time"),
-                    size="2",
-                    color=rx.color("gray", 11),
-                ),
-                spacing="1",
             ),
-            rx.spacer(),
-            freshness(State.updated_at, State.refreshing, State.refresh),
-            align="end",
-            spacing="3",
-            wrap="wrap",
-            width="100%",
+        ],
+        rx.text(
+            "Namespace in ",
+            rx.link(namespace.cluster_name, href=routes.cluster(namespace.cluster_id)),
+            " · created ",
+            when(namespace.created_at, never="at an unknown time"),
+            size="2",
+            color=rx.color("gray", 11),
         ),
-        rx.grid(
+        state=State,
+        below=rx.grid(
             figure_card("Team", namespace.team, icon="users"),
             figure_card("Cost center", namespace.cost_center, icon="landmark"),
             figure_card("Pods", namespace.pods, icon="box"),
@@ -107,8 +86,6 @@ def _header() -> rx.Component:
             spacing="3",
             width="100%",
         ),
-        spacing="3",
-        width="100%",
     )
 
 
@@ -307,23 +284,10 @@ def _tab_content() -> rx.Component:
 
 
 def namespace_detail_page() -> rx.Component:
-    return page_frame(
+    return detail_frame(
         "Namespace",
-        rx.match(
-            State.view,
-            ("missing", missing_panel("Namespace", "Back to clusters", routes.CLUSTERS)),
-            ("invalid", invalid_panel(State.problem, rx.State.router.url.path)),
-            ("failed", failed_panel(State.load)),
-            rx.cond(
-                State.namespace,
-                rx.vstack(
-                    _header(),
-                    tab_links(TABS, State.tab, State.tab_hrefs),
-                    _tab_content(),
-                    spacing="4",
-                    width="100%",
-                ),
-                first_load_skeleton(),
-            ),
-        ),
+        State,
+        loaded=State.namespace,
+        missing=("Namespace", "Back to clusters", routes.CLUSTERS),
+        content=[_header(), tab_links(TABS, State.tab, State.tab_hrefs), _tab_content()],
     )

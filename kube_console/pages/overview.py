@@ -10,7 +10,7 @@ from kube_console import routes
 from kube_console.components.charts import plot
 from kube_console.components.live import auto_refresh, stale_marker, updated_ago
 from kube_console.components.shell import empty_state, loading_rows, page_frame, page_header
-from kube_console.components.tables import when
+from kube_console.components.tables import data_table, when
 from kube_console.dto import ClusterHealthRow, CostBar
 from kube_console.states.overview import OverviewState
 from kube_console.states.session import SessionState
@@ -393,26 +393,20 @@ def _health() -> rx.Component:
         "Cluster health",
         routes.CLUSTERS,
         "All clusters",
-        rx.box(
-            rx.table.root(
-                rx.el.caption("Cluster health", class_name="sr-only"),
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell("Cluster"),
-                        rx.table.column_header_cell("Status"),
-                        rx.table.column_header_cell("Nodes"),
-                        rx.table.column_header_cell("Running pods", text_align="right"),
-                        rx.table.column_header_cell("Last sync"),
-                        rx.table.column_header_cell("Month to date", text_align="right"),
-                    )
-                ),
-                rx.table.body(rx.foreach(OverviewState.health, _health_row)),
-                size="1",
-                variant="ghost",
-                width="100%",
-            ),
-            width="100%",
-            overflow_x="auto",
+        data_table(
+            [
+                "Cluster",
+                "Status",
+                "Nodes",
+                ("Running pods", "right"),
+                "Last sync",
+                ("Month to date", "right"),
+            ],
+            rx.foreach(OverviewState.health, _health_row),
+            "Cluster health",
+            actions=False,
+            size="1",
+            variant="ghost",
         ),
         rx.cond(
             OverviewState.more_clusters > 0,

@@ -8,22 +8,18 @@ import reflex as rx
 from kube_console import routes
 from kube_console.components.breadcrumbs import breadcrumbs
 from kube_console.components.drilldown import (
+    deleted_badge,
+    detail_frame,
     detail_header,
-    failed_panel,
     figure_card,
-    first_load_skeleton,
-    invalid_panel,
     label_chips,
-    missing_panel,
     section,
 )
 from kube_console.components.explore_rows import cluster_link, namespace_link, owner_link
-from kube_console.components.listing import table_caption
-from kube_console.components.shell import page_frame
 from kube_console.components.status_badges import container_state_badge, pod_phase_badge
-from kube_console.components.tables import when
+from kube_console.components.tables import data_table, when
 from kube_console.dto import ContainerStatusView
-from kube_console.states.explore_pod import PodDetailState
+from kube_console.states.pod_detail import PodDetailState
 
 State = PodDetailState
 
@@ -54,15 +50,7 @@ def _header() -> rx.Component:
         [
             rx.heading(pod.name, size="6", as_="h2", overflow_wrap="anywhere"),
             pod_phase_badge(pod.phase),
-            rx.cond(
-                pod.deleted_at,
-                rx.badge(
-                    rx.icon("trash-2", size=12),
-                    "Deleted",
-                    color_scheme="red",
-                    variant="soft",
-                ),
-            ),
+            deleted_badge(pod.deleted_at),
         ],
         rx.text(
             "Pod in ",
@@ -74,7 +62,7 @@ def _header() -> rx.Component:
             size="2",
             color=rx.color("gray", 11),
         ),
-        State,
+        state=State,
     )
 
 
@@ -250,56 +238,41 @@ def _container(container: ContainerStatusView) -> rx.Component:
 def _containers() -> rx.Component:
     return section(
         "Containers",
-        rx.box(
-            rx.table.root(
-                table_caption("Containers"),
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell("Container"),
-                        rx.table.column_header_cell("State"),
-                        rx.table.column_header_cell("Ready"),
-                        rx.table.column_header_cell("Restarts", text_align="right"),
-                        rx.table.column_header_cell("CPU", text_align="right"),
-                        rx.table.column_header_cell("Memory", text_align="right"),
-                    )
-                ),
-                rx.table.body(rx.foreach(State.pod.containers, _container)),
-                variant="ghost",
-                size="1",
-                width="100%",
-            ),
-            overflow_x="auto",
-            width="100%",
+        data_table(
+            [
+                "Container",
+                "State",
+                "Ready",
+                ("Restarts", "right"),
+                ("CPU", "right"),
+                ("Memory", "right"),
+            ],
+            rx.foreach(State.pod.containers, _container),
+            "Containers",
+            actions=False,
+            size="1",
+            variant="ghost",
         ),
     )
 
 
 def pod_detail_page() -> rx.Component:
-    return page_frame(
+    return detail_frame(
         "Pod",
-        rx.match(
-            State.view,
-            ("missing", missing_panel("Pod", "Back to pods", routes.PODS)),
-            ("invalid", invalid_panel(State.problem, rx.State.router.url.path)),
-            ("failed", failed_panel(State.load)),
-            rx.cond(
-                State.pod,
-                rx.vstack(
-                    _header(),
-                    _reason(),
-                    _figures(),
-                    _containers(),
-                    rx.grid(
-                        _placement(),
-                        _claims_and_labels(),
-                        columns=rx.breakpoints(initial="1", md="2"),
-                        spacing="4",
-                        width="100%",
-                    ),
-                    spacing="4",
-                    width="100%",
-                ),
-                first_load_skeleton(),
+        State,
+        loaded=State.pod,
+        missing=("Pod", "Back to pods", routes.PODS),
+        content=[
+            _header(),
+            _reason(),
+            _figures(),
+            _containers(),
+            rx.grid(
+                _placement(),
+                _claims_and_labels(),
+                columns=rx.breakpoints(initial="1", md="2"),
+                spacing="4",
+                width="100%",
             ),
-        ),
+        ],
     )

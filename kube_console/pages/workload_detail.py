@@ -8,32 +8,27 @@ import reflex as rx
 from kube_console import routes
 from kube_console.components.breadcrumbs import breadcrumbs
 from kube_console.components.drilldown import (
-    failed_panel,
+    deleted_badge,
+    detail_frame,
+    detail_header,
     figure_card,
-    first_load_skeleton,
-    freshness,
-    invalid_panel,
     label_chips,
-    missing_panel,
     section,
 )
 from kube_console.components.explore_rows import namespace_link, pod_columns, pod_row
-from kube_console.components.listing import (
-    paged_table,
-    table_caption,
-)
-from kube_console.components.shell import empty_state, page_frame
+from kube_console.components.listing import paged_table
+from kube_console.components.shell import empty_state
 from kube_console.components.status_badges import workload_health_badge
-from kube_console.components.tables import when
+from kube_console.components.tables import data_table, when
 from kube_console.dto import ContainerLimitsRow
-from kube_console.states.explore_workload import WorkloadDetailState
+from kube_console.states.workload_detail import WorkloadDetailState
 
 State = WorkloadDetailState
 
 
 def _header() -> rx.Component:
     workload = State.workload
-    return rx.vstack(
+    return detail_header(
         breadcrumbs(
             ("Clusters", routes.CLUSTERS),
             (workload.cluster_name, routes.cluster(workload.cluster_id)),
@@ -47,44 +42,21 @@ def _header() -> rx.Component:
             ),
             (workload.name, ""),
         ),
-        rx.flex(
-            rx.vstack(
-                rx.hstack(
-                    rx.heading(workload.name, size="6", as_="h2"),
-                    workload_health_badge(workload.health),
-                    rx.cond(
-                        workload.deleted_at,
-                        rx.badge(
-                            rx.icon("trash-2", size=12),
-                            "Deleted",
-                            color_scheme="red",
-                            variant="soft",
-                        ),
-                    ),
-                    spacing="3",
-                    align="center",
-                    wrap="wrap",
-                ),
-                rx.text(
-                    workload.kind,
-                    " in ",
-                    namespace_link(workload.namespace, workload.namespace_id),
-                    " · created ",
-                    when(workload.created_at, never="at an unknown time"),
-                    size="2",
-                    color=rx.color("gray", 11),
-                ),
-                spacing="1",
-            ),
-            rx.spacer(),
-            freshness(State.updated_at, State.refreshing, State.refresh),
-            align="end",
-            spacing="3",
-            wrap="wrap",
-            width="100%",
+        [
+            rx.heading(workload.name, size="6", as_="h2"),
+            workload_health_badge(workload.health),
+            deleted_badge(workload.deleted_at),
+        ],
+        rx.text(
+            workload.kind,
+            " in ",
+            namespace_link(workload.namespace, workload.namespace_id),
+            " · created ",
+            when(workload.created_at, never="at an unknown time"),
+            size="2",
+            color=rx.color("gray", 11),
         ),
-        spacing="3",
-        width="100%",
+        state=State,
     )
 
 
@@ -122,32 +94,19 @@ def _container(container: ContainerLimitsRow) -> rx.Component:
 def _containers() -> rx.Component:
     return section(
         "Containers",
-        rx.box(
-            rx.table.root(
-                table_caption("Containers"),
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell("Container"),
-                        *[
-                            rx.table.column_header_cell(
-                                name, text_align="right", white_space="nowrap"
-                            )
-                            for name in (
-                                "CPU request",
-                                "CPU limit",
-                                "Memory request",
-                                "Memory limit",
-                            )
-                        ],
-                    )
-                ),
-                rx.table.body(rx.foreach(State.workload.containers, _container)),
-                variant="ghost",
-                size="1",
-                width="100%",
-            ),
-            overflow_x="auto",
-            width="100%",
+        data_table(
+            [
+                "Container",
+                *[
+                    (name, "right")
+                    for name in ("CPU request", "CPU limit", "Memory request", "Memory limit")
+                ],
+            ],
+            rx.foreach(State.workload.containers, _container),
+            "Containers",
+            actions=False,
+            size="1",
+            variant="ghost",
         ),
         rx.text(
             "Per replica, from the pod template. “—” means the container sets none.",
@@ -227,39 +186,28 @@ def _pods() -> rx.Component:
 
 def workload_detail_page() -> rx.Component:
     workload = State.workload
-    return page_frame(
+    return detail_frame(
         "Workload",
-        rx.match(
-            State.view,
-            ("missing", missing_panel("Workload", "Back to clusters", routes.CLUSTERS)),
-            ("invalid", invalid_panel(State.problem, rx.State.router.url.path)),
-            ("failed", failed_panel(State.load)),
-            rx.cond(
-                workload,
-                rx.vstack(
-                    _header(),
-                    _replicas(),
-                    _containers(),
-                    rx.grid(
-                        _cost_share(),
-                        section(
-                            "Labels and selector",
-                            rx.text("Labels", size="1", weight="bold", color=rx.color("gray", 11)),
-                            label_chips(workload.labels),
-                            rx.text(
-                                "Selector", size="1", weight="bold", color=rx.color("gray", 11)
-                            ),
-                            label_chips(workload.selector, empty="No selector"),
-                        ),
-                        columns=rx.breakpoints(initial="1", md="2"),
-                        spacing="4",
-                        width="100%",
-                    ),
-                    _pods(),
-                    spacing="4",
-                    width="100%",
+        State,
+        loaded=workload,
+        missing=("Workload", "Back to clusters", routes.CLUSTERS),
+        content=[
+            _header(),
+            _replicas(),
+            _containers(),
+            rx.grid(
+                _cost_share(),
+                section(
+                    "Labels and selector",
+                    rx.text("Labels", size="1", weight="bold", color=rx.color("gray", 11)),
+                    label_chips(workload.labels),
+                    rx.text("Selector", size="1", weight="bold", color=rx.color("gray", 11)),
+                    label_chips(workload.selector, empty="No selector"),
                 ),
-                first_load_skeleton(),
+                columns=rx.breakpoints(initial="1", md="2"),
+                spacing="4",
+                width="100%",
             ),
-        ),
+            _pods(),
+        ],
     )

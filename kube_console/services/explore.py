@@ -14,13 +14,15 @@ case, so the lowered query is compared as is.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
+from typing import cast as cast_type
 
 from sqlalchemy import Float, case, cast, func, select
 from sqlalchemy.sql import ColumnElement, Subquery
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from kube_console.db import utcnow
 from kube_console.dto import (
@@ -69,6 +71,146 @@ from kube_console.services.org_scope import cluster_scope, owned_cluster, owned_
 from kube_console.services.paging import SortOption, page_of_ids
 
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet")
+T = TypeVar("T")
+
+
+@dataclasses.dataclass(frozen=True)
+class ListSorts:
+    """The columns a list sorts by (the `request.sort` keys it accepts), and those that read
+    best largest first: figures and costs. The pages build their sort links from these."""
+
+    keys: tuple[str, ...]
+    descending_first: frozenset[str] = frozenset()
+
+    def options(self, options: dict[str, SortOption]) -> dict[str, SortOption]:
+        """`options`, one per key: a list's SQL sorts and the keys it exports must not drift."""
+        if set(options) != set(self.keys):
+            raise AssertionError(f"sorts {sorted(options)} are not the keys {sorted(self.keys)}")
+        return options
+
+
+CLUSTER_SORTS = ListSorts(
+    ("name", "environment", "provider", "status", "nodes", "pods", "last_success", "cost"),
+    frozenset({"nodes", "pods", "cost"}),
+)
+NAMESPACE_SORTS = ListSorts(
+    (
+        "name",
+        "cluster",
+        "team",
+        "cost_center",
+        "pods",
+        "pods_running",
+        "cpu_request",
+        "cpu_usage",
+        "memory_request",
+        "memory_usage",
+        "cost",
+        "age",
+    ),
+    frozenset(
+        {
+            "pods",
+            "pods_running",
+            "cpu_request",
+            "cpu_usage",
+            "memory_request",
+            "memory_usage",
+            "cost",
+        }
+    ),
+)
+NODE_SORTS = ListSorts(
+    (
+        "name",
+        "cluster",
+        "status",
+        "instance_type",
+        "zone",
+        "spot",
+        "cpu_allocatable",
+        "memory_allocatable",
+        "cpu_requested",
+        "memory_requested",
+        "cpu_used",
+        "memory_used",
+        "pods",
+        "age",
+    ),
+    frozenset(
+        {
+            "cpu_allocatable",
+            "memory_allocatable",
+            "cpu_requested",
+            "memory_requested",
+            "cpu_used",
+            "memory_used",
+            "pods",
+        }
+    ),
+)
+WORKLOAD_SORTS = ListSorts(
+    (
+        "name",
+        "namespace",
+        "cluster",
+        "kind",
+        "desired",
+        "ready",
+        "cpu_request",
+        "memory_request",
+        "age",
+    ),
+    frozenset({"desired", "ready", "cpu_request", "memory_request"}),
+)
+POD_SORTS = ListSorts(
+    (
+        "name",
+        "namespace",
+        "cluster",
+        "phase",
+        "restarts",
+        "node",
+        "cpu_request",
+        "cpu_usage",
+        "memory_request",
+        "memory_usage",
+        "age",
+    ),
+    frozenset({"restarts", "cpu_request", "cpu_usage", "memory_request", "memory_usage"}),
+)
+PVC_SORTS = ListSorts(
+    ("name", "namespace", "cluster", "phase", "storage_class", "capacity", "age"),
+    frozenset({"capacity"}),
+)
+HELM_SORTS = ListSorts(
+    ("name", "namespace", "cluster", "chart", "status", "revision", "updated"),
+    frozenset({"revision", "updated"}),
+)
+
+
+def _column(attribute: T) -> ColumnElement[T]:
+    """A model's column where SQLAlchemy wants an expression (a sort): sqlmodel types class
+    attributes as their values, col() as Mapped; at runtime it is the column attribute."""
+    return cast_type(ColumnElement[T], col(attribute))
+
+
+def _id_column(attribute: int | None) -> ColumnElement[int]:
+    """A model's primary key as the id column of a list (never NULL in a table)."""
+    return cast_type(ColumnElement[int], col(attribute))
+
+
+def _row_id(
+    row: Cluster | Namespace | Node | Workload | Pod | PersistentVolumeClaim | HelmRelease,
+) -> int:
+    """The id of a row read from the database (only unsaved rows have none)."""
+    assert row.id is not None
+    return row.id
+
+
+def _by_cluster_name(cluster_id: int) -> SortOption:
+    """The sort by the name of the row's cluster (`cluster_id`: the row's column)."""
+    return SortOption(_column(Cluster.name), (Cluster, col(Cluster.id) == col(cluster_id)))
 
 
 def _iso(value: dt.datetime | None) -> str:
@@ -127,30 +269,34 @@ def list_cluster_rows(
 ) -> Page[ClusterRow]:
     """The org's clusters with their counts and month-to-date cost (idle included)."""
     month = month_of(now or utcnow())
-    ids = select(Cluster.id).where(
-        Cluster.org_id == org_id,
-        *_equals(Cluster.status, status),
-        *_equals(Cluster.environment, environment),
-        *_equals(Cluster.provider, provider),
-        *_name_contains(Cluster.name, search),
+    ids = select(col(Cluster.id)).where(
+        col(Cluster.org_id) == org_id,
+        *_equals(col(Cluster.status), status),
+        *_equals(col(Cluster.environment), environment),
+        *_equals(col(Cluster.provider), provider),
+        *_name_contains(col(Cluster.name), search),
     )
     costs = cluster_month_costs(org_id=org_id, month=month)
-    sorts = {
-        "name": SortOption(Cluster.name),
-        "environment": SortOption(Cluster.environment),
-        "provider": SortOption(Cluster.provider),
-        "status": SortOption(Cluster.status),
-        "nodes": SortOption(Cluster.node_count),
-        "pods": SortOption(Cluster.pod_count),
-        "last_success": SortOption(func.coalesce(Cluster.last_success_at, Cluster.created_at)),
-        "cost": SortOption(
-            func.coalesce(costs.c.cost, 0.0), (costs, costs.c.cluster_id == Cluster.id)
-        ),
-    }
+    sorts = CLUSTER_SORTS.options(
+        {
+            "name": SortOption(_column(Cluster.name)),
+            "environment": SortOption(_column(Cluster.environment)),
+            "provider": SortOption(_column(Cluster.provider)),
+            "status": SortOption(_column(Cluster.status)),
+            "nodes": SortOption(_column(Cluster.node_count)),
+            "pods": SortOption(_column(Cluster.pod_count)),
+            "last_success": SortOption(
+                func.coalesce(col(Cluster.last_success_at), col(Cluster.created_at))
+            ),
+            "cost": SortOption(
+                func.coalesce(costs.c.cost, 0.0), (costs, costs.c.cluster_id == col(Cluster.id))
+            ),
+        }
+    )
     page = page_of_ids(
         session,
         ids,
-        id_column=Cluster.id,
+        id_column=_id_column(Cluster.id),
         request=request,
         sorts=sorts,
         default_sort="name",
@@ -158,8 +304,8 @@ def list_cluster_rows(
     )
     rows = session.execute(
         select(Cluster, costs.c.cost, costs.c.currency)
-        .outerjoin(costs, costs.c.cluster_id == Cluster.id)
-        .where(Cluster.id.in_(page.ids))
+        .outerjoin(costs, costs.c.cluster_id == col(Cluster.id))
+        .where(col(Cluster.id).in_(page.ids))
     ).all()
     return page.with_rows(
         {
@@ -188,7 +334,7 @@ def list_cluster_rows(
 def _health(cluster: Cluster) -> ClusterHealth:
     health = cluster.health or {}
     return ClusterHealth(
-        cluster_id=cluster.id,
+        cluster_id=_row_id(cluster),
         status=cluster.status,
         ok=bool(health.get("ok", False)),
         endpoint=str(health.get("endpoint", "")),
@@ -228,21 +374,23 @@ def cluster_overview(
     )
     nodes = session.execute(
         select(*(func.sum(getattr(Node, name)).label(name) for name in node_sums)).where(
-            Node.cluster_id == cluster_id, Node.deleted_at.is_(None)
+            col(Node.cluster_id) == cluster_id, col(Node.deleted_at).is_(None)
         )
     ).one()
     requested = session.execute(
         select(
-            func.sum(Pod.cpu_request_cores).label("cpu"),
-            func.sum(Pod.memory_request_bytes).label("memory"),
-        ).where(Pod.cluster_id == cluster_id, Pod.deleted_at.is_(None), counts_towards_usage())
+            func.sum(col(Pod.cpu_request_cores)).label("cpu"),
+            func.sum(col(Pod.memory_request_bytes)).label("memory"),
+        ).where(
+            col(Pod.cluster_id) == cluster_id, col(Pod.deleted_at).is_(None), counts_towards_usage()
+        )
     ).one()
     month = month_of(now or utcnow())
     namespaces_cost, idle_cost, currency = cluster_month_to_date(
         session, cluster_id=cluster_id, month=month
     )
     return ClusterOverview(
-        id=cluster.id,
+        id=_row_id(cluster),
         name=cluster.name,
         environment=cluster.environment,
         provider=cluster.provider,
@@ -277,18 +425,20 @@ def _namespace_pod_figures(*conditions: ColumnElement[bool]) -> Subquery:
     counted = counts_towards_usage()
     return (
         select(
-            Pod.namespace_id.label("namespace_id"),
+            col(Pod.namespace_id).label("namespace_id"),
             func.count().label("pods_total"),
-            func.sum(case((Pod.phase == "Running", 1), else_=0)).label("pods_running"),
-            func.sum(case((counted, Pod.cpu_request_cores), else_=0.0)).label("cpu_request_cores"),
-            func.sum(case((counted, Pod.cpu_usage_cores))).label("cpu_usage_cores"),
-            func.sum(case((counted, Pod.memory_request_bytes), else_=0)).label(
+            func.sum(case((col(Pod.phase) == "Running", 1), else_=0)).label("pods_running"),
+            func.sum(case((counted, col(Pod.cpu_request_cores)), else_=0.0)).label(
+                "cpu_request_cores"
+            ),
+            func.sum(case((counted, col(Pod.cpu_usage_cores)))).label("cpu_usage_cores"),
+            func.sum(case((counted, col(Pod.memory_request_bytes)), else_=0)).label(
                 "memory_request_bytes"
             ),
-            func.sum(case((counted, Pod.memory_usage_bytes))).label("memory_usage_bytes"),
+            func.sum(case((counted, col(Pod.memory_usage_bytes)))).label("memory_usage_bytes"),
         )
-        .where(Pod.deleted_at.is_(None), *conditions)
-        .group_by(Pod.namespace_id)
+        .where(col(Pod.deleted_at).is_(None), *conditions)
+        .group_by(col(Pod.namespace_id))
         .subquery("pod_figures")
     )
 
@@ -296,16 +446,16 @@ def _namespace_pod_figures(*conditions: ColumnElement[bool]) -> Subquery:
 def _namespace_rows(
     session: Session, *, org_id: int, ids: Sequence[int], month: dt.date
 ) -> dict[int, NamespaceRow]:
-    figures = _namespace_pod_figures(Pod.namespace_id.in_(ids))
+    figures = _namespace_pod_figures(col(Pod.namespace_id).in_(ids))
     costs = namespace_month_costs(
-        org_id=org_id, month=month, where=CostMonthly.namespace_id.in_(ids)
+        org_id=org_id, month=month, where=col(CostMonthly.namespace_id).in_(ids)
     )
     rows = session.execute(
-        select(Namespace, Cluster.name, figures, costs.c.cost, costs.c.currency)
-        .join(Cluster, Cluster.id == Namespace.cluster_id)
-        .outerjoin(figures, figures.c.namespace_id == Namespace.id)
-        .outerjoin(costs, costs.c.namespace_id == Namespace.id)
-        .where(Namespace.id.in_(ids))
+        select(Namespace, col(Cluster.name), figures, costs.c.cost, costs.c.currency)
+        .join(Cluster, col(Cluster.id) == col(Namespace.cluster_id))
+        .outerjoin(figures, figures.c.namespace_id == col(Namespace.id))
+        .outerjoin(costs, costs.c.namespace_id == col(Namespace.id))
+        .where(col(Namespace.id).in_(ids))
     ).all()
     found = {}
     for row in rows:
@@ -346,42 +496,44 @@ def list_namespaces(
     CPU and memory requests and usage, and month-to-date cost."""
     scope = cluster_scope(session, org_id=org_id, cluster_id=cluster_id)
     month = month_of(now or utcnow())
-    ids = select(Namespace.id).where(
-        scope.of(Namespace.cluster_id),
-        Namespace.deleted_at.is_(None),
-        *_equals(Namespace.team, team),
-        *_equals(Namespace.cost_center, cost_center),
-        *_name_contains(Namespace.name, search),
+    ids = select(col(Namespace.id)).where(
+        scope.of(col(Namespace.cluster_id)),
+        col(Namespace.deleted_at).is_(None),
+        *_equals(col(Namespace.team), team),
+        *_equals(col(Namespace.cost_center), cost_center),
+        *_name_contains(col(Namespace.name), search),
     )
-    figures = _namespace_pod_figures(scope.of(Pod.cluster_id))
-    by_figures = (figures, figures.c.namespace_id == Namespace.id)
+    figures = _namespace_pod_figures(scope.of(col(Pod.cluster_id)))
+    by_figures = (figures, figures.c.namespace_id == col(Namespace.id))
     costs = namespace_month_costs(
-        org_id=org_id, month=month, where=scope.of(CostMonthly.cluster_id)
+        org_id=org_id, month=month, where=scope.of(col(CostMonthly.cluster_id))
     )
 
     def figure(name: str, zero: Any) -> SortOption:
         return SortOption(func.coalesce(figures.c[name], zero), by_figures)
 
-    sorts = {
-        "name": SortOption(Namespace.name),
-        "cluster": SortOption(Cluster.name, (Cluster, Cluster.id == Namespace.cluster_id)),
-        "team": SortOption(Namespace.team),
-        "cost_center": SortOption(Namespace.cost_center),
-        "age": SortOption(_age(Namespace)),
-        "pods": figure("pods_total", 0),
-        "pods_running": figure("pods_running", 0),
-        "cpu_request": figure("cpu_request_cores", 0.0),
-        "cpu_usage": figure("cpu_usage_cores", 0.0),
-        "memory_request": figure("memory_request_bytes", 0),
-        "memory_usage": figure("memory_usage_bytes", 0),
-        "cost": SortOption(
-            func.coalesce(costs.c.cost, 0.0), (costs, costs.c.namespace_id == Namespace.id)
-        ),
-    }
+    sorts = NAMESPACE_SORTS.options(
+        {
+            "name": SortOption(_column(Namespace.name)),
+            "cluster": _by_cluster_name(Namespace.cluster_id),
+            "team": SortOption(_column(Namespace.team)),
+            "cost_center": SortOption(_column(Namespace.cost_center)),
+            "age": SortOption(_age(Namespace)),
+            "pods": figure("pods_total", 0),
+            "pods_running": figure("pods_running", 0),
+            "cpu_request": figure("cpu_request_cores", 0.0),
+            "cpu_usage": figure("cpu_usage_cores", 0.0),
+            "memory_request": figure("memory_request_bytes", 0),
+            "memory_usage": figure("memory_usage_bytes", 0),
+            "cost": SortOption(
+                func.coalesce(costs.c.cost, 0.0), (costs, costs.c.namespace_id == col(Namespace.id))
+            ),
+        }
+    )
     page = page_of_ids(
         session,
         ids,
-        id_column=Namespace.id,
+        id_column=_id_column(Namespace.id),
         request=request,
         sorts=sorts,
         default_sort="name",
@@ -401,23 +553,27 @@ def namespace_detail(
     row = _namespace_rows(session, org_id=org_id, ids=[namespace_id], month=month)[namespace_id]
 
     def live_count(model: Any) -> int:
-        return session.execute(
-            select(func.count()).where(
-                model.namespace_id == namespace_id, model.deleted_at.is_(None)
-            )
-        ).scalar_one()
+        return int(
+            session.execute(
+                select(func.count()).where(
+                    model.namespace_id == namespace_id, model.deleted_at.is_(None)
+                )
+            ).scalar_one()
+        )
 
     storage = session.execute(
         select(
             func.sum(
                 func.coalesce(
-                    PersistentVolumeClaim.capacity_bytes, PersistentVolumeClaim.requested_bytes, 0
+                    col(PersistentVolumeClaim.capacity_bytes),
+                    col(PersistentVolumeClaim.requested_bytes),
+                    0,
                 )
             )
         ).where(
-            PersistentVolumeClaim.namespace_id == namespace_id,
-            PersistentVolumeClaim.deleted_at.is_(None),
-            PersistentVolumeClaim.phase == "Bound",
+            col(PersistentVolumeClaim.namespace_id) == namespace_id,
+            col(PersistentVolumeClaim.deleted_at).is_(None),
+            col(PersistentVolumeClaim.phase) == "Bound",
         )
     ).scalar()
     return NamespaceDetail(
@@ -427,7 +583,7 @@ def namespace_detail(
         pvc_count=live_count(PersistentVolumeClaim),
         storage_bytes=int(storage or 0),
         currency=currency_of(
-            session, CostMonthly.namespace_id == namespace_id, CostMonthly.month == month
+            session, col(CostMonthly.namespace_id) == namespace_id, col(CostMonthly.month) == month
         ),
         deleted_at=_iso(namespace.deleted_at),
     )
@@ -440,19 +596,19 @@ def _node_pod_figures(*conditions: ColumnElement[bool]) -> Subquery:
     """Per (cluster, node): the pods on it that count, and their requests."""
     return (
         select(
-            Pod.cluster_id.label("cluster_id"),
-            Pod.node_name.label("node_name"),
+            col(Pod.cluster_id).label("cluster_id"),
+            col(Pod.node_name).label("node_name"),
             func.count().label("pods"),
-            func.sum(Pod.cpu_request_cores).label("cpu_requested_cores"),
-            func.sum(Pod.memory_request_bytes).label("memory_requested_bytes"),
+            func.sum(col(Pod.cpu_request_cores)).label("cpu_requested_cores"),
+            func.sum(col(Pod.memory_request_bytes)).label("memory_requested_bytes"),
         )
         .where(
-            Pod.deleted_at.is_(None),
-            Pod.node_name.is_not(None),
+            col(Pod.deleted_at).is_(None),
+            col(Pod.node_name).is_not(None),
             counts_towards_usage(),
             *conditions,
         )
-        .group_by(Pod.cluster_id, Pod.node_name)
+        .group_by(col(Pod.cluster_id), col(Pod.node_name))
         .subquery("node_figures")
     )
 
@@ -477,61 +633,70 @@ def list_nodes(
     """Nodes with status, roles, instance type, zone, spot, allocatable, requested and used
     (also as fractions of allocatable), pods and age."""
     scope = cluster_scope(session, org_id=org_id, cluster_id=cluster_id)
-    ids = select(Node.id).where(
-        scope.of(Node.cluster_id), Node.deleted_at.is_(None), *_name_contains(Node.name, search)
+    ids = select(col(Node.id)).where(
+        scope.of(col(Node.cluster_id)),
+        col(Node.deleted_at).is_(None),
+        *_name_contains(col(Node.name), search),
     )
-    figures = _node_pod_figures(scope.of(Pod.cluster_id))
+    figures = _node_pod_figures(scope.of(col(Pod.cluster_id)))
     by_figures = (
         figures,
-        (figures.c.cluster_id == Node.cluster_id) & (figures.c.node_name == Node.name),
+        (figures.c.cluster_id == col(Node.cluster_id)) & (figures.c.node_name == col(Node.name)),
     )
-    sorts = {
-        "name": SortOption(Node.name),
-        "cluster": SortOption(Cluster.name, (Cluster, Cluster.id == Node.cluster_id)),
-        # NotReady, then cordoned, then schedulable: the order the status column reads in.
-        "status": SortOption(
-            case(
-                (Node.ready.is_(False), 0),
-                (Node.unschedulable.is_(True), 1),
-                else_=2,
-            )
-        ),
-        "instance_type": SortOption(func.coalesce(Node.instance_type, "")),
-        "zone": SortOption(func.coalesce(Node.zone, "")),
-        "spot": SortOption(case((Node.spot.is_(True), 1), else_=0)),
-        "cpu_allocatable": SortOption(Node.allocatable_cpu_cores),
-        "memory_allocatable": SortOption(Node.allocatable_memory_bytes),
-        "cpu_requested": SortOption(
-            _of_allocatable(figures.c.cpu_requested_cores, Node.allocatable_cpu_cores), by_figures
-        ),
-        "memory_requested": SortOption(
-            _of_allocatable(figures.c.memory_requested_bytes, Node.allocatable_memory_bytes),
-            by_figures,
-        ),
-        "cpu_used": SortOption(_of_allocatable(Node.cpu_usage_cores, Node.allocatable_cpu_cores)),
-        "memory_used": SortOption(
-            _of_allocatable(Node.memory_usage_bytes, Node.allocatable_memory_bytes)
-        ),
-        "pods": SortOption(func.coalesce(figures.c.pods, 0), by_figures),
-        "age": SortOption(_age(Node)),
-    }
+    sorts = NODE_SORTS.options(
+        {
+            "name": SortOption(_column(Node.name)),
+            "cluster": _by_cluster_name(Node.cluster_id),
+            # NotReady, then cordoned, then schedulable: the order the status column reads in.
+            "status": SortOption(
+                case(
+                    (col(Node.ready).is_(False), 0),
+                    (col(Node.unschedulable).is_(True), 1),
+                    else_=2,
+                )
+            ),
+            "instance_type": SortOption(func.coalesce(col(Node.instance_type), "")),
+            "zone": SortOption(func.coalesce(col(Node.zone), "")),
+            "spot": SortOption(case((col(Node.spot).is_(True), 1), else_=0)),
+            "cpu_allocatable": SortOption(_column(Node.allocatable_cpu_cores)),
+            "memory_allocatable": SortOption(_column(Node.allocatable_memory_bytes)),
+            "cpu_requested": SortOption(
+                _of_allocatable(figures.c.cpu_requested_cores, col(Node.allocatable_cpu_cores)),
+                by_figures,
+            ),
+            "memory_requested": SortOption(
+                _of_allocatable(
+                    figures.c.memory_requested_bytes, col(Node.allocatable_memory_bytes)
+                ),
+                by_figures,
+            ),
+            "cpu_used": SortOption(
+                _of_allocatable(col(Node.cpu_usage_cores), col(Node.allocatable_cpu_cores))
+            ),
+            "memory_used": SortOption(
+                _of_allocatable(col(Node.memory_usage_bytes), col(Node.allocatable_memory_bytes))
+            ),
+            "pods": SortOption(func.coalesce(figures.c.pods, 0), by_figures),
+            "age": SortOption(_age(Node)),
+        }
+    )
     page = page_of_ids(
         session,
         ids,
-        id_column=Node.id,
+        id_column=_id_column(Node.id),
         request=request,
         sorts=sorts,
         default_sort="name",
         list_name="nodes",
     )
     nodes = session.execute(
-        select(Node, Cluster.name)
-        .join(Cluster, Cluster.id == Node.cluster_id)
-        .where(Node.id.in_(page.ids))
+        select(Node, col(Cluster.name))
+        .join(Cluster, col(Cluster.id) == col(Node.cluster_id))
+        .where(col(Node.id).in_(page.ids))
     ).all()
     page_figures = _node_pod_figures(
-        Pod.cluster_id.in_({node.cluster_id for node, _ in nodes}),
-        Pod.node_name.in_({node.name for node, _ in nodes}),
+        col(Pod.cluster_id).in_({node.cluster_id for node, _ in nodes}),
+        col(Pod.node_name).in_({node.name for node, _ in nodes}),
     )
     on_node = {
         (row.cluster_id, row.node_name): row for row in session.execute(select(page_figures)).all()
@@ -588,7 +753,7 @@ def _workload_health(workload: Workload) -> str:
 
 def _workload_row(workload: Workload, cluster_name: str) -> WorkloadRow:
     return WorkloadRow(
-        id=workload.id,
+        id=_row_id(workload),
         kind=workload.kind,
         name=workload.name,
         namespace=workload.namespace,
@@ -620,38 +785,40 @@ def list_workloads(
     if kind and kind not in WORKLOAD_KINDS:
         raise ValidationFailed.one("kind", f"choose one of: {', '.join(WORKLOAD_KINDS)}")
     scope = cluster_scope(session, org_id=org_id, cluster_id=cluster_id)
-    in_namespace = _in_owned_namespace(session, org_id, namespace_id, Workload.namespace_id)
-    ids = select(Workload.id).where(
-        scope.of(Workload.cluster_id),
-        Workload.deleted_at.is_(None),
+    in_namespace = _in_owned_namespace(session, org_id, namespace_id, col(Workload.namespace_id))
+    ids = select(col(Workload.id)).where(
+        scope.of(col(Workload.cluster_id)),
+        col(Workload.deleted_at).is_(None),
         *in_namespace,
-        *_equals(Workload.kind, kind),
-        *_name_contains(Workload.name, search),
+        *_equals(col(Workload.kind), kind),
+        *_name_contains(col(Workload.name), search),
     )
-    sorts = {
-        "name": SortOption(Workload.name),
-        "namespace": SortOption(Workload.namespace),
-        "cluster": SortOption(Cluster.name, (Cluster, Cluster.id == Workload.cluster_id)),
-        "kind": SortOption(Workload.kind),
-        "desired": SortOption(Workload.replicas_desired),
-        "ready": SortOption(Workload.replicas_ready),
-        "cpu_request": SortOption(Workload.cpu_request_cores),
-        "memory_request": SortOption(Workload.memory_request_bytes),
-        "age": SortOption(_age(Workload)),
-    }
+    sorts = WORKLOAD_SORTS.options(
+        {
+            "name": SortOption(_column(Workload.name)),
+            "namespace": SortOption(_column(Workload.namespace)),
+            "cluster": _by_cluster_name(Workload.cluster_id),
+            "kind": SortOption(_column(Workload.kind)),
+            "desired": SortOption(_column(Workload.replicas_desired)),
+            "ready": SortOption(_column(Workload.replicas_ready)),
+            "cpu_request": SortOption(_column(Workload.cpu_request_cores)),
+            "memory_request": SortOption(_column(Workload.memory_request_bytes)),
+            "age": SortOption(_age(Workload)),
+        }
+    )
     page = page_of_ids(
         session,
         ids,
-        id_column=Workload.id,
+        id_column=_id_column(Workload.id),
         request=request,
         sorts=sorts,
         default_sort="name",
         list_name="workloads",
     )
     rows = session.execute(
-        select(Workload, Cluster.name)
-        .join(Cluster, Cluster.id == Workload.cluster_id)
-        .where(Workload.id.in_(page.ids))
+        select(Workload, col(Cluster.name))
+        .join(Cluster, col(Cluster.id) == col(Workload.cluster_id))
+        .where(col(Workload.id).in_(page.ids))
     ).all()
     return page.with_rows(
         {workload.id: _workload_row(workload, cluster_name) for workload, cluster_name in rows}
@@ -667,8 +834,8 @@ def workload_detail(
         session, Workload, org_id=org_id, row_id=workload_id, what="workload"
     )
     total, running = session.execute(
-        select(func.count(), func.sum(case((Pod.phase == "Running", 1), else_=0))).where(
-            Pod.workload_id == workload_id, Pod.deleted_at.is_(None)
+        select(func.count(), func.sum(case((col(Pod.phase) == "Running", 1), else_=0))).where(
+            col(Pod.workload_id) == workload_id, col(Pod.deleted_at).is_(None)
         )
     ).one()
     return WorkloadDetail(
@@ -704,7 +871,7 @@ def workload_detail(
 def _pod_row(pod: Pod, cluster_name: str) -> PodRow:
     containers = pod.containers or []
     return PodRow(
-        id=pod.id,
+        id=_row_id(pod),
         name=pod.name,
         namespace=pod.namespace,
         namespace_id=pod.namespace_id,
@@ -734,8 +901,8 @@ ANY_REASON = "any"
 
 def _reason_filter(reason: str | None) -> list[ColumnElement[bool]]:
     if reason == ANY_REASON:
-        return [Pod.status_reason != ""]
-    return _equals(Pod.status_reason, reason)
+        return [col(Pod.status_reason) != ""]
+    return _equals(col(Pod.status_reason), reason)
 
 
 def list_pods(
@@ -758,45 +925,47 @@ def list_pods(
     scope = cluster_scope(session, org_id=org_id, cluster_id=cluster_id)
     if workload_id is not None:
         owned_row(session, Workload, org_id=org_id, row_id=workload_id, what="workload")
-    in_namespace = _in_owned_namespace(session, org_id, namespace_id, Pod.namespace_id)
-    ids = select(Pod.id).where(
-        scope.of(Pod.cluster_id),
-        Pod.deleted_at.is_(None),
+    in_namespace = _in_owned_namespace(session, org_id, namespace_id, col(Pod.namespace_id))
+    ids = select(col(Pod.id)).where(
+        scope.of(col(Pod.cluster_id)),
+        col(Pod.deleted_at).is_(None),
         *in_namespace,
-        *_equals(Pod.phase, phase),
-        *_equals(Pod.node_name, node),
-        *_equals(Pod.workload_id, workload_id),
-        *_equals(Pod.owner_kind, owner_kind),
-        *_equals(Pod.owner_name, owner_name),
+        *_equals(col(Pod.phase), phase),
+        *_equals(col(Pod.node_name), node),
+        *_equals(col(Pod.workload_id), workload_id),
+        *_equals(col(Pod.owner_kind), owner_kind),
+        *_equals(col(Pod.owner_name), owner_name),
         *_reason_filter(reason),
-        *_name_contains(Pod.name, search),
+        *_name_contains(col(Pod.name), search),
     )
-    sorts = {
-        "name": SortOption(Pod.name),
-        "namespace": SortOption(Pod.namespace),
-        "cluster": SortOption(Cluster.name, (Cluster, Cluster.id == Pod.cluster_id)),
-        "phase": SortOption(Pod.phase),
-        "node": SortOption(func.coalesce(Pod.node_name, "")),
-        "restarts": SortOption(Pod.restarts),
-        "cpu_request": SortOption(Pod.cpu_request_cores),
-        "memory_request": SortOption(Pod.memory_request_bytes),
-        "cpu_usage": SortOption(func.coalesce(Pod.cpu_usage_cores, 0.0)),
-        "memory_usage": SortOption(func.coalesce(Pod.memory_usage_bytes, 0)),
-        "age": SortOption(_age(Pod)),
-    }
+    sorts = POD_SORTS.options(
+        {
+            "name": SortOption(_column(Pod.name)),
+            "namespace": SortOption(_column(Pod.namespace)),
+            "cluster": _by_cluster_name(Pod.cluster_id),
+            "phase": SortOption(_column(Pod.phase)),
+            "node": SortOption(func.coalesce(col(Pod.node_name), "")),
+            "restarts": SortOption(_column(Pod.restarts)),
+            "cpu_request": SortOption(_column(Pod.cpu_request_cores)),
+            "memory_request": SortOption(_column(Pod.memory_request_bytes)),
+            "cpu_usage": SortOption(func.coalesce(col(Pod.cpu_usage_cores), 0.0)),
+            "memory_usage": SortOption(func.coalesce(col(Pod.memory_usage_bytes), 0)),
+            "age": SortOption(_age(Pod)),
+        }
+    )
     page = page_of_ids(
         session,
         ids,
-        id_column=Pod.id,
+        id_column=_id_column(Pod.id),
         request=request,
         sorts=sorts,
         default_sort="name",
         list_name="pods",
     )
     rows = session.execute(
-        select(Pod, Cluster.name)
-        .join(Cluster, Cluster.id == Pod.cluster_id)
-        .where(Pod.id.in_(page.ids))
+        select(Pod, col(Cluster.name))
+        .join(Cluster, col(Cluster.id) == col(Pod.cluster_id))
+        .where(col(Pod.id).in_(page.ids))
     ).all()
     return page.with_rows({pod.id: _pod_row(pod, cluster_name) for pod, cluster_name in rows})
 
@@ -854,36 +1023,40 @@ def list_pvcs(
 ) -> Page[PvcRow]:
     scope = cluster_scope(session, org_id=org_id, cluster_id=cluster_id)
     pvc = PersistentVolumeClaim
-    in_namespace = _in_owned_namespace(session, org_id, namespace_id, pvc.namespace_id)
-    ids = select(pvc.id).where(
-        scope.of(pvc.cluster_id),
-        pvc.deleted_at.is_(None),
+    in_namespace = _in_owned_namespace(session, org_id, namespace_id, col(pvc.namespace_id))
+    ids = select(col(pvc.id)).where(
+        scope.of(col(pvc.cluster_id)),
+        col(pvc.deleted_at).is_(None),
         *in_namespace,
-        *_equals(pvc.phase, phase),
-        *_name_contains(pvc.name, search),
+        *_equals(col(pvc.phase), phase),
+        *_name_contains(col(pvc.name), search),
     )
-    sorts = {
-        "name": SortOption(pvc.name),
-        "namespace": SortOption(pvc.namespace),
-        "cluster": SortOption(Cluster.name, (Cluster, Cluster.id == pvc.cluster_id)),
-        "phase": SortOption(pvc.phase),
-        "storage_class": SortOption(func.coalesce(pvc.storage_class, "")),
-        "capacity": SortOption(func.coalesce(pvc.capacity_bytes, pvc.requested_bytes, 0)),
-        "age": SortOption(_age(pvc)),
-    }
+    sorts = PVC_SORTS.options(
+        {
+            "name": SortOption(_column(pvc.name)),
+            "namespace": SortOption(_column(pvc.namespace)),
+            "cluster": _by_cluster_name(pvc.cluster_id),
+            "phase": SortOption(_column(pvc.phase)),
+            "storage_class": SortOption(func.coalesce(col(pvc.storage_class), "")),
+            "capacity": SortOption(
+                func.coalesce(col(pvc.capacity_bytes), col(pvc.requested_bytes), 0)
+            ),
+            "age": SortOption(_age(pvc)),
+        }
+    )
     page = page_of_ids(
         session,
         ids,
-        id_column=pvc.id,
+        id_column=_id_column(pvc.id),
         request=request,
         sorts=sorts,
         default_sort="name",
         list_name="pvcs",
     )
     rows = session.execute(
-        select(pvc, Cluster.name)
-        .join(Cluster, Cluster.id == pvc.cluster_id)
-        .where(pvc.id.in_(page.ids))
+        select(pvc, col(Cluster.name))
+        .join(Cluster, col(Cluster.id) == col(pvc.cluster_id))
+        .where(col(pvc.id).in_(page.ids))
     ).all()
     return page.with_rows(
         {
@@ -910,7 +1083,7 @@ def list_pvcs(
 
 def _helm_row(release: HelmRelease, cluster_name: str) -> HelmReleaseRow:
     return HelmReleaseRow(
-        id=release.id,
+        id=_row_id(release),
         name=release.name,
         namespace=release.namespace,
         namespace_id=release.namespace_id,
@@ -939,36 +1112,40 @@ def list_helm_releases(
 ) -> Page[HelmReleaseRow]:
     """Helm releases across the org's clusters (or one), with chart and app versions."""
     scope = cluster_scope(session, org_id=org_id, cluster_id=cluster_id)
-    ids = select(HelmRelease.id).where(
-        scope.of(HelmRelease.cluster_id),
-        HelmRelease.deleted_at.is_(None),
-        *_equals(HelmRelease.namespace, namespace),
-        *_equals(HelmRelease.status, status),
-        *_equals(HelmRelease.chart, chart),
-        *_name_contains(HelmRelease.name, search),
+    ids = select(col(HelmRelease.id)).where(
+        scope.of(col(HelmRelease.cluster_id)),
+        col(HelmRelease.deleted_at).is_(None),
+        *_equals(col(HelmRelease.namespace), namespace),
+        *_equals(col(HelmRelease.status), status),
+        *_equals(col(HelmRelease.chart), chart),
+        *_name_contains(col(HelmRelease.name), search),
     )
-    sorts = {
-        "name": SortOption(HelmRelease.name),
-        "namespace": SortOption(HelmRelease.namespace),
-        "cluster": SortOption(Cluster.name, (Cluster, Cluster.id == HelmRelease.cluster_id)),
-        "chart": SortOption(HelmRelease.chart),
-        "status": SortOption(HelmRelease.status),
-        "revision": SortOption(HelmRelease.revision),
-        "updated": SortOption(func.coalesce(HelmRelease.updated_at, HelmRelease.first_seen)),
-    }
+    sorts = HELM_SORTS.options(
+        {
+            "name": SortOption(_column(HelmRelease.name)),
+            "namespace": SortOption(_column(HelmRelease.namespace)),
+            "cluster": _by_cluster_name(HelmRelease.cluster_id),
+            "chart": SortOption(_column(HelmRelease.chart)),
+            "status": SortOption(_column(HelmRelease.status)),
+            "revision": SortOption(_column(HelmRelease.revision)),
+            "updated": SortOption(
+                func.coalesce(col(HelmRelease.updated_at), col(HelmRelease.first_seen))
+            ),
+        }
+    )
     page = page_of_ids(
         session,
         ids,
-        id_column=HelmRelease.id,
+        id_column=_id_column(HelmRelease.id),
         request=request,
         sorts=sorts,
         default_sort="name",
         list_name="helm",
     )
     rows = session.execute(
-        select(HelmRelease, Cluster.name)
-        .join(Cluster, Cluster.id == HelmRelease.cluster_id)
-        .where(HelmRelease.id.in_(page.ids))
+        select(HelmRelease, col(Cluster.name))
+        .join(Cluster, col(Cluster.id) == col(HelmRelease.cluster_id))
+        .where(col(HelmRelease.id).in_(page.ids))
     ).all()
     return page.with_rows(
         {release.id: _helm_row(release, cluster_name) for release, cluster_name in rows}

@@ -8,13 +8,15 @@ a page can be bookmarked, shared and reloaded, and the back button walks back th
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
+import functools
 import logging
 import math
 import time
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 
 import plotly.graph_objects as go
@@ -23,9 +25,10 @@ import reflex as rx
 from kube_console import routes
 from kube_console.components.charts import ChartTable, empty_figure, figure_table
 from kube_console.components.live import REFRESH_SECONDS
-from kube_console.dto import ListPosition, Page, PageRequest
+from kube_console.dto import Choice, ListPosition, Page, PageRequest
 from kube_console.errors import ValidationFailed
 from kube_console.security.authz import Action, NotFound
+from kube_console.services.explore import POD_SORTS, ListSorts
 from kube_console.services.paging import MAX_PAGE
 from kube_console.states.guard import guarded, ui_only
 
@@ -94,6 +97,13 @@ class ListSpec:
     descending_first: frozenset[str] = frozenset()
     page_size: int = PAGE_SIZE
 
+    @classmethod
+    def of(cls, sorts: ListSorts, *, without: tuple[str, ...] = ()) -> ListSpec:
+        """The table of a list the service sorts by `sorts`, less the columns it does not show
+        (a namespace's pods have no namespace or cluster column)."""
+        keys = tuple(key for key in sorts.keys if key not in without)
+        return cls(sorts=keys, descending_first=sorts.descending_first & frozenset(keys))
+
     def request(self, query: Mapping[str, str]) -> PageRequest:
         """The page the URL asks for; ValidationFailed names what in it is not possible."""
         sort = query.get("sort", "") or self.default_sort
@@ -137,6 +147,15 @@ class ListSpec:
         )
 
 
+# The pods of one namespace or workload: no namespace or cluster column to sort by.
+PODS_IN_A_NAMESPACE = ListSpec.of(POD_SORTS, without=("namespace", "cluster"))
+
+
+def choices(pairs: list[tuple[int, str]]) -> list[Choice]:
+    """A filter select's options for (id, name) pairs."""
+    return [Choice(value=str(row_id), label=name) for row_id, name in pairs]
+
+
 def filtered_href(path: str, query: Mapping[str, str], **changes: str | None) -> str:
     """The URL with some filters changed: back to the first page, sort kept."""
     return routes.with_query(path, {**query, **changes, "page": None})
@@ -156,6 +175,12 @@ EMPTY_POSITION = ListPosition(
 )
 
 Updates = dict[str, Any]
+T = TypeVar("T")
+
+
+async def off_the_loop(read: Callable[..., T], /, **kwargs: Any) -> T:
+    """A service's page read (it opens its own session) in a worker thread: it blocks."""
+    return await asyncio.to_thread(functools.partial(read, **kwargs))
 
 
 class DrilldownPage(rx.State, mixin=True):
@@ -186,7 +211,7 @@ class DrilldownPage(rx.State, mixin=True):
 
     async def _show(self, *, first: bool) -> None:
         path, query = url_of(self)
-        wanted = routes.with_query(path, query)
+        wanted = routes.with_query(path, {**query})
         async with self:
             if first:
                 await forget_other_pages(self)

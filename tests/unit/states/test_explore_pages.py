@@ -16,14 +16,14 @@ from kube_console.components.live import REFRESH_SECONDS
 from kube_console.models import Cluster, CostMonthly, Pod
 from kube_console.services import explore
 from kube_console.services.inventory_costs import month_of
-from kube_console.states.explore_cluster import ClusterDetailState
-from kube_console.states.explore_helm import HelmState
-from kube_console.states.explore_helm_release import HelmReleaseState
-from kube_console.states.explore_namespace import NamespaceDetailState
-from kube_console.states.explore_pod import PodDetailState
-from kube_console.states.explore_pods import PodsState
-from kube_console.states.explore_search import SearchState
-from kube_console.states.explore_workload import WorkloadDetailState
+from kube_console.states.cluster_detail import ClusterDetailState
+from kube_console.states.helm import HelmState
+from kube_console.states.helm_release import HelmReleaseState
+from kube_console.states.namespace_detail import NamespaceDetailState
+from kube_console.states.pod_detail import PodDetailState
+from kube_console.states.pods import PodsState
+from kube_console.states.search import SearchState
+from kube_console.states.workload_detail import WorkloadDetailState
 from tests.factories import Factory
 from tests.support.reflex_events import EventDriver
 from tests.unit.states.conftest import signed_in

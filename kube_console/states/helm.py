@@ -3,25 +3,24 @@ chart and by text in the release name, sorted and paged in SQL."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import reflex as rx
-from sqlmodel import Session
 
-from kube_console.dto import Choice, HelmTableRow, ListPosition, Page, PageRequest
-from kube_console.services import explore
+from kube_console.dto import Choice, HelmTableRow, ListPosition
+from kube_console.services import explore, explore_pages
 from kube_console.states.explore_support import (
     EMPTY_POSITION,
     DrilldownPage,
     ListSpec,
     Updates,
     choice_parameter,
+    choices,
     filtered_href,
     id_parameter,
+    off_the_loop,
     url_of,
 )
 from kube_console.states.explore_views import helm_table_row
-from kube_console.states.guard import current_context, in_thread, ui_only
+from kube_console.states.guard import current_context, ui_only
 
 STATUSES = (
     "deployed",
@@ -37,45 +36,7 @@ STATUSES = (
 FILTERS = ("cluster", "namespace", "status", "chart", "q")
 CLUSTER_CHOICES_LIMIT = 500
 
-RELEASES = ListSpec(
-    sorts=("name", "namespace", "cluster", "chart", "status", "revision", "updated"),
-    descending_first=frozenset({"revision", "updated"}),
-)
-
-
-def _releases(
-    *,
-    session: Session,
-    org_id: int,
-    query: dict[str, str],
-    request: PageRequest,
-    with_choices: bool,
-) -> tuple[Page[Any], list[Choice] | None, bool]:
-    """A page of releases; the cluster choices when asked; whether the org has any release."""
-    page = explore.list_helm_releases(
-        session=session,
-        org_id=org_id,
-        request=request,
-        cluster_id=id_parameter(query, "cluster"),
-        namespace=query.get("namespace") or None,
-        status=choice_parameter(query, "status", STATUSES) or None,
-        chart=query.get("chart") or None,
-        search=query.get("q", ""),
-    )
-    choices = None
-    if with_choices:
-        clusters = explore.list_cluster_rows(
-            session=session,
-            org_id=org_id,
-            request=PageRequest(sort="name", limit=CLUSTER_CHOICES_LIMIT),
-        )
-        choices = [Choice(value=str(row.id), label=row.name) for row in clusters.rows]
-    any_release = bool(page.total) or bool(
-        explore.list_helm_releases(
-            session=session, org_id=org_id, request=PageRequest(limit=1)
-        ).total
-    )
-    return page, choices, any_release
+RELEASES = ListSpec.of(explore.HELM_SORTS)
 
 
 class HelmState(DrilldownPage, rx.State):
@@ -89,24 +50,29 @@ class HelmState(DrilldownPage, rx.State):
     cluster_choices: list[Choice] = []
 
     async def _read(self, path: str, query: dict[str, str], *, first: bool) -> Updates:
-        page, choices, any_release = await in_thread(
-            _releases,
+        read = await off_the_loop(
+            explore_pages.read_helm_releases,
             org_id=current_context().org_id,
-            query=query,
             request=RELEASES.request(query),
-            with_choices=first,
+            cluster_choices_limit=CLUSTER_CHOICES_LIMIT if first else None,
+            cluster_id=id_parameter(query, "cluster"),
+            namespace=query.get("namespace") or None,
+            status=choice_parameter(query, "status", STATUSES) or None,
+            chart=query.get("chart") or None,
+            search=query.get("q", ""),
         )
+        page = read.page
         updates: Updates = {
             "releases": [helm_table_row(row) for row in page.rows],
             "position": RELEASES.position(page, path, query),
             "filters": {name: query.get(name, "") for name in FILTERS},
             "filtered": any(query.get(name) for name in FILTERS),
-            "any_release": any_release,
+            "any_release": read.any_release,
             "namespace_text": query.get("namespace", ""),
             "chart_text": query.get("chart", ""),
         }
-        if choices is not None:
-            updates["cluster_choices"] = choices
+        if read.clusters is not None:
+            updates["cluster_choices"] = choices(read.clusters)
         return updates
 
     @ui_only

@@ -7,9 +7,10 @@ import reflex as rx
 
 from kube_console.dto import SearchOption
 from kube_console.security.authz import Action
-from kube_console.services import search as search_service
+from kube_console.services import explore_pages
+from kube_console.states.explore_support import off_the_loop
 from kube_console.states.explore_views import search_option
-from kube_console.states.guard import current_context, guarded, in_thread, ui_only
+from kube_console.states.guard import current_context, guarded, ui_only
 
 MIN_QUERY_LENGTH = 2
 HITS_PER_KIND = 5
@@ -37,8 +38,8 @@ class SearchState(rx.State):
                 self._close()
                 return
             self.searching, self.open = True, True
-        results = await in_thread(
-            search_service.search,
+        results = await off_the_loop(
+            explore_pages.read_search,
             org_id=current_context().org_id,
             query=query,
             limit_per_kind=HITS_PER_KIND,

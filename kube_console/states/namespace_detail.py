@@ -4,11 +4,11 @@ hint, or one page of its workloads, pods or PVCs."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import plotly.graph_objects as go
 import reflex as rx
-from sqlmodel import Session
 
 from kube_console import routes
 from kube_console.components.charts import (
@@ -25,24 +25,23 @@ from kube_console.dto import (
     ListPosition,
     NamespaceView,
     Page,
-    PageRequest,
     PodTableRow,
     PvcTableRow,
     WorkloadTableRow,
 )
 from kube_console.formatting import format_money
 from kube_console.security.authz import NotFound
-from kube_console.services import explore
-from kube_console.services.inventory_costs import namespace_cost_breakdown
-from kube_console.services.usage_series import namespace_efficiency, namespace_usage_series
+from kube_console.services import explore, explore_pages
 from kube_console.states.explore_support import (
     EMPTY_POSITION,
+    PODS_IN_A_NAMESPACE,
     DrilldownPage,
     ListSpec,
     Updates,
     UsageCharts,
     choice_parameter,
     id_in_path,
+    off_the_loop,
 )
 from kube_console.states.explore_views import (
     efficiency_basis,
@@ -52,51 +51,21 @@ from kube_console.states.explore_views import (
     pvc_table_row,
     workload_table_row,
 )
-from kube_console.states.guard import current_context, in_thread
+from kube_console.states.guard import current_context
 
 TABS = ("overview", "workloads", "pods", "pvcs")
 WINDOWS = ("24h", "7d")
 STEPS = tuple(GRAINS)
 
 LISTS = {
-    "workloads": ListSpec(
-        sorts=("name", "kind", "desired", "ready", "cpu_request", "memory_request", "age"),
-        descending_first=frozenset({"desired", "ready", "cpu_request", "memory_request"}),
-    ),
-    "pods": ListSpec(
-        sorts=(
-            "name",
-            "phase",
-            "restarts",
-            "node",
-            "cpu_request",
-            "cpu_usage",
-            "memory_request",
-            "memory_usage",
-            "age",
-        ),
-        descending_first=frozenset(
-            {"restarts", "cpu_request", "cpu_usage", "memory_request", "memory_usage"}
-        ),
-    ),
-    "pvcs": ListSpec(
-        sorts=("name", "phase", "storage_class", "capacity", "age"),
-        descending_first=frozenset({"capacity"}),
-    ),
+    "workloads": ListSpec.of(explore.WORKLOAD_SORTS, without=("namespace", "cluster")),
+    "pods": PODS_IN_A_NAMESPACE,
+    "pvcs": ListSpec.of(explore.PVC_SORTS, without=("namespace", "cluster")),
 }
 
 
-def _overview_tab(
-    *, session: Session, org_id: int, namespace_id: int, window: str, step: str
-) -> Updates:
-    detail = explore.namespace_detail(session=session, org_id=org_id, namespace_id=namespace_id)
-    breakdown = namespace_cost_breakdown(
-        session=session, org_id=org_id, namespace_id=namespace_id, step=step
-    )
-    series = namespace_usage_series(
-        session=session, org_id=org_id, namespace_id=namespace_id, window=window
-    )
-    efficiency = namespace_efficiency(session=session, org_id=org_id, namespace_id=namespace_id)
+def _overview_tab(read: explore_pages.NamespaceOverviewTab) -> Updates:
+    breakdown, series, efficiency = read.costs, read.usage, read.efficiency
     cost_series = [
         Series(
             key=f"resource={resource.name}",
@@ -106,10 +75,13 @@ def _overview_tab(
         for resource in RESOURCES
     ]
     return {
-        "namespace": namespace_view(detail),
+        "namespace": namespace_view(read.detail),
         # automargin: the shared figure's 8 px margins clip the money ticks ("$0.05" reads "5").
         "cost_chart": stacked_costs_figure(
-            buckets=breakdown.buckets, step=step, series=cost_series, currency=breakdown.currency
+            buckets=breakdown.buckets,
+            step=breakdown.step,
+            series=cost_series,
+            currency=breakdown.currency,
         ).update_layout(xaxis_automargin=True, yaxis_automargin=True),
         "window_cost": format_money(breakdown.window_cost, breakdown.currency),
         "has_costs": breakdown.window_cost > 0,
@@ -134,21 +106,12 @@ def _overview_tab(
     }
 
 
-def _list_tab(
-    *, session: Session, org_id: int, namespace_id: int, tab: str, request: PageRequest, search: str
-) -> tuple[Updates, Page[Any]]:
-    detail = explore.namespace_detail(session=session, org_id=org_id, namespace_id=namespace_id)
-    scope = {"session": session, "org_id": org_id, "request": request, "namespace_id": namespace_id}
+def _list_rows(tab: str, page: Page[Any]) -> Updates:
     if tab == "workloads":
-        page = explore.list_workloads(**scope, search=search)
-        rows = {"workloads": [workload_table_row(row) for row in page.rows]}
-    elif tab == "pods":
-        page = explore.list_pods(**scope, search=search)
-        rows = {"pods": [pod_table_row(row) for row in page.rows]}
-    else:
-        page = explore.list_pvcs(**scope, search=search)
-        rows = {"pvcs": [pvc_table_row(row) for row in page.rows]}
-    return {"namespace": namespace_view(detail), **rows}, page
+        return {"workloads": [workload_table_row(row) for row in page.rows]}
+    if tab == "pods":
+        return {"pods": [pod_table_row(row) for row in page.rows]}
+    return {"pvcs": [pvc_table_row(row) for row in page.rows]}
 
 
 class NamespaceDetailState(DrilldownPage, UsageCharts, rx.State):
@@ -174,7 +137,7 @@ class NamespaceDetailState(DrilldownPage, UsageCharts, rx.State):
     pvcs: list[PvcTableRow] = []
     position: ListPosition = EMPTY_POSITION
 
-    def _page_key(self, path: str, query: dict[str, str]) -> str:
+    def _page_key(self, path: str, query: Mapping[str, str]) -> str:
         return f"{path}#{query.get('tab', '')}"
 
     async def _read(self, path: str, query: dict[str, str], *, first: bool) -> Updates:
@@ -190,9 +153,14 @@ class NamespaceDetailState(DrilldownPage, UsageCharts, rx.State):
         if tab == "overview":
             window = choice_parameter(query, "window", WINDOWS) or "24h"
             step = choice_parameter(query, "step", STEPS) or "day"
-            updates = await in_thread(
-                _overview_tab, org_id=org_id, namespace_id=namespace_id, window=window, step=step
+            overview = await off_the_loop(
+                explore_pages.read_namespace_overview,
+                org_id=org_id,
+                namespace_id=namespace_id,
+                window=window,
+                step=step,
             )
+            updates = _overview_tab(overview)
             return (
                 common
                 | updates
@@ -208,12 +176,17 @@ class NamespaceDetailState(DrilldownPage, UsageCharts, rx.State):
                 }
             )
         spec = LISTS[tab]
-        updates, page = await in_thread(
-            _list_tab,
+        detail, page = await off_the_loop(
+            explore_pages.read_namespace_list,
             org_id=org_id,
             namespace_id=namespace_id,
             tab=tab,
             request=spec.request(query),
             search=query.get("q", ""),
         )
-        return common | updates | {"position": spec.position(page, path, query)}
+        return (
+            common
+            | {"namespace": namespace_view(detail)}
+            | _list_rows(tab, page)
+            | {"position": spec.position(page, path, query)}
+        )

@@ -3,25 +3,24 @@ text in their name, sorted and paged in SQL; the filters' choices for the chosen
 
 from __future__ import annotations
 
-from typing import Any
-
 import reflex as rx
-from sqlmodel import Session
 
-from kube_console.dto import Choice, ListPosition, Page, PageRequest, PodTableRow
-from kube_console.services import explore
+from kube_console.dto import Choice, ListPosition, PodTableRow
+from kube_console.services import explore, explore_pages
 from kube_console.states.explore_support import (
     EMPTY_POSITION,
     DrilldownPage,
     ListSpec,
     Updates,
     choice_parameter,
+    choices,
     filtered_href,
     id_parameter,
+    off_the_loop,
     url_of,
 )
 from kube_console.states.explore_views import pod_table_row
-from kube_console.states.guard import current_context, in_thread, ui_only
+from kube_console.states.guard import current_context, ui_only
 
 PHASES = ("Running", "Pending", "Succeeded", "Failed", "Unknown")
 # The reasons a pod is pending or failing that the filter offers (ANY_REASON keeps them all).
@@ -39,50 +38,7 @@ OWNER_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "CronJob", "Job", "Repl
 FILTERS = ("cluster", "namespace", "phase", "reason", "node", "owner_kind", "owner", "q")
 CHOICES_LIMIT = 500  # a filter menu longer than this is better served by typing a name
 
-PODS = ListSpec(
-    sorts=(
-        "name",
-        "namespace",
-        "cluster",
-        "phase",
-        "restarts",
-        "node",
-        "cpu_request",
-        "cpu_usage",
-        "memory_request",
-        "memory_usage",
-        "age",
-    ),
-    descending_first=frozenset(
-        {"restarts", "cpu_request", "cpu_usage", "memory_request", "memory_usage"}
-    ),
-)
-
-
-def _choices(*, session: Session, org_id: int, cluster_id: int | None) -> dict[str, list[Choice]]:
-    """The clusters to choose from, and the chosen cluster's namespaces and nodes."""
-    by_name = PageRequest(sort="name", limit=CHOICES_LIMIT)
-    clusters = explore.list_cluster_rows(session=session, org_id=org_id, request=by_name)
-    found = {
-        "cluster_choices": [Choice(value=str(row.id), label=row.name) for row in clusters.rows],
-        "namespace_choices": [],
-        "node_choices": [],
-    }
-    if cluster_id is not None:
-        in_cluster = {
-            "session": session,
-            "org_id": org_id,
-            "request": by_name,
-            "cluster_id": cluster_id,
-        }
-        found["namespace_choices"] = [
-            Choice(value=str(row.id), label=row.name)
-            for row in explore.list_namespaces(**in_cluster).rows
-        ]
-        found["node_choices"] = [
-            Choice(value=row.name, label=row.name) for row in explore.list_nodes(**in_cluster).rows
-        ]
-    return found
+PODS = ListSpec.of(explore.POD_SORTS)
 
 
 class PodsState(DrilldownPage, rx.State):
@@ -101,8 +57,8 @@ class PodsState(DrilldownPage, rx.State):
         namespace_id = id_parameter(query, "namespace")
         request = PODS.request(query)
         org_id = current_context().org_id
-        page: Page[Any] = await in_thread(
-            explore.list_pods,
+        page = await off_the_loop(
+            explore_pages.read_pods,
             org_id=org_id,
             request=request,
             cluster_id=cluster_id,
@@ -123,7 +79,15 @@ class PodsState(DrilldownPage, rx.State):
         }
         choices_for = str(cluster_id or "")
         if first and (choices_for != self._choices_for or not self.cluster_choices):
-            updates |= await in_thread(_choices, org_id=org_id, cluster_id=cluster_id)
+            offered = await off_the_loop(
+                explore_pages.read_pod_filter_choices,
+                org_id=org_id,
+                cluster_id=cluster_id,
+                limit=CHOICES_LIMIT,
+            )
+            updates["cluster_choices"] = choices(offered.clusters)
+            updates["namespace_choices"] = choices(offered.namespaces)
+            updates["node_choices"] = [Choice(value=name, label=name) for name in offered.nodes]
             updates["_choices_for"] = choices_for
         return updates
 

@@ -7,10 +7,10 @@ import reflex as rx
 
 from kube_console.dto import PodView
 from kube_console.security.authz import NotFound
-from kube_console.services import explore
-from kube_console.states.explore_support import DrilldownPage, Updates, id_in_path
+from kube_console.services import explore_pages
+from kube_console.states.explore_support import DrilldownPage, Updates, id_in_path, off_the_loop
 from kube_console.states.explore_views import pod_view
-from kube_console.states.guard import current_context, in_thread
+from kube_console.states.guard import current_context
 
 
 class PodDetailState(DrilldownPage, rx.State):
@@ -20,5 +20,7 @@ class PodDetailState(DrilldownPage, rx.State):
         pod_id = id_in_path(path)
         if pod_id is None:
             raise NotFound("no such pod")
-        detail = await in_thread(explore.pod_detail, org_id=current_context().org_id, pod_id=pod_id)
+        detail = await off_the_loop(
+            explore_pages.read_pod_detail, org_id=current_context().org_id, pod_id=pod_id
+        )
         return {"pod": pod_view(detail)}

@@ -7,10 +7,10 @@ import reflex as rx
 
 from kube_console.dto import HelmReleaseView
 from kube_console.security.authz import NotFound
-from kube_console.services import explore
-from kube_console.states.explore_support import DrilldownPage, Updates, id_in_path
+from kube_console.services import explore_pages
+from kube_console.states.explore_support import DrilldownPage, Updates, id_in_path, off_the_loop
 from kube_console.states.explore_views import helm_release_view
-from kube_console.states.guard import current_context, in_thread
+from kube_console.states.guard import current_context
 
 
 class HelmReleaseState(DrilldownPage, rx.State):
@@ -20,7 +20,9 @@ class HelmReleaseState(DrilldownPage, rx.State):
         release_id = id_in_path(path)
         if release_id is None:
             raise NotFound("no such Helm release")
-        detail = await in_thread(
-            explore.helm_release_detail, org_id=current_context().org_id, release_id=release_id
+        detail = await off_the_loop(
+            explore_pages.read_helm_release_detail,
+            org_id=current_context().org_id,
+            release_id=release_id,
         )
         return {"release": helm_release_view(detail)}
