@@ -1,6 +1,7 @@
 """What each explore page reads, in a session of its own: the faces call these and never open
-a session. Each takes `open_session` (the app's unless the caller passes another) and blocks, so a page's state runs it off the event loop. Scoping is services/explore.py's: every
-read is the caller's org's, keyword-only.
+a session. Each takes `open_session` (the app's unless the caller passes another) and blocks,
+so a page's state runs it off the event loop. Scoping is services/explore.py's: every read is
+the caller's org's, keyword-only.
 """
 
 from __future__ import annotations
