@@ -13,14 +13,27 @@ import collections
 import dataclasses
 import datetime as dt
 import logging
-import math
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Date, Float, Integer, column, delete, func, insert, literal, select, values
+from sqlalchemy import (
+    Date,
+    Float,
+    Integer,
+    column,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    union_all,
+    values,
+)
 from sqlmodel import Session
 
+from kube_console.costs.allocation_hours import NAMESPACE_FIGURES
+from kube_console.costs.bulk import insert_rows
 from kube_console.costs.figures import SUMMED_FIGURES
 from kube_console.costs.gpus import node_gpu_capacity
 from kube_console.costs.math import (
@@ -58,6 +71,7 @@ from kube_console.costs.node_pricing import (
 from kube_console.db import utcnow
 from kube_console.dto import CostRunOutcome, RecomputeScheduled
 from kube_console.errors import ValidationFailed
+from kube_console.gc_pause import cyclic_gc_paused
 from kube_console.models import (
     Cluster,
     CostDaily,
@@ -65,6 +79,7 @@ from kube_console.models import (
     CostMonthly,
     CostProvisional,
     CostRun,
+    NamespaceHour,
     NamespaceNodeHour,
     NamespaceNodeSample,
     NamespaceUsageSample,
@@ -160,22 +175,31 @@ def _plan(
     return _Plan(hours=hours, frontier=frontier)
 
 
+Weight = tuple[int, float, int, int]  # snapshot id, covered seconds, inside the hour, metered
+
+
 def _weights(
     session: Session,
     cluster_id: int,
     hour_start: dt.datetime,
     interval_seconds: int,
     until: dt.datetime | None = None,
-) -> tuple[list[tuple[int, float, int, int]], float]:
+) -> tuple[list[Weight], float, set[int]]:
     """(snapshot id, covered seconds, taken inside the hour, has usage figures) per snapshot
-    that counts, and the coverage.
+    that counts, the coverage, and the ids of those whose namespace figures are settled into
+    namespace_hours (costs/allocation_hours.py).
 
     SQL weighs figures by whole covered seconds and the sums are divided by 3600 afterwards:
     steady figures then add up exactly instead of collecting rounding from 1/3600 per sample.
     """
     reach = dt.timedelta(seconds=3 * interval_seconds)
     snapshots = session.execute(
-        select(UsageSnapshot.id, UsageSnapshot.sampled_at, UsageSnapshot.metrics_available)
+        select(
+            UsageSnapshot.id,
+            UsageSnapshot.sampled_at,
+            UsageSnapshot.metrics_available,
+            UsageSnapshot.namespaces_settled,
+        )
         .where(
             UsageSnapshot.cluster_id == cluster_id,
             UsageSnapshot.sampled_at >= hour_start - reach,
@@ -184,19 +208,24 @@ def _weights(
         .order_by(UsageSnapshot.sampled_at)
     ).all()
     earlier = [
-        index for index, (_, sampled_at, _) in enumerate(snapshots) if sampled_at < hour_start
+        index for index, (_, sampled_at, *_) in enumerate(snapshots) if sampled_at < hour_start
     ]
     if earlier:  # only the last sample before the hour can reach into it
         snapshots = snapshots[earlier[-1] :]
     seconds = covered_seconds(
-        [sampled_at for _, sampled_at, _ in snapshots], hour_start, interval_seconds, until
+        [sampled_at for _, sampled_at, *_ in snapshots], hour_start, interval_seconds, until
     )
+    counted = [
+        (snapshot, covered)
+        for snapshot, covered in zip(snapshots, seconds)
+        if covered > 0 or snapshot.sampled_at >= hour_start
+    ]
     weights = [
         (snapshot_id, covered, int(sampled_at >= hour_start), int(bool(metered)))
-        for (snapshot_id, sampled_at, metered), covered in zip(snapshots, seconds)
-        if covered > 0 or sampled_at >= hour_start
+        for (snapshot_id, sampled_at, metered, _), covered in counted
     ]
-    return weights, sum(seconds) / SECONDS_PER_HOUR
+    settled = {snapshot_id for (snapshot_id, *_, settled), _ in counted if settled}
+    return weights, sum(seconds) / SECONDS_PER_HOUR, settled
 
 
 @dataclasses.dataclass(frozen=True)
@@ -219,7 +248,7 @@ class _Weights:
         )
 
 
-def _weights_table(weights: Sequence[tuple[int, float, int, int]]) -> _Weights:
+def _weights_table(weights: Sequence[Weight]) -> _Weights:
     return _Weights(
         cte=values(
             column("snapshot_id", Integer),
@@ -235,14 +264,17 @@ def _weights_table(weights: Sequence[tuple[int, float, int, int]]) -> _Weights:
     )
 
 
-def _unsettled(session: Session, weights: Sequence[tuple[int, float, int, int]]) -> _Weights | None:
+def _unsettled(session: Session, weights: Sequence[Weight], settled: set[int]) -> _Weights | None:
     """The weights of the hour's snapshots whose per-node rows are not settled into hours yet
     (costs/allocation_hours.py): usually the cluster's latest alone, or none."""
+    candidates = [snapshot_id for snapshot_id, *_ in weights if snapshot_id not in settled]
+    if not candidates:
+        return None
     placed = NamespaceNodeSample
     kept = set(
         session.execute(
             select(UsageSnapshot.id).where(
-                UsageSnapshot.id.in_([snapshot_id for snapshot_id, *_ in weights]),
+                UsageSnapshot.id.in_(candidates),
                 select(placed.snapshot_id).where(placed.snapshot_id == UsageSnapshot.id).exists(),
             )
         ).scalars()
@@ -251,30 +283,54 @@ def _unsettled(session: Session, weights: Sequence[tuple[int, float, int, int]])
     return _weights_table(unsettled) if unsettled else None
 
 
-def _namespace_sums(session: Session, weights_cte: Any) -> list[NamespaceHourSums]:
-    """Per namespace (by id: one re-created under its name is another) and label pair."""
-    sample, weight = NamespaceUsageSample, weights_cte.c.weight
-    network_inside = func.sum(sample.network_bytes * weights_cte.c.inside)
-    metered_weight = weight * weights_cte.c.metered
-    labels = (sample.namespace_id, sample.namespace, sample.team, sample.cost_center)
-    rows = session.execute(
-        select(
-            *labels,
-            func.sum(sample.cpu_request_cores * weight),
-            func.sum(sample.cpu_usage_cores * weight),
-            func.sum(sample.cpu_alloc_cores * weight),
-            func.sum(sample.memory_request_bytes * weight),
-            func.sum(sample.memory_usage_bytes * weight),
-            func.sum(sample.memory_alloc_bytes * weight),
-            func.sum(sample.storage_bytes * weight),
-            func.sum(sample.cpu_request_cores * metered_weight),
-            func.sum(sample.memory_request_bytes * metered_weight),
-            network_inside,
-            func.sum(sample.gpu_alloc * weight),
+def _namespace_sums(
+    session: Session,
+    cluster_id: int,
+    hour_start: dt.datetime,
+    weights: Sequence[Weight],
+    settled: set[int],
+) -> list[NamespaceHourSums]:
+    """Per namespace (by id: one re-created under its name is another) and label pair: the
+    settled figures of namespace_hours plus the samples not settled yet, weighed."""
+    hour = NamespaceHour
+    labels = ("namespace_id", "namespace", "team", "cost_center")
+    parts = [
+        select(*(getattr(hour, name) for name in (*labels, *NAMESPACE_FIGURES))).where(
+            hour.cluster_id == cluster_id, hour.hour_start == hour_start
         )
-        .join(weights_cte.cte, weights_cte.on(sample.snapshot_id))
-        .group_by(*labels)
-        .order_by(sample.namespace, sample.namespace_id, sample.team, sample.cost_center)
+    ]
+    pending = [weight for weight in weights if weight[0] not in settled]
+    if pending:
+        weights_cte = _weights_table(pending)
+        sample, weight = NamespaceUsageSample, weights_cte.c.weight
+        metered_weight = weight * weights_cte.c.metered
+        parts.append(
+            select(
+                *(getattr(sample, name) for name in labels),
+                sample.cpu_request_cores * weight,
+                sample.cpu_usage_cores * weight,
+                sample.cpu_alloc_cores * weight,
+                sample.memory_request_bytes * weight,
+                sample.memory_usage_bytes * weight,
+                sample.memory_alloc_bytes * weight,
+                sample.storage_bytes * weight,
+                sample.cpu_request_cores * metered_weight,
+                sample.memory_request_bytes * metered_weight,
+                sample.network_bytes * weights_cte.c.inside,
+                sample.gpu_alloc * weight,
+            ).join(weights_cte.cte, weights_cte.on(sample.snapshot_id))
+        )
+    figures_of = union_all(*parts).subquery("figures") if len(parts) > 1 else parts[0].subquery()
+    keys = [figures_of.c[name] for name in labels]
+    rows = session.execute(
+        select(*keys, *(func.sum(figures_of.c[name]) for name in NAMESPACE_FIGURES))
+        .group_by(*keys)
+        .order_by(
+            figures_of.c.namespace,
+            figures_of.c.namespace_id,
+            figures_of.c.team,
+            figures_of.c.cost_center,
+        )
     ).all()
     return [
         NamespaceHourSums(
@@ -421,48 +477,37 @@ def _unit_prices(price: NodePrice) -> NodeUnitPrices:
 
 
 def _allocation_seconds(
-    session: Session,
     cluster_id: int,
     hour_start: dt.datetime,
     unsettled: _Weights | None,
     namespace_ids: Sequence[int] | None,
-) -> dict[tuple, list[float]]:
-    """Σ allocation × covered seconds per (key, node id), over the hour: the settled seconds of
-    `namespace_node_hours` plus the rows of the samples not settled yet, weighed by the hour's
-    snapshot weights. The key is the namespace id, or, for `namespace_ids` (namespaces whose
-    labels changed inside the hour), (namespace id, team, cost-center) of the samples."""
+) -> Any:
+    """Allocation × covered seconds per (key, node id) row over the hour: the settled seconds
+    of `namespace_node_hours` and the rows of the samples not settled yet, weighed by the
+    hour's snapshot weights. The key is the namespace id, or, for `namespace_ids` (namespaces
+    whose labels changed inside the hour), (namespace id, team, cost-center) of the samples."""
     settled = NamespaceNodeHour
     settled_keys: tuple[Any, ...] = (settled.namespace_id,)
     in_hour = [settled.cluster_id == cluster_id, settled.hour_start == hour_start]
     if namespace_ids is not None:
         settled_keys = (settled.namespace_id, settled.team, settled.cost_center)
         in_hour.append(settled.namespace_id.in_(list(namespace_ids)))
-    settled_sums = (
+    parts = [
         select(
             *settled_keys,
             settled.node_id,
-            func.sum(settled.cpu_core_seconds),
-            func.sum(settled.memory_byte_seconds),
-            func.sum(settled.gpu_seconds),
-        )
-        .where(*in_hour)
-        .group_by(*settled_keys, settled.node_id)
-    )
-    statements = [settled_sums]
+            settled.cpu_core_seconds.label("cpu"),
+            settled.memory_byte_seconds.label("memory"),
+            settled.gpu_seconds.label("gpu"),
+        ).where(*in_hour)
+    ]
     if unsettled is not None:
-        statements.append(_unsettled_sums(unsettled, namespace_ids))
-    sums: dict[tuple, list[float]] = {}
-    for statement in statements:
-        for *key, node_id, cpu, memory, gpu in session.execute(statement).all():
-            figures = sums.setdefault((*key, node_id), [0.0, 0.0, 0.0])
-            figures[0] += float(cpu or 0.0)
-            figures[1] += float(memory or 0.0)
-            figures[2] += float(gpu or 0.0)
-    return sums
+        parts.append(_unsettled_seconds(unsettled, namespace_ids))
+    return union_all(*parts).subquery("allocation") if len(parts) > 1 else parts[0].subquery()
 
 
-def _unsettled_sums(weights_cte: _Weights, namespace_ids: Sequence[int] | None) -> Any:
-    """Σ allocation × weight per (key, node id) over the unsettled samples' per-node rows."""
+def _unsettled_seconds(weights_cte: _Weights, namespace_ids: Sequence[int] | None) -> Any:
+    """Allocation × weight per (key, node id) row of the unsettled samples' per-node rows."""
     placed, weight = NamespaceNodeSample, weights_cte.c.weight
     keys: tuple[Any, ...] = (placed.namespace_id,)
     query = (
@@ -481,10 +526,10 @@ def _unsettled_sums(weights_cte: _Weights, namespace_ids: Sequence[int] | None) 
     return query.with_only_columns(
         *keys,
         placed.node_id,
-        func.sum(placed.cpu_alloc_cores * weight),
-        func.sum(placed.memory_alloc_bytes * weight),
-        func.sum(placed.gpu_alloc * weight),
-    ).group_by(*keys, placed.node_id)
+        placed.cpu_alloc_cores * weight,
+        placed.memory_alloc_bytes * weight,
+        placed.gpu_alloc * weight,
+    )
 
 
 def _node_costs(
@@ -496,25 +541,41 @@ def _node_costs(
     namespace_ids: Sequence[int] | None,
 ) -> dict[tuple, tuple[float, float, float]]:
     """Σ allocation × (node unit price − sheet unit price) × covered hours over the repriced
-    nodes: (cpu, memory, gpu) cost per key of `_allocation_seconds`. SQL sums each
-    (namespace, node)'s allocation-seconds; the few thousand sums are then priced."""
-    costs: dict[tuple, list[list[float]]] = {}
-    seconds = _allocation_seconds(session, cluster_id, hour_start, unsettled, namespace_ids)
-    for (*key, node_id), (cpu, memory, gpu) in seconds.items():
-        if node_id not in deltas:  # priced at the sheet's unit prices: nothing to add
-            continue
-        cpu_delta, memory_delta, gpu_delta = deltas[node_id]
-        figures = costs.setdefault(tuple(key), [[], [], []])
-        figures[0].append(cpu * cpu_delta)
-        figures[1].append(memory * memory_delta)
-        figures[2].append(gpu * gpu_delta)
-    return {
-        key: (
-            math.fsum(cpu) / SECONDS_PER_HOUR,
-            math.fsum(memory) / SECONDS_PER_HOUR / GIB,
-            math.fsum(gpu) / SECONDS_PER_HOUR,
+    nodes: (cpu, memory, gpu) cost per key of `_allocation_seconds`, summed in SQL against
+    the repriced nodes' deltas (a row per key comes back, not one per namespace and node)."""
+    allocation = _allocation_seconds(cluster_id, hour_start, unsettled, namespace_ids)
+    repriced_nodes = (
+        values(
+            column("node_id", Integer),
+            column("cpu", Float),
+            column("memory", Float),
+            column("gpu", Float),
+            name="deltas",
         )
-        for key, (cpu, memory, gpu) in costs.items()
+        .data([(node_id, *delta) for node_id, delta in sorted(deltas.items())])
+        .cte()
+    )
+    keys = [
+        allocation.c[name]
+        for name in ("namespace_id", "team", "cost_center")[: 1 if namespace_ids is None else 3]
+    ]
+    rows = session.execute(
+        select(
+            *keys,
+            func.sum(allocation.c.cpu * repriced_nodes.c.cpu),
+            func.sum(allocation.c.memory * repriced_nodes.c.memory),
+            func.sum(allocation.c.gpu * repriced_nodes.c.gpu),
+        )
+        .join(repriced_nodes, repriced_nodes.c.node_id == allocation.c.node_id)
+        .group_by(*keys)
+    ).all()
+    return {
+        tuple(key): (
+            float(cpu or 0.0) / SECONDS_PER_HOUR,
+            float(memory or 0.0) / SECONDS_PER_HOUR / GIB,
+            float(gpu or 0.0) / SECONDS_PER_HOUR,
+        )
+        for *key, cpu, memory, gpu in rows
     }
 
 
@@ -522,7 +583,8 @@ def _with_node_costs(
     session: Session,
     cluster_id: int,
     hour_start: dt.datetime,
-    weights: Sequence[tuple[int, float, int, int]],
+    weights: Sequence[Weight],
+    settled: set[int],
     sums: list[NamespaceHourSums],
     deltas: dict[int, tuple[float, float, float]],
 ) -> list[NamespaceHourSums]:
@@ -531,7 +593,7 @@ def _with_node_costs(
         return sums
     lines_per_namespace = collections.Counter(line.namespace_id for line in sums)
     split = sorted(namespace_id for namespace_id, n in lines_per_namespace.items() if n > 1)
-    unsettled = _unsettled(session, weights)
+    unsettled = _unsettled(session, weights, settled)
     costs = _node_costs(session, cluster_id, hour_start, unsettled, deltas, None)
     if split:
         costs |= _node_costs(session, cluster_id, hour_start, unsettled, deltas, split)
@@ -569,12 +631,12 @@ def _hour_lines(
     """One cluster-hour's figures: a line per (namespace, team, cost-center), and the idle line,
     with the idle shared among them; and what each node cost in the hour. With `until`, the
     open hour's figures so far: only what the samples cover before it counts."""
-    weights, coverage = _weights(session, cluster_id, hour_start, interval_seconds, until)
+    weights, coverage, settled = _weights(session, cluster_id, hour_start, interval_seconds, until)
     namespaces, capacity = [], (0.0, 0.0, 0.0)
     nodes: list[tuple[NodeHour, NodePrice]] = []
     if weights:
         weights_cte = _weights_table(weights)
-        sums = _namespace_sums(session, weights_cte)
+        sums = _namespace_sums(session, cluster_id, hour_start, weights, settled)
         if pricer is not None:
             node_hours = _node_hours(session, weights_cte)
             pricer.labels(session, node_hours)
@@ -591,7 +653,9 @@ def _hour_lines(
         }
         namespaces = [
             namespace_line(sums, prices, coverage=coverage, network_priced=network_priced)
-            for sums in _with_node_costs(session, cluster_id, hour_start, weights, sums, deltas)
+            for sums in _with_node_costs(
+                session, cluster_id, hour_start, weights, settled, sums, deltas
+            )
         ]
         capacity = _capacity(session, weights_cte)
     idle = idle_line(
@@ -663,16 +727,16 @@ def _replace_hour(
             CostProvisional.hour_start <= hour_start,
         )
     )
-    if figures.node_prices:
-        session.execute(
-            NodeHourPrice.__table__.insert(),
-            [
-                price | {"cluster_id": target.cluster_id, "hour_start": hour_start}
-                for price in figures.node_prices
-            ],
-        )
+    insert_rows(
+        session,
+        NodeHourPrice.__table__,
+        [
+            price | {"cluster_id": target.cluster_id, "hour_start": hour_start}
+            for price in figures.node_prices
+        ],
+    )
     rows = _cost_rows(target, hour_start, figures, prices)
-    session.execute(CostHourly.__table__.insert(), rows)
+    insert_rows(session, CostHourly.__table__, rows)
     return len(rows)
 
 
@@ -786,7 +850,9 @@ def _compute_cluster(
         prices, pricer = _price_books(session, target)
     frontier, rows_written = plan.frontier, 0
     for hour_start in plan.hours:
-        with open_session() as session:
+        # An hour allocates a few 10,000s of objects, few of them cycles: collecting cycles
+        # in the middle of it would walk the whole heap for nothing.
+        with cyclic_gc_paused(), open_session() as session:
             hour_prices = prices.at(hour_start)
             figures = _target_hour(session, target, hour_start, hour_prices, pricer, settings)
             rows_written += _replace_hour(session, target, hour_start, figures, hour_prices)
@@ -944,8 +1010,7 @@ def price_open_hours(
                     for row in _cost_rows(target, hour_start, figures, prices)
                     if row["covered_hours"] > 0
                 ]
-                if rows:
-                    session.execute(CostProvisional.__table__.insert(), rows)
+                insert_rows(session, CostProvisional.__table__, rows)
                 written += len(rows)
         except Exception:
             log.exception(

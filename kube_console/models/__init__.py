@@ -37,6 +37,7 @@ from kube_console.models.org import (
     User,
 )
 from kube_console.models.usage import (
+    NamespaceHour,
     NamespaceNodeHour,
     NamespaceNodeSample,
     NamespaceUsageSample,
@@ -66,6 +67,7 @@ __all__ = [
     "HelmRelease",
     "LoginThrottle",
     "Namespace",
+    "NamespaceHour",
     "NamespaceNodeHour",
     "NamespaceNodeSample",
     "NamespaceUsageSample",

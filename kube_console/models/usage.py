@@ -25,6 +25,9 @@ class UsageSnapshot(SQLModel, table=True):
     cluster_id: int = Field(foreign_key="clusters.id", ondelete="CASCADE")
     sampled_at: dt.datetime = Field(sa_type=UTCDateTime, index=True)
     metrics_available: bool = False
+    # Its namespace figures are added to `NamespaceHour` (the next sync settled it): the cost
+    # job reads them there, no longer from its namespace rows.
+    namespaces_settled: bool = False
 
 
 class NamespaceUsageSample(SQLModel, table=True):
@@ -108,6 +111,39 @@ class NamespaceNodeHour(SQLModel, table=True):
     node_id: int = Field(primary_key=True)
     cpu_core_seconds: float = 0.0
     memory_byte_seconds: float = 0.0
+    gpu_seconds: float = 0.0
+
+
+class NamespaceHour(SQLModel, table=True):
+    """A namespace's figures over one cluster-hour: Σ figure × covered seconds of the settled
+    samples (cost-model.md "Hourly cost per namespace"), under the team and cost-center of the
+    samples (a label change inside the hour splits it); network bytes of the samples taken
+    inside the hour. The metered requests count samples taken with usage figures only.
+
+    Added to by the sync that settles a sample, as `NamespaceNodeHour` is; the cost job reads
+    a row per namespace and hour instead of one per sample. The namespace samples stay (the
+    usage charts read them).
+    """
+
+    __tablename__ = "namespace_hours"
+    __table_args__ = {"postgresql_with": {"fillfactor": 40}}  # HOT updates, as NamespaceNodeHour
+
+    cluster_id: int = Field(primary_key=True, foreign_key="clusters.id", ondelete="CASCADE")
+    hour_start: dt.datetime = Field(primary_key=True, sa_type=UTCDateTime)
+    namespace_id: int = Field(primary_key=True)
+    team: str = Field(primary_key=True, max_length=253)
+    cost_center: str = Field(primary_key=True, max_length=253)
+    namespace: str = Field(max_length=253)
+    cpu_request_core_seconds: float = 0.0
+    cpu_usage_core_seconds: float = 0.0
+    cpu_alloc_core_seconds: float = 0.0
+    memory_request_byte_seconds: float = 0.0
+    memory_usage_byte_seconds: float = 0.0
+    memory_alloc_byte_seconds: float = 0.0
+    storage_byte_seconds: float = 0.0
+    cpu_metered_request_core_seconds: float = 0.0
+    memory_metered_request_byte_seconds: float = 0.0
+    network_bytes: float = 0.0
     gpu_seconds: float = 0.0
 
 

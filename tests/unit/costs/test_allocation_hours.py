@@ -2,16 +2,18 @@
 the cost job gives the same rows from settled hours as from every sample's rows, on both
 databases. Sync interval 60 s."""
 
+import dataclasses
 import datetime as dt
 
 import pytest
 from sqlmodel import select
 
 from kube_console.costs.allocation_hours import covered_hours, settle_previous_sample
-from kube_console.costs.engine import price_open_hours, run_cost_pass
+from kube_console.costs.engine import LINE_FIELDS, price_open_hours, run_cost_pass
 from kube_console.models import (
     CostHourly,
     CostProvisional,
+    NamespaceHour,
     NamespaceNodeHour,
     NamespaceNodeSample,
     NodeHourPrice,
@@ -23,24 +25,16 @@ from tests.unit.costs.test_node_costs import A, B, C  # on-demand m5.large, spot
 
 INTERVAL = 60
 SETTINGS = Settings(sync_interval_seconds=INTERVAL, sample_retention_days=14)
-FIGURES = (
-    "cpu_core_hours",
-    "memory_gib_hours",
-    "gpu_hours",
-    "cpu_cost",
-    "memory_cost",
-    "gpu_cost",
-    "idle_cpu_share",
-    "idle_memory_share",
-    "idle_gpu_share",
-    "total_cost",
-    "covered_hours",
+# Every figure of a cost row: settling moves the namespace figures into hours as well.
+FIGURES = tuple(
+    name for name in LINE_FIELDS if name not in ("namespace_id", "namespace", "team", "cost_center")
 )
 
 
 def _timeline(until: dt.datetime) -> list[tuple[dt.datetime, dict[str, Figures]]]:
     """From 09:58:30 every minute: web moves from team a to team b at 10:20 and onto B; a gap
-    from 10:40:30 to 10:50:30 (more than three intervals); ml holds the GPU of C throughout."""
+    from 10:40:30 to 10:50:30 (more than three intervals); ml holds the GPU of C throughout.
+    Web uses more than it requests, holds a volume and sends bytes; ml sends nothing measured."""
     ml = Figures(cpu_request=2, memory_request=8 * GIB, gpu=1, on={"C": (2, 8 * GIB, 1)})
     times = every(at(9, 58, 30), at(10, 40, 31), INTERVAL) + every(
         at(10, 50, 30), at(11, 1), INTERVAL
@@ -59,6 +53,14 @@ def _timeline(until: dt.datetime) -> list[tuple[dt.datetime, dict[str, Figures]]
                 on={"A": (1, 2 * GIB, 0), "B": (2, 4 * GIB, 0)},
             )
         )
+        web = dataclasses.replace(
+            web,
+            cpu_usage=web.cpu_request * 1.3,
+            memory_usage=web.memory_request // 2,
+            storage=5 * GIB,
+            network=7_000_000 + moment.minute,
+            cost_center="shop",
+        )
         timeline.append((moment, {"web": web, "ml": ml, "queued": Figures(cpu_request=0.5)}))
     return timeline
 
@@ -67,7 +69,11 @@ def _sampled(session, make, org, *, settle: bool, until: dt.datetime):
     cluster = make.cluster(org, name=f"settled-{settle}", provider="eks")
     usage = UsageWriter(session, cluster)
     for moment, namespaces in _timeline(until):
-        usage.snapshot(moment, namespaces=namespaces, nodes={"A": A, "B": B, "C": C})
+        # metrics.k8s.io answers nothing from 10:05 to 10:10: those samples count no usage
+        metrics = not at(10, 5) <= moment < at(10, 10)
+        usage.snapshot(
+            moment, namespaces=namespaces, nodes={"A": A, "B": B, "C": C}, metrics=metrics
+        )
         if settle:  # as each sync does after writing its sample
             settle_previous_sample(
                 session, cluster_id=cluster.id, sampled_at=moment, interval_seconds=INTERVAL
@@ -124,6 +130,13 @@ def test_settled_hours_price_as_every_sample_does(session, engine, make):
         .distinct()
     ).all()
     assert sorted(pending) == [at(10, 40, 30), at(11, 0, 30)]
+    # Those two are the samples whose namespace figures the job still reads from the samples.
+    unmarked = session.exec(
+        select(UsageSnapshot.sampled_at).where(
+            UsageSnapshot.cluster_id == settled.id, UsageSnapshot.namespaces_settled.is_(False)
+        )
+    ).all()
+    assert sorted(unmarked) == sorted(pending)
 
 
 def test_a_recompute_after_a_price_rule_uses_the_settled_hours(session, engine, make):
@@ -184,6 +197,11 @@ def test_a_sample_is_settled_once(session, make):
         at(9): (60.0, 30.0 * GIB, "unallocated"),
         at(10): (60.0, 30.0 * GIB, "unallocated"),
     }
+    namespace_hours = {
+        row.hour_start: (row.namespace, row.cpu_request_core_seconds, row.cpu_alloc_core_seconds)
+        for row in session.exec(select(NamespaceHour))
+    }
+    assert namespace_hours == {at(9): ("web", 60.0, 60.0), at(10): ("web", 60.0, 60.0)}
 
 
 def test_covered_hours_split_a_sample_at_the_hour_and_stop_at_its_reach():
