@@ -39,6 +39,7 @@ from kube_console.kube.objects import ClusterSnapshot
 from kube_console.kube.provider import detect_provider, parse_version
 from kube_console.models import (
     Cluster,
+    NamespaceHour,
     NamespaceNodeHour,
     NamespaceNodeSample,
     NamespaceUsageSample,
@@ -92,10 +93,12 @@ def sync_cluster(
     snapshot: ClusterSnapshot | None = None,
     budget_seconds: float = SYNC_BUDGET_SECONDS,
     now: dt.datetime | None = None,
+    sync_interval_seconds: int | None = None,
 ) -> SyncOutcome:
     """Sync one cluster (or store `snapshot` already fetched for it, as registration does).
 
-    `now` is when the sync counts as taken (its samples' time): the demo replays past hours."""
+    `now` is when the sync counts as taken (its samples' time): the demo replays past hours.
+    `sync_interval_seconds`: see inventory.apply_snapshot (the previous sample is settled)."""
     started = time.perf_counter()
     with open_session() as session:
         cluster = session.get(Cluster, cluster_id)
@@ -116,7 +119,15 @@ def sync_cluster(
         assert snapshot is not None  # fetched, or the failure says why not
         try:
             return _store(
-                open_session, cluster_id, name, snapshot, credentials, label_keys, started, now
+                open_session,
+                cluster_id,
+                name,
+                snapshot,
+                credentials,
+                label_keys,
+                started,
+                now,
+                sync_interval_seconds,
             )
         except Exception as error:  # its transaction is rolled back; the failure is recorded apart
             log.exception("storing the sync of cluster %s (%d) failed", name, cluster_id)
@@ -133,6 +144,7 @@ def _store(
     label_keys: LabelKeys,
     started: float,
     now: dt.datetime | None,
+    sync_interval_seconds: int | None,
 ) -> SyncOutcome:
     with open_session() as session:
         cluster = session.get(Cluster, cluster_id)
@@ -140,7 +152,12 @@ def _store(
             return SyncOutcome(cluster_id, name, "deleted", _ms_since(started))
         now = now or utcnow()
         applied = apply_snapshot(
-            session=session, cluster=cluster, snapshot=snapshot, label_keys=label_keys, now=now
+            session=session,
+            cluster=cluster,
+            snapshot=snapshot,
+            label_keys=label_keys,
+            now=now,
+            sync_interval_seconds=sync_interval_seconds,
         )
         _record_success(cluster, snapshot, applied.report, now)
         cluster.kube_system_uid = kube_system_uid(snapshot) or cluster.kube_system_uid
@@ -308,13 +325,14 @@ def prune_samples(*, session: Session, older_than: dt.datetime) -> int:
         session.execute(
             delete(NamespaceNodeSample).where(col(NamespaceNodeSample.snapshot_id).in_(old))
         )
-        # An hour before the first kept hour has no sample left: its settled seconds go too.
-        session.execute(
-            delete(NamespaceNodeHour).where(
-                col(NamespaceNodeHour.cluster_id) == cluster_id,
-                col(NamespaceNodeHour.hour_start) < floor_hour(older_than),
+        # An hour before the first kept hour has no sample left: its settled figures go too.
+        for settled in (NamespaceHour, NamespaceNodeHour):
+            session.execute(
+                delete(settled).where(
+                    col(settled.cluster_id) == cluster_id,
+                    col(settled.hour_start) < floor_hour(older_than),
+                )
             )
-        )
         for model in (NamespaceUsageSample, NodeUsageSample):
             session.execute(
                 delete(model).where(

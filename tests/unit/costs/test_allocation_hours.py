@@ -212,3 +212,24 @@ def test_covered_hours_split_a_sample_at_the_hour_and_stop_at_its_reach():
         (at(10), 3600.0),
         (at(11), 3600.0),
     ]
+
+
+def test_pruning_samples_takes_the_settled_hours_before_the_first_kept_hour(session, make):
+    from kube_console.services.sync import prune_samples
+
+    cluster = make.cluster(make.org(), provider="eks")
+    usage = UsageWriter(session, cluster)
+    web = {"web": Figures(cpu_request=2, on={"A": (2, GIB, 0)})}
+    for moment in every(at(8), at(11), 20 * 60):
+        usage.snapshot(moment, namespaces=web, nodes={"A": A})
+        settle_previous_sample(
+            session, cluster_id=cluster.id, sampled_at=moment, interval_seconds=20 * 60
+        )
+    session.commit()
+
+    prune_samples(session=session, older_than=at(9, 30))
+    session.commit()
+
+    for model in (NamespaceHour, NamespaceNodeHour):
+        hours = {row.hour_start for row in session.exec(select(model))}
+        assert hours == {at(9), at(10)}, model
