@@ -122,6 +122,7 @@ def _project_syncs(url: str, keys: str, cluster_id: int, repeat: int) -> tuple[f
             keyring=keyring,
             label_keys=label_keys(settings),
             open_session=open_session,
+            sync_interval_seconds=settings.sync_interval_seconds,
         )
         assert outcome.ok and outcome.pods == 5000, outcome
 

@@ -274,6 +274,7 @@ def replay_history(
                     open_session=open_session,
                     snapshot=fetch_snapshot(clients[cluster.name]),
                     now=moment,
+                    sync_interval_seconds=settings.sync_interval_seconds,
                 )
                 if not outcome.ok:
                     raise DemoFailed(f"the demo's sync of {cluster.name} failed: {outcome.error}")

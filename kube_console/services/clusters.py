@@ -127,7 +127,6 @@ def label_keys(settings: Settings) -> LabelKeys:
     return LabelKeys(
         team=settings.team_label_keys,
         cost_center=settings.cost_center_label_keys,
-        sync_interval_seconds=settings.sync_interval_seconds,
     )
 
 
@@ -441,6 +440,7 @@ def register_cluster(
         label_keys=label_keys(settings),
         open_session=open_session,
         snapshot=checked.snapshot,
+        sync_interval_seconds=settings.sync_interval_seconds,
     )
     with open_session() as session:
         return get_cluster(session=session, org_id=org_id, cluster_id=cluster_id), outcome

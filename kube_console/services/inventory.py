@@ -80,10 +80,6 @@ NAMED_NAMESPACES = 5
 class LabelKeys:
     team: Sequence[str]
     cost_center: Sequence[str]
-    # The sync interval the cost model's coverage rule reads: with it, a sync settles the
-    # previous sample's allocation per node into hours (costs/allocation_hours.py); without
-    # it, that sample's rows stay for the cost job to weigh.
-    sync_interval_seconds: int | None = None
 
 
 @dataclasses.dataclass
@@ -392,9 +388,13 @@ def apply_snapshot(
     snapshot: ClusterSnapshot,
     label_keys: LabelKeys,
     now: dt.datetime,
+    sync_interval_seconds: int | None = None,
 ) -> AppliedSnapshot:
+    """Store a sync's snapshot. With `sync_interval_seconds` (the interval the cost model's
+    coverage rule reads), the previous sample is settled into hours (costs/allocation_hours.py);
+    without it, it stays for the cost job to weigh."""
     with cyclic_gc_paused():
-        return _apply(session, cluster, snapshot, label_keys, now)
+        return _apply(session, cluster, snapshot, label_keys, now, sync_interval_seconds)
 
 
 def _apply(
@@ -403,6 +403,7 @@ def _apply(
     snapshot: ClusterSnapshot,
     label_keys: LabelKeys,
     now: dt.datetime,
+    sync_interval_seconds: int | None,
 ) -> AppliedSnapshot:
     cluster_id = cluster.id
     summary = AppliedSnapshot()
@@ -519,12 +520,12 @@ def _apply(
 
     if snapshot.pods is not None and snapshot.pvcs is not None:
         _write_samples(session, cluster_id, snapshot, namespaces, usage, now, nodes)
-        if label_keys.sync_interval_seconds is not None:
+        if sync_interval_seconds is not None:
             settle_previous_sample(
                 session,
                 cluster_id=cluster_id,
                 sampled_at=now,
-                interval_seconds=label_keys.sync_interval_seconds,
+                interval_seconds=sync_interval_seconds,
             )
         summary.sampled = True
 

@@ -349,7 +349,11 @@ def cluster_syncer(*, keyring: Keyring, settings: Settings, open_session: OpenSe
         started = time.perf_counter()
         try:
             return sync_cluster(
-                cluster_id=cluster_id, keyring=keyring, label_keys=keys, open_session=open_session
+                cluster_id=cluster_id,
+                keyring=keyring,
+                label_keys=keys,
+                open_session=open_session,
+                sync_interval_seconds=settings.sync_interval_seconds,
             )
         except LookupError:  # deleted between the claim and the sync
             return SyncOutcome(cluster_id, f"#{cluster_id}", "deleted", _ms_since(started))

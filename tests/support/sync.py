@@ -21,5 +21,6 @@ def sync_now(cluster_id: int, open_session, keyring, settings, **options) -> Syn
         keyring=keyring,
         label_keys=label_keys(settings),
         open_session=open_session,
+        sync_interval_seconds=settings.sync_interval_seconds,
         **options,
     )

@@ -194,6 +194,7 @@ def sync_fleet(
                         snapshot=snapshot,
                         label_keys=keys,
                         now=sampled_at,
+                        sync_interval_seconds=settings.sync_interval_seconds,
                     )
             sync_cluster(
                 cluster_id=ids[name],
@@ -201,6 +202,7 @@ def sync_fleet(
                 label_keys=keys,
                 open_session=open_session,
                 snapshot=snapshot,
+                sync_interval_seconds=settings.sync_interval_seconds,
             )
         run_cost_pass(open_session=open_session, settings=settings, now=now, org_id=org_id)
     finally:
