@@ -14,22 +14,18 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Protocol
 
 from kube_console.costs.catalogue import Catalogue, CatalogueRow
+from kube_console.costs.gpus import node_gpu_capacity
+from kube_console.costs.math import GIB
 from kube_console.costs.selectors import Terms, format_selector, selector_matches
+from kube_console.kube.objects import is_spot
 
 INSTANCE_TYPE_LABEL = "node.kubernetes.io/instance-type"
 REGION_LABEL = "topology.kubernetes.io/region"
 # The cluster's detected provider (kube/provider.py keys) -> the catalogue's provider.
 CATALOGUE_PROVIDERS = {"eks": "aws", "gke": "gcp", "aks": "azure"}
-# Spot or preemptible capacity. Values match exactly as listed; the two GKE labels count
-# whenever present, whatever their value.
-SPOT_LABEL_VALUES = (
-    ("eks.amazonaws.com/capacityType", "SPOT"),
-    ("karpenter.sh/capacity-type", "spot"),
-    ("kubernetes.azure.com/scalesetpriority", "spot"),
-)
-SPOT_LABELS_ANY_VALUE = ("cloud.google.com/gke-spot", "cloud.google.com/gke-preemptible")
 DEFAULT_SPOT_FACTOR = 0.35
 BUILT_IN_GPU_HOUR = 0.95  # cost-model.md "Prices": the built-in gpu price per GPU hour
 UNIT_PRICES = "unit prices"
@@ -46,6 +42,17 @@ class NodeFacts:
     cluster_provider: str = ""  # "eks", "gke", "aks", "self-managed-aws", "kind", ...
 
 
+class UnitPriced(Protocol):
+    """Anything holding a sheet's unit prices (the engine's, the price service's)."""
+
+    @property
+    def cpu_core_hour(self) -> float: ...
+    @property
+    def memory_gib_hour(self) -> float: ...
+    @property
+    def gpu_hour(self) -> float: ...
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class SheetPrices:
     """The unit prices of the sheet in force, which also weigh the split."""
@@ -53,6 +60,14 @@ class SheetPrices:
     cpu_core_hour: float
     memory_gib_hour: float
     gpu_hour: float = BUILT_IN_GPU_HOUR
+
+    @classmethod
+    def of(cls, prices: UnitPriced) -> SheetPrices:
+        return cls(
+            cpu_core_hour=prices.cpu_core_hour,
+            memory_gib_hour=prices.memory_gib_hour,
+            gpu_hour=prices.gpu_hour,
+        )
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -109,12 +124,6 @@ class NodePrice:
 def catalogue_provider(cluster_provider: str) -> str | None:
     """aws, gcp or azure for EKS, GKE and AKS clusters; other clusters match no catalogue row."""
     return CATALOGUE_PROVIDERS.get(cluster_provider)
-
-
-def is_spot(labels: Mapping[str, str]) -> bool:
-    return any(labels.get(key) == value for key, value in SPOT_LABEL_VALUES) or any(
-        key in labels for key in SPOT_LABELS_ANY_VALUE
-    )
 
 
 def rules_in_force(rules: Iterable[PriceRule], hour: dt.datetime) -> list[PriceRule]:
@@ -250,3 +259,32 @@ class NodePriceBook:
             spot_factors=self.spot_factors,
             sheet=sheet,
         )
+
+    def price_node(
+        self,
+        *,
+        labels: Mapping[str, str],
+        cores: float,
+        memory_bytes: float,
+        gpus: float,
+        cluster_provider: str,
+        hour: dt.datetime,
+        sheet: UnitPriced,
+    ) -> NodePrice:
+        """What a node with this state costs in the hour starting at `hour`: the one way the
+        cost job and the pages price a node."""
+        if not gpus:  # a GPU instance whose device plugin reports nothing still has its GPUs
+            row = self.catalogue.lookup(
+                catalogue_provider(cluster_provider),
+                labels.get(REGION_LABEL),
+                labels.get(INSTANCE_TYPE_LABEL),
+            )
+            gpus = node_gpu_capacity({}, catalogue_gpus=row.gpu_count if row else 0)
+        facts = NodeFacts(
+            labels=labels,
+            cores=cores,
+            memory_gib=memory_bytes / GIB,
+            gpus=gpus,
+            cluster_provider=cluster_provider,
+        )
+        return self.price(facts, hour=hour, sheet=SheetPrices.of(sheet))

@@ -16,7 +16,7 @@ import dataclasses
 import datetime as dt
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Generic, Literal, TypeVar
 
 import msgspec
@@ -557,13 +557,14 @@ _ROLE_LABEL_PREFIX = "node-role.kubernetes.io/"
 _INSTANCE_TYPE_LABELS = ("node.kubernetes.io/instance-type", "beta.kubernetes.io/instance-type")
 _REGION_LABELS = ("topology.kubernetes.io/region", "failure-domain.beta.kubernetes.io/region")
 _ZONE_LABELS = ("topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone")
-_SPOT_MARKERS = (
-    ("eks.amazonaws.com/capacityType", "spot"),
+# Spot or preemptible capacity (cost-model.md "Node prices"). Values match exactly as listed;
+# the two GKE labels count whenever present, whatever their value.
+SPOT_LABEL_VALUES = (
+    ("eks.amazonaws.com/capacityType", "SPOT"),
     ("karpenter.sh/capacity-type", "spot"),
-    ("cloud.google.com/gke-spot", "true"),
-    ("cloud.google.com/gke-preemptible", "true"),
     ("kubernetes.azure.com/scalesetpriority", "spot"),
 )
+SPOT_LABELS_ANY_VALUE = ("cloud.google.com/gke-spot", "cloud.google.com/gke-preemptible")
 
 
 def _first_label(labels: dict[str, str], keys: tuple[str, ...]) -> str | None:
@@ -581,8 +582,11 @@ def _node_roles(labels: dict[str, str]) -> list[str]:
     return sorted(roles)
 
 
-def _is_spot(labels: dict[str, str]) -> bool:
-    return any(labels.get(key, "").lower() == value for key, value in _SPOT_MARKERS)
+def is_spot(labels: Mapping[str, str]) -> bool:
+    """Whether a node with these labels runs on spot or preemptible capacity."""
+    return any(labels.get(key) == value for key, value in SPOT_LABEL_VALUES) or any(
+        key in labels for key in SPOT_LABELS_ANY_VALUE
+    )
 
 
 # ---------------------------------------------------------------- decoding
@@ -706,7 +710,7 @@ class ObjectDecoder:
             instance_type=_first_label(labels, _INSTANCE_TYPE_LABELS),
             region=_first_label(labels, _REGION_LABELS),
             zone=_first_label(labels, _ZONE_LABELS),
-            spot=_is_spot(labels),
+            spot=is_spot(labels),
             kubelet_version=info.kubeletVersion,
             os_image=info.osImage,
             operating_system=info.operatingSystem,

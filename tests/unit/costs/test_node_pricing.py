@@ -18,12 +18,12 @@ from kube_console.costs.node_pricing import (
     SheetPrices,
     SpotFactors,
     catalogue_provider,
-    is_spot,
     price_node_hour,
     split,
     winning_rule,
 )
 from kube_console.costs.selectors import parse_selector
+from kube_console.kube.objects import is_spot
 from kube_console.kube.quantity import parse_bytes, parse_cpu_cores
 
 EKS_NODES = json.loads((Path(__file__).parents[2] / "data" / "eks-nodes.json").read_text())
