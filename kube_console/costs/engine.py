@@ -35,7 +35,6 @@ from sqlmodel import Session
 from kube_console.costs.allocation_hours import NAMESPACE_FIGURES
 from kube_console.costs.bulk import insert_rows
 from kube_console.costs.figures import SUMMED_FIGURES
-from kube_console.costs.gpus import node_gpu_capacity
 from kube_console.costs.math import (
     DAY,
     GIB,
@@ -60,13 +59,8 @@ from kube_console.costs.math import (
 )
 from kube_console.costs.node_prices import node_price_book
 from kube_console.costs.node_pricing import (
-    INSTANCE_TYPE_LABEL,
-    REGION_LABEL,
-    NodeFacts,
     NodePrice,
     NodePriceBook,
-    SheetPrices,
-    catalogue_provider,
 )
 from kube_console.db import utcnow
 from kube_console.dto import CostRunOutcome, RecomputeScheduled
@@ -442,28 +436,15 @@ class _NodePricer:
             )
 
     def price(self, node: NodeHour, hour_start: dt.datetime, prices: UnitPrices) -> NodePrice:
-        labels = self.label_sets.get(node.label_set_id, {}) if node.label_set_id else {}
-        row = self.book.catalogue.lookup(
-            catalogue_provider(self.provider),
-            labels.get(REGION_LABEL),
-            labels.get(INSTANCE_TYPE_LABEL),
-        )
-        facts = NodeFacts(
-            labels=labels,
+        return self.book.price_node(
+            labels=self.label_sets.get(node.label_set_id, {}) if node.label_set_id else {},
             cores=node.cores,
-            memory_gib=node.memory_bytes / GIB,
-            # A GPU instance whose device plugin reports nothing still has (and costs) its GPUs.
-            gpus=node_gpu_capacity({}, catalogue_gpus=row.gpu_count if row else 0)
-            if not node.gpus
-            else node.gpus,
+            memory_bytes=node.memory_bytes,
+            gpus=node.gpus,
             cluster_provider=self.provider,
+            hour=hour_start,
+            sheet=prices,
         )
-        sheet = SheetPrices(
-            cpu_core_hour=prices.cpu_core_hour,
-            memory_gib_hour=prices.memory_gib_hour,
-            gpu_hour=prices.gpu_hour,
-        )
-        return self.book.price(facts, hour=hour_start, sheet=sheet)
 
 
 def _unit_prices(price: NodePrice) -> NodeUnitPrices:

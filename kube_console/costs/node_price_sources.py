@@ -16,13 +16,11 @@ from collections.abc import Collection, Iterable
 from sqlalchemy import select
 from sqlmodel import Session
 
-from kube_console.costs.math import GIB, floor_hour
+from kube_console.costs.math import floor_hour
 from kube_console.costs.node_prices import node_price_book
 from kube_console.costs.node_pricing import (
     UNIT_PRICES,
-    NodeFacts,
     NodePrice,
-    SheetPrices,
 )
 from kube_console.costs.rows import NodePriceNow
 from kube_console.db import utcnow
@@ -34,24 +32,6 @@ from kube_console.services.prices import resolve_prices
 
 MAX_NODES = 1_000  # a page of nodes, with room to spare; callers pass one page, not a fleet
 MAX_SOURCES_SHOWN = 8
-
-
-def _facts(node: Node, provider: str) -> NodeFacts:
-    return NodeFacts(
-        labels=dict(node.labels or {}),
-        cores=node.capacity_cpu_cores,
-        memory_gib=node.capacity_memory_bytes / GIB,
-        gpus=node.capacity_gpus,
-        cluster_provider=provider,
-    )
-
-
-def _sheet(prices: EffectivePrices) -> SheetPrices:
-    return SheetPrices(
-        cpu_core_hour=prices.cpu_core_hour,
-        memory_gib_hour=prices.memory_gib_hour,
-        gpu_hour=prices.gpu_hour,
-    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -75,7 +55,15 @@ def _price_nodes(
                 session=session, org_id=org_id, cluster_id=node.cluster_id, at=hour
             )
         sheet = sheets[node.cluster_id]
-        price = book.price(_facts(node, provider), hour=hour, sheet=_sheet(sheet))
+        price = book.price_node(
+            labels=dict(node.labels or {}),
+            cores=node.capacity_cpu_cores,
+            memory_bytes=node.capacity_memory_bytes,
+            gpus=node.capacity_gpus,
+            cluster_provider=provider,
+            hour=hour,
+            sheet=sheet,
+        )
         priced.append(_Priced(node=node, price=price, currency=sheet.currency))
     return priced
 
