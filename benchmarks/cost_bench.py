@@ -3,8 +3,9 @@
 1. The hourly job: one EKS cluster with 1,000 namespaces holding 20,000 pods (their figures
    summed per namespace, and per namespace and node, as a sync stores them) on 50 nodes priced
    from the catalogue (m5.8xlarge, every fifth one spot, a few g5.8xlarge with a GPU pod each),
-   sampled 120 times an hour; each sample settles the one before it into allocation-seconds per
-   hour, as the sync writing it does (the time that takes per sync is printed). Printed with the
+   sampled 120 times an hour; each sample settles the one before it into hours (namespace
+   figures × seconds and allocation-seconds per node), as the sync writing it does (the time
+   that takes per sync is printed). Printed with the
    sample storage per cluster-hour, table by table, as written and once settled. Measured on
    SQLite and on PostgreSQL, in the same run, against
    - floor: one bare GROUP BY over an hour of those samples (no weighting, nothing written);
@@ -59,6 +60,7 @@ from kube_console.models import (
     Cluster,
     CostHourly,
     Namespace,
+    NamespaceHour,
     NamespaceNodeHour,
     NamespaceNodeSample,
     NamespaceUsageSample,
@@ -329,6 +331,7 @@ SAMPLE_TABLES = (
     NodeLabelSet,
     NamespaceNodeSample,
     NamespaceNodeHour,
+    NamespaceHour,
 )
 
 
