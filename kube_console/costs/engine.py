@@ -293,6 +293,8 @@ def _namespace_sums(
             hour.cluster_id == cluster_id, hour.hour_start == hour_start
         )
     ]
+    # A sync may settle one of the others meanwhile: the statement reads its figures from the
+    # samples only while it is not marked, in the same snapshot of the database as the hours.
     pending = [weight for weight in weights if weight[0] not in settled]
     if pending:
         weights_cte = _weights_table(pending)
@@ -312,7 +314,10 @@ def _namespace_sums(
                 sample.memory_request_bytes * metered_weight,
                 sample.network_bytes * weights_cte.c.inside,
                 sample.gpu_alloc * weight,
-            ).join(weights_cte.cte, weights_cte.on(sample.snapshot_id))
+            )
+            .join(weights_cte.cte, weights_cte.on(sample.snapshot_id))
+            .join(UsageSnapshot, UsageSnapshot.id == weights_cte.c.snapshot_id)
+            .where(UsageSnapshot.namespaces_settled.is_(False))
         )
     figures_of = union_all(*parts).subquery("figures") if len(parts) > 1 else parts[0].subquery()
     keys = [figures_of.c[name] for name in labels]
@@ -536,9 +541,10 @@ def _node_costs(
         .data([(node_id, *delta) for node_id, delta in sorted(deltas.items())])
         .cte()
     )
+    split = namespace_ids is not None  # keyed by the samples' labels as well
     keys = [
         allocation.c[name]
-        for name in ("namespace_id", "team", "cost_center")[: 1 if namespace_ids is None else 3]
+        for name in (("namespace_id", "team", "cost_center") if split else ("namespace_id",))
     ]
     rows = session.execute(
         select(

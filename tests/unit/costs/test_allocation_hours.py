@@ -233,3 +233,33 @@ def test_pruning_samples_takes_the_settled_hours_before_the_first_kept_hour(sess
     for model in (NamespaceHour, NamespaceNodeHour):
         hours = {row.hour_start for row in session.exec(select(model))}
         assert hours == {at(9), at(10)}, model
+
+
+def test_a_sample_settled_while_the_hour_is_read_counts_once(session, make):
+    """The job learns which samples are settled, then reads the hour; a sync settling one in
+    between must not have it counted from the hour's rows and from its own."""
+    from kube_console.costs.engine import _namespace_sums, _weights
+
+    weighed = _sampled(session, make, make.org(), settle=False, until=at(10, 30))
+    settled = _sampled(session, make, make.org(), settle=False, until=at(10, 30))
+    stale = {}
+    for cluster in (weighed, settled):
+        weights, _, marked = _weights(session, cluster.id, at(10), INTERVAL)
+        assert not marked
+        stale[cluster.id] = weights
+    for moment in every(at(9, 58, 30), at(10, 30), INTERVAL)[1:]:  # the syncs settle meanwhile
+        settle_previous_sample(
+            session, cluster_id=settled.id, sampled_at=moment, interval_seconds=INTERVAL
+        )
+    session.commit()
+
+    sums = [
+        _namespace_sums(session, cluster.id, at(10), stale[cluster.id], set())
+        for cluster in (weighed, settled)
+    ]
+
+    lines = [[dataclasses.astuple(line)[1:] for line in lines] for lines in sums]
+    assert [line[:3] for line in lines[1]] == [line[:3] for line in lines[0]]
+    for settled_line, weighed_line in zip(*lines, strict=True):
+        # byte-hours run to 10^10: the same figures to 1e-12 of their size, or 1e-9
+        assert settled_line[3:] == pytest.approx(weighed_line[3:], rel=1e-12, abs=1e-9)
