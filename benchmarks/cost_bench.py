@@ -44,6 +44,7 @@ from sqlmodel import Session
 
 from kube_console.costs.allocation_hours import settle_previous_sample
 from kube_console.costs.engine import run_cost_pass
+from kube_console.costs.figures import SUMMED_FIGURES
 from kube_console.costs.math import (
     DAY,
     GIB,
@@ -370,6 +371,34 @@ def _print_storage(
     return totals[0], totals[1], totals[2], totals[3]
 
 
+def _hour_rows(engine: Engine, cluster_id: int, hour_start: dt.datetime) -> dict[tuple, tuple]:
+    """The cluster's cost rows of one hour: (namespace id, team, cost-center) -> its figures."""
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(
+                CostHourly.namespace_id,
+                CostHourly.team,
+                CostHourly.cost_center,
+                *(getattr(CostHourly, name) for name in SUMMED_FIGURES),
+            ).where(CostHourly.cluster_id == cluster_id, CostHourly.hour_start == hour_start)
+        ).all()
+    return {tuple(row[:3]): tuple(row[3:]) for row in rows}
+
+
+def _largest_difference(settled: dict[tuple, tuple], weighed: dict[tuple, tuple]) -> float:
+    """The largest relative difference between two sets of cost rows of the same keys."""
+    assert settled.keys() == weighed.keys(), "settling changed which cost rows an hour has"
+    return max(
+        (
+            abs(mine - theirs) / max(abs(theirs), 1e-9)
+            for key, figures in weighed.items()
+            for mine, theirs in zip(settled[key], figures, strict=True)
+            if mine != theirs
+        ),
+        default=0.0,
+    )
+
+
 def hourly_job(
     engine: Engine,
     label: str,
@@ -385,18 +414,33 @@ def hourly_job(
         engine, namespaces=namespaces, pods=pods, nodes=nodes, per_hour=per_hour, hours=hours
     )
     settings = Settings(sync_interval_seconds=round(3600 / per_hour), sample_retention_days=14)
-    stored = sample_storage(engine, hours)
-    settle_s = _settle_as_syncs_do(engine, cluster_id, settings.sync_interval_seconds)
-    settled = sample_storage(engine, hours)
     open_session = functools.partial(session_scope, engine)
     now = first_hour + hours * HOUR + dt.timedelta(minutes=5)
+    middle = first_hour + HOUR
+
+    def one_hour() -> None:
+        run_cost_pass(
+            open_session=open_session,
+            settings=settings,
+            now=now,
+            cluster_ids=[cluster_id],
+            start=middle,
+            end=middle + HOUR,
+        )
+
+    # The baseline: the same hour computed from every sample's rows, before any is settled.
+    stored = sample_storage(engine, hours)
+    unsettled_s = _median_seconds(one_hour, repeat)
+    weighed = _hour_rows(engine, cluster_id, middle)
+    settle_s = _settle_as_syncs_do(engine, cluster_id, settings.sync_interval_seconds)
+    settled = sample_storage(engine, hours)
     started = time.perf_counter()
     [outcome] = run_cost_pass(
         open_session=open_session, settings=settings, now=now, cluster_ids=[cluster_id]
     )
     per_hour_s = (time.perf_counter() - started) / outcome.hours_computed
     assert outcome.ok and outcome.hours_computed == hours, outcome
-    middle = first_hour + HOUR
+    difference = _largest_difference(_hour_rows(engine, cluster_id, middle), weighed)
     sample = NamespaceUsageSample
     labels = (sample.namespace, sample.team, sample.cost_center)
     figures = (
@@ -433,22 +477,17 @@ def hourly_job(
                 for index, value in enumerate(values):
                     sums_of[index] += value * weight
 
-    def one_hour() -> None:
-        run_cost_pass(
-            open_session=open_session,
-            settings=settings,
-            now=now,
-            cluster_ids=[cluster_id],
-            start=middle,
-            end=middle + HOUR,
-        )
-
     steady_s = _median_seconds(one_hour, repeat)
     floor_s, naive_s = _median_seconds(floor, repeat), _median_seconds(naive, repeat)
     print(
         f"  {label}: {outcome.hours_computed} hours in a row {per_hour_s:.3f} s/hour; one hour again {steady_s:.3f} s "
         f"({outcome.rows_written // hours} rows/hour); floor (bare GROUP BY) {floor_s:.3f} s, "
         f"ratio {steady_s / floor_s:.1f}; naive (rows into Python) {naive_s:.3f} s ({naive_s / steady_s:.1f}x)"
+    )
+    print(
+        f"    the same hour from every sample's rows (nothing settled) {unsettled_s:.3f} s: "
+        f"settled {unsettled_s / steady_s:.1f}x faster; largest relative difference of a figure "
+        f"{difference:.1e}"
     )
     print(f"    settling the previous sample, per sync: {settle_s * 1000:.1f} ms (median)")
     storage = _print_storage(stored, settled)
@@ -459,6 +498,8 @@ def hourly_job(
         "naive": naive_s,
         "storage": storage,
         "settle": settle_s,
+        "unsettled": unsettled_s,
+        "difference": difference,
     }
 
 
@@ -691,7 +732,9 @@ def main() -> None:
     print(
         f"cost job {arguments.namespaces} ns/{arguments.pods} pods/{arguments.samples_per_hour} samples: "
         f"{on_sqlite['per_hour']:.2f} s/hour sqlite, {on_postgres['per_hour']:.2f} s/hour postgres "
-        f"(one hour again {on_postgres['steady']:.2f} s; settling per sync "
+        f"(one hour again {on_postgres['steady']:.2f} s, from every sample's rows "
+        f"{on_postgres['unsettled']:.2f} s, figures equal to {on_postgres['difference']:.0e}; "
+        f"settling per sync "
         f"{on_postgres['settle'] * 1000:.0f} ms); samples/cluster-hour "
         f"{on_postgres['storage'][0]:,.0f} rows {on_postgres['storage'][1] / 2**20:.1f} MiB per sample, "
         f"{on_postgres['storage'][2]:,.0f} rows {on_postgres['storage'][3] / 2**20:.1f} MiB settled "
