@@ -386,11 +386,12 @@ def _hour_rows(engine: Engine, cluster_id: int, hour_start: dt.datetime) -> dict
 
 
 def _largest_difference(settled: dict[tuple, tuple], weighed: dict[tuple, tuple]) -> float:
-    """The largest relative difference between two sets of cost rows of the same keys."""
+    """The largest difference between two sets of cost rows of the same keys, relative to the
+    figure (absolute for figures below 1: a share of idle near zero has no useful ratio)."""
     assert settled.keys() == weighed.keys(), "settling changed which cost rows an hour has"
     return max(
         (
-            abs(mine - theirs) / max(abs(theirs), 1e-9)
+            abs(mine - theirs) / max(abs(theirs), 1.0)
             for key, figures in weighed.items()
             for mine, theirs in zip(settled[key], figures, strict=True)
             if mine != theirs
@@ -486,8 +487,8 @@ def hourly_job(
     )
     print(
         f"    the same hour from every sample's rows (nothing settled) {unsettled_s:.3f} s: "
-        f"settled {unsettled_s / steady_s:.1f}x faster; largest relative difference of a figure "
-        f"{difference:.1e}"
+        f"settled {unsettled_s / steady_s:.1f}x faster; largest difference of a figure "
+        f"{difference:.1e} (relative; absolute below 1)"
     )
     print(f"    settling the previous sample, per sync: {settle_s * 1000:.1f} ms (median)")
     storage = _print_storage(stored, settled)

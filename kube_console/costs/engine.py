@@ -468,9 +468,10 @@ def _allocation_seconds(
     unsettled: _Weights | None,
     namespace_ids: Sequence[int] | None,
 ) -> Any:
-    """Allocation × covered seconds per (key, node id) row over the hour: the settled seconds
-    of `namespace_node_hours` and the rows of the samples not settled yet, weighed by the
-    hour's snapshot weights. The key is the namespace id, or, for `namespace_ids` (namespaces
+    """Σ allocation × covered seconds per (key, node id) over the hour, in two parts: the
+    settled seconds of `namespace_node_hours` and the rows of the samples not settled yet,
+    weighed by the hour's snapshot weights (each summed apart: the pending part may be every
+    sample's rows, millions of them, which the repricing should not join one by one). The key is the namespace id, or, for `namespace_ids` (namespaces
     whose labels changed inside the hour), (namespace id, team, cost-center) of the samples."""
     settled = NamespaceNodeHour
     settled_keys: tuple[Any, ...] = (settled.namespace_id,)
@@ -482,10 +483,12 @@ def _allocation_seconds(
         select(
             *settled_keys,
             settled.node_id,
-            settled.cpu_core_seconds.label("cpu"),
-            settled.memory_byte_seconds.label("memory"),
-            settled.gpu_seconds.label("gpu"),
-        ).where(*in_hour)
+            func.sum(settled.cpu_core_seconds).label("cpu"),
+            func.sum(settled.memory_byte_seconds).label("memory"),
+            func.sum(settled.gpu_seconds).label("gpu"),
+        )
+        .where(*in_hour)
+        .group_by(*settled_keys, settled.node_id)
     ]
     if unsettled is not None:
         parts.append(_unsettled_seconds(unsettled, namespace_ids))
@@ -493,7 +496,7 @@ def _allocation_seconds(
 
 
 def _unsettled_seconds(weights_cte: _Weights, namespace_ids: Sequence[int] | None) -> Any:
-    """Allocation × weight per (key, node id) row of the unsettled samples' per-node rows."""
+    """Σ allocation × weight per (key, node id) over the unsettled samples' per-node rows."""
     placed, weight = NamespaceNodeSample, weights_cte.c.weight
     keys: tuple[Any, ...] = (placed.namespace_id,)
     query = (
@@ -512,10 +515,10 @@ def _unsettled_seconds(weights_cte: _Weights, namespace_ids: Sequence[int] | Non
     return query.with_only_columns(
         *keys,
         placed.node_id,
-        placed.cpu_alloc_cores * weight,
-        placed.memory_alloc_bytes * weight,
-        placed.gpu_alloc * weight,
-    )
+        func.sum(placed.cpu_alloc_cores * weight),
+        func.sum(placed.memory_alloc_bytes * weight),
+        func.sum(placed.gpu_alloc * weight),
+    ).group_by(*keys, placed.node_id)
 
 
 def _node_costs(
