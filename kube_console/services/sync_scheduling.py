@@ -9,6 +9,10 @@ another one holds; SQLite, with one process, runs the same statement without the
 The holder renews its lease while the sync runs; a killed process stops renewing, so its
 clusters are claimable again by the others once LEASE has passed.
 
+A cluster stays with the process that synced it last while that process keeps up: another
+process claims it only once it is AFFINITY_GRACE overdue. Its last syncer keeps its client,
+its connections and their TLS sessions open (kube/client.py), so its next sync opens none.
+
 After a sync the lease is let go and the cluster's next time is set from when the sync
 *started*: a healthy cluster keeps its cycle whatever the others do. A failure pushes it
 back: to the auth back-off services/sync.py records, or by a back-off that grows with how
@@ -45,6 +49,7 @@ from sqlalchemy.sql.elements import SQLCoreOperations
 from sqlmodel import Session, col
 
 from kube_console.db import UTCDateTime, utcnow
+from kube_console.kube.client import ApiClientCache
 from kube_console.models import Cluster, WorkerRun
 from kube_console.security.authz import NotFound
 from kube_console.security.keyring import Keyring
@@ -63,6 +68,9 @@ LEASE = dt.timedelta(seconds=15)
 ERROR_BACKOFF_MAX = dt.timedelta(minutes=5)
 # A backed-off cluster comes back up to this fraction of its wait later, at random.
 JITTER = 0.2
+# How overdue a cluster must be before a process other than the one that synced it last may
+# claim it: above the tick, so that its own process, when it keeps up, claims it first.
+AFFINITY_GRACE = dt.timedelta(seconds=2)
 
 SyncOne = Callable[[int], SyncOutcome]
 
@@ -77,7 +85,12 @@ def _runs_asked_for(cluster_id: int | SQLCoreOperations[int | None], *statuses: 
     )
 
 
-def _due(now: dt.datetime, interval: dt.timedelta) -> ColumnElement[bool]:
+def _due(now: dt.datetime, interval: dt.timedelta, owner: str) -> ColumnElement[bool]:
+    mine_or_overdue = or_(
+        col(Cluster.lease_owner).is_(None),
+        col(Cluster.lease_owner) == owner,
+        col(Cluster.next_sync_at) <= now - AFFINITY_GRACE,
+    )
     # Registration syncs a cluster as it stores it: its first scheduled sync comes an interval
     # after that one (never while it runs), as it would after any other sync.
     never_scheduled = and_(
@@ -85,7 +98,7 @@ def _due(now: dt.datetime, interval: dt.timedelta) -> ColumnElement[bool]:
         or_(col(Cluster.backoff_until).is_(None), col(Cluster.backoff_until) <= now),
         func.coalesce(col(Cluster.last_sync_at), col(Cluster.created_at)) <= now - interval,
     )
-    return or_(col(Cluster.next_sync_at) <= now, never_scheduled)
+    return or_(and_(col(Cluster.next_sync_at) <= now, mine_or_overdue), never_scheduled)
 
 
 def _at(value: dt.datetime) -> BindParameter[dt.datetime]:
@@ -102,14 +115,19 @@ def claim_due(
     lease: dt.timedelta = LEASE,
     every_one_but: Collection[int] | None = None,
 ) -> list[int]:
-    """Lease up to `limit` due clusters to `owner`, the most overdue first; their ids. With
+    """Lease up to `limit` due clusters to `owner`, the most overdue first; their ids. A
+    cluster another process synced last is due for `owner` AFFINITY_GRACE late. With
     `every_one_but`, any cluster not in it, due or not (a one-off sync of everything).
 
     A cluster with no stored credential is claimed only when someone asked for its sync, so
     that the run they follow ends (failed, saying why)."""
     if limit <= 0:
         return []
-    wanted = _due(now, interval) if every_one_but is None else col(Cluster.id).not_in(every_one_but)
+    wanted = (
+        _due(now, interval, owner)
+        if every_one_but is None
+        else col(Cluster.id).not_in(every_one_but)
+    )
     due = (
         select(col(Cluster.id))
         .where(
@@ -342,14 +360,21 @@ def requested_outcome(*, session: Session, org_id: int, run_id: int) -> SyncOutc
 
 
 def cluster_syncer(*, keyring: Keyring, settings: Settings, open_session: OpenSession) -> SyncOne:
-    """Sync one cluster by id; anything unexpected becomes that cluster's failed outcome."""
+    """Sync one cluster by id; anything unexpected becomes that cluster's failed outcome.
+
+    Each cluster's client is kept from one of its syncs to the next (kube/client.py)."""
     keys = label_keys(settings)
+    clients = ApiClientCache()
 
     def sync_one(cluster_id: int) -> SyncOutcome:
         started = time.perf_counter()
         try:
             return sync_cluster(
-                cluster_id=cluster_id, keyring=keyring, label_keys=keys, open_session=open_session
+                cluster_id=cluster_id,
+                keyring=keyring,
+                label_keys=keys,
+                open_session=open_session,
+                clients=clients,
             )
         except LookupError:  # deleted between the claim and the sync
             return SyncOutcome(cluster_id, f"#{cluster_id}", "deleted", _ms_since(started))
