@@ -10,6 +10,10 @@ not hammered.
 A failure is recorded in a transaction of its own: when storing the snapshot fails (a value
 the database refuses, the connection killed mid-write), that write is rolled back whole and
 the failure — status, error, failed-sync counter — is written after it, on a fresh connection.
+
+A worker keeps each cluster's client across its syncs (`clients`, kube/client.py's
+ApiClientCache): the credential is decrypted when the stored one changes, not at every sync,
+and stays in that process's memory only, as the client's own configuration does.
 """
 
 from __future__ import annotations
