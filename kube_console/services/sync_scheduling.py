@@ -79,7 +79,7 @@ AFFINITY_GRACE = dt.timedelta(seconds=2)
 SyncOne = Callable[[int], SyncOutcome]
 
 
-def _lease_free(now: dt.datetime) -> ColumnElement[bool]:
+def _lease_free(now: dt.datetime | BindParameter[dt.datetime]) -> ColumnElement[bool]:
     return or_(col(Cluster.lease_expires_at).is_(None), col(Cluster.lease_expires_at) <= now)
 
 
@@ -349,7 +349,7 @@ def _schedule_facts_statement() -> Any:
 
 @functools.cache
 def _release_statement() -> Update:
-    cluster_id = bindparam("cluster_id")
+    cluster_id: BindParameter[int] = bindparam("cluster_id")
     return (
         update(Cluster)
         .where(col(Cluster.id) == cluster_id, col(Cluster.lease_owner) == bindparam("owner"))
@@ -421,22 +421,27 @@ def requested_outcome(*, session: Session, org_id: int, run_id: int) -> SyncOutc
     )
 
 
-def cluster_syncer(*, keyring: Keyring, settings: Settings, open_session: OpenSession) -> SyncOne:
-    """Sync one cluster by id; anything unexpected becomes that cluster's failed outcome.
+class ClusterSyncer:
+    """Syncs one cluster by id; anything unexpected becomes that cluster's failed outcome.
 
-    Each cluster's client is kept from one of its syncs to the next (kube/client.py)."""
-    keys = label_keys(settings)
-    clients = ApiClientCache()
+    Each cluster's client is kept from one of its syncs to the next (kube/client.py) until
+    `close()`, which the process's workers call when they stop."""
 
-    def sync_one(cluster_id: int) -> SyncOutcome:
+    def __init__(self, *, keyring: Keyring, settings: Settings, open_session: OpenSession):
+        self._keyring = keyring
+        self._label_keys = label_keys(settings)
+        self._open_session = open_session
+        self.clients = ApiClientCache()
+
+    def __call__(self, cluster_id: int) -> SyncOutcome:
         started = time.perf_counter()
         try:
             return sync_cluster(
                 cluster_id=cluster_id,
-                keyring=keyring,
-                label_keys=keys,
-                open_session=open_session,
-                clients=clients,
+                keyring=self._keyring,
+                label_keys=self._label_keys,
+                open_session=self._open_session,
+                clients=self.clients,
             )
         except LookupError:  # deleted between the claim and the sync
             return SyncOutcome(cluster_id, f"#{cluster_id}", "deleted", _ms_since(started))
@@ -450,7 +455,14 @@ def cluster_syncer(*, keyring: Keyring, settings: Settings, open_session: OpenSe
                 error=f"unexpected error: {type(unexpected).__name__}",
             )
 
-    return sync_one
+    def close(self) -> None:
+        self.clients.close()
+
+
+def cluster_syncer(
+    *, keyring: Keyring, settings: Settings, open_session: OpenSession
+) -> ClusterSyncer:
+    return ClusterSyncer(keyring=keyring, settings=settings, open_session=open_session)
 
 
 def _ms_since(started: float) -> float:

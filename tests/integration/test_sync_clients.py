@@ -10,8 +10,10 @@ from kube_console.kube.client import ApiClientCache
 from kube_console.kube.fetch import FETCH_CONCURRENCY
 from kube_console.models import Cluster
 from kube_console.services.credentials import store_credential
+from kube_console.workers.scheduler import ConsoleScheduler
 from tests.fakekube.cluster import Fault
 from tests.fakekube.generator import generate_cluster
+from tests.integration.test_sync_scheduling import AlwaysLeader
 from tests.support.sync import sync_now
 from tests.unit.kube.test_client_cache import Builds
 
@@ -118,3 +120,20 @@ def test_a_deleted_clusters_client_is_closed(register, kept, session, worker):
     with pytest.raises(LookupError):
         worker.sync(card.id)
     assert worker.builds.closed == worker.builds.clients and len(worker.clients) == 0
+
+
+def test_stopping_a_processs_workers_closes_the_clients_they_kept(
+    register, kept, open_session, keyring, settings
+):
+    card = register(kept)
+    scheduler = ConsoleScheduler(
+        settings=settings, keyring=keyring, open_session=open_session, lock=AlwaysLeader()
+    )
+    syncer = scheduler.sync_loop._sync_one  # the syncer the process's loop runs
+    scheduler.start()
+    try:
+        assert syncer(card.id).ok
+        assert len(syncer.clients) == 1
+    finally:
+        scheduler.shutdown()
+    assert len(syncer.clients) == 0
