@@ -13,6 +13,11 @@ fake clusters served by the fake API server; each process records every sync it 
   Then the same fleet with 1 process, for the scaling factor.
 - kill: during the 4-process run one worker is killed with SIGKILL: how long its clusters
   wait for another process (≤ 35 s).
+- cpu: the CPU one sync of a fleet-shaped cluster costs a worker process (claim, fetch, store,
+  release, as a worker runs it, on PostgreSQL, steady state), in one process that syncs a few
+  clusters round after round: with each cluster's client kept across its syncs (the
+  workers' way), with a client built for every sync, and the floor: the same requests as
+  raw HTTPS GETs on kept-alive connections + orjson.loads, nothing stored. Ratios to the floor.
 
 The machine's cores are shared by the fake API server, PostgreSQL and the workers: the
 figures are what this machine does, printed beside the ratio to the 30 s interval.
@@ -21,6 +26,7 @@ figures are what this machine does, printed beside the ratio to the 30 s interva
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import datetime as dt
 import functools
@@ -37,8 +43,12 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlencode
 
+import orjson
+import urllib3
 from sqlalchemy import select, text, update
 from sqlalchemy.engine import make_url
 from tests.fakekube.cluster import Fault
@@ -51,8 +61,15 @@ from kube_console.db import make_engine, make_unpooled_engine, session_scope
 from kube_console.migrations import upgrade_to_head
 from kube_console.models import Cluster
 from kube_console.security.keyring import Keyring, generate_key
+from kube_console.services.clusters import label_keys
 from kube_console.services.credentials import store_credential
-from kube_console.services.sync_scheduling import cluster_syncer
+from kube_console.services.sync import sync_cluster
+from kube_console.services.sync_scheduling import (
+    SyncOne,
+    claim_cluster,
+    cluster_syncer,
+    run_claimed,
+)
 from kube_console.settings import load_settings
 from kube_console.workers.scheduler import ConsoleScheduler
 
@@ -525,13 +542,129 @@ def _kill_figures(
     ), latest
 
 
+# ---------------------------------------------------------------- CPU per sync
+
+
+def _cpu_ms_per_sync(work: Callable[[int], None], cluster_ids: list[int], rounds: int) -> float:
+    """Process CPU (every thread) per call of `work`, `rounds` times over every cluster."""
+    started = time.process_time()
+    for _ in range(rounds):
+        for cluster_id in cluster_ids:
+            work(cluster_id)
+    return (time.process_time() - started) * 1000 / (rounds * len(cluster_ids))
+
+
+def cpu_per_sync(clusters: int, rounds: int, summary: dict[str, str]) -> str:
+    fakes = [_generate(n) for n in range(clusters)]
+    keys = f"k1:{generate_key()}"
+    keyring = Keyring.parse(keys)
+    name, url = _postgres_database()
+    try:
+        with FakeKubeProcess(fakes) as server:
+            engine = make_engine(url)
+            ids = _add_clusters(engine, server, keyring, [fake.name for fake in fakes])
+            settings = load_settings(db_url=url, allow_loopback_clusters=True)
+            open_session = functools.partial(session_scope, engine)
+            interval = dt.timedelta(seconds=INTERVAL)
+
+            def as_a_worker(sync_one: SyncOne) -> Callable[[int], None]:
+                def sync(cluster_id: int) -> None:
+                    now = dt.datetime.now(dt.UTC)
+                    with open_session() as session:
+                        assert claim_cluster(
+                            session=session, owner="bench:1", cluster_id=cluster_id, now=now
+                        )
+                    outcome = run_claimed(
+                        cluster_id=cluster_id,
+                        owner="bench:1",
+                        started=now,
+                        interval=interval,
+                        open_session=open_session,
+                        sync_one=sync_one,
+                    )
+                    assert outcome.ok, outcome
+
+                return sync
+
+            kept = as_a_worker(
+                cluster_syncer(keyring=keyring, settings=settings, open_session=open_session)
+            )
+            keys_of_labels = label_keys(settings)
+            built_each_time = as_a_worker(
+                lambda cluster_id: sync_cluster(
+                    cluster_id=cluster_id,
+                    keyring=keyring,
+                    label_keys=keys_of_labels,
+                    open_session=open_session,
+                )
+            )
+            for cluster_id in ids:  # the first syncs store everything; then the steady state
+                kept(cluster_id)
+            server.clear_requests()
+            kept_ms = _cpu_ms_per_sync(kept, ids, rounds)
+            logged = server.requests()
+            built_ms = _cpu_ms_per_sync(built_each_time, ids, rounds)
+            floor_ms = _floor_ms_per_sync(server, fakes, ids, logged, rounds)
+            engine.dispose()
+    finally:
+        _drop_postgres_database(name)
+    summary["cpu"] = (
+        f"worker CPU per sync {kept_ms:.1f} ms ({kept_ms / floor_ms:.1f}x the raw-HTTPS floor; "
+        f"{kept_ms / built_ms:.2f}x a client built each sync)"
+    )
+    return (
+        f"cpu per sync of a {clusters}-cluster fleet's cluster (50 pods, PostgreSQL, "
+        f"{rounds * clusters} syncs each way, this process's CPU): client kept {kept_ms:.1f} ms; "
+        f"client built each sync {built_ms:.1f} ms; floor (raw HTTPS GETs kept alive + orjson) "
+        f"{floor_ms:.1f} ms; ratios to the floor {kept_ms / floor_ms:.1f} and "
+        f"{built_ms / floor_ms:.1f}; kept/built {kept_ms / built_ms:.2f}"
+    )
+
+
+def _floor_ms_per_sync(server, fakes, ids: list[int], logged, rounds: int) -> float:
+    """The GETs one steady-state sync of each cluster made, replayed as raw HTTPS requests on
+    one kept-alive pool per cluster, each JSON body parsed."""
+    per_sync = len(logged) // (rounds * len(fakes))
+    by_cluster = {
+        fake.name: [r for r in logged if r.cluster == fake.name][:per_sync] for fake in fakes
+    }
+    pools, heads, names = {}, {}, dict(zip(ids, (fake.name for fake in fakes)))
+    with contextlib.ExitStack() as stack:
+        for fake in fakes:
+            credentials = server.credentials_for(fake.name)
+            pools[fake.name] = stack.enter_context(
+                urllib3.PoolManager(ca_cert_data=server.ca.cert_pem.decode())
+            )
+            heads[fake.name] = (
+                credentials.server,
+                {"Authorization": f"Bearer {credentials.token}", "Accept": "application/json"},
+            )
+
+        def replay(cluster_id: int) -> None:
+            name = names[cluster_id]
+            base, headers = heads[name]
+            for request in by_cluster[name]:
+                query = f"?{urlencode(request.query)}" if request.query else ""
+                response = pools[name].request(
+                    "GET", f"{base}{request.path}{query}", headers=headers
+                )
+                if response.headers.get("content-type", "").startswith("application/json"):
+                    orjson.loads(response.data)
+
+        for cluster_id in ids:  # the connections open, as a kept client's are
+            replay(cluster_id)
+        return _cpu_ms_per_sync(replay, ids, rounds)
+
+
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--worker":
         database_url, record, threads = sys.argv[2:5]
         worker_main(database_url, record, int(threads))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=["slow", "fleet"])
+    parser.add_argument("--only", choices=["slow", "fleet", "cpu"])
+    parser.add_argument("--cpu-clusters", type=int, default=5, help="the cpu run's clusters")
+    parser.add_argument("--cpu-rounds", type=int, default=40, help="the cpu run's rounds")
     parser.add_argument("--slow-seconds", type=float, default=180)
     parser.add_argument("--fleet-clusters", type=int, default=1000)
     parser.add_argument("--fleet-seconds", type=float, default=210, help="the 4-process run")
@@ -547,6 +680,8 @@ def main() -> None:
         flush=True,
     )
     summary: dict[str, str] = {}
+    if arguments.only in (None, "cpu"):
+        print(cpu_per_sync(arguments.cpu_clusters, arguments.cpu_rounds, summary), flush=True)
     if arguments.only in (None, "slow"):
         print(slow_cluster(arguments.slow_seconds, summary), flush=True)
     if arguments.only in (None, "fleet"):
@@ -559,7 +694,8 @@ def main() -> None:
             summary,
         ):
             print(line, flush=True)
-    print("summary: " + "; ".join(summary.values()) + f" (target {TARGET_GAP:.0f} s)")
+    gaps = f" (gap target {TARGET_GAP:.0f} s)" if arguments.only != "cpu" else ""
+    print("summary: " + "; ".join(summary.values()) + gaps)
 
 
 if __name__ == "__main__":

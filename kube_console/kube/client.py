@@ -12,23 +12,34 @@ against the address policy intake uses (kube/intake.py) and connects to a checke
 name that now points at a metadata service, or a loopback server once loopback clusters are
 turned off, is refused at every sync, not only at registration. The host name stays the one
 TLS is verified against (and sent as SNI).
+
+A worker syncs each cluster every 30 s: `ApiClientCache` keeps one client per cluster across
+its syncs, for as long as its credential is the same one, so a sync neither decrypts the
+credential, loads its certificates, nor opens (and handshakes) new connections: its requests
+go over the connections the previous sync left open. A kept-alive connection the server
+closed at the very moment it was reused is retried once, on a new connection.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import functools
+import http.client
 import os
 import socket
 import ssl
 import sys
 import tempfile
+import threading
+import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import kubernetes.client
 import urllib3
-from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ProtocolError
 from urllib3.util import connection as urllib3_connection
 
 from kube_console.kube.credentials import ClusterCredentials
@@ -38,6 +49,7 @@ from kube_console.settings import get_settings
 __all__ = [
     "DEFAULT_CONNECT_TIMEOUT",
     "DEFAULT_READ_TIMEOUT",
+    "ApiClientCache",
     "InvalidClientCredentials",
     "ServerAddressRefused",
     "build_api_client",
@@ -49,6 +61,9 @@ DEFAULT_READ_TIMEOUT = 10.0
 _USER_AGENT = "kube-console"
 # A host may resolve to many addresses; each one tried costs up to the connect timeout.
 _MAX_ADDRESSES_TRIED = 4
+# A cached client unused this long is closed (its cluster is now synced by another process,
+# or gone): its connections would only hold sockets open on both sides.
+CLIENT_IDLE_SECONDS = 120.0
 
 
 class InvalidClientCredentials(ValueError):
@@ -106,6 +121,100 @@ def request_timeout(api_client: kubernetes.client.ApiClient) -> tuple[float, flo
     return getattr(api_client, "request_timeout", (DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT))
 
 
+@dataclasses.dataclass(eq=False)
+class _CachedClient:
+    version: str
+    api_client: kubernetes.client.ApiClient
+    credentials: ClusterCredentials
+    used_at: float
+
+
+class ApiClientCache:
+    """One ApiClient per cluster, kept across its syncs while its credential stays the same.
+
+    `version` identifies the stored credential (the caller derives it from the ciphertext, so
+    that a hit decrypts nothing): another version closes the cached client and builds a new
+    one from `load()`. The caller discards a cluster's client when a sync of it fails (its
+    connections may be what failed) or the cluster is gone. Clients unused for `idle_seconds`
+    are closed. Decrypted credentials live here in memory only; nothing here logs them, and
+    the repr of this cache and of ClusterCredentials leaves them out.
+
+    One cluster is synced by one thread at a time; the cache itself may be used by many."""
+
+    def __init__(
+        self,
+        *,
+        build: Callable[[ClusterCredentials], kubernetes.client.ApiClient] = build_api_client,
+        idle_seconds: float = CLIENT_IDLE_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._build = build
+        self._idle_seconds = idle_seconds
+        self._clock = clock
+        self._clients: dict[int, _CachedClient] = {}
+        self._lock = threading.Lock()
+        self._swept_at = clock()
+
+    def __repr__(self) -> str:
+        return f"<ApiClientCache of {len(self)} clients>"
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._clients)
+
+    def client_for(
+        self, cluster_id: int, version: str, load: Callable[[], ClusterCredentials]
+    ) -> tuple[kubernetes.client.ApiClient, ClusterCredentials]:
+        """The cluster's client and the credential it was built from. Raises what `load` or
+        building the client raises (then nothing is cached)."""
+        now = self._clock()
+        with self._lock:
+            stale = self._pop_idle(now)
+            cached = self._clients.get(cluster_id)
+            if cached is not None and cached.version == version:
+                cached.used_at = now
+            elif cached is not None:
+                stale.append(self._clients.pop(cluster_id))
+                cached = None
+        _close(stale)
+        if cached is not None:
+            return cached.api_client, cached.credentials
+        credentials = load()
+        api_client = self._build(credentials)
+        with self._lock:
+            replaced = self._clients.get(cluster_id)
+            self._clients[cluster_id] = _CachedClient(version, api_client, credentials, now)
+        _close([replaced] if replaced is not None else [])
+        return api_client, credentials
+
+    def discard(self, cluster_id: int) -> None:
+        """Close the cluster's client, if one is cached."""
+        with self._lock:
+            cached = self._clients.pop(cluster_id, None)
+        _close([cached] if cached is not None else [])
+
+    def close(self) -> None:
+        with self._lock:
+            cached, self._clients = list(self._clients.values()), {}
+        _close(cached)
+
+    def _pop_idle(self, now: float) -> list[_CachedClient]:
+        if now - self._swept_at < self._idle_seconds / 4:
+            return []
+        self._swept_at = now
+        idle = [
+            cluster_id
+            for cluster_id, cached in self._clients.items()
+            if now - cached.used_at > self._idle_seconds
+        ]
+        return [self._clients.pop(cluster_id) for cluster_id in idle]
+
+
+def _close(cached: list[_CachedClient]) -> None:
+    for entry in cached:
+        entry.api_client.close()
+
+
 class _TicketKeepingSocket(ssl.SSLSocket):
     """Hands its context the session it negotiated, once that session can be resumed: TLS 1.3
     sends the ticket after the handshake, so it is there once the socket has read something."""
@@ -121,10 +230,11 @@ class _TicketKeepingSocket(ssl.SSLSocket):
 class _ResumingContext(ssl.SSLContext):
     """A client context whose connections resume the TLS session of an earlier one of its own.
 
-    One client serves one sync of one cluster, which opens up to FETCH_CONCURRENCY
-    connections to its server at once: the first handshake verifies the certificate; the
-    others resume its session and skip the certificate and the signatures (about a third of
-    a handshake's CPU, on both sides). A session is only ever resumed by the context that
+    One client serves the syncs of one cluster, each of which may open up to
+    FETCH_CONCURRENCY connections to its server at once (when those of the sync before are
+    gone): the first handshake verifies the certificate; the others resume its session and
+    skip the certificate and the signatures (about a third of a handshake's CPU, on both
+    sides). A session is only ever resumed by the context that
     verified it; the server may always refuse, and then the handshake is a full one."""
 
     sslsocket_class = _TicketKeepingSocket
@@ -259,12 +369,42 @@ class _CheckedHTTPSConnection(_CheckedConnectionMixin, urllib3.connection.HTTPSC
     pass
 
 
+# What a kept-alive connection that the server had closed answers to the next request on it.
+_CLOSED_UNDER_US = (
+    http.client.RemoteDisconnected,
+    ConnectionResetError,
+    ConnectionAbortedError,
+    BrokenPipeError,
+)
+
+
 class _PolicyPoolMixin(_Pool):
-    """Hands the address policy to every connection the pool makes."""
+    """Hands the address policy to every connection the pool makes; retries a GET once when
+    the kept-alive connection it went out on turns out to have been closed by the server."""
 
     def __init__(self, *args: Any, address_policy: AddressPolicy, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.conn_kw["address_policy"] = address_policy
+        self._reusing = threading.local()
+
+    def _get_conn(self, timeout: float | None = None) -> Any:
+        connection = super()._get_conn(timeout)
+        # With a socket already: a kept-alive one (urllib3 has closed those it saw dropped).
+        self._reusing.connected = getattr(connection, "sock", None) is not None
+        return connection
+
+    def urlopen(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().urlopen(method, url, *args, **kwargs)
+        except ProtocolError as error:
+            # A server may close an idle connection just as it is reused: nothing was
+            # answered, and the request goes out again on a new connection, as browsers and
+            # Go's client do. Only then: the retries urllib3 would add are off (build_api_client).
+            reason = error.args[1] if len(error.args) > 1 else error.__context__
+            closed = isinstance(reason, _CLOSED_UNDER_US)
+            if method != "GET" or not closed or not getattr(self._reusing, "connected", False):
+                raise
+        return super().urlopen(method, url, *args, **kwargs)
 
 
 class _CheckedHTTPConnectionPool(_PolicyPoolMixin, urllib3.HTTPConnectionPool):

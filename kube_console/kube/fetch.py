@@ -166,10 +166,11 @@ class _Calls:
             raise self.classified(error, path, timeout) from error
 
     def get_page(self, path: str, query: list[tuple[str, Any]]) -> bytes:
-        """GET one page of a list through the client's REST layer, and return the body's bytes.
+        """GET one page of a list (or /version, /apis) through the client's REST layer, and
+        return the body's bytes.
 
-        Not through the typed list methods: they validate and serialize every argument
-        (pydantic) at a CPU cost above the request's own, paid for every page of every sync."""
+        Not through the typed methods: they validate and serialize every argument (pydantic)
+        at a CPU cost above the request's own, paid for every request of every sync."""
         timeout = self._timeout()
         request = self.api_client.param_serialize(  # a dict of its own: the client writes into it
             "GET",
@@ -341,9 +342,8 @@ def fetch_version(api_client: kubernetes.client.ApiClient) -> dict[str, Any]:
 
 
 def _version(calls: _Calls) -> dict[str, Any]:
-    api = kubernetes.client.VersionApi(calls.api_client)
     try:
-        data = calls.get("/version", api.get_code)
+        data = calls.get_page("/version", [])
     except _BudgetExhausted as error:
         raise ClusterError(f"the /version call failed: {error}") from None
     try:
@@ -681,7 +681,7 @@ def _health_or_problem(calls: _Calls, parts: _SnapshotParts) -> HealthReport:
 def _discovery(calls: _Calls, parts: _SnapshotParts) -> tuple[list[str], bool]:
     """The API groups the server offers, and whether discovery answered at all."""
     try:
-        data = calls.get("/apis", kubernetes.client.ApisApi(calls.api_client).get_api_versions)
+        data = calls.get_page("/apis", [])
         return sorted(group["name"] for group in msgspec.json.decode(data)["groups"]), True
     except (ClusterFetchError, msgspec.DecodeError, KeyError, TypeError) as error:
         parts.errors["api_groups"] = str(error) or "the API server sent unreadable discovery"

@@ -10,12 +10,17 @@ not hammered.
 A failure is recorded in a transaction of its own: when storing the snapshot fails (a value
 the database refuses, the connection killed mid-write), that write is rolled back whole and
 the failure — status, error, failed-sync counter — is written after it, on a fresh connection.
+
+A worker keeps each cluster's client across its syncs (`clients`, kube/client.py's
+ApiClientCache): the credential is decrypted when the stored one changes, not at every sync,
+and stays in that process's memory only, as the client's own configuration does.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import logging
 import time
 from collections.abc import Callable
@@ -27,7 +32,7 @@ from sqlmodel import Session, col
 
 from kube_console.costs.math import floor_hour
 from kube_console.db import utcnow
-from kube_console.kube.client import InvalidClientCredentials, build_api_client
+from kube_console.kube.client import ApiClientCache, InvalidClientCredentials, build_api_client
 from kube_console.kube.credentials import ClusterCredentials
 from kube_console.kube.fetch import (
     ClusterAuthFailed,
@@ -94,31 +99,30 @@ def sync_cluster(
     budget_seconds: float = SYNC_BUDGET_SECONDS,
     now: dt.datetime | None = None,
     sync_interval_seconds: int | None = None,
+    clients: ApiClientCache | None = None,
 ) -> SyncOutcome:
     """Sync one cluster (or store `snapshot` already fetched for it, as registration does).
 
     `now` is when the sync counts as taken (its samples' time): the demo replays past hours.
-    `sync_interval_seconds`: see inventory.apply_snapshot (the previous sample is settled)."""
+    `sync_interval_seconds`: see inventory.apply_snapshot (the previous sample is settled).
+    With `clients` (a worker's), the cluster's client is kept there for its next syncs; else
+    one is built for this sync and closed after it."""
     started = time.perf_counter()
     with open_session() as session:
         cluster = session.get(Cluster, cluster_id)
         if cluster is None:
+            if clients is not None:
+                clients.discard(cluster_id)
             raise LookupError(f"cluster {cluster_id} no longer exists")
         name = cluster.name
-        credentials, failure = None, None
-        if snapshot is None:
-            try:
-                credentials = load_credential(cluster=cluster, keyring=keyring)
-            except CredentialUnreadable as unreadable:
-                failure = (f"the stored credential can't be used: {unreadable}", "error")
 
-    if snapshot is None and failure is None:
-        assert credentials is not None  # loaded above, or the failure says why not
-        snapshot, failure = _fetch(credentials, budget_seconds)
+    credentials, failure = None, None
+    if snapshot is None:
+        snapshot, credentials, failure = _fetch(cluster, keyring, clients, budget_seconds)
     if failure is None:
         assert snapshot is not None  # fetched, or the failure says why not
         try:
-            return _store(
+            outcome = _store(
                 open_session,
                 cluster_id,
                 name,
@@ -132,6 +136,10 @@ def sync_cluster(
         except Exception as error:  # its transaction is rolled back; the failure is recorded apart
             log.exception("storing the sync of cluster %s (%d) failed", name, cluster_id)
             failure = (_storing_failure_text(error), "error")
+        else:
+            if outcome.status == "deleted" and clients is not None:
+                clients.discard(cluster_id)
+            return outcome
     return _record_failure_apart(open_session, cluster_id, name, failure, started)
 
 
@@ -236,25 +244,51 @@ def _ms_since(started: float) -> float:
 
 
 def _fetch(
-    credentials: ClusterCredentials, budget_seconds: float
-) -> tuple[ClusterSnapshot | None, tuple[str, str] | None]:
+    cluster: Cluster, keyring: Keyring, clients: ApiClientCache | None, budget_seconds: float
+) -> tuple[ClusterSnapshot | None, ClusterCredentials | None, tuple[str, str] | None]:
+    """(snapshot, the credential it was fetched with, None), or (None, None, the failure)."""
+    assert cluster.id is not None
+    cluster_id = cluster.id
     try:
-        api_client = build_api_client(credentials)
-    except InvalidClientCredentials as invalid:
-        return None, (f"the stored credential can't be used: {invalid}", "error")
+        if clients is None:
+            credentials = load_credential(cluster=cluster, keyring=keyring)
+            api_client = build_api_client(credentials)
+        else:
+            api_client, credentials = clients.client_for(
+                cluster_id,
+                _credential_version(cluster),
+                lambda: load_credential(cluster=cluster, keyring=keyring),
+            )
+    except (CredentialUnreadable, InvalidClientCredentials) as unusable:
+        return None, None, (f"the stored credential can't be used: {unusable}", "error")
+    failure: tuple[str, str] | None = None
     try:
-        return fetch_snapshot(api_client, budget_seconds=budget_seconds), None
+        return fetch_snapshot(api_client, budget_seconds=budget_seconds), credentials, None
     except ClusterAuthFailed as refused:
-        return None, (str(refused), "auth_failed")
+        failure = (str(refused), "auth_failed")
     except ClusterUnreachable as unreachable:
-        return None, (str(unreachable), "unreachable")
+        failure = (str(unreachable), "unreachable")
     except ClusterFetchError as error:
-        return None, (str(error), "error")
+        failure = (str(error), "error")
     except Exception as unexpected:  # a bug must not stop the other clusters; say what it was
         log.exception("unexpected error while fetching a cluster")
-        return None, (f"unexpected error: {type(unexpected).__name__}", "error")
+        failure = (f"unexpected error: {type(unexpected).__name__}", "error")
     finally:
-        api_client.close()
+        if clients is None:
+            api_client.close()
+        elif failure is not None:  # its connections may be what failed: the next sync starts anew
+            clients.discard(cluster_id)
+    return None, None, failure
+
+
+def _credential_version(cluster: Cluster) -> str:
+    """Which stored credential this is, read from its ciphertext: a new credential, or the
+    same one encrypted again under another key, is another version (and another client)."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update((cluster.credential_key_id or "").encode())
+    digest.update(b"\0")
+    digest.update(cluster.credential_ciphertext or b"")
+    return digest.hexdigest()
 
 
 def _record_failure(cluster: Cluster, message: str, status: str, now: dt.datetime) -> None:

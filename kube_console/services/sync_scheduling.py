@@ -9,6 +9,10 @@ another one holds; SQLite, with one process, runs the same statement without the
 The holder renews its lease while the sync runs; a killed process stops renewing, so its
 clusters are claimable again by the others once LEASE has passed.
 
+A cluster stays with the process that synced it last while that process keeps up: another
+process claims it only once it is AFFINITY_GRACE overdue. Its last syncer keeps its client,
+its connections and their TLS sessions open (kube/client.py), so its next sync opens none.
+
 After a sync the lease is let go and the cluster's next time is set from when the sync
 *started*: a healthy cluster keeps its cycle whatever the others do. A failure pushes it
 back: to the auth back-off services/sync.py records, or by a back-off that grows with how
@@ -23,16 +27,20 @@ another one does if that worker dies first).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import random
 import time
 from collections.abc import Callable, Collection
+from typing import Any
 
 from sqlalchemy import (
     BindParameter,
     ColumnElement,
     Exists,
+    Update,
     and_,
+    bindparam,
     case,
     exists,
     func,
@@ -45,6 +53,7 @@ from sqlalchemy.sql.elements import SQLCoreOperations
 from sqlmodel import Session, col
 
 from kube_console.db import UTCDateTime, utcnow
+from kube_console.kube.client import ApiClientCache
 from kube_console.models import Cluster, WorkerRun
 from kube_console.security.authz import NotFound
 from kube_console.security.keyring import Keyring
@@ -63,11 +72,14 @@ LEASE = dt.timedelta(seconds=15)
 ERROR_BACKOFF_MAX = dt.timedelta(minutes=5)
 # A backed-off cluster comes back up to this fraction of its wait later, at random.
 JITTER = 0.2
+# How overdue a cluster must be before a process other than the one that synced it last may
+# claim it: above the tick, so that its own process, when it keeps up, claims it first.
+AFFINITY_GRACE = dt.timedelta(seconds=2)
 
 SyncOne = Callable[[int], SyncOutcome]
 
 
-def _lease_free(now: dt.datetime) -> ColumnElement[bool]:
+def _lease_free(now: dt.datetime | BindParameter[dt.datetime]) -> ColumnElement[bool]:
     return or_(col(Cluster.lease_expires_at).is_(None), col(Cluster.lease_expires_at) <= now)
 
 
@@ -77,15 +89,25 @@ def _runs_asked_for(cluster_id: int | SQLCoreOperations[int | None], *statuses: 
     )
 
 
-def _due(now: dt.datetime, interval: dt.timedelta) -> ColumnElement[bool]:
+def _due(now: Any, registered_before: Any, overdue_before: Any, owner: Any) -> ColumnElement[bool]:
+    """Due for `owner` at `now` (values, or bound parameters of a statement built once)."""
+    mine_or_overdue = or_(
+        col(Cluster.lease_owner).is_(None),
+        col(Cluster.lease_owner) == owner,
+        col(Cluster.next_sync_at) <= overdue_before,
+    )
     # Registration syncs a cluster as it stores it: its first scheduled sync comes an interval
     # after that one (never while it runs), as it would after any other sync.
     never_scheduled = and_(
         col(Cluster.next_sync_at).is_(None),
         or_(col(Cluster.backoff_until).is_(None), col(Cluster.backoff_until) <= now),
-        func.coalesce(col(Cluster.last_sync_at), col(Cluster.created_at)) <= now - interval,
+        func.coalesce(col(Cluster.last_sync_at), col(Cluster.created_at)) <= registered_before,
     )
-    return or_(col(Cluster.next_sync_at) <= now, never_scheduled)
+    return or_(and_(col(Cluster.next_sync_at) <= now, mine_or_overdue), never_scheduled)
+
+
+def _time(name: str) -> BindParameter[dt.datetime]:
+    return bindparam(name, type_=UTCDateTime())
 
 
 def _at(value: dt.datetime) -> BindParameter[dt.datetime]:
@@ -102,19 +124,51 @@ def claim_due(
     lease: dt.timedelta = LEASE,
     every_one_but: Collection[int] | None = None,
 ) -> list[int]:
-    """Lease up to `limit` due clusters to `owner`, the most overdue first; their ids. With
+    """Lease up to `limit` due clusters to `owner`, the most overdue first; their ids. A
+    cluster another process synced last is due for `owner` AFFINITY_GRACE late. With
     `every_one_but`, any cluster not in it, due or not (a one-off sync of everything).
 
     A cluster with no stored credential is claimed only when someone asked for its sync, so
     that the run they follow ends (failed, saying why)."""
     if limit <= 0:
         return []
-    wanted = _due(now, interval) if every_one_but is None else col(Cluster.id).not_in(every_one_but)
+    claim = (
+        _claim_due_statement()
+        if every_one_but is None
+        else _claim_statement(col(Cluster.id).not_in(every_one_but))
+    )
+    claimed = session.connection().execute(
+        claim,
+        {
+            "now": now,
+            "registered_before": now - interval,
+            "overdue_before": now - AFFINITY_GRACE,
+            "owner": owner,
+            "expires": now + lease,
+            "limit": limit,
+        },
+    )
+    cluster_ids = sorted(claimed.scalars())
+    _take_runs(session, cluster_ids, owner, now)
+    return cluster_ids
+
+
+@functools.cache
+def _claim_due_statement() -> Update:
+    """The claim of the due clusters, built once: a worker runs it after every sync."""
+    return _claim_statement(
+        _due(_time("now"), _time("registered_before"), _time("overdue_before"), bindparam("owner"))
+    )
+
+
+def _claim_statement(wanted: ColumnElement[bool]) -> Update:
+    """UPDATE ... SET the lease WHERE id IN (SELECT up to :limit `wanted` clusters FOR UPDATE
+    SKIP LOCKED) RETURNING id."""
     due = (
         select(col(Cluster.id))
         .where(
             wanted,
-            _lease_free(now),
+            _lease_free(_time("now")),
             or_(
                 col(Cluster.credential_ciphertext).is_not(None),
                 _runs_asked_for(col(Cluster.id), "queued", "running"),
@@ -126,50 +180,63 @@ def claim_due(
             ),
             col(Cluster.id),
         )
-        .limit(limit)
+        .limit(bindparam("limit"))
         .with_for_update(of=Cluster, skip_locked=True)
     )
-    claimed = session.execute(
+    return (
         update(Cluster)
         .where(col(Cluster.id).in_(due.scalar_subquery()))
-        .values(lease_owner=owner, lease_expires_at=now + lease)
+        .values(lease_owner=bindparam("owner"), lease_expires_at=_time("expires"))
         .returning(col(Cluster.id))
-        .execution_options(synchronize_session=False)
     )
-    cluster_ids = sorted(claimed.scalars())
-    _take_runs(session, cluster_ids, owner, now)
-    return cluster_ids
 
 
 def claim_cluster(
     *, session: Session, owner: str, cluster_id: int, now: dt.datetime, lease: dt.timedelta = LEASE
 ) -> bool:
     """Lease one cluster to `owner`, due or not, unless another process holds it."""
-    claimed = session.execute(
-        update(Cluster)
-        .where(col(Cluster.id) == cluster_id, _lease_free(now))
-        .values(lease_owner=owner, lease_expires_at=now + lease)
-        .returning(col(Cluster.id))
-        .execution_options(synchronize_session=False)
-    ).first()
+    claimed = (
+        session.connection()
+        .execute(
+            _claim_one_statement(),
+            {"cluster_id": cluster_id, "now": now, "owner": owner, "expires": now + lease},
+        )
+        .first()
+    )
     if claimed is not None:
         _take_runs(session, [cluster_id], owner, now)
     return claimed is not None
+
+
+@functools.cache
+def _claim_one_statement() -> Update:
+    return (
+        update(Cluster)
+        .where(col(Cluster.id) == bindparam("cluster_id"), _lease_free(_time("now")))
+        .values(lease_owner=bindparam("owner"), lease_expires_at=_time("expires"))
+        .returning(col(Cluster.id))
+    )
 
 
 def _take_runs(session: Session, cluster_ids: list[int], owner: str, now: dt.datetime) -> None:
     """The sync about to start on claimed clusters carries the runs asked for them: those
     queued, and those a holder whose lease ran out (a killed worker) never finished."""
     if cluster_ids:
-        session.execute(
-            update(WorkerRun)
-            .where(
-                col(WorkerRun.cluster_id).in_(cluster_ids),
-                col(WorkerRun.status).in_(("queued", "running")),
-            )
-            .values(status="running", started_at=now, process=owner)
-            .execution_options(synchronize_session=False)
+        session.connection().execute(
+            _take_runs_statement(), {"cluster_ids": cluster_ids, "now": now, "owner": owner}
         )
+
+
+@functools.cache
+def _take_runs_statement() -> Update:
+    return (
+        update(WorkerRun)
+        .where(
+            col(WorkerRun.cluster_id).in_(bindparam("cluster_ids", expanding=True)),
+            col(WorkerRun.status).in_(("queued", "running")),
+        )
+        .values(status="running", started_at=_time("now"), process=bindparam("owner"))
+    )
 
 
 def renew_leases(
@@ -253,11 +320,8 @@ def release(
     the cluster is gone or another process holds it now (its lease ran out meanwhile).
 
     A sync asked for while this one ran makes the cluster due at once."""
-    cluster = session.execute(
-        select(
-            col(Cluster.backoff_until), col(Cluster.last_success_at), col(Cluster.created_at)
-        ).where(col(Cluster.id) == cluster_id)
-    ).first()
+    connection = session.connection()
+    cluster = connection.execute(_schedule_facts_statement(), {"cluster_id": cluster_id}).first()
     if cluster is None:
         return None
     next_at = next_sync_at(
@@ -269,19 +333,35 @@ def release(
         failing_since=cluster.last_success_at or cluster.created_at,
         draw=draw,
     )
-    released = session.execute(
+    released = connection.execute(
+        _release_statement(),
+        {"cluster_id": cluster_id, "owner": owner, "finished": finished, "next_at": next_at},
+    ).first()
+    return released[0] if released else None
+
+
+@functools.cache
+def _schedule_facts_statement() -> Any:
+    return select(
+        col(Cluster.backoff_until), col(Cluster.last_success_at), col(Cluster.created_at)
+    ).where(col(Cluster.id) == bindparam("cluster_id"))
+
+
+@functools.cache
+def _release_statement() -> Update:
+    cluster_id: BindParameter[int] = bindparam("cluster_id")
+    return (
         update(Cluster)
-        .where(col(Cluster.id) == cluster_id, col(Cluster.lease_owner) == owner)
+        .where(col(Cluster.id) == cluster_id, col(Cluster.lease_owner) == bindparam("owner"))
         .values(
             next_sync_at=case(
-                (_runs_asked_for(cluster_id, "queued"), _at(finished)), else_=_at(next_at)
+                (_runs_asked_for(cluster_id, "queued"), _time("finished")),
+                else_=_time("next_at"),
             ),
             lease_expires_at=None,
         )
         .returning(col(Cluster.next_sync_at))
-        .execution_options(synchronize_session=False)
-    ).first()
-    return released[0] if released else None
+    )
 
 
 def request_sync(
@@ -341,19 +421,29 @@ def requested_outcome(*, session: Session, org_id: int, run_id: int) -> SyncOutc
     )
 
 
-def cluster_syncer(*, keyring: Keyring, settings: Settings, open_session: OpenSession) -> SyncOne:
-    """Sync one cluster by id; anything unexpected becomes that cluster's failed outcome."""
-    keys = label_keys(settings)
+class ClusterSyncer:
+    """Syncs one cluster by id; anything unexpected becomes that cluster's failed outcome.
 
-    def sync_one(cluster_id: int) -> SyncOutcome:
+    Each cluster's client is kept from one of its syncs to the next (kube/client.py) until
+    `close()`, which the process's workers call when they stop."""
+
+    def __init__(self, *, keyring: Keyring, settings: Settings, open_session: OpenSession):
+        self._keyring = keyring
+        self._label_keys = label_keys(settings)
+        self._sync_interval_seconds = settings.sync_interval_seconds
+        self._open_session = open_session
+        self.clients = ApiClientCache()
+
+    def __call__(self, cluster_id: int) -> SyncOutcome:
         started = time.perf_counter()
         try:
             return sync_cluster(
                 cluster_id=cluster_id,
-                keyring=keyring,
-                label_keys=keys,
-                open_session=open_session,
-                sync_interval_seconds=settings.sync_interval_seconds,
+                keyring=self._keyring,
+                label_keys=self._label_keys,
+                open_session=self._open_session,
+                sync_interval_seconds=self._sync_interval_seconds,
+                clients=self.clients,
             )
         except LookupError:  # deleted between the claim and the sync
             return SyncOutcome(cluster_id, f"#{cluster_id}", "deleted", _ms_since(started))
@@ -367,7 +457,14 @@ def cluster_syncer(*, keyring: Keyring, settings: Settings, open_session: OpenSe
                 error=f"unexpected error: {type(unexpected).__name__}",
             )
 
-    return sync_one
+    def close(self) -> None:
+        self.clients.close()
+
+
+def cluster_syncer(
+    *, keyring: Keyring, settings: Settings, open_session: OpenSession
+) -> ClusterSyncer:
+    return ClusterSyncer(keyring=keyring, settings=settings, open_session=open_session)
 
 
 def _ms_since(started: float) -> float:
@@ -390,23 +487,19 @@ def run_claimed(
     outcome = sync_one(cluster_id)
     finished = clock()
     with open_session() as session:
-        session.execute(
-            update(WorkerRun)
-            .where(
-                col(WorkerRun.cluster_id) == cluster_id,
-                col(WorkerRun.status) == "running",
-                col(WorkerRun.process) == owner,
-            )
-            .values(
-                status="succeeded" if outcome.ok else "failed",
-                finished_at=finished,
-                duration_ms=round((finished - started).total_seconds() * 1000, 1),
-                items_done=1 if outcome.ok else 0,
-                items_failed=0 if outcome.ok else 1,
-                error=None if outcome.ok else outcome.error or outcome.status,
-                details={"status": outcome.status, "pods": outcome.pods},
-            )
-            .execution_options(synchronize_session=False)
+        session.connection().execute(
+            _finish_runs_statement(),
+            {
+                "of_cluster": cluster_id,
+                "owner": owner,
+                "run_status": "succeeded" if outcome.ok else "failed",
+                "finished": finished,
+                "run_duration_ms": round((finished - started).total_seconds() * 1000, 1),
+                "run_items_done": 1 if outcome.ok else 0,
+                "run_items_failed": 0 if outcome.ok else 1,
+                "run_error": None if outcome.ok else outcome.error or outcome.status,
+                "run_details": {"status": outcome.status, "pods": outcome.pods},
+            },
         )
         release(
             session=session,
@@ -419,3 +512,25 @@ def run_claimed(
             draw=draw,
         )
     return outcome
+
+
+@functools.cache
+def _finish_runs_statement() -> Update:
+    """The runs a sync carried, finished with its outcome."""
+    return (
+        update(WorkerRun)
+        .where(
+            col(WorkerRun.cluster_id) == bindparam("of_cluster"),
+            col(WorkerRun.status) == "running",
+            col(WorkerRun.process) == bindparam("owner"),
+        )
+        .values(  # (bound names other than the columns': SQLAlchemy keeps those for itself)
+            status=bindparam("run_status"),
+            finished_at=_time("finished"),
+            duration_ms=bindparam("run_duration_ms"),
+            items_done=bindparam("run_items_done"),
+            items_failed=bindparam("run_items_failed"),
+            error=bindparam("run_error"),
+            details=bindparam("run_details"),
+        )
+    )

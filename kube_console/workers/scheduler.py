@@ -32,7 +32,12 @@ from kube_console.db import session_scope, utcnow
 from kube_console.security.keyring import Keyring, KeyringUnavailable, get_keyring
 from kube_console.services import workers as worker_service
 from kube_console.services.sync import OpenSession, SyncOutcome, prune_samples, prune_worker_runs
-from kube_console.services.sync_scheduling import SyncOne, cluster_syncer, release_idle_leases
+from kube_console.services.sync_scheduling import (
+    ClusterSyncer,
+    SyncOne,
+    cluster_syncer,
+    release_idle_leases,
+)
 from kube_console.settings import Settings, get_settings
 from kube_console.workers.cost_job import run_cost_job, run_provisional_job
 from kube_console.workers.leader import LeaderLock, leader_lock_for, process_name
@@ -76,13 +81,18 @@ class ConsoleScheduler:
         self.process = process or process_name()
         self.is_leader = False
         self.stats = {"cost": JobStats(), "provisional": JobStats(), "prune": JobStats()}
+        self._syncer: ClusterSyncer | None = None  # ours to close, with the clients it keeps
+        if sync_one is None:
+            self._syncer = cluster_syncer(
+                keyring=keyring, settings=settings, open_session=open_session
+            )
+            sync_one = self._syncer
         self.sync_loop = SyncLoop(
             owner=self.process,
             threads=settings.sync_threads,
             interval=dt.timedelta(seconds=settings.sync_interval_seconds),
             open_session=open_session,
-            sync_one=sync_one
-            or cluster_syncer(keyring=keyring, settings=settings, open_session=open_session),
+            sync_one=sync_one,
             after_sync=self._after_sync,
         )
         self._tick_seconds = tick_seconds
@@ -145,6 +155,8 @@ class ConsoleScheduler:
         if self._ticker is not None:
             self._ticker.join()
         self.sync_loop.stop()
+        if self._syncer is not None:
+            self._syncer.close()
         self._scheduler.shutdown(wait=True)
         with self._leader_check:
             self._lock.release()

@@ -21,6 +21,7 @@ from kube_console.security.authz import NotFound
 from kube_console.services import sync_scheduling
 from kube_console.services.sync import SyncOutcome
 from kube_console.services.sync_scheduling import (
+    AFFINITY_GRACE,
     ERROR_BACKOFF_MAX,
     JITTER,
     LEASE,
@@ -222,6 +223,48 @@ def test_two_claimers_at_once_never_claim_the_same_cluster(engine, make):
     with session_scope(engine) as db:
         owners = dict(db.execute(select(Cluster.id, Cluster.lease_owner)).all())
     assert all(owners[cluster_id] == owner for owner, mine in claims.items() for cluster_id in mine)
+
+
+def _synced_by(engine, cluster_id: int, owner: str) -> dt.datetime:
+    """`owner` claims and syncs the cluster at T0; when it is due again."""
+    with session_scope(engine) as db:
+        assert claim_due(session=db, owner=owner, now=T0, limit=5, interval=INTERVAL) == [
+            cluster_id
+        ]
+        next_at = sync_scheduling.release(
+            session=db,
+            cluster_id=cluster_id,
+            owner=owner,
+            outcome=SyncOutcome(cluster_id, "c", "healthy", 1.0),
+            started=T0,
+            finished=T0 + dt.timedelta(seconds=1),
+            interval=INTERVAL,
+        )
+    assert next_at == T0 + INTERVAL
+    return next_at
+
+
+def test_a_cluster_stays_with_the_process_that_synced_it_last_while_it_keeps_up(engine, make):
+    """Its client and connections are there (kube/client.py): another process waits a little."""
+    [cluster_id] = _clusters(make, 1)
+    due = _synced_by(engine, cluster_id, "w1")
+    almost = due + AFFINITY_GRACE - dt.timedelta(milliseconds=1)
+    with session_scope(engine) as db:
+        assert claim_due(session=db, owner="w2", now=due, limit=5, interval=INTERVAL) == []
+        assert claim_due(session=db, owner="w2", now=almost, limit=5, interval=INTERVAL) == []
+        assert claim_due(session=db, owner="w1", now=due, limit=5, interval=INTERVAL) == [
+            cluster_id
+        ]
+
+
+def test_a_cluster_its_last_process_does_not_claim_in_time_goes_to_another(engine, make):
+    [cluster_id] = _clusters(make, 1)
+    due = _synced_by(engine, cluster_id, "w1")  # then w1 is killed, or too busy
+    with session_scope(engine) as db:
+        late = due + AFFINITY_GRACE
+        assert claim_due(session=db, owner="w2", now=late, limit=5, interval=INTERVAL) == [
+            cluster_id
+        ]
 
 
 def test_an_expired_lease_is_claimable_and_the_old_holder_does_not_overwrite_it(
