@@ -2,7 +2,8 @@
 
 Every test that takes `session` or `engine` runs on SQLite, and again on PostgreSQL when
 KUBE_CONSOLE_TEST_DB_URL points at a server: the suite creates a database of its own
-there and drops it at the end, relying on nothing an earlier run left.
+there and drops it at the end, relying on nothing an earlier run left. The states' tests
+are the exception: they run on SQLite alone (ON_SQLITE_ONLY below says why).
 """
 
 from __future__ import annotations
@@ -30,9 +31,31 @@ os.environ.setdefault("KUBE_CONSOLE_ALLOW_LOOPBACK_CLUSTERS", "1")
 SERVER_URL = os.environ.get("KUBE_CONSOLE_TEST_DB_URL", "")
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Browser tests last: Playwright's sync API keeps an event loop running in the main
-    thread from its first test on, and async tests after it could not start theirs."""
+# The states are faces: they call services, whose queries are tested on every backend in
+# tests/unit/services and tests/integration, and they hold no SQL of their own
+# (tests/unit/test_layers.py). Their tests check what a handler shows and whom it lets in, the
+# same on any database, so they run on SQLite alone: on PostgreSQL they would be the largest
+# part of CI's time and test no query a second time.
+ON_SQLITE_ONLY = ("tests/unit/states/",)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The faces' PostgreSQL runs are left out (ON_SQLITE_ONLY), and the browser tests go last:
+    Playwright's sync API keeps an event loop running in the main thread from its first test
+    on, and async tests after it could not start theirs."""
+    kept, deselected = [], []
+    for item in items:
+        on_postgresql = (
+            getattr(item, "callspec", None)
+            and item.callspec.params.get("database_url") == "postgresql"
+        )
+        if on_postgresql and item.nodeid.startswith(ON_SQLITE_ONLY):
+            deselected.append(item)
+        else:
+            kept.append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
     items.sort(key=lambda item: "/tests/e2e/" in str(item.path))
 
 
