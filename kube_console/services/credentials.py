@@ -1,7 +1,8 @@
 """Storing and reading cluster credentials through the keyring, and rotating them to the primary key.
 
-The only place a cluster's credential exists in clear is the return value of
-`load_credential`, used to build a client and dropped right after.
+A cluster's credential exists in clear only as the return value of `load_credential`, which
+builds a client, and in memory beside that client while a worker keeps it for the cluster's
+next syncs (kube/client.ApiClientCache); it is never stored, logged or shown in clear.
 """
 
 from __future__ import annotations
