@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import math
 from collections.abc import Sequence
+from typing import Any
 
 from kube_console.costs.names import IDLE_NAMESPACE, UNALLOCATED
 
@@ -369,8 +370,9 @@ def share_idle(namespaces: Sequence[CostLine], idle: CostLine) -> list[CostLine]
     proportion to each namespace's cost of it (CPU, memory, GPU). Idle the namespaces cannot carry (none has a cost
     of that resource) stays with the idle line; what they carry leaves it, so the shares of a
     cluster-hour add up to zero."""
-    received: list[dict[str, float]] = [{} for _ in namespaces]
-    given: dict[str, float] = {}
+    # Keyed by field name, for dataclasses.replace (Any: mypy can't match names to fields).
+    received: list[dict[str, Any]] = [{} for _ in namespaces]
+    given: dict[str, Any] = {}
     for cost, amount, shared_cost, shared_amount in _SHARED_FIGURES:
         used = math.fsum(getattr(line, cost) for line in namespaces)
         if not used:

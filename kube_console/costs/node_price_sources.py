@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from kube_console.costs.math import floor_hour
 from kube_console.costs.node_prices import node_price_book
@@ -77,13 +77,13 @@ def node_prices_now(
     if not node_ids:
         return {}
     found = session.execute(
-        select(Node, Cluster.provider)
-        .join(Cluster, Cluster.id == Node.cluster_id)
-        .where(Cluster.org_id == org_id, Node.id.in_(list(node_ids)))
+        select(Node, col(Cluster.provider))
+        .join(Cluster, col(Cluster.id) == col(Node.cluster_id))
+        .where(col(Cluster.org_id) == org_id, col(Node.id).in_(list(node_ids)))
     ).all()
     return {
-        item.node.id: NodePriceNow(
-            node_id=item.node.id,
+        _stored_id(item.node): NodePriceNow(
+            node_id=_stored_id(item.node),
             price_per_hour=item.price.price_per_hour,
             currency=item.currency,
             source=item.price.source,
@@ -91,6 +91,11 @@ def node_prices_now(
         )
         for item in _price_nodes(session, org_id, found, now or utcnow())
     }
+
+
+def _stored_id(node: Node) -> int:
+    assert node.id is not None  # read from the database
+    return node.id
 
 
 def _source_phrase(price: NodePrice, count: int, money: str) -> str:
@@ -118,12 +123,12 @@ def node_price_summary(
     "3 nodes from catalogue (aws us-east-1 m6i.large, spot × 0.35 = $0.0336/h)", "1 node by rule
     #2 pool=gpu at $2.10/h", "2 nodes at unit prices"; most nodes first."""
     found = session.execute(
-        select(Node, Cluster.provider)
-        .join(Cluster, Cluster.id == Node.cluster_id)
+        select(Node, col(Cluster.provider))
+        .join(Cluster, col(Cluster.id) == col(Node.cluster_id))
         .where(
-            Cluster.org_id == org_id,
-            Cluster.id.in_(list(cluster_ids)),
-            Node.deleted_at.is_(None),
+            col(Cluster.org_id) == org_id,
+            col(Cluster.id).in_(list(cluster_ids)),
+            col(Node.deleted_at).is_(None),
         )
     ).all()
     priced = _price_nodes(session, org_id, found, now or utcnow())

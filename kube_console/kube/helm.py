@@ -44,23 +44,23 @@ class _Raw(msgspec.Struct, frozen=True, gc=False):
     pass
 
 
-class _RawChartMetadata(_Raw):
+class _RawChartMetadata(_Raw, frozen=True):
     name: str = ""
     version: str = ""
     appVersion: str = ""
 
 
-class _RawChart(_Raw):
+class _RawChart(_Raw, frozen=True):
     metadata: _RawChartMetadata = _RawChartMetadata()
 
 
-class _RawReleaseInfo(_Raw):
+class _RawReleaseInfo(_Raw, frozen=True):
     status: str = ""
     last_deployed: dt.datetime | None = None
     description: str = ""
 
 
-class _RawRelease(_Raw):
+class _RawRelease(_Raw, frozen=True):
     name: str = ""
     namespace: str = ""
     version: int = 0
@@ -68,26 +68,26 @@ class _RawRelease(_Raw):
     chart: _RawChart = _RawChart()
 
 
-class _RawSecretMeta(_Raw):
+class _RawSecretMeta(_Raw, frozen=True):
     uid: str = ""
     name: str = ""
     namespace: str = ""
 
 
-class _RawSecretData(_Raw):
+class _RawSecretData(_Raw, frozen=True):
     release: str | None = None
 
 
-class _RawListMeta(_Raw):
+class _RawListMeta(_Raw, frozen=True):
     continue_: str | None = msgspec.field(default=None, name="continue")
 
 
-class _RawSecret(_Raw):
+class _RawSecret(_Raw, frozen=True):
     metadata: _RawSecretMeta = _RawSecretMeta()
     data: _RawSecretData = _RawSecretData()
 
 
-class _RawSecretList(_Raw):
+class _RawSecretList(_Raw, frozen=True):
     # Required, as in objects._RawList: a list without it is not an empty one.
     items: list[_RawSecret]
     metadata: _RawListMeta = _RawListMeta()

@@ -15,8 +15,8 @@ import math
 import re
 from collections.abc import Sequence
 
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlalchemy import ColumnElement, select
+from sqlmodel import Session, col
 
 from kube_console.costs.math import BUILT_IN_PRICES, UnitPrices, floor_hour, parse_utc_time
 from kube_console.costs.node_pricing import BUILT_IN_GPU_HOUR
@@ -70,12 +70,12 @@ def _scope(session: Session, *, org_id: int, cluster_id: int | None) -> None:
         raise NotFound("no such cluster")
 
 
-def _scope_filter(org_id: int, cluster_id: int | None):
+def _scope_filter(org_id: int, cluster_id: int | None) -> tuple[ColumnElement[bool], ...]:
     return (
-        PriceSheet.org_id == org_id,
-        PriceSheet.cluster_id.is_(None)
+        col(PriceSheet.org_id) == org_id,
+        col(PriceSheet.cluster_id).is_(None)
         if cluster_id is None
-        else PriceSheet.cluster_id == cluster_id,
+        else col(PriceSheet.cluster_id) == cluster_id,
     )
 
 
@@ -110,8 +110,8 @@ def create_price_sheet(
     starts = effective_from_field(effective_from, errors)
     if starts is not None:
         taken = session.execute(
-            select(PriceSheet.id).where(
-                *_scope_filter(org_id, cluster_id), PriceSheet.effective_from == starts
+            select(col(PriceSheet.id)).where(
+                *_scope_filter(org_id, cluster_id), col(PriceSheet.effective_from) == starts
             )
         ).first()
         if taken:
@@ -122,13 +122,18 @@ def create_price_sheet(
             )
     if errors:
         raise ValidationFailed(errors)
+    assert starts is not None  # else effective_from is among the errors
     sheet = PriceSheet(
         org_id=org_id,
         cluster_id=cluster_id,
         effective_from=starts,
         currency=code,
         created_by_user_id=created_by_user_id,
-        **prices,
+        cpu_core_hour=prices["cpu_core_hour"],
+        memory_gib_hour=prices["memory_gib_hour"],
+        gpu_hour=prices["gpu_hour"],
+        storage_gib_hour=prices["storage_gib_hour"],
+        network_gb=prices["network_gb"],
     )
     session.add(sheet)
     session.flush()
@@ -144,7 +149,7 @@ def list_price_sheets(
         session.execute(
             select(PriceSheet)
             .where(*_scope_filter(org_id, cluster_id))
-            .order_by(PriceSheet.effective_from.desc())
+            .order_by(col(PriceSheet.effective_from).desc())
         )
         .scalars()
         .all()
@@ -159,6 +164,7 @@ def _iso(value: dt.datetime | None) -> str:
 
 
 def _row(sheet: PriceSheet, *, in_force: bool) -> PriceSheetRow:
+    assert sheet.id is not None  # stored
     return PriceSheetRow(
         id=sheet.id,
         scope="org" if sheet.cluster_id is None else "cluster",
@@ -226,11 +232,11 @@ class PriceBook:
 
 def price_book(*, session: Session, org_id: int, cluster_id: int | None) -> PriceBook:
     """The sheets of one cluster and of its org (cluster_id None: the org's alone)."""
-    scopes = PriceSheet.cluster_id.is_(None)
+    scopes: ColumnElement[bool] = col(PriceSheet.cluster_id).is_(None)
     if cluster_id is not None:
-        scopes = scopes | (PriceSheet.cluster_id == cluster_id)
+        scopes = scopes | (col(PriceSheet.cluster_id) == cluster_id)
     sheets = (
-        session.execute(select(PriceSheet).where(PriceSheet.org_id == org_id, scopes))
+        session.execute(select(PriceSheet).where(col(PriceSheet.org_id) == org_id, scopes))
         .scalars()
         .all()
     )

@@ -37,7 +37,7 @@ from kube_console.components.charts import (
 )
 from kube_console.costs.columns import DIMENSION_TITLES, SORTABLE_FIELDS, Column
 from kube_console.costs.columns import table_columns as spec_columns
-from kube_console.costs.figures import RESOURCES
+from kube_console.costs.figures import RESOURCES, STEPS
 from kube_console.costs.math import GIB, floor_hour
 from kube_console.costs.node_price_sources import node_price_summary
 from kube_console.dto import (
@@ -174,7 +174,7 @@ def view_from_query(params: Mapping[str, str]) -> tuple[CostView, list[str]]:
             window=window,
             start=params.get("from", "") if window == "custom" else "",
             end=params.get("to", "") if window == "custom" else "",
-            step=choice("step", cost_queries.STEPS, NATURAL_STEP[window]),
+            step=choice("step", STEPS, NATURAL_STEP[window]),
             group_by=group_by or DEFAULT_QUERY.group_by,
             idle=choice("idle", cost_queries.IDLE_MODES, DEFAULT_QUERY.idle),
             clusters=_listed(params.get("cluster", "")),
@@ -230,7 +230,9 @@ def _figure_cell(
     """One figure of a group (or of the total row), as the column's kind reads it."""
     value = getattr(figures, column.field) if column.kind != "share" else None
     if column.kind == "share":
-        share = (1.0 if report.groups else None) if total else figures.share
+        share = (
+            figures.share if isinstance(figures, CostGroup) else (1.0 if report.groups else None)
+        )
         return CostCell(text=format_percent(share))
     if column.kind == "change":
         return change_cell(value, figures.total_cost, figures.previous_cost)
@@ -240,7 +242,7 @@ def _figure_cell(
         low = value is not None and value < COVERAGE_FLOOR
         return CostCell(text=format_percent(value), tone="warn" if low else "")
     tone = "muted" if column.muted or (column.kind == "part" and not value and not total) else ""
-    if column.key == "cost" and value < 0 and not total:
+    if column.key == "cost" and value is not None and value < 0 and not total:
         tone = "bad"
     return CostCell(text=format_money(value, report.currency), tone=tone)
 
@@ -639,7 +641,7 @@ class CostsState(rx.State):
 
     @ui_only
     def choose_step(self, step: str):
-        if step in cost_queries.STEPS:
+        if step in STEPS:
             return self._go(dataclasses.replace(self._current_view(), step=step))
         return None
 
@@ -675,7 +677,8 @@ class CostsState(rx.State):
             PickerOption(value=option.value, selected=option.selected != (option.value == value))
             for option in self.picker_options
         ]
-        return self._go(dataclasses.replace(self._current_view(), **{field: tuple(chosen)}))
+        changes: dict[str, Any] = {field: tuple(chosen)}  # the filter's field of CostView
+        return self._go(dataclasses.replace(self._current_view(), **changes))
 
     @ui_only
     def clear_filters(self):
@@ -907,7 +910,7 @@ class CostsState(rx.State):
                 if report
                 else None
             )
-            if group is None:
+            if report is None or group is None:
                 return rx.toast.error(
                     "That row is not in the loaded costs any more. Reload the page."
                 )
