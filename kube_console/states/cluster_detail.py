@@ -20,7 +20,6 @@ from kube_console.dto import (
     NodeTableRow,
     WorkloadTableRow,
 )
-from kube_console.security.authz import NotFound
 from kube_console.services import explore, explore_pages
 from kube_console.settings import get_settings
 from kube_console.states.explore_support import (
@@ -30,8 +29,8 @@ from kube_console.states.explore_support import (
     Updates,
     UsageCharts,
     choice_parameter,
-    id_in_path,
     off_the_loop,
+    tabbed_page,
 )
 from kube_console.states.explore_views import (
     cluster_view,
@@ -117,15 +116,8 @@ class ClusterDetailState(DrilldownPage, UsageCharts, rx.State):
         return f"{path}#{query.get('tab', '')}"
 
     async def _read(self, path: str, query: dict[str, str], *, first: bool) -> Updates:
-        cluster_id = id_in_path(path)
-        if cluster_id is None:
-            raise NotFound("no such cluster")
-        tab = choice_parameter(query, "tab", TABS) or "overview"
+        cluster_id, tab, common = tabbed_page(path, query, TABS, names="cluster")
         org_id = current_context().org_id
-        common = {
-            "tab": tab,
-            "tab_hrefs": {name: routes.with_query(path, {"tab": name}) for name in TABS},
-        }
         if tab == "overview":
             window = choice_parameter(query, "window", WINDOWS) or "24h"
             overview = await off_the_loop(

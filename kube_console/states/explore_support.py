@@ -178,6 +178,20 @@ Updates = dict[str, Any]
 T = TypeVar("T")
 
 
+def tabbed_page(
+    path: str, query: Mapping[str, str], tabs: tuple[str, ...], *, names: str
+) -> tuple[int, str, Updates]:
+    """What a detail page with tabs reads first: the id its path names (NotFound "no such
+    <names>" when it names none), the tab the query asks for (else the first), and the updates
+    every tab shows: that tab and the links to each."""
+    object_id = id_in_path(path)
+    if object_id is None:
+        raise NotFound(f"no such {names}")
+    tab = choice_parameter(query, "tab", tabs) or tabs[0]
+    links = {name: routes.with_query(path, {"tab": name}) for name in tabs}
+    return object_id, tab, {"tab": tab, "tab_hrefs": links}
+
+
 async def off_the_loop(read: Callable[..., T], /, **kwargs: Any) -> T:
     """A service's page read (it opens its own session) in a worker thread: it blocks."""
     return await asyncio.to_thread(functools.partial(read, **kwargs))

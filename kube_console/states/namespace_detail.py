@@ -30,7 +30,6 @@ from kube_console.dto import (
     WorkloadTableRow,
 )
 from kube_console.formatting import format_money
-from kube_console.security.authz import NotFound
 from kube_console.services import explore, explore_pages
 from kube_console.states.explore_support import (
     EMPTY_POSITION,
@@ -40,8 +39,8 @@ from kube_console.states.explore_support import (
     Updates,
     UsageCharts,
     choice_parameter,
-    id_in_path,
     off_the_loop,
+    tabbed_page,
 )
 from kube_console.states.explore_views import (
     efficiency_basis,
@@ -141,15 +140,8 @@ class NamespaceDetailState(DrilldownPage, UsageCharts, rx.State):
         return f"{path}#{query.get('tab', '')}"
 
     async def _read(self, path: str, query: dict[str, str], *, first: bool) -> Updates:
-        namespace_id = id_in_path(path)
-        if namespace_id is None:
-            raise NotFound("no such namespace")
-        tab = choice_parameter(query, "tab", TABS) or "overview"
+        namespace_id, tab, common = tabbed_page(path, query, TABS, names="namespace")
         org_id = current_context().org_id
-        common = {
-            "tab": tab,
-            "tab_hrefs": {name: routes.with_query(path, {"tab": name}) for name in TABS},
-        }
         if tab == "overview":
             window = choice_parameter(query, "window", WINDOWS) or "24h"
             step = choice_parameter(query, "step", STEPS) or "day"
