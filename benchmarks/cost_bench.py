@@ -54,6 +54,7 @@ from kube_console.costs.math import (
     floor_hour,
     floor_month,
 )
+from kube_console.costs.queries import cost_report
 from kube_console.db import make_engine, make_unpooled_engine, session_scope
 from kube_console.dto import CostQuery
 from kube_console.migrations import upgrade_to_head
@@ -71,7 +72,6 @@ from kube_console.models import (
     Organization,
     UsageSnapshot,
 )
-from kube_console.services.cost_queries import cost_report
 from kube_console.services.inventory import label_set_ids
 from kube_console.settings import Settings
 

@@ -223,7 +223,7 @@ class CostRunOutcome:
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class CostQuery:
-    """What a cost view asks for; services/cost_queries.py checks it field by field."""
+    """What a cost view asks for; costs/queries.py checks it field by field."""
 
     window: str = "30d"  # 24h | 7d | 30d | mtd | last_month | custom
     start: str = ""  # custom windows: [start, end), ISO 8601 (UTC when no zone is given)

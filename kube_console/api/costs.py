@@ -1,7 +1,7 @@
 """REST routes for costs: the cost query behind the costs page, and one namespace's cost by
 resource over time; each as JSON or CSV.
 
-`/costs?format=csv` is the costs page's own export (services/cost_queries.export_csv): the
+`/costs?format=csv` is the costs page's own export (costs/queries.export_csv): the
 table the page shows, money to the cent and percentages to a tenth. A namespace's CSV has one
 row per bucket with the same figures as its JSON.
 """
@@ -17,10 +17,11 @@ from kube_console.api import errors
 from kube_console.api.caller import Caller, DbSession
 from kube_console.api.params import ID_MAX, Id
 from kube_console.api.schemas import BUCKET_FIGURES, CostReportModel, NamespaceCosts
+from kube_console.costs import inventory_costs
+from kube_console.costs import queries as cost_queries
 from kube_console.dto import CostQuery
 from kube_console.errors import ValidationFailed
 from kube_console.security.authz import Action, authorize
-from kube_console.services import cost_queries, inventory_costs
 from kube_console.services.csv_text import Cell, csv_text
 
 router = APIRouter(tags=["costs"])

@@ -1,7 +1,7 @@
 """What a cost row sums, the tables it rolls up to, and the resources the views show.
 
-One table for the engine's rollups, the cost views (services/cost_queries.py) and the inventory's
-cost figures (services/inventory_costs.py): a figure or a resource added here is summed, shared,
+One table for the engine's rollups, the cost views (costs/queries.py) and the inventory's
+cost figures (costs/inventory_costs.py): a figure or a resource added here is summed, shared,
 shown, exported and served everywhere at once.
 """
 

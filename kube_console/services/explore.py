@@ -24,6 +24,16 @@ from sqlalchemy import Float, case, cast, func, select
 from sqlalchemy.sql import ColumnElement, Subquery
 from sqlmodel import Session, col
 
+from kube_console.costs.inventory_costs import (
+    DEFAULT_CURRENCY,
+    cluster_month_costs,
+    cluster_month_to_date,
+    counts_towards_usage,
+    currency_of,
+    month_of,
+    namespace_month_costs,
+    workload_cost_share,
+)
 from kube_console.db import utcnow
 from kube_console.dto import (
     ClusterHealth,
@@ -56,16 +66,6 @@ from kube_console.models import (
     PersistentVolumeClaim,
     Pod,
     Workload,
-)
-from kube_console.services.inventory_costs import (
-    DEFAULT_CURRENCY,
-    cluster_month_costs,
-    cluster_month_to_date,
-    counts_towards_usage,
-    currency_of,
-    month_of,
-    namespace_month_costs,
-    workload_cost_share,
 )
 from kube_console.services.org_scope import cluster_scope, owned_cluster, owned_row
 from kube_console.services.paging import SortOption, page_of_ids

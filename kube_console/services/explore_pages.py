@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 from sqlmodel import Session
 
+from kube_console.costs.inventory_costs import namespace_cost_breakdown
 from kube_console.costs.node_price_sources import node_prices_now
 from kube_console.costs.rows import NodePriceNow
 from kube_console.dto import (
@@ -32,7 +33,6 @@ from kube_console.dto import (
 )
 from kube_console.errors import ValidationFailed
 from kube_console.services import explore, search
-from kube_console.services.inventory_costs import namespace_cost_breakdown
 from kube_console.services.sessions import OpenSession, open_app_session
 from kube_console.services.usage_series import (
     cluster_usage_series,

@@ -19,6 +19,7 @@ from sqlmodel import Session
 
 from kube_console.clock import utcnow
 from kube_console.costs import engine as costs_service
+from kube_console.costs import queries as cost_queries
 from kube_console.costs.math import floor_hour
 from kube_console.dto import (
     CostRunOutcome,
@@ -30,7 +31,7 @@ from kube_console.dto import (
 from kube_console.errors import ValidationFailed
 from kube_console.formatting import format_unit_price
 from kube_console.security.authz import Action, NotFound
-from kube_console.services import cost_queries, prices
+from kube_console.services import prices
 from kube_console.services.sessions import open_app_session
 from kube_console.settings import get_settings
 from kube_console.states.guard import current_context, guarded, in_thread, ui_only

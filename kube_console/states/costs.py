@@ -35,6 +35,7 @@ from kube_console.components.charts import (
     series_color,
     stacked_costs_figure,
 )
+from kube_console.costs import queries as cost_queries
 from kube_console.costs.columns import DIMENSION_TITLES, SORTABLE_FIELDS, Column
 from kube_console.costs.columns import table_columns as spec_columns
 from kube_console.costs.figures import RESOURCES, STEPS
@@ -64,7 +65,7 @@ from kube_console.formatting import (
     format_unit_price,
 )
 from kube_console.security.authz import Action
-from kube_console.services import cost_queries, explore
+from kube_console.services import explore
 from kube_console.settings import get_settings
 from kube_console.states.guard import current_context, guarded, in_thread, ui_only
 

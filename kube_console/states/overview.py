@@ -26,6 +26,7 @@ from kube_console.components.charts import (
     empty_figure,
     figure_table,
 )
+from kube_console.costs import queries as cost_queries
 from kube_console.dto import (
     ClusterHealthRow,
     ClusterRow,
@@ -39,7 +40,7 @@ from kube_console.dto import (
 )
 from kube_console.formatting import format_money
 from kube_console.security.authz import Action
-from kube_console.services import cost_queries, explore
+from kube_console.services import explore
 from kube_console.services.freshness import (
     STALE_AFTER_INTERVALS,
     Freshness,

@@ -2,7 +2,8 @@
 
 The faces (states, pages, components, API routes) reach the database through services: they
 import neither the engine and sessions of `kube_console.db` nor the tables of
-`kube_console.models`. The services, for their part, know nothing of the faces.
+`kube_console.models`. The services and the cost package, for their part, know nothing of the
+faces, and the cost formulas know nothing of the tables.
 """
 
 from __future__ import annotations
@@ -44,9 +45,15 @@ def test_faces_import_neither_the_database_nor_the_tables(path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", _modules("services"), ids=lambda path: str(path.relative_to(PACKAGE))
+    "path", _modules("services", "costs"), ids=lambda path: str(path.relative_to(PACKAGE))
 )
 def test_services_know_nothing_of_the_faces(path: Path) -> None:
     imported = _imported_modules(path)
     for face in ("reflex", *(f"kube_console.{layer}" for layer in FACES)):
         assert not _reaches(imported, face)
+
+
+def test_the_cost_formulas_are_pure() -> None:
+    imported = _imported_modules(PACKAGE / "costs" / "math.py")
+    for below in ("kube_console.models", "kube_console.db", "sqlalchemy", "sqlmodel"):
+        assert not _reaches(imported, below)

@@ -12,12 +12,12 @@ from sqlmodel import select
 
 from kube_console.costs import engine as costs
 from kube_console.costs.engine import run_cost_pass
+from kube_console.costs.inventory_costs import namespace_cost_breakdown
 from kube_console.costs.math import GIB
 from kube_console.costs.samples import label_value, namespace_figures, usage_by_container
 from kube_console.kube.objects import ContainerUsage, PodContainer, PodRecord, PodUsage
 from kube_console.models import IDLE_NAMESPACE, CostDaily, CostHourly, CostMonthly, CostRun
 from kube_console.services.inventory import LabelKeys
-from kube_console.services.inventory_costs import namespace_cost_breakdown
 from kube_console.settings import Settings
 from tests.support.usage import Figures, UsageWriter, at, every, session_factory
 

@@ -13,10 +13,10 @@ import io
 
 import pytest
 
+from kube_console.costs.inventory_costs import namespace_cost_breakdown
+from kube_console.costs.queries import cost_report, cost_table, export_csv
 from kube_console.dto import CostQuery
 from kube_console.models import IDLE_NAMESPACE, CostHourly
-from kube_console.services.cost_queries import cost_report, cost_table, export_csv
-from kube_console.services.inventory_costs import namespace_cost_breakdown
 
 UTC = dt.UTC
 NOW = dt.datetime(2026, 3, 3, 6, 30, tzinfo=UTC)

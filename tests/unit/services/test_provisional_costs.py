@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 
 from kube_console.costs.engine import price_open_hours
-from kube_console.services.cost_queries import cost_overview, provisional_cost
+from kube_console.costs.queries import cost_overview, provisional_cost
 from kube_console.settings import Settings
 from tests.support.costed_fleet import HOURLY, build_fleet
 from tests.support.usage import session_factory
@@ -56,8 +56,8 @@ def test_the_open_hour_so_far_is_apart_from_the_closed_figures(session, engine, 
 
 def test_the_cost_report_carries_the_open_hour_in_a_block_of_its_own(session, engine, make):
     from kube_console.api.schemas import CostReportModel
+    from kube_console.costs.queries import cost_report
     from kube_console.dto import CostQuery
-    from kube_console.services.cost_queries import cost_report
 
     fleet = build_fleet(session, engine, make.org("acme"), now=NOW, days=3)
     org_id = fleet["prod"].org_id

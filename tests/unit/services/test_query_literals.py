@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import get_args
 
+from kube_console.costs import queries as cost_queries
 from kube_console.costs.figures import STEPS
-from kube_console.services import cost_queries
 
 
 def test_the_steps_of_a_cost_series_are_the_cost_grains() -> None:

@@ -13,9 +13,9 @@ from sqlmodel import Session
 
 from kube_console import routes
 from kube_console.components.live import REFRESH_SECONDS
+from kube_console.costs.inventory_costs import month_of
 from kube_console.models import Cluster, CostMonthly, Pod
 from kube_console.services import explore
-from kube_console.services.inventory_costs import month_of
 from kube_console.states.cluster_detail import ClusterDetailState
 from kube_console.states.helm import HelmState
 from kube_console.states.helm_release import HelmReleaseState

@@ -9,10 +9,10 @@ import datetime as dt
 
 import pytest
 
+from kube_console.costs.inventory_costs import namespace_cost_breakdown
 from kube_console.errors import ValidationFailed
 from kube_console.models import CostDaily, CostHourly, CostMonthly
 from kube_console.security.authz import NotFound
-from kube_console.services.inventory_costs import namespace_cost_breakdown
 
 UTC = dt.UTC
 NOW = dt.datetime(2026, 3, 10, 12, 30, tzinfo=UTC)

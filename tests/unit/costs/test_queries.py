@@ -29,10 +29,7 @@ from sqlmodel import Session
 
 from kube_console.costs.engine import run_cost_pass
 from kube_console.costs.math import GIB
-from kube_console.dto import CostQuery
-from kube_console.errors import ValidationFailed
-from kube_console.models import Cluster, CostHourly, Organization
-from kube_console.services.cost_queries import (
+from kube_console.costs.queries import (
     MAX_BUCKETS,
     Window,
     bucket_count,
@@ -46,6 +43,9 @@ from kube_console.services.cost_queries import (
     resolve_window,
     span_parts,
 )
+from kube_console.dto import CostQuery
+from kube_console.errors import ValidationFailed
+from kube_console.models import Cluster, CostHourly, Organization
 from kube_console.settings import Settings
 from tests.conftest import _empty_all_tables
 from tests.support.usage import Figures, UsageWriter, every, session_factory
