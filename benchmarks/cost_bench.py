@@ -19,7 +19,10 @@
 
 PostgreSQL work happens in a database of its own, created and dropped on the server that
 KUBE_CONSOLE_BENCH_DB_URL names (default postgresql+psycopg://postgres@127.0.0.1:5432/test,
-used as the admin connection). The last line printed is the summary.
+used as the admin connection). Loading the dashboard's history takes minutes: with
+`--history-database NAME` it is loaded into that database once and kept, and
+`--dashboard-only --history-database NAME` measures the dashboard alone on it. The last line
+printed is the summary.
 """
 
 from __future__ import annotations
@@ -95,22 +98,28 @@ def _median_seconds(work: Callable[[], object], repeat: int) -> float:
 
 
 class PostgresDatabase:
-    """A database of the benchmark's own on the admin URL's server, dropped on exit."""
+    """A database of the benchmark's own on the admin URL's server, dropped on exit; or, with
+    `kept`, the database of that name, created if missing and kept for the next run."""
 
-    def __init__(self, admin_url: str):
+    def __init__(self, admin_url: str, kept: str = ""):
         self.admin = make_unpooled_engine(admin_url).execution_options(isolation_level="AUTOCOMMIT")
-        self.name = f"kc_cost_bench_{os.getpid()}"
+        self.name, self.kept = kept or f"kc_cost_bench_{os.getpid()}", bool(kept)
         self.url = make_url(admin_url).set(database=self.name).render_as_string(hide_password=False)
 
     def __enter__(self) -> str:
         with self.admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{self.name}"'))
+            exists = connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": self.name}
+            ).first()
+            if not exists:
+                connection.execute(text(f'CREATE DATABASE "{self.name}"'))
         upgrade_to_head(self.url)
         return self.url
 
     def __exit__(self, *_exc) -> None:
-        with self.admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
+        if not self.kept:
+            with self.admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
         self.admin.dispose()
 
 
@@ -630,15 +639,34 @@ _NAIVE_MONTHLY_BY_TEAM = text(
 )
 
 
+def _loaded_history(engine: Engine) -> tuple[int, int, dt.datetime] | None:
+    """(org id, hourly rows, the moment they were loaded for) of a kept database's history."""
+    with Session(engine) as session:
+        org_id = session.execute(
+            select(Organization.id).where(Organization.name == "history")
+        ).scalar()
+        if org_id is None:
+            return None
+        last_hour, hourly_rows = session.execute(
+            select(func.max(CostHourly.hour_start), func.count()).where(CostHourly.org_id == org_id)
+        ).one()
+    return org_id, hourly_rows, last_hour + HOUR / 2
+
+
 def dashboard(engine: Engine, *, namespaces: int, months: int, repeat: int) -> dict:
-    now = dt.datetime.now(dt.UTC)
-    started = time.perf_counter()
-    org_id, hourly_rows = _load_history(
-        engine, namespaces=namespaces, clusters=5, months=months, now=now
-    )
-    print(
-        f"  loaded {hourly_rows:,} hourly rows ({months} months, {namespaces} namespaces) and rollups in {time.perf_counter() - started:.0f} s"
-    )
+    loaded = _loaded_history(engine)
+    if loaded:
+        org_id, hourly_rows, now = loaded
+        print(f"  kept history: {hourly_rows:,} hourly rows, as of {now:%Y-%m-%d %H:%M} UTC")
+    else:
+        now = dt.datetime.now(dt.UTC)
+        started = time.perf_counter()
+        org_id, hourly_rows = _load_history(
+            engine, namespaces=namespaces, clusters=5, months=months, now=now
+        )
+        print(
+            f"  loaded {hourly_rows:,} hourly rows ({months} months, {namespaces} namespaces) and rollups in {time.perf_counter() - started:.0f} s"
+        )
     daily_query = CostQuery(window="30d", step="day", group_by=("cost_center",), idle="separate")
     shared_query = CostQuery(window="30d", step="day", group_by=("namespace",), idle="share")
     first_month = add_months(floor_month(now), -(months - 1))
@@ -700,6 +728,16 @@ def main() -> None:
     parser.add_argument("--history-namespaces", type=int, default=500)
     parser.add_argument("--months", type=int, default=13)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--dashboard-only", action="store_true", help="skip the hourly job, measure the dashboard"
+    )
+    parser.add_argument(
+        "--history-database",
+        default="",
+        metavar="NAME",
+        help="load the dashboard's history into this database once and keep it for the next "
+        "runs (loading takes minutes; the kept history ends at the hour it was loaded)",
+    )
     arguments = parser.parse_args()
     print(f"# {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, cost benchmark")
     rss_before = _rss_mb()
@@ -710,17 +748,19 @@ def main() -> None:
         "per_hour": arguments.samples_per_hour,
     }
     job |= {"hours": arguments.hours, "repeat": arguments.repeat}
-    print("hourly job:")
-    with tempfile.TemporaryDirectory() as directory:
-        url = f"sqlite:///{Path(directory) / 'bench.db'}"
-        upgrade_to_head(url)
-        sqlite_engine = make_engine(url)
-        on_sqlite = hourly_job(sqlite_engine, "sqlite", **job)
-        sqlite_engine.dispose()
-    with PostgresDatabase(ADMIN_URL) as url:
+    if not arguments.dashboard_only:
+        print("hourly job:")
+        with tempfile.TemporaryDirectory() as directory:
+            url = f"sqlite:///{Path(directory) / 'bench.db'}"
+            upgrade_to_head(url)
+            sqlite_engine = make_engine(url)
+            on_sqlite = hourly_job(sqlite_engine, "sqlite", **job)
+            sqlite_engine.dispose()
+    with PostgresDatabase(ADMIN_URL, kept=arguments.history_database) as url:
         engine = make_engine(url)
         try:
-            on_postgres = hourly_job(engine, "postgresql", **job)
+            if not arguments.dashboard_only:
+                on_postgres = hourly_job(engine, "postgresql", **job)
             print("dashboard (postgresql):")
             board = dashboard(
                 engine,
@@ -730,6 +770,9 @@ def main() -> None:
             )
         finally:
             engine.dispose()
+    if arguments.dashboard_only:
+        print(_dashboard_summary(board, arguments.months))
+        return
     print(
         f"cost job {arguments.namespaces} ns/{arguments.pods} pods/{arguments.samples_per_hour} samples: "
         f"{on_sqlite['per_hour']:.2f} s/hour sqlite, {on_postgres['per_hour']:.2f} s/hour postgres "
@@ -740,11 +783,17 @@ def main() -> None:
         f"{on_postgres['storage'][0]:,.0f} rows {on_postgres['storage'][1] / 2**20:.1f} MiB per sample, "
         f"{on_postgres['storage'][2]:,.0f} rows {on_postgres['storage'][3] / 2**20:.1f} MiB settled "
         f"(target {JOB_TARGET_S:.0f} s; floor {on_postgres['floor']:.2f} s; naive {on_postgres['naive']:.2f} s); "
+        f"{_dashboard_summary(board, arguments.months)}; rss +{_rss_mb() - rss_before:.0f} MB"
+    )
+
+
+def _dashboard_summary(board: dict, months: int) -> str:
+    return (
         f"{board['rows'] / 1e6:.1f} M hourly rows: 30-day daily by cost-center {board['daily']:.0f} ms, "
         f"naive {board['daily_naive']:.0f} ms ({board['daily_naive'] / board['daily']:.0f}x); "
-        f"{arguments.months}-month monthly by team {board['monthly']:.0f} ms, naive {board['monthly_naive']:.0f} ms "
+        f"{months}-month monthly by team {board['monthly']:.0f} ms, naive {board['monthly_naive']:.0f} ms "
         f"({board['monthly_naive'] / board['monthly']:.0f}x); 30-day daily by namespace, idle shared "
-        f"{board['shared']:.0f} ms; rss +{_rss_mb() - rss_before:.0f} MB"
+        f"{board['shared']:.0f} ms"
     )
 
 
