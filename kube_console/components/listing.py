@@ -196,7 +196,7 @@ def text_filter(
 
 
 def filter_bar(
-    *controls: rx.Component, clear_href: rx.Var[str], filtered: rx.Var[bool]
+    *controls: rx.Component, clear_href: rx.Var[str] | str, filtered: rx.Var[bool]
 ) -> rx.Component:
     return rx.flex(
         *controls,

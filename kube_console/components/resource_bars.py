@@ -70,7 +70,7 @@ def resource_bars(title: str, bars: rx.Var[list[ResourceBar]]) -> rx.Component:
     )
 
 
-def meter(text: rx.Var[str], ratio: NumberVar[float]) -> rx.Component:
+def meter(text: rx.Var[str] | str, ratio: NumberVar[float]) -> rx.Component:
     """A percentage with a thin bar under it; amber from 80%, red from 95%."""
     colour = rx.cond(
         ratio >= 0.95,
