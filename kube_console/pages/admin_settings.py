@@ -25,7 +25,7 @@ PRICE_ITEMS = [
 STATUS_COLORS = {"in force": "green", "scheduled": "blue", "superseded": "gray"}
 
 
-def _scope_item(scope: PriceScope) -> rx.Component:
+def _scope_item(scope: ObjectVar[PriceScope]) -> rx.Component:
     selected = SettingsState.scope_id == scope.cluster_id
     return rx.el.button(
         rx.hstack(

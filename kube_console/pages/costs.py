@@ -255,7 +255,7 @@ def _chart() -> rx.Component:
     )
 
 
-def _header_cell(column: CostColumn) -> rx.Component:
+def _header_cell(column: ObjectVar[CostColumn]) -> rx.Component:
     ascending, descending = CostsState.sort == column.key, CostsState.sort == "-" + column.key
     return rx.table.column_header_cell(
         rx.el.button(

@@ -282,7 +282,7 @@ def _card(
     )
 
 
-def _bar(bar: CostBar) -> rx.Component:
+def _bar(bar: ObjectVar[CostBar]) -> rx.Component:
     return rx.link(
         rx.vstack(
             rx.hstack(
