@@ -7,7 +7,8 @@ instance and a Var (`ArrayVar`, `ObjectVar`, ...) on the class, but mypy reads a
 `rx.Field[T] = rx.field(...)`, has `__get__` overloads that mypy resolves to `ArrayVar[Never]`
 for any dataclass or list, and `ObjectVar.__getattr__` types every field of an object var as a
 bare `Var`. This plugin gives both reads the Var class Reflex builds for them, chosen by the
-declared Python type the same way (`_var_class_for`).
+declared Python type the same way (`_var_class_name`), and reports a field an object var's
+dataclass does not have.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
+from mypy.errorcodes import ATTR_DEFINED
 from mypy.nodes import MemberExpr, TypeInfo, Var
 from mypy.plugin import AttributeContext, Plugin
 from mypy.types import (
@@ -49,6 +51,10 @@ def _without_none(declared: Type) -> Type:
     return declared
 
 
+def _is_dataclass(value_type: Instance) -> bool:
+    return value_type.type.get("__dataclass_fields__") is not None
+
+
 def _var_class_name(value_type: Instance) -> str | None:
     """The Var class Reflex builds for a field holding `value_type`."""
     name = value_type.type.fullname
@@ -60,7 +66,7 @@ def _var_class_name(value_type: Instance) -> str | None:
         return _STRING_VAR
     if name in _SEQUENCES:
         return _ARRAY_VAR
-    if name in _MAPPINGS or value_type.type.get("__dataclass_fields__") is not None:
+    if name in _MAPPINGS or _is_dataclass(value_type):
         return _OBJECT_VAR
     return None
 
@@ -109,14 +115,22 @@ def _state_var_on_class(plugin: Plugin, ctx: AttributeContext) -> Type:
 
 
 def _field_of_object_var(plugin: Plugin, ctx: AttributeContext) -> Type:
-    """`object_var.field` on an `ObjectVar` of a dataclass: the field's Var."""
+    """`object_var.field` on an `ObjectVar` of a dataclass: the field's Var, or an error for a
+    name the dataclass has no field for."""
     object_var = get_proper_type(ctx.type)
     if not isinstance(object_var, Instance) or not object_var.args:
         return ctx.default_attr_type
     value_type = get_proper_type(_without_none(object_var.args[0]))
     if not isinstance(value_type, Instance):
         return ctx.default_attr_type
-    symbol = value_type.type.get(_attribute_name(ctx))
+    name = _attribute_name(ctx)
+    symbol = value_type.type.get(name)
+    if symbol is None and _is_dataclass(value_type):
+        # Reflex's own typing lets any name through; a misspelt field fails only when the
+        # page is built.
+        message = f'"{value_type.type.name}" has no field "{name}"'
+        ctx.api.fail(message, ctx.context, code=ATTR_DEFINED)
+        return ctx.default_attr_type
     node = symbol.node if symbol else None
     if not isinstance(node, Var) or node.type is None:
         return ctx.default_attr_type
