@@ -27,8 +27,8 @@ def page_query(parameters: Mapping[str, str]) -> dict[str, str]:
     }
 
 
-def cluster(cluster_id: int) -> str:
-    """A cluster's detail page."""
+def cluster(cluster_id: object) -> str:
+    """A cluster's detail page (the id may be a Var, as for the drill-down pages below)."""
     return f"{CLUSTERS}/{cluster_id}"
 
 

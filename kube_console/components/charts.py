@@ -24,10 +24,12 @@ import html
 import math
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
+from typing import cast
 
 import plotly.graph_objects as go
 import reflex as rx
 from plotly.graph_objs.layout import Template
+from reflex.vars import ObjectVar, StringVar
 from reflex_components_core.core.cond import color_mode_cond
 
 from kube_console.formatting import currency_affixes
@@ -325,7 +327,7 @@ def figure_table(
     )
 
 
-def _data_table(label: str | rx.Var, table: rx.Var[ChartTable]) -> rx.Component:
+def _data_table(label: str | rx.Var[str], table: ObjectVar[ChartTable]) -> rx.Component:
     """The chart's table behind a "Show as table" toggle (a <details>: Tab and Enter open it)."""
     return rx.el.details(
         rx.el.summary(
@@ -364,7 +366,9 @@ def _data_table(label: str | rx.Var, table: rx.Var[ChartTable]) -> rx.Component:
             margin_top="0.5rem",
             tab_index=0,
             role="region",
-            aria_label=rx.Var.create(label) + " as a table",
+            # Reflex types Var.create of a str-or-Var union as Var[str | Var]; either way the
+            # result is a StringVar.
+            aria_label=cast(StringVar, rx.Var.create(label)) + " as a table",
         ),
         width="100%",
     )
@@ -373,9 +377,9 @@ def _data_table(label: str | rx.Var, table: rx.Var[ChartTable]) -> rx.Component:
 def plot(
     figure: rx.Var,
     *,
-    label: str | rx.Var,
+    label: str | rx.Var[str],
     height: str = "320px",
-    table: rx.Var[ChartTable] | None = None,
+    table: ObjectVar[ChartTable] | None = None,
 ) -> rx.Component:
     """A figure in the page's colour mode, resizing with its card, without plotly's toolbar;
     with `table` (from figure_table), its figures as a table under it."""

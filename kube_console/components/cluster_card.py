@@ -5,6 +5,7 @@ and (for admins) Sync now, Edit and Delete."""
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from kube_console import routes
 from kube_console.components.badges import cluster_status_badge, environment_badge, warning_badge
@@ -40,7 +41,7 @@ def _stat(
     label: str,
     value: rx.Var | str,
     detail: rx.Var | str | None = None,
-    tile: ClusterTile | None = None,
+    tile: ObjectVar[ClusterTile] | None = None,
 ) -> rx.Component:
     """A figure of the card; marked stale when the tile's data is older than two sync intervals."""
     return rx.vstack(
@@ -67,7 +68,7 @@ def _stat(
     )
 
 
-def _header(tile: ClusterTile) -> rx.Component:
+def _header(tile: ObjectVar[ClusterTile]) -> rx.Component:
     card = tile.card
     return rx.hstack(
         provider_logo(card.provider),
@@ -107,7 +108,7 @@ def _header(tile: ClusterTile) -> rx.Component:
     )
 
 
-def _counts(tile: ClusterTile) -> rx.Component:
+def _counts(tile: ObjectVar[ClusterTile]) -> rx.Component:
     card = tile.card
     synced = card.last_success_at != ""
     return rx.grid(
@@ -134,7 +135,7 @@ def _counts(tile: ClusterTile) -> rx.Component:
     )
 
 
-def _cautions(tile: ClusterTile) -> rx.Component:
+def _cautions(tile: ObjectVar[ClusterTile]) -> rx.Component:
     card = tile.card
     warnings = card.permission_warnings
     return rx.flex(
@@ -190,7 +191,7 @@ def _cautions(tile: ClusterTile) -> rx.Component:
     )
 
 
-def _problem(tile: ClusterTile) -> rx.Component:
+def _problem(tile: ObjectVar[ClusterTile]) -> rx.Component:
     card = tile.card
     return rx.cond(
         card.last_error,
@@ -225,7 +226,7 @@ def stale_note(last_success_at: rx.Var[str], *, size: str = "1", why: str = "") 
     )
 
 
-def _last_sync(tile: ClusterTile) -> rx.Component:
+def _last_sync(tile: ObjectVar[ClusterTile]) -> rx.Component:
     """When the data shown was read (the last successful sync) and, apart, the last attempt."""
     card = tile.card
     failed = tile.last_attempt_failed
@@ -276,7 +277,7 @@ def _last_sync(tile: ClusterTile) -> rx.Component:
     )
 
 
-def _admin_actions(tile: ClusterTile) -> rx.Component:
+def _admin_actions(tile: ObjectVar[ClusterTile]) -> rx.Component:
     card = tile.card
     syncing = ClustersState.syncing_ids.contains(card.id)
     return rx.hstack(
@@ -320,7 +321,7 @@ def _admin_actions(tile: ClusterTile) -> rx.Component:
     )
 
 
-def cluster_card(tile: ClusterTile) -> rx.Component:
+def cluster_card(tile: ObjectVar[ClusterTile]) -> rx.Component:
     return rx.card(
         rx.vstack(
             _header(tile),

@@ -8,6 +8,7 @@ the back button can undo.
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from kube_console.components.badges import info_tip
 from kube_console.costs.columns import DIMENSION_TITLES
@@ -140,7 +141,7 @@ def _idle_control() -> rx.Component:
     )
 
 
-def _option(dimension: str, option: PickerOption) -> rx.Component:
+def _option(dimension: str, option: ObjectVar[PickerOption]) -> rx.Component:
     return rx.checkbox(
         option.value,
         checked=option.selected,
@@ -224,7 +225,7 @@ def _picker(dimension: str) -> rx.Component:
     )
 
 
-def _chip(chip: FilterChip) -> rx.Component:
+def _chip(chip: ObjectVar[FilterChip]) -> rx.Component:
     return rx.badge(
         rx.text(chip.title, ": ", weight="regular", as_="span", color=rx.color("gray", 11)),
         chip.value,

@@ -7,8 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 import reflex as rx
+from reflex.vars import ArrayVar, ObjectVar
 
-from kube_console.components.charts import plot
+from kube_console.components.charts import ChartTable, plot
 from kube_console.components.live import auto_refresh, updated_ago
 from kube_console.components.shell import page_frame
 from kube_console.dto import LabelPair
@@ -186,7 +187,7 @@ def detail_frame(
 
 
 def tab_links(
-    tabs: list[tuple[str, str, str]], current: rx.Var[str], hrefs: rx.Var[dict[str, str]]
+    tabs: list[tuple[str, str, str]], current: rx.Var[str], hrefs: ObjectVar[dict[str, str]]
 ) -> rx.Component:
     """Tabs that are links (`?tab=...`): each can be bookmarked, and the back button returns."""
 
@@ -267,7 +268,7 @@ def section(
     )
 
 
-def label_chips(labels: rx.Var[list[LabelPair]], empty: str = "No labels") -> rx.Component:
+def label_chips(labels: ArrayVar[list[LabelPair]], empty: str = "No labels") -> rx.Component:
     return rx.cond(
         labels.length() > 0,
         rx.flex(
@@ -285,7 +286,10 @@ def label_chips(labels: rx.Var[list[LabelPair]], empty: str = "No labels") -> rx
 
 
 def choice_links(
-    choices: list[tuple[str, str]], current: rx.Var[str], hrefs: rx.Var[dict[str, str]], label: str
+    choices: list[tuple[str, str]],
+    current: rx.Var[str],
+    hrefs: ObjectVar[dict[str, str]],
+    label: str,
 ) -> rx.Component:
     """A small segmented switch made of links (24 h / 7 days, hour / day / month)."""
     return rx.hstack(
@@ -319,7 +323,7 @@ def usage_over_time(title: str, state: Any, *, lines: str, height: str) -> rx.Co
     `has_samples`, `cpu_chart`, `memory_chart` (and their `_table`s), `window` and `window_hrefs`; `lines` says what
     the charts draw ("requested and used") for their accessible labels."""
 
-    def chart(resource: str, figure: rx.Var, table: rx.Var) -> rx.Component:
+    def chart(resource: str, figure: rx.Var, table: ObjectVar[ChartTable]) -> rx.Component:
         return rx.vstack(
             rx.text(resource, size="2", weight="medium"),
             plot(figure, label=f"{resource} {lines} over time", height=height, table=table),

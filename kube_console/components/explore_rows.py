@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from kube_console import routes
 from kube_console.components.listing import Column
@@ -84,7 +85,7 @@ def _requested_and_used(requested: rx.Var[str], used: rx.Var[str]) -> rx.Compone
     )
 
 
-def namespace_row(row: NamespaceTableRow) -> rx.Component:
+def namespace_row(row: ObjectVar[NamespaceTableRow]) -> rx.Component:
     return rx.table.row(
         _name_link(row.name, routes.namespace(row.id)),
         rx.table.cell(
@@ -121,7 +122,7 @@ def _figure_over_note(figure: rx.Var[str], note: rx.Var[str], **cell: Any) -> rx
     )
 
 
-def node_row(row: NodeTableRow, cluster_id: rx.Var[int]) -> rx.Component:
+def node_row(row: ObjectVar[NodeTableRow], cluster_id: rx.Var[int]) -> rx.Component:
     # Node names are DNS labels: safe in a query string as they are.
     pods_on_node = f"{routes.PODS}?cluster={cluster_id}&node={row.name}"
     return rx.table.row(
@@ -177,7 +178,7 @@ def workload_columns(*, with_namespace: bool) -> list[Column]:
     ]
 
 
-def workload_row(row: WorkloadTableRow, *, with_namespace: bool) -> rx.Component:
+def workload_row(row: ObjectVar[WorkloadTableRow], *, with_namespace: bool) -> rx.Component:
     return rx.table.row(
         _name_link(row.name, routes.workload(row.id)),
         rx.table.cell(_muted(row.kind)),
@@ -228,7 +229,9 @@ def owner_link(kind: rx.Var[str], name: rx.Var[str], workload_id: rx.Var[int]) -
     )
 
 
-def pod_row(row: PodTableRow, *, with_place: bool, with_owner: bool = True) -> rx.Component:
+def pod_row(
+    row: ObjectVar[PodTableRow], *, with_place: bool, with_owner: bool = True
+) -> rx.Component:
     pods_on_node = f"{routes.PODS}?cluster={row.cluster_id}&node={row.node}"
     name = rx.link(row.name, href=routes.pod(row.id), weight="medium", white_space="nowrap")
     if with_place:
@@ -311,7 +314,7 @@ PVC_COLUMNS = [
 ]
 
 
-def pvc_row(row: PvcTableRow) -> rx.Component:
+def pvc_row(row: ObjectVar[PvcTableRow]) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(rx.text(row.name, weight="medium", overflow_wrap="anywhere")),
         rx.table.cell(
@@ -346,7 +349,7 @@ def helm_columns(*, with_cluster: bool) -> list[Column]:
 
 
 def helm_row(
-    row: HelmTableRow, *, with_cluster: bool, chart_href: rx.Var[str] | None = None
+    row: ObjectVar[HelmTableRow], *, with_cluster: bool, chart_href: rx.Var[str] | None = None
 ) -> rx.Component:
     """`chart_href`: where the chart name links (the list filtered by it), when it links."""
     return rx.table.row(

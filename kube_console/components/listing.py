@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import reflex as rx
+from reflex.vars import ArrayVar, ObjectVar
 
 from kube_console.components.tables import data_table
 from kube_console.dto import Choice, ListPosition
@@ -22,7 +23,7 @@ class Column:
     numeric: bool = False  # right-aligned
 
 
-def _header(column: Column, position: rx.Var[ListPosition]) -> rx.Component:
+def _header(column: Column, position: ObjectVar[ListPosition]) -> rx.Component:
     align = "right" if column.numeric else "left"
     if not column.sort:
         return rx.table.column_header_cell(column.label, white_space="nowrap", text_align=align)
@@ -48,9 +49,9 @@ def _header(column: Column, position: rx.Var[ListPosition]) -> rx.Component:
 
 def sortable_table(
     columns: list[Column],
-    rows: rx.Var[list[Any]],
+    rows: ArrayVar[list[Any]],
     render_row: Callable[[Any], rx.Component],
-    position: rx.Var[ListPosition],
+    position: ObjectVar[ListPosition],
     *,
     label: str,
 ) -> rx.Component:
@@ -72,7 +73,7 @@ def _page_link(label: str, icon: str, href: rx.Var[str], *, icon_last: bool) -> 
     )
 
 
-def pagination(position: rx.Var[ListPosition], noun: str) -> rx.Component:
+def pagination(position: ObjectVar[ListPosition], noun: str) -> rx.Component:
     """ "51–100 of 5,000 pods", and the previous and next pages."""
     return rx.flex(
         rx.text(
@@ -100,7 +101,7 @@ def pagination(position: rx.Var[ListPosition], noun: str) -> rx.Component:
     )
 
 
-def nothing_on_this_page(position: rx.Var[ListPosition], noun: str) -> rx.Component:
+def nothing_on_this_page(position: ObjectVar[ListPosition], noun: str) -> rx.Component:
     """A page number past the end (the list shrank since the link was made)."""
     return rx.callout(
         rx.hstack(
@@ -117,9 +118,9 @@ def nothing_on_this_page(position: rx.Var[ListPosition], noun: str) -> rx.Compon
 
 def paged_table(
     columns: list[Column],
-    rows: rx.Var[list[Any]],
+    rows: ArrayVar[list[Any]],
     render_row: Callable[[Any], rx.Component],
-    position: rx.Var[ListPosition],
+    position: ObjectVar[ListPosition],
     *,
     label: str,
     noun: str,
@@ -195,7 +196,7 @@ def text_filter(
 
 
 def filter_bar(
-    *controls: rx.Component, clear_href: rx.Var[str], filtered: rx.Var[bool]
+    *controls: rx.Component, clear_href: rx.Var[str] | str, filtered: rx.Var[bool]
 ) -> rx.Component:
     return rx.flex(
         *controls,

@@ -11,7 +11,7 @@ import reflex as rx
 REFRESH_SECONDS = 30
 
 # Evaluated in the browser when the timer fires, so a hidden tab asks for nothing.
-_TAB_VISIBLE = rx.Var("document.visibilityState === 'visible'", _var_type=bool)
+_TAB_VISIBLE: rx.Var[bool] = rx.Var("document.visibilityState === 'visible'", _var_type=bool)
 
 
 def auto_refresh(refresh: Callable[[Any], Any], seconds: int = REFRESH_SECONDS) -> rx.Component:
@@ -50,7 +50,7 @@ def updated_ago(iso_time: rx.Var[str]) -> rx.Component:
 
 
 # services/freshness.exact_age, in the browser: whole seconds -> "42 s", "3 min 05 s", "2 h 04 min".
-_EXACT_AGE = rx.Var(
+_EXACT_AGE: rx.Var[Any] = rx.Var(
     "((s) => { const t = Math.max(0, Math.floor(Number(s) || 0)); const p = (n) => String(n).padStart(2, '0');"
     " const d = Math.floor(t / 86400), h = Math.floor((t % 86400) / 3600), m = Math.floor((t % 3600) / 60);"
     " return d ? `${d} d ${p(h)} h` : h ? `${h} h ${p(m)} min` : m ? `${m} min ${p(t % 60)} s` : `${t} s`; })"

@@ -4,6 +4,7 @@ catalogue upload with its row errors, and the spot factors. Admins change; membe
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from kube_console.components.dialogs import confirm_dialog, dialog_buttons, form_dialog
 from kube_console.components.forms import field
@@ -28,7 +29,7 @@ def _hint(*children) -> rx.Component:
     return rx.text(*children, size="1", color=rx.color("gray", 11))
 
 
-def _rule_row(rule: NodePriceRuleView) -> rx.Component:
+def _rule_row(rule: ObjectVar[NodePriceRuleView]) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(rx.code(rule.selector, variant="ghost"), max_width="28rem"),
         rx.table.cell(rule.price, text_align="right", class_name="numeric", white_space="nowrap"),

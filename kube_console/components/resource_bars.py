@@ -4,6 +4,7 @@ meter for a percentage in a table cell. Every bar carries its figure in words be
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import NumberVar, ObjectVar
 
 from kube_console.dto import ResourceBar
 
@@ -18,7 +19,7 @@ def _bar_colour(label: rx.Var[str]) -> rx.Var:
     )
 
 
-def _bar(bar: ResourceBar) -> rx.Component:
+def _bar(bar: ObjectVar[ResourceBar]) -> rx.Component:
     return rx.el.li(
         rx.text(bar.label, size="2", color=rx.color("gray", 11), width="6.5rem", flex_shrink="0"),
         rx.box(
@@ -69,7 +70,7 @@ def resource_bars(title: str, bars: rx.Var[list[ResourceBar]]) -> rx.Component:
     )
 
 
-def meter(text: rx.Var[str], ratio: rx.Var[float]) -> rx.Component:
+def meter(text: rx.Var[str] | str, ratio: NumberVar[float]) -> rx.Component:
     """A percentage with a thin bar under it; amber from 80%, red from 95%."""
     colour = rx.cond(
         ratio >= 0.95,

@@ -8,6 +8,7 @@ list under the pointer.
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from kube_console.dto import SearchOption
 from kube_console.states.search import MIN_QUERY_LENGTH, SearchState
@@ -25,7 +26,7 @@ def _option_id(index: rx.Var[int]) -> rx.Var[str]:
     return "global-search-option-" + index.to_string()
 
 
-def _option(option: SearchOption, index: rx.Var[int]) -> rx.Component:
+def _option(option: ObjectVar[SearchOption], index: rx.Var[int]) -> rx.Component:
     active = SearchState.active == index
     return rx.link(
         rx.hstack(

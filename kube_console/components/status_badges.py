@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import StringVar
 
 _POD_PHASES = {
     "Running": ("circle-play", "green"),
@@ -84,7 +85,7 @@ def spot_badge(spot: rx.Var[bool]) -> rx.Component:
     return rx.cond(spot, _badge("zap", "Spot", "violet"))
 
 
-def container_state_badge(state: rx.Var[str], running: rx.Var[bool]) -> rx.Component:
+def container_state_badge(state: StringVar, running: rx.Var[bool]) -> rx.Component:
     return rx.cond(
         running,
         _badge("circle-play", state, "green"),

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import reflex as rx
+from reflex.vars import ArrayVar
 from reflex_components_moment.moment import Moment
 
 # A column header: its text, or (text, "right") for a column of figures.
@@ -68,7 +69,7 @@ def data_table(
 
 def record_table(
     columns: list[tuple[str, str]],
-    rows: rx.Var[list],
+    rows: ArrayVar[list[Any]],
     render_row: Callable[[Any], rx.Component],
     *,
     label: str,

@@ -5,6 +5,7 @@ prices (components/node_prices.py), which members may read."""
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from kube_console.components.dialogs import dialog_buttons, form_dialog
 from kube_console.components.forms import field
@@ -24,7 +25,7 @@ PRICE_ITEMS = [
 STATUS_COLORS = {"in force": "green", "scheduled": "blue", "superseded": "gray"}
 
 
-def _scope_item(scope: PriceScope) -> rx.Component:
+def _scope_item(scope: ObjectVar[PriceScope]) -> rx.Component:
     selected = SettingsState.scope_id == scope.cluster_id
     return rx.el.button(
         rx.hstack(
@@ -199,7 +200,7 @@ def _suggestion() -> rx.Component:
     )
 
 
-def _sheet_row(sheet: PriceSheetView) -> rx.Component:
+def _sheet_row(sheet: ObjectVar[PriceSheetView]) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(sheet.effective_from, white_space="nowrap"),
         rx.table.cell(

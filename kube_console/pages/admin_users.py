@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from kube_console.components.badges import active_badge, role_badge
 from kube_console.components.dialogs import confirm_dialog, dialog_buttons, form_dialog
@@ -17,7 +18,7 @@ from kube_console.states.users import UsersState
 PASSWORD_HINT = f"At least {MIN_PASSWORD_LENGTH} characters. Share it privately; they can change it on their profile."
 
 
-def _who(user: UserRow) -> rx.Component:
+def _who(user: ObjectVar[UserRow]) -> rx.Component:
     return rx.hstack(
         rx.avatar(
             fallback=rx.cond(user.display_name, user.display_name, user.email)[0:1].upper(),
@@ -44,7 +45,7 @@ def _who(user: UserRow) -> rx.Component:
     )
 
 
-def _actions(user: UserRow) -> rx.Component:
+def _actions(user: ObjectVar[UserRow]) -> rx.Component:
     return rx.menu.root(
         rx.menu.trigger(
             rx.icon_button(
@@ -93,7 +94,7 @@ def _actions(user: UserRow) -> rx.Component:
     )
 
 
-def _row(user: UserRow) -> rx.Component:
+def _row(user: ObjectVar[UserRow]) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(_who(user)),
         rx.table.cell(role_badge(user.role)),

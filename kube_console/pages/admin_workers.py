@@ -4,6 +4,7 @@ cluster's schedule (next sync, last duration, which process synced it), and rece
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from kube_console import routes
 from kube_console.components.badges import cluster_status_badge
@@ -32,7 +33,7 @@ def _section(title: str, *children: rx.Component) -> rx.Component:
     return rx.vstack(rx.heading(title, size="3", as_="h2"), *children, spacing="3", width="100%")
 
 
-def _process_state(process: WorkerProcessRow) -> rx.Component:
+def _process_state(process: ObjectVar[WorkerProcessRow]) -> rx.Component:
     return rx.cond(
         process.alive,
         rx.cond(
@@ -48,7 +49,7 @@ def _process_state(process: WorkerProcessRow) -> rx.Component:
     )
 
 
-def _process_clusters(process: WorkerProcessRow) -> rx.Component:
+def _process_clusters(process: ObjectVar[WorkerProcessRow]) -> rx.Component:
     return rx.cond(
         process.clusters_count > 0,
         rx.vstack(
@@ -76,7 +77,7 @@ def _process_clusters(process: WorkerProcessRow) -> rx.Component:
     )
 
 
-def _process_row(process: WorkerProcessRow) -> rx.Component:
+def _process_row(process: ObjectVar[WorkerProcessRow]) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(
             rx.code(process.name, variant="ghost", weight="medium"), white_space="nowrap"
@@ -107,7 +108,7 @@ def _processes_table() -> rx.Component:
     )
 
 
-def _cluster_row(cluster: ClusterSyncStats) -> rx.Component:
+def _cluster_row(cluster: ObjectVar[ClusterSyncStats]) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(
             rx.link(cluster.name, href=routes.cluster(cluster.cluster_id), weight="medium"),
@@ -166,7 +167,7 @@ def _cluster_row(cluster: ClusterSyncStats) -> rx.Component:
     )
 
 
-def _next_sync(cluster: ClusterSyncStats) -> rx.Component:
+def _next_sync(cluster: ObjectVar[ClusterSyncStats]) -> rx.Component:
     return rx.cond(
         cluster.syncing,
         rx.badge(rx.spinner(size="1"), "Syncing now", color_scheme="blue", variant="soft"),
@@ -215,7 +216,7 @@ def _run_status(status: rx.Var[str]) -> rx.Component:
     )
 
 
-def _run_row(run: WorkerRunRow) -> rx.Component:
+def _run_row(run: ObjectVar[WorkerRunRow]) -> rx.Component:
     return rx.table.row(
         rx.table.cell(when(run.requested_at), white_space="nowrap"),
         rx.table.cell(

@@ -4,6 +4,7 @@ workloads and Helm releases, one tab each (`/clusters/<id>?tab=nodes&sort=...&pa
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from kube_console import routes
 from kube_console.components.badges import cluster_status_badge, environment_badge
@@ -75,7 +76,7 @@ def _header() -> rx.Component:
     )
 
 
-def _health_component(component: HealthComponent) -> rx.Component:
+def _health_component(component: ObjectVar[HealthComponent]) -> rx.Component:
     return rx.hstack(
         rx.text(component.name, size="2", font_family="var(--code-font-family)"),
         rx.spacer(),

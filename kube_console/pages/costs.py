@@ -5,6 +5,7 @@ figures rest on (coverage, negative idle, unmeasured network) said next to them.
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import NumberVar, ObjectVar
 
 from kube_console import routes
 from kube_console.components.badges import hint_badge
@@ -42,7 +43,7 @@ MATH_COLUMNS = [
 ]
 
 
-def _tone(tone: rx.Var[str]) -> rx.Var:
+def _tone(tone: rx.Var[str] | str) -> rx.Var:
     return rx.match(tone, *TONES.items(), rx.color("gray", 12))
 
 
@@ -122,7 +123,7 @@ def _notices() -> rx.Component:
 
 
 def _kpi(
-    title: str | rx.Var, value: rx.Var, *detail: rx.Component, tone: rx.Var | str = ""
+    title: str | rx.Var, value: rx.Var, *detail: rx.Component, tone: rx.Var[str] | str = ""
 ) -> rx.Component:
     return rx.card(
         rx.vstack(
@@ -132,7 +133,7 @@ def _kpi(
                 as_="div",  # a figure, not a paragraph (nor a heading, as a big bold <p> reads)
                 size="6",
                 weight="bold",
-                color=_tone(rx.Var.create(tone)),
+                color=_tone(tone),
                 class_name="numeric",
                 trim="both",
             ),
@@ -254,7 +255,7 @@ def _chart() -> rx.Component:
     )
 
 
-def _header_cell(column: CostColumn) -> rx.Component:
+def _header_cell(column: ObjectVar[CostColumn]) -> rx.Component:
     ascending, descending = CostsState.sort == column.key, CostsState.sort == "-" + column.key
     return rx.table.column_header_cell(
         rx.el.button(
@@ -275,7 +276,7 @@ def _header_cell(column: CostColumn) -> rx.Component:
     )
 
 
-def _first_cell(row: CostTableRow, cell: CostCell) -> rx.Component:
+def _first_cell(row: ObjectVar[CostTableRow], cell: ObjectVar[CostCell]) -> rx.Component:
     return rx.table.row_header_cell(
         rx.hstack(
             rx.box(
@@ -319,7 +320,9 @@ def _first_cell(row: CostTableRow, cell: CostCell) -> rx.Component:
     )
 
 
-def _cell(row: CostTableRow, cell: CostCell, index: rx.Var[int]) -> rx.Component:
+def _cell(
+    row: ObjectVar[CostTableRow], cell: ObjectVar[CostCell], index: NumberVar[int]
+) -> rx.Component:
     return rx.cond(
         index == 0,
         _first_cell(row, cell),
@@ -353,7 +356,7 @@ def _cell(row: CostTableRow, cell: CostCell, index: rx.Var[int]) -> rx.Component
     )
 
 
-def _row(row: CostTableRow) -> rx.Component:
+def _row(row: ObjectVar[CostTableRow]) -> rx.Component:
     return rx.table.row(
         rx.foreach(row.cells, lambda cell, index: _cell(row, cell, index)),
         rx.table.cell(
@@ -373,17 +376,18 @@ def _row(row: CostTableRow) -> rx.Component:
     )
 
 
+def _total_cell(cell: ObjectVar[CostCell], index: NumberVar[int]) -> rx.Component:
+    return rx.table.cell(
+        rx.text(cell.text, weight="bold", color=_tone(cell.tone)),
+        text_align=rx.cond(CostsState.columns[index].numeric, "right", "left"),
+        white_space="nowrap",
+        class_name="numeric",
+    )
+
+
 def _total_row() -> rx.Component:
     return rx.table.row(
-        rx.foreach(
-            CostsState.totals,
-            lambda cell, index: rx.table.cell(
-                rx.text(cell.text, weight="bold", color=_tone(cell.tone)),
-                text_align=rx.cond(CostsState.columns[index].numeric, "right", "left"),
-                white_space="nowrap",
-                class_name="numeric",
-            ),
-        ),
+        rx.foreach(CostsState.totals, _total_cell),
         rx.table.cell(),
         background=rx.color("gray", 2),
     )
@@ -469,7 +473,7 @@ def _table() -> rx.Component:
     )
 
 
-def _math_row(row: CostMathRow) -> rx.Component:
+def _math_row(row: ObjectVar[CostMathRow]) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(row.resource),
         *[

@@ -4,6 +4,7 @@ by cluster, namespace, status and chart, sorted and paged on the server."""
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from kube_console import routes
 from kube_console.components.drilldown import (
@@ -64,7 +65,7 @@ def _filters() -> rx.Component:
     )
 
 
-def _row(row: HelmTableRow) -> rx.Component:
+def _row(row: ObjectVar[HelmTableRow]) -> rx.Component:
     # Chart names are plain words: safe in a query string as they are.
     return helm_row(row, with_cluster=True, chart_href=routes.HELM + "?chart=" + row.chart)
 

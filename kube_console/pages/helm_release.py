@@ -4,6 +4,7 @@ and every revision Helm keeps, newest first. Values are never read, so never sho
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from kube_console import routes
 from kube_console.components.breadcrumbs import breadcrumbs
@@ -66,7 +67,7 @@ def _figures() -> rx.Component:
     )
 
 
-def _revision(revision: HelmRevisionView) -> rx.Component:
+def _revision(revision: ObjectVar[HelmRevisionView]) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(revision.revision.to_string(), text_align="right"),
         rx.table.cell(helm_status_badge(revision.status)),

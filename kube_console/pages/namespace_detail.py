@@ -4,6 +4,7 @@ requests (with a right-sizing hint), and its workloads, pods and claims, one tab
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from kube_console import routes
 from kube_console.components.breadcrumbs import breadcrumbs
@@ -89,7 +90,7 @@ def _header() -> rx.Component:
     )
 
 
-def _efficiency(view: EfficiencyView) -> rx.Component:
+def _efficiency(view: ObjectVar[EfficiencyView]) -> rx.Component:
     return rx.vstack(
         rx.hstack(
             rx.text(view.resource, size="2", weight="bold"),

@@ -5,6 +5,7 @@ cluster yet, an honest empty state and the first steps to get some data."""
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ArrayVar, ObjectVar, StringVar
 
 from kube_console import routes
 from kube_console.components.charts import plot
@@ -281,7 +282,7 @@ def _card(
     )
 
 
-def _bar(bar: CostBar) -> rx.Component:
+def _bar(bar: ObjectVar[CostBar]) -> rx.Component:
     return rx.link(
         rx.vstack(
             rx.hstack(
@@ -339,7 +340,7 @@ def _bar(bar: CostBar) -> rx.Component:
     )
 
 
-def _bars(bars: rx.Var, empty: str) -> rx.Component:
+def _bars(bars: ArrayVar[list[CostBar]], empty: str) -> rx.Component:
     return rx.cond(
         bars.length() > 0,
         rx.vstack(rx.foreach(bars, _bar), spacing="1", width="100%"),
@@ -347,7 +348,7 @@ def _bars(bars: rx.Var, empty: str) -> rx.Component:
     )
 
 
-def _status_badge(status: rx.Var[str]) -> rx.Component:
+def _status_badge(status: StringVar) -> rx.Component:
     return rx.badge(
         rx.match(
             status,
@@ -360,7 +361,7 @@ def _status_badge(status: rx.Var[str]) -> rx.Component:
     )
 
 
-def _health_row(row: ClusterHealthRow) -> rx.Component:
+def _health_row(row: ObjectVar[ClusterHealthRow]) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(
             rx.vstack(

@@ -4,6 +4,7 @@ what owns it, its age, labels and volume claims."""
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from kube_console import routes
 from kube_console.components.breadcrumbs import breadcrumbs
@@ -196,7 +197,7 @@ def _figures_cell(used: rx.Var[str], request: rx.Var[str], limit: rx.Var[str]) -
     )
 
 
-def _container(container: ContainerStatusView) -> rx.Component:
+def _container(container: ObjectVar[ContainerStatusView]) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(
             rx.vstack(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from kube_console.components.badges import token_role_badge, token_status_badge
 from kube_console.components.dialogs import dialog_buttons, form_dialog
@@ -45,7 +46,7 @@ def _account() -> rx.Component:
     )
 
 
-def _revoke_button(token: ApiTokenRow) -> rx.Component:
+def _revoke_button(token: ObjectVar[ApiTokenRow]) -> rx.Component:
     return rx.alert_dialog.root(
         rx.alert_dialog.trigger(
             rx.button(
@@ -87,7 +88,7 @@ def _revoke_button(token: ApiTokenRow) -> rx.Component:
     )
 
 
-def _token_row(token: ApiTokenRow) -> rx.Component:
+def _token_row(token: ObjectVar[ApiTokenRow]) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(rx.text(token.name, weight="medium")),
         rx.table.cell(rx.code(token.prefix + "…", variant="ghost")),
@@ -208,8 +209,8 @@ def _token_dialog() -> rx.Component:
 
 
 def password_form(
-    errors: rx.Var,
-    changing: rx.Var,
+    errors: ObjectVar[dict[str, str]],
+    changing: rx.Var[bool],
     on_submit: Any,
     key: rx.Var | int = 0,
     button: str = "Change password",

@@ -4,6 +4,7 @@ of its namespace's cost and the figures it rests on, and its pods."""
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from kube_console import routes
 from kube_console.components.breadcrumbs import breadcrumbs
@@ -73,7 +74,7 @@ def _replicas() -> rx.Component:
     )
 
 
-def _container(container: ContainerLimitsRow) -> rx.Component:
+def _container(container: ObjectVar[ContainerLimitsRow]) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(
             rx.vstack(
