@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import DateTime, Engine, create_engine, event
+from sqlalchemy import DateTime, Engine, Table, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
@@ -118,6 +118,14 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
         session.close()
 
 
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core table of a table model, for the bulk statements that bypass the ORM."""
+    # SQLAlchemy's declarative mapping gives every table=True class its __table__ when the
+    # class is created; SQLModel declares no such attribute for type checkers.
+    table: Table = model.__table__  # type: ignore[attr-defined]
+    return table
+
+
 def upsert(
     session: Session,
     model: type[SQLModel],
@@ -134,7 +142,7 @@ def upsert(
     """
     if not rows:
         return
-    table = model.__table__  # type: ignore[attr-defined]
+    table = table_of(model)
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     update_columns = list(update) if update is not None else [c for c in rows[0] if c not in key]

@@ -30,7 +30,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
 from kube_console.costs.math import HOUR, covered_seconds, floor_hour
-from kube_console.db import UTCDateTime
+from kube_console.db import UTCDateTime, table_of
 from kube_console.models import (
     NamespaceHour,
     NamespaceNodeHour,
@@ -186,7 +186,7 @@ def _add_namespace_hours(
         .join(segments, true())
         .where(col(sample.snapshot_id) == snapshot_id)
     )
-    return _upsert(session, NamespaceHour.__table__, NAMESPACE_HOUR_KEY, NAMESPACE_FIGURES, rows)  # type: ignore[attr-defined]
+    return _upsert(session, table_of(NamespaceHour), NAMESPACE_HOUR_KEY, NAMESPACE_FIGURES, rows)
 
 
 def _add_node_hours(session: Session, cluster_id: int, snapshot_id: int, segments: Any) -> Any:
@@ -215,4 +215,4 @@ def _add_node_hours(session: Session, cluster_id: int, snapshot_id: int, segment
         .join(segments, true())
         .where(col(owner.snapshot_id) == snapshot_id)
     )
-    return _upsert(session, NamespaceNodeHour.__table__, HOUR_KEY, SECONDS, rows)  # type: ignore[attr-defined]
+    return _upsert(session, table_of(NamespaceNodeHour), HOUR_KEY, SECONDS, rows)

@@ -30,7 +30,11 @@ from sqlalchemy import (
     union_all,
     values,
 )
-from sqlmodel import Session
+from sqlalchemy.orm import Mapped
+from sqlalchemy.sql.base import ReadOnlyColumnCollection
+from sqlalchemy.sql.elements import ColumnElement, KeyedColumnElement
+from sqlalchemy.sql.selectable import CTE, Select, Subquery
+from sqlmodel import Session, col
 
 from kube_console.costs.allocation_hours import NAMESPACE_FIGURES
 from kube_console.costs.bulk import insert_rows
@@ -62,7 +66,7 @@ from kube_console.costs.node_pricing import (
     NodePrice,
     NodePriceBook,
 )
-from kube_console.db import utcnow
+from kube_console.db import table_of, utcnow
 from kube_console.dto import CostRunOutcome, RecomputeScheduled
 from kube_console.errors import ValidationFailed
 from kube_console.gc_pause import cyclic_gc_paused
@@ -128,12 +132,16 @@ def _targets(
     session: Session, *, org_id: int | None, cluster_ids: Sequence[int] | None
 ) -> list[_Target]:
     query = select(
-        Cluster.id, Cluster.org_id, Cluster.name, Cluster.network_source, Cluster.provider
-    ).order_by(Cluster.id)
+        col(Cluster.id),
+        col(Cluster.org_id),
+        col(Cluster.name),
+        col(Cluster.network_source),
+        col(Cluster.provider),
+    ).order_by(col(Cluster.id))
     if org_id is not None:
-        query = query.where(Cluster.org_id == org_id)
+        query = query.where(col(Cluster.org_id) == org_id)
     if cluster_ids is not None:
-        query = query.where(Cluster.id.in_(list(cluster_ids)))
+        query = query.where(col(Cluster.id).in_(list(cluster_ids)))
     return [_Target(*row) for row in session.execute(query).all()]
 
 
@@ -147,8 +155,8 @@ def _plan(
     end: dt.datetime | None,
 ) -> _Plan:
     oldest = session.execute(
-        select(func.min(UsageSnapshot.sampled_at)).where(
-            UsageSnapshot.cluster_id == target.cluster_id
+        select(func.min(col(UsageSnapshot.sampled_at))).where(
+            col(UsageSnapshot.cluster_id) == target.cluster_id
         )
     ).scalar()
     if oldest is None:
@@ -189,17 +197,17 @@ def _weights(
     reach = dt.timedelta(seconds=3 * interval_seconds)
     snapshots = session.execute(
         select(
-            UsageSnapshot.id,
-            UsageSnapshot.sampled_at,
-            UsageSnapshot.metrics_available,
-            UsageSnapshot.namespaces_settled,
+            col(UsageSnapshot.id),
+            col(UsageSnapshot.sampled_at),
+            col(UsageSnapshot.metrics_available),
+            col(UsageSnapshot.namespaces_settled),
         )
         .where(
-            UsageSnapshot.cluster_id == cluster_id,
-            UsageSnapshot.sampled_at >= hour_start - reach,
-            UsageSnapshot.sampled_at < min(hour_start + HOUR, until or hour_start + HOUR),
+            col(UsageSnapshot.cluster_id) == cluster_id,
+            col(UsageSnapshot.sampled_at) >= hour_start - reach,
+            col(UsageSnapshot.sampled_at) < min(hour_start + HOUR, until or hour_start + HOUR),
         )
-        .order_by(UsageSnapshot.sampled_at)
+        .order_by(col(UsageSnapshot.sampled_at))
     ).all()
     earlier = [
         index for index, (_, sampled_at, *_) in enumerate(snapshots) if sampled_at < hour_start
@@ -222,21 +230,24 @@ def _weights(
     return weights, sum(seconds) / SECONDS_PER_HOUR, settled
 
 
+_Columns = ReadOnlyColumnCollection[str, KeyedColumnElement[Any]]
+
+
 @dataclasses.dataclass(frozen=True)
 class _Weights:
     """An hour's snapshot weights as a VALUES table, and the range of their ids: joins name the
     range too, so each sample table is read through its snapshot index over that range alone,
     never scanned whole (it holds every hour kept)."""
 
-    cte: Any
+    cte: CTE[_Columns]
     first_id: int
     last_id: int
 
     @property
-    def c(self) -> Any:
+    def c(self) -> _Columns:
         return self.cte.c
 
-    def on(self, snapshot_id: Any) -> Any:
+    def on(self, snapshot_id: Mapped[int]) -> ColumnElement[bool]:
         return (self.cte.c.snapshot_id == snapshot_id) & snapshot_id.between(
             self.first_id, self.last_id
         )
@@ -267,9 +278,11 @@ def _unsettled(session: Session, weights: Sequence[Weight], settled: set[int]) -
     placed = NamespaceNodeSample
     kept = set(
         session.execute(
-            select(UsageSnapshot.id).where(
-                UsageSnapshot.id.in_(candidates),
-                select(placed.snapshot_id).where(placed.snapshot_id == UsageSnapshot.id).exists(),
+            select(col(UsageSnapshot.id)).where(
+                col(UsageSnapshot.id).in_(candidates),
+                select(col(placed.snapshot_id))
+                .where(col(placed.snapshot_id) == UsageSnapshot.id)
+                .exists(),
             )
         ).scalars()
     )
@@ -290,7 +303,7 @@ def _namespace_sums(
     labels = ("namespace_id", "namespace", "team", "cost_center")
     parts = [
         select(*(getattr(hour, name) for name in (*labels, *NAMESPACE_FIGURES))).where(
-            hour.cluster_id == cluster_id, hour.hour_start == hour_start
+            col(hour.cluster_id) == cluster_id, col(hour.hour_start) == hour_start
         )
     ]
     # A sync may settle one of the others meanwhile: the statement reads its figures from the
@@ -315,9 +328,9 @@ def _namespace_sums(
                 sample.network_bytes * weights_cte.c.inside,
                 sample.gpu_alloc * weight,
             )
-            .join(weights_cte.cte, weights_cte.on(sample.snapshot_id))
-            .join(UsageSnapshot, UsageSnapshot.id == weights_cte.c.snapshot_id)
-            .where(UsageSnapshot.namespaces_settled.is_(False))
+            .join(weights_cte.cte, weights_cte.on(col(sample.snapshot_id)))
+            .join(UsageSnapshot, col(UsageSnapshot.id) == weights_cte.c.snapshot_id)
+            .where(col(UsageSnapshot.namespaces_settled).is_(False))
         )
     figures_of = union_all(*parts).subquery("figures") if len(parts) > 1 else parts[0].subquery()
     keys = [figures_of.c[name] for name in labels]
@@ -333,21 +346,48 @@ def _namespace_sums(
     ).all()
     return [
         NamespaceHourSums(
+            namespace_id=namespace_id,
+            namespace=namespace,
+            team=team,
+            cost_center=cost_center,
+            cpu_request_core_hours=_hours(cpu_request),
+            cpu_usage_core_hours=_hours(cpu_usage),
+            cpu_core_hours=_hours(cpu_alloc),
+            memory_request_byte_hours=_hours(memory_request),
+            memory_usage_byte_hours=_hours(memory_usage),
+            memory_byte_hours=_hours(memory_alloc),
+            storage_byte_hours=_hours(storage),
+            cpu_metered_request_core_hours=_hours(cpu_metered_request),
+            memory_metered_request_byte_hours=_hours(memory_metered_request),
+            network_bytes=float(network or 0),
+            gpu_hours=_hours(gpu),
+        )
+        for (
             namespace_id,
             namespace,
             team,
             cost_center,
-            *(float(figure or 0.0) / SECONDS_PER_HOUR for figure in figures[:7]),
-            cpu_metered_request_core_hours=float(figures[7] or 0.0) / SECONDS_PER_HOUR,
-            memory_metered_request_byte_hours=float(figures[8] or 0.0) / SECONDS_PER_HOUR,
-            network_bytes=float(figures[9] or 0),
-            gpu_hours=float(figures[10] or 0.0) / SECONDS_PER_HOUR,
-        )
-        for namespace_id, namespace, team, cost_center, *figures in rows
+            cpu_request,  # in NAMESPACE_FIGURES' order from here on
+            cpu_usage,
+            cpu_alloc,
+            memory_request,
+            memory_usage,
+            memory_alloc,
+            storage,
+            cpu_metered_request,
+            memory_metered_request,
+            network,
+            gpu,
+        ) in rows
     ]
 
 
-def _capacity(session: Session, weights_cte: Any) -> tuple[float, float, float]:
+def _hours(seconds: float | None) -> float:
+    """A figure summed over covered seconds, as the same figure over covered hours."""
+    return float(seconds or 0.0) / SECONDS_PER_HOUR
+
+
+def _capacity(session: Session, weights_cte: _Weights) -> tuple[float, float, float]:
     """Σ_nodes capacity × covered hours: (core-hours, byte-hours, GPU-hours)."""
     node, weight = NodeUsageSample, weights_cte.c.weight
     cores, memory, gpus = session.execute(
@@ -355,7 +395,7 @@ def _capacity(session: Session, weights_cte: Any) -> tuple[float, float, float]:
             func.sum(node.capacity_cpu_cores * weight),
             func.sum(node.capacity_memory_bytes * weight),
             func.sum(node.capacity_gpus * weight),
-        ).join(weights_cte.cte, weights_cte.on(node.snapshot_id))
+        ).join(weights_cte.cte, weights_cte.on(col(node.snapshot_id)))
     ).one()
     return (
         float(cores or 0.0) / SECONDS_PER_HOUR,
@@ -364,26 +404,30 @@ def _capacity(session: Session, weights_cte: Any) -> tuple[float, float, float]:
     )
 
 
-def _node_hours(session: Session, weights_cte: Any) -> list[NodeHour]:
+def _node_hours(session: Session, weights_cte: _Weights) -> list[NodeHour]:
     """Each node the hour's samples list: its state in the first sample that covers the hour,
     the seconds it covers and its capacity × covered seconds (cost-model.md "Node prices")."""
     node, weight = NodeUsageSample, weights_cte.c.weight
-    per_node = {"partition_by": node.node_id}
+    per_node = col(node.node_id)
     ranked = (
         select(
-            node.node_id,
-            node.node,
-            node.label_set_id,
-            node.capacity_cpu_cores,
-            node.capacity_memory_bytes,
-            node.capacity_gpus,
-            func.sum(weight).over(**per_node).label("covered"),
-            func.sum(node.capacity_cpu_cores * weight).over(**per_node).label("cores"),
-            func.sum(node.capacity_memory_bytes * weight).over(**per_node).label("memory"),
-            func.sum(node.capacity_gpus * weight).over(**per_node).label("gpus"),
-            func.row_number().over(order_by=node.sampled_at, **per_node).label("rank"),
+            col(node.node_id),
+            col(node.node),
+            col(node.label_set_id),
+            col(node.capacity_cpu_cores),
+            col(node.capacity_memory_bytes),
+            col(node.capacity_gpus),
+            func.sum(weight).over(partition_by=per_node).label("covered"),
+            func.sum(node.capacity_cpu_cores * weight).over(partition_by=per_node).label("cores"),
+            func.sum(node.capacity_memory_bytes * weight)
+            .over(partition_by=per_node)
+            .label("memory"),
+            func.sum(node.capacity_gpus * weight).over(partition_by=per_node).label("gpus"),
+            func.row_number()
+            .over(order_by=col(node.sampled_at), partition_by=per_node)
+            .label("rank"),
         )
-        .join(weights_cte.cte, weights_cte.on(node.snapshot_id))
+        .join(weights_cte.cte, weights_cte.on(col(node.snapshot_id)))
         .where(weight > 0)
         .subquery()
     )
@@ -430,14 +474,18 @@ class _NodePricer:
     label_sets: dict[int, dict[str, str]] = dataclasses.field(default_factory=dict)
 
     def labels(self, session: Session, nodes: Sequence[NodeHour]) -> None:
-        missing = {node.label_set_id for node in nodes} - {None, *self.label_sets}
+        missing = {
+            node.label_set_id for node in nodes if node.label_set_id is not None
+        } - self.label_sets.keys()
         if missing:
             self.label_sets.update(
                 session.execute(
-                    select(NodeLabelSet.id, NodeLabelSet.labels).where(
-                        NodeLabelSet.id.in_(sorted(missing))
+                    select(col(NodeLabelSet.id), col(NodeLabelSet.labels)).where(
+                        col(NodeLabelSet.id).in_(sorted(missing))
                     )
-                ).all()
+                )
+                .tuples()
+                .all()
             )
 
     def price(self, node: NodeHour, hour_start: dt.datetime, prices: UnitPrices) -> NodePrice:
@@ -467,58 +515,65 @@ def _allocation_seconds(
     hour_start: dt.datetime,
     unsettled: _Weights | None,
     namespace_ids: Sequence[int] | None,
-) -> Any:
+) -> Subquery[_Columns]:
     """Σ allocation × covered seconds per (key, node id) over the hour, in two parts: the
     settled seconds of `namespace_node_hours` and the rows of the samples not settled yet,
     weighed by the hour's snapshot weights (each summed apart: the pending part may be every
     sample's rows, millions of them, which the repricing should not join one by one). The key is the namespace id, or, for `namespace_ids` (namespaces
     whose labels changed inside the hour), (namespace id, team, cost-center) of the samples."""
     settled = NamespaceNodeHour
-    settled_keys: tuple[Any, ...] = (settled.namespace_id,)
-    in_hour = [settled.cluster_id == cluster_id, settled.hour_start == hour_start]
+    settled_keys: tuple[Mapped[int] | Mapped[str], ...] = (col(settled.namespace_id),)
+    in_hour = [col(settled.cluster_id) == cluster_id, col(settled.hour_start) == hour_start]
     if namespace_ids is not None:
-        settled_keys = (settled.namespace_id, settled.team, settled.cost_center)
-        in_hour.append(settled.namespace_id.in_(list(namespace_ids)))
+        settled_keys = (col(settled.namespace_id), col(settled.team), col(settled.cost_center))
+        in_hour.append(col(settled.namespace_id).in_(list(namespace_ids)))
     parts = [
         select(
             *settled_keys,
-            settled.node_id,
+            col(settled.node_id),
             func.sum(settled.cpu_core_seconds).label("cpu"),
             func.sum(settled.memory_byte_seconds).label("memory"),
             func.sum(settled.gpu_seconds).label("gpu"),
         )
         .where(*in_hour)
-        .group_by(*settled_keys, settled.node_id)
+        .group_by(*settled_keys, col(settled.node_id))
     ]
     if unsettled is not None:
         parts.append(_unsettled_seconds(unsettled, namespace_ids))
     return union_all(*parts).subquery("allocation") if len(parts) > 1 else parts[0].subquery()
 
 
-def _unsettled_seconds(weights_cte: _Weights, namespace_ids: Sequence[int] | None) -> Any:
+def _unsettled_seconds(
+    weights_cte: _Weights, namespace_ids: Sequence[int] | None
+) -> Select[*tuple[Any, ...]]:
     """Σ allocation × weight per (key, node id) over the unsettled samples' per-node rows."""
     placed, weight = NamespaceNodeSample, weights_cte.c.weight
-    keys: tuple[Any, ...] = (placed.namespace_id,)
+    keys: tuple[Mapped[int] | Mapped[str], ...] = (col(placed.namespace_id),)
     query = (
         select(weights_cte.c.snapshot_id)
         .select_from(weights_cte.cte)
-        .join(placed, weights_cte.on(placed.snapshot_id))
+        .join(placed, weights_cte.on(col(placed.snapshot_id)))
     )
     if namespace_ids is not None:
         sample = NamespaceUsageSample
-        keys = (placed.namespace_id, sample.team, sample.cost_center)
+        keys = (col(placed.namespace_id), col(sample.team), col(sample.cost_center))
         query = query.join(
             sample,
-            (sample.snapshot_id == placed.snapshot_id)
-            & (sample.namespace_id == placed.namespace_id),
-        ).where(placed.namespace_id.in_(list(namespace_ids)))
+            (col(sample.snapshot_id) == placed.snapshot_id)
+            & (col(sample.namespace_id) == placed.namespace_id),
+        ).where(col(placed.namespace_id).in_(list(namespace_ids)))
     return query.with_only_columns(
         *keys,
-        placed.node_id,
+        col(placed.node_id),
         func.sum(placed.cpu_alloc_cores * weight),
         func.sum(placed.memory_alloc_bytes * weight),
         func.sum(placed.gpu_alloc * weight),
-    ).group_by(*keys, placed.node_id)
+    ).group_by(*keys, col(placed.node_id))
+
+
+# What _node_costs sums by: the namespace id, with the team and cost-center for a namespace
+# whose labels changed inside the hour.
+_NodeCostKey = tuple[int | None] | tuple[int | None, str, str]
 
 
 def _node_costs(
@@ -528,7 +583,7 @@ def _node_costs(
     unsettled: _Weights | None,
     deltas: dict[int, tuple[float, float, float]],
     namespace_ids: Sequence[int] | None,
-) -> dict[tuple, tuple[float, float, float]]:
+) -> dict[_NodeCostKey, tuple[float, float, float]]:
     """Σ allocation × (node unit price − sheet unit price) × covered hours over the repriced
     nodes: (cpu, memory, gpu) cost per key of `_allocation_seconds`, summed in SQL against
     the repriced nodes' deltas (a row per key comes back, not one per namespace and node)."""
@@ -582,14 +637,18 @@ def _with_node_costs(
     if not deltas:
         return sums
     lines_per_namespace = collections.Counter(line.namespace_id for line in sums)
-    split = sorted(namespace_id for namespace_id, n in lines_per_namespace.items() if n > 1)
+    split = sorted(
+        namespace_id
+        for namespace_id, n in lines_per_namespace.items()
+        if n > 1 and namespace_id is not None  # a namespace's lines have its id
+    )
     unsettled = _unsettled(session, weights, settled)
     costs = _node_costs(session, cluster_id, hour_start, unsettled, deltas, None)
     if split:
         costs |= _node_costs(session, cluster_id, hour_start, unsettled, deltas, split)
     added = []
     for line in sums:
-        key = (
+        key: _NodeCostKey = (
             (line.namespace_id, line.team, line.cost_center)
             if line.namespace_id in split
             else (line.namespace_id,)
@@ -707,26 +766,26 @@ def _replace_hour(
     for model in (CostHourly, NodeHourPrice):
         session.execute(
             delete(model).where(
-                model.cluster_id == target.cluster_id, model.hour_start == hour_start
+                col(model.cluster_id) == target.cluster_id, col(model.hour_start) == hour_start
             )
         )
     # The hour's own figures replace what was shown of it while it was open.
     session.execute(
         delete(CostProvisional).where(
-            CostProvisional.cluster_id == target.cluster_id,
-            CostProvisional.hour_start <= hour_start,
+            col(CostProvisional.cluster_id) == target.cluster_id,
+            col(CostProvisional.hour_start) <= hour_start,
         )
     )
     insert_rows(
         session,
-        NodeHourPrice.__table__,
+        table_of(NodeHourPrice),
         [
             price | {"cluster_id": target.cluster_id, "hour_start": hour_start}
             for price in figures.node_prices
         ],
     )
     rows = _cost_rows(target, hour_start, figures, prices)
-    insert_rows(session, CostHourly.__table__, rows)
+    insert_rows(session, table_of(CostHourly), rows)
     return len(rows)
 
 
@@ -734,11 +793,11 @@ def _replace_rollup(
     session: Session,
     *,
     cluster_id: int,
-    source: Any,
-    source_period: Any,
-    period_start: Any,
-    period_end: Any,
-    target: Any,
+    source: type[CostHourly | CostDaily],
+    source_period: Mapped[dt.datetime] | Mapped[dt.date],
+    period_start: dt.datetime | dt.date,
+    period_end: dt.datetime | dt.date,
+    target: type[CostDaily | CostMonthly],
     target_period: str,
     period_value: dt.date,
 ) -> None:
@@ -746,7 +805,7 @@ def _replace_rollup(
     a row per namespace (by id), team and cost-center, as the hours are."""
     session.execute(
         delete(target).where(
-            target.cluster_id == cluster_id, getattr(target, target_period) == period_value
+            col(target.cluster_id) == cluster_id, getattr(target, target_period) == period_value
         )
     )
     keys = [getattr(source, name) for name in ROW_KEYS]
@@ -759,7 +818,7 @@ def _replace_rollup(
             literal(period_value, Date),
         )
         .where(
-            source.cluster_id == cluster_id,
+            col(source.cluster_id) == cluster_id,
             source_period >= period_start,
             source_period < period_end,
         )
@@ -776,7 +835,7 @@ def _roll_up(session: Session, cluster_id: int, day: dt.date) -> None:
         session,
         cluster_id=cluster_id,
         source=CostHourly,
-        source_period=CostHourly.hour_start,
+        source_period=col(CostHourly.hour_start),
         period_start=day_start,
         period_end=day_start + DAY,
         target=CostDaily,
@@ -788,7 +847,7 @@ def _roll_up(session: Session, cluster_id: int, day: dt.date) -> None:
         session,
         cluster_id=cluster_id,
         source=CostDaily,
-        source_period=CostDaily.day,
+        source_period=col(CostDaily.day),
         period_start=month_start.date(),
         period_end=add_months(month_start, 1).date(),
         target=CostMonthly,
@@ -976,7 +1035,7 @@ def price_open_hours(
     hour_start = floor_hour(now)
     with open_session() as session:
         targets = _targets(session, org_id=org_id, cluster_ids=cluster_ids)
-        session.execute(delete(CostProvisional).where(CostProvisional.hour_start < hour_start))
+        session.execute(delete(CostProvisional).where(col(CostProvisional.hour_start) < hour_start))
     written = 0
     for target in targets:
         try:
@@ -990,17 +1049,21 @@ def price_open_hours(
                 # cluster row's lock makes the second wait and delete what the first wrote
                 # (PostgreSQL; SQLite writes one at a time anyway).
                 session.execute(
-                    select(Cluster.id).where(Cluster.id == target.cluster_id).with_for_update()
+                    select(col(Cluster.id))
+                    .where(col(Cluster.id) == target.cluster_id)
+                    .with_for_update()
                 )
                 session.execute(
-                    delete(CostProvisional).where(CostProvisional.cluster_id == target.cluster_id)
+                    delete(CostProvisional).where(
+                        col(CostProvisional.cluster_id) == target.cluster_id
+                    )
                 )
                 rows = [
                     row | {"through": now}
                     for row in _cost_rows(target, hour_start, figures, prices)
                     if row["covered_hours"] > 0
                 ]
-                insert_rows(session, CostProvisional.__table__, rows)
+                insert_rows(session, table_of(CostProvisional), rows)
                 written += len(rows)
         except Exception:
             log.exception(
@@ -1023,7 +1086,9 @@ def price_open_hour_of_a_new_cluster(
     at the top of the hour, inside the sync workers. Two indexed look-ups. Whether it priced."""
     with open_session() as session:
         has_figures = session.execute(
-            select(CostProvisional.id).where(CostProvisional.cluster_id == cluster_id).limit(1)
+            select(col(CostProvisional.id))
+            .where(col(CostProvisional.cluster_id) == cluster_id)
+            .limit(1)
         ).first() or session.get(CostRun, cluster_id)
     if has_figures is not None:
         return False
@@ -1059,14 +1124,14 @@ def request_recompute(
     their rows."""
     now = now or utcnow()
     since_hour = _since(since, now)
-    query = select(Cluster.id).where(Cluster.org_id == org_id)
+    query = select(col(Cluster.id)).where(col(Cluster.org_id) == org_id)
     if cluster_id is not None:
-        query = query.where(Cluster.id == cluster_id)
+        query = query.where(col(Cluster.id) == cluster_id)
     ids = list(session.execute(query).scalars())
     if cluster_id is not None and not ids:
         raise NotFound("no such cluster")
     moved = 0
-    for run in session.execute(select(CostRun).where(CostRun.cluster_id.in_(ids))).scalars():
+    for run in session.execute(select(CostRun).where(col(CostRun.cluster_id).in_(ids))).scalars():
         if run.computed_until is not None and run.computed_until > since_hour:
             run.computed_until = since_hour
             session.add(run)

@@ -21,7 +21,8 @@ INTEL_GPU_NOT_DEVICES = frozenset({"millicores", "memory.max", "tiles"})
 GPU_PRODUCT_LABEL = "nvidia.com/gpu.product"  # NVIDIA GPU feature discovery
 GKE_ACCELERATOR_LABEL = "cloud.google.com/gke-accelerator"
 
-Quantities = Mapping[str, str | int | float]
+# As decoded from the API's JSON, where a quantity may be null (that one does not parse).
+Quantities = Mapping[str, str | int | float | None]
 
 
 def is_gpu_resource(name: str) -> bool:
@@ -35,8 +36,8 @@ def is_gpu_resource(name: str) -> bool:
     )
 
 
-def _count(value: str | float) -> float:
-    if isinstance(value, bool):
+def _count(value: str | float | None) -> float:
+    if value is None or isinstance(value, bool):
         raise InvalidQuantity(f"{value!r} is not a quantity")
     if isinstance(value, int | float):
         if value < 0 or math.isnan(value):

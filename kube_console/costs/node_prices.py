@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 
 from sqlalchemy import delete, func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from kube_console.costs.catalogue import (
     PROVIDERS,
@@ -67,6 +67,7 @@ def _price(value: float | str, field: str, errors: list[FieldError]) -> float:
 
 
 def _rule(row: NodePriceRule) -> PriceRule:
+    assert row.id is not None  # stored
     return PriceRule(
         id=row.id,
         terms=parse_selector(row.selector),
@@ -80,8 +81,8 @@ def _org_rules(session: Session, org_id: int) -> list[NodePriceRule]:
     return list(
         session.execute(
             select(NodePriceRule)
-            .where(NodePriceRule.org_id == org_id)
-            .order_by(NodePriceRule.effective_from.desc(), NodePriceRule.id.desc())
+            .where(col(NodePriceRule.org_id) == org_id)
+            .order_by(col(NodePriceRule.effective_from).desc(), col(NodePriceRule.id).desc())
         ).scalars()
     )
 
@@ -105,7 +106,7 @@ def create_rule(
     price = _price(price_per_hour, "price_per_hour", errors)
     starts = effective_from_field(effective_from, errors)
     count = session.execute(
-        select(func.count()).select_from(NodePriceRule).where(NodePriceRule.org_id == org_id)
+        select(func.count()).select_from(NodePriceRule).where(col(NodePriceRule.org_id) == org_id)
     ).scalar_one()
     if count >= MAX_RULES_PER_ORG:
         errors.append(
@@ -113,6 +114,7 @@ def create_rule(
         )
     if errors:
         raise ValidationFailed(errors)
+    assert starts is not None  # else effective_from is among the errors
     row = NodePriceRule(
         org_id=org_id,
         selector=format_selector(terms),
@@ -138,10 +140,10 @@ class _LiveNodes:
 
     def __init__(self, session: Session, org_id: int):
         found = session.execute(
-            select(Node.id, Node.name, Node.labels, Cluster.name)
-            .join(Cluster, Cluster.id == Node.cluster_id)
-            .where(Cluster.org_id == org_id, Node.deleted_at.is_(None))
-            .order_by(Cluster.name, Node.name)
+            select(col(Node.id), col(Node.name), col(Node.labels), col(Cluster.name))
+            .join(Cluster, col(Cluster.id) == Node.cluster_id)
+            .where(col(Cluster.org_id) == org_id, col(Node.deleted_at).is_(None))
+            .order_by(col(Cluster.name), col(Node.name))
         ).all()
         self.names = {node_id: f"{cluster}/{name}" for node_id, name, _, cluster in found}
         self.order = [node_id for node_id, *_ in found]
@@ -166,7 +168,7 @@ def list_rules(
     """The org's rules, newest first, each with the live nodes it matches and prices now."""
     moment = now or utcnow()
     rows = _org_rules(session, org_id)
-    rules = {row.id: _rule(row) for row in rows}
+    rules = {rule.id: rule for rule in map(_rule, rows)}
     nodes = _LiveNodes(session, org_id)
     matches = {rule_id: nodes.matching(rule.terms) for rule_id, rule in rules.items()}
     in_force = {rule.id for rule in rules_in_force(rules.values(), moment)}
@@ -179,17 +181,17 @@ def list_rules(
         priced[max(competing, key=precedence).id] += 1
     return [
         NodePriceRuleRow(
-            id=row.id,
+            id=rule.id,
             selector=row.selector,
             price_per_hour=row.price_per_hour,
             effective_from=_iso(row.effective_from),
             created_at=_iso(row.created_at),
-            status="in force" if row.id in in_force else "scheduled",
-            matching_nodes=len(matches[row.id]),
-            priced_nodes=priced[row.id],
-            example_nodes=nodes.examples(matches[row.id]),
+            status="in force" if rule.id in in_force else "scheduled",
+            matching_nodes=len(matches[rule.id]),
+            priced_nodes=priced[rule.id],
+            example_nodes=nodes.examples(matches[rule.id]),
         )
-        for row in rows
+        for row, rule in zip(rows, rules.values(), strict=True)
     ]
 
 
@@ -209,8 +211,8 @@ def _org_catalogue(session: Session, org_id: int) -> list[NodePriceCatalogueRow]
     return list(
         session.execute(
             select(NodePriceCatalogueRow)
-            .where(NodePriceCatalogueRow.org_id == org_id)
-            .order_by(NodePriceCatalogueRow.id)
+            .where(col(NodePriceCatalogueRow.org_id) == org_id)
+            .order_by(col(NodePriceCatalogueRow.id))
         ).scalars()
     )
 
@@ -218,12 +220,12 @@ def _org_catalogue(session: Session, org_id: int) -> list[NodePriceCatalogueRow]
 def catalogue_summary(*, session: Session, org_id: int) -> CatalogueSummary:
     counts = session.execute(
         select(
-            NodePriceCatalogueRow.provider,
+            col(NodePriceCatalogueRow.provider),
             func.count(),
-            func.max(NodePriceCatalogueRow.uploaded_at),
+            func.max(col(NodePriceCatalogueRow.uploaded_at)),
         )
-        .where(NodePriceCatalogueRow.org_id == org_id)
-        .group_by(NodePriceCatalogueRow.provider)
+        .where(col(NodePriceCatalogueRow.org_id) == org_id)
+        .group_by(col(NodePriceCatalogueRow.provider))
     ).all()
     uploaded = max((uploaded_at for _, _, uploaded_at in counts), default=None)
     return CatalogueSummary(
@@ -240,7 +242,9 @@ def upload_catalogue(
     """Replace the org's catalogue with the file's rows; a file with any bad row changes nothing
     (raises CatalogueInvalid, whose errors read "line N: column: what is wrong")."""
     rows = parse_catalogue(data)
-    session.execute(delete(NodePriceCatalogueRow).where(NodePriceCatalogueRow.org_id == org_id))
+    session.execute(
+        delete(NodePriceCatalogueRow).where(col(NodePriceCatalogueRow.org_id) == org_id)
+    )
     now = utcnow()
     session.add_all(
         NodePriceCatalogueRow(
@@ -265,7 +269,9 @@ def upload_catalogue(
 
 
 def clear_catalogue(*, session: Session, org_id: int) -> CatalogueSummary:
-    session.execute(delete(NodePriceCatalogueRow).where(NodePriceCatalogueRow.org_id == org_id))
+    session.execute(
+        delete(NodePriceCatalogueRow).where(col(NodePriceCatalogueRow.org_id) == org_id)
+    )
     session.flush()
     return catalogue_summary(session=session, org_id=org_id)
 
@@ -274,10 +280,12 @@ def spot_factors(*, session: Session, org_id: int) -> dict[str, float]:
     """The spot factor of every catalogue provider (0.35 where the org set none)."""
     stored = dict(
         session.execute(
-            select(NodePriceSpotFactor.provider, NodePriceSpotFactor.factor).where(
-                NodePriceSpotFactor.org_id == org_id
+            select(col(NodePriceSpotFactor.provider), col(NodePriceSpotFactor.factor)).where(
+                col(NodePriceSpotFactor.org_id) == org_id
             )
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     return {provider: stored.get(provider, DEFAULT_SPOT_FACTOR) for provider in PROVIDERS}
 

@@ -18,8 +18,10 @@ import datetime as dt
 import secrets
 from collections.abc import Callable
 from time import perf_counter
+from typing import TypedDict
 
 from sqlalchemy import func, select
+from sqlmodel import col
 
 from kube_console.costs.engine import run_cost_pass
 from kube_console.costs.math import floor_hour
@@ -69,6 +71,30 @@ class DemoReady:
     now: dt.datetime  # what the build counted as now (the cost job's retention reckons from it)
 
 
+class DemoParts(TypedDict):
+    """What building the demo and filling in its older history both take."""
+
+    open_session: OpenSession
+    settings: Settings
+    keyring: Keyring
+    clusters: list[FakeCluster]
+    workload: Workload
+
+
+class _Registration(TypedDict):
+    """What registering a demo cluster and replacing its credential both take."""
+
+    open_session: OpenSession
+    org_id: int
+    name: str
+    environment: str
+    kubeconfig: str
+    context: str | None
+    acknowledge_insecure_tls: bool
+    keyring: Keyring
+    settings: Settings
+
+
 def history_settings(settings: Settings, days: int) -> Settings:
     """One sample an hour covers its hour, and the samples of every replayed day are kept."""
     return settings.model_copy(
@@ -97,45 +123,51 @@ def prepare_demo(
     password = secrets.token_urlsafe(12)
     with open_session() as session:
         org = session.execute(
-            select(Organization).where(Organization.name == DEMO_ORG)
+            select(Organization).where(col(Organization.name) == DEMO_ORG)
         ).scalar_one_or_none()
         built = org is None
         if org is None:
             org = Organization(name=DEMO_ORG)
             session.add(org)
             session.flush()
+        org_id = org.id
+        assert org_id is not None  # stored
+        if built:
             users.create_user(
                 session=session,
-                org_id=org.id,
+                org_id=org_id,
                 email=DEMO_EMAIL,
                 password=password,
                 role="admin",
                 display_name=DEMO_NAME,
             )
         else:
-            admin = session.execute(select(User).where(User.email == DEMO_EMAIL)).scalar_one()
+            admin = session.execute(select(User).where(col(User.email) == DEMO_EMAIL)).scalar_one()
             users.reset_password(
-                session=session, org_id=org.id, user_id=admin.id, password=password
+                session=session, org_id=org_id, user_id=admin.id, password=password
             )
-        org_id = org.id
-        known = dict(
-            session.execute(select(Cluster.name, Cluster.id).where(Cluster.org_id == org_id)).all()
-        )
+        known = {
+            name: cluster_id
+            for name, cluster_id in session.execute(
+                select(col(Cluster.name), col(Cluster.id)).where(col(Cluster.org_id) == org_id)
+            ).tuples()
+            if cluster_id is not None  # stored rows have their ids
+        }
 
     ids = {}
     for cluster in clusters:
         kubeconfig = kubeconfig_yaml(server.credentials_for(cluster), context=cluster.name)
-        common = {
-            "open_session": open_session,
-            "org_id": org_id,
-            "name": cluster.name,
-            "environment": ENVIRONMENTS[cluster.name],
-            "kubeconfig": kubeconfig,
-            "context": None,
-            "acknowledge_insecure_tls": False,
-            "keyring": keyring,
-            "settings": settings,
-        }
+        common = _Registration(
+            open_session=open_session,
+            org_id=org_id,
+            name=cluster.name,
+            environment=ENVIRONMENTS[cluster.name],
+            kubeconfig=kubeconfig,
+            context=None,
+            acknowledge_insecure_tls=False,
+            keyring=keyring,
+            settings=settings,
+        )
         if cluster.name in known:
             ids[cluster.name] = update_cluster(cluster_id=known[cluster.name], **common).id
         else:
@@ -206,7 +238,9 @@ def backfill(
     price_from = [floor_hour(replayed.first)] if replayed.first else []
     with open_session() as session:
         earliest_cost = session.execute(
-            select(func.min(CostHourly.hour_start)).where(CostHourly.org_id == ready.org_id)
+            select(func.min(col(CostHourly.hour_start))).where(
+                col(CostHourly.org_id) == ready.org_id
+            )
         ).scalar_one()
     if earliest_cost is None or _aware(earliest_cost) > ready.history_start + SPARSE_STEP:
         price_from.append(floor_hour(ready.history_start))  # a pricing stopped half-way
@@ -293,10 +327,10 @@ def _sampled_hours(
     hours: dict[str, set[dt.datetime]] = {name: set() for name in cluster_ids}
     with open_session() as session:
         for cluster_id, sampled_at in session.execute(
-            select(UsageSnapshot.cluster_id, UsageSnapshot.sampled_at).where(
-                UsageSnapshot.cluster_id.in_(list(names)),
-                UsageSnapshot.sampled_at >= start,
-                UsageSnapshot.sampled_at < end,
+            select(col(UsageSnapshot.cluster_id), col(UsageSnapshot.sampled_at)).where(
+                col(UsageSnapshot.cluster_id).in_(list(names)),
+                col(UsageSnapshot.sampled_at) >= start,
+                col(UsageSnapshot.sampled_at) < end,
             )
         ):
             hours[names[cluster_id]].add(floor_hour(_aware(sampled_at)))
@@ -307,7 +341,9 @@ def load_credentials(
     open_session: OpenSession, cluster_id: int, keyring: Keyring
 ) -> ClusterCredentials:
     with open_session() as session:
-        return load_credential(cluster=session.get(Cluster, cluster_id), keyring=keyring)
+        cluster = session.get(Cluster, cluster_id)
+        assert cluster is not None  # registered by prepare_demo
+        return load_credential(cluster=cluster, keyring=keyring)
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:

@@ -19,7 +19,7 @@ from kube_console.fakekube.server import FakeKubeServer
 from kube_console.security.keyring import get_keyring
 from kube_console.settings import Settings, get_settings
 
-from .build import DemoFailed, DemoReady, backfill, prepare_demo
+from .build import DemoFailed, DemoParts, DemoReady, backfill, prepare_demo
 from .fleet import Workload, demo_clusters
 
 log = logging.getLogger(__name__)
@@ -55,13 +55,13 @@ async def demo_lifespan() -> AsyncIterator[None]:
     say(
         f"kube-console demo: {len(clusters)} clusters served by the built-in fake API server at {server.base_url}"
     )
-    common = {
-        "open_session": session_scope,
-        "settings": settings,
-        "keyring": keyring,
-        "clusters": clusters,
-        "workload": workload,
-    }
+    common = DemoParts(
+        open_session=session_scope,
+        settings=settings,
+        keyring=keyring,
+        clusters=clusters,
+        workload=workload,
+    )
     ready = await asyncio.to_thread(
         functools.partial(prepare_demo, server=server, days=HISTORY_DAYS, say=say, **common)
     )
@@ -79,12 +79,12 @@ async def demo_lifespan() -> AsyncIterator[None]:
         server.stop()
 
 
-def _fill_in_and_follow(ready: DemoReady, common: dict, stop: threading.Event) -> None:
+def _fill_in_and_follow(ready: DemoReady, common: DemoParts, stop: threading.Event) -> None:
     try:
         backfill(ready, days=HISTORY_DAYS, say=say, should_stop=stop.is_set, **common)
     except Exception:
         log.exception("the demo's older history could not be filled in")
-    workload: Workload = common["workload"]
+    workload = common["workload"]
     while True:
         workload.set_hour(utcnow())
         if stop.wait(LIVE_USAGE_EVERY_SECONDS):

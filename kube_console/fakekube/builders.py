@@ -245,8 +245,9 @@ def container(
     }
     if sidecar:
         return spec
+    health_check = {"path": "/healthz", "port": port, "scheme": "HTTP"}
     probe = {
-        "httpGet": {"path": "/healthz", "port": port, "scheme": "HTTP"},
+        "httpGet": health_check,
         "timeoutSeconds": 1,
         "periodSeconds": 10,
         "successThreshold": 1,
@@ -261,7 +262,7 @@ def container(
                 },
             ],
             "livenessProbe": {**probe, "initialDelaySeconds": 15},
-            "readinessProbe": {**probe, "httpGet": {**probe["httpGet"], "path": "/ready"}},
+            "readinessProbe": {**probe, "httpGet": {**health_check, "path": "/ready"}},
             "securityContext": {"runAsNonRoot": True, "allowPrivilegeEscalation": False},
         }
     )

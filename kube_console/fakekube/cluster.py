@@ -458,6 +458,7 @@ class FakeCluster:
             last_key = stored.key
         metadata: dict = {"resourceVersion": str(resource_version)}
         if more:
+            assert last_key is not None  # a full page came first
             metadata["continue"] = self._continue_token(last_key, epoch)
             if not predicates:
                 # The real server only knows this count when no selector filters the list.

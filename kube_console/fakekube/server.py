@@ -32,7 +32,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Literal, Self
+from typing import Any, Literal, Self
 from urllib.parse import parse_qsl, urlsplit
 
 import orjson
@@ -111,7 +111,7 @@ class FakeKubeApp:
             return self._control(method, split.path[len(_CONTROL_PREFIX) :], headers, body)
         match = _CLUSTER_PATH.fullmatch(split.path)
         cluster = self.clusters.get(match[1]) if match else None
-        if cluster is None:
+        if match is None or cluster is None:
             return _error(ApiError(404, f"no virtual cluster at {split.path}"))
         path = (match[2] or "/").rstrip("/") or "/"
 
@@ -252,7 +252,7 @@ class FakeKubeApp:
             )
         else:
             allowed = spec.get("nonResourceAttributes") is not None
-        status = {"allowed": allowed}
+        status: dict[str, bool | str] = {"allowed": allowed}
         if allowed:
             status["reason"] = "allowed by the fake's RBAC rules"
         return _json(
@@ -446,16 +446,19 @@ class _TLSServer(ThreadingHTTPServer):
         self.ssl_context = _server_ssl_context(tls)
         super().__init__(address, _Handler)
 
-    def finish_request(self, request: socket.socket, client_address: tuple) -> None:
+    def finish_request(
+        self, request: socket.socket | tuple[bytes, socket.socket], client_address: tuple[str, int]
+    ) -> None:
         # The TLS handshake runs here, in the connection's own thread, so a slow or
         # failing client never holds up accept().
+        assert isinstance(request, socket.socket)  # a TCP server's request is its connection
         request.settimeout(_Handler.timeout)
         try:
             connection = self.ssl_context.wrap_socket(request, server_side=True)
         except (ssl.SSLError, OSError):
             return
         try:
-            self.RequestHandlerClass(connection, client_address, self)
+            _Handler(connection, client_address, self)
         except (ssl.SSLError, OSError):
             pass
         finally:
@@ -525,20 +528,20 @@ class _Endpoint:
         """A credential as intake produces it: https URL with the cluster prefix, the CA's
         data, and either the cluster's token or a client certificate for `user`."""
         name = cluster if isinstance(cluster, str) else cluster.name
-        common = {
-            "server": self.url_for(name),
-            "certificate_authority_data": self.ca.cert_base64,
-            "context_name": name,
-            "cluster_name": name,
-            "user_name": user,
-        }
+        common = ClusterCredentials(
+            server=self.url_for(name),
+            certificate_authority_data=self.ca.cert_base64,
+            context_name=name,
+            cluster_name=name,
+            user_name=user,
+        )
         if auth == "token":
-            return ClusterCredentials(token=self._clusters[name].token, **common)
+            return dataclasses.replace(common, token=self._clusters[name].token)
         certificate = self.client_certificate(user)
-        return ClusterCredentials(
+        return dataclasses.replace(
+            common,
             client_certificate_data=certificate.cert_base64,
             client_key_data=certificate.key_base64,
-            **common,
         )
 
 
@@ -555,7 +558,7 @@ class FakeKubeServer(_Endpoint):
         self.port = self._httpd.server_address[1]
         self._thread: threading.Thread | None = None
 
-    def start(self) -> FakeKubeServer:
+    def start(self) -> Self:
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, name="fakekube", daemon=True
         )
@@ -632,7 +635,7 @@ class FakeKubeProcess(_Endpoint):
         self.ca = ca or CertificateAuthority()
         self._clusters = {cluster.name: cluster for cluster in clusters}
         self._control_token = secrets.token_hex(16)
-        self._process: subprocess.Popen | None = None
+        self._process: subprocess.Popen[bytes] | None = None
         self._http = urllib3.PoolManager(
             cert_reqs="CERT_REQUIRED", ca_cert_data=self.ca.cert_pem.decode()
         )
@@ -641,19 +644,20 @@ class FakeKubeProcess(_Endpoint):
     def clusters(self) -> dict[str, FakeCluster]:
         return self._clusters
 
-    def start(self) -> FakeKubeProcess:
+    def start(self) -> Self:
         project_root = pathlib.Path(__file__).resolve().parents[2]
         environment = {**os.environ, "PYTHONPATH": str(project_root)}
-        self._process = subprocess.Popen(
+        self._process = process = subprocess.Popen(
             [sys.executable, "-m", "kube_console.fakekube"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=environment,
         )
+        assert process.stdin is not None and process.stdout is not None  # both piped
         tls = ServerTLS(self.ca.cert_pem, self.ca.issue_server_certificate())
-        pickle.dump((tls, list(self._clusters.values()), self._control_token), self._process.stdin)
-        self._process.stdin.close()
-        port_line = self._process.stdout.readline()
+        pickle.dump((tls, list(self._clusters.values()), self._control_token), process.stdin)
+        process.stdin.close()
+        port_line = process.stdout.readline()
         if not port_line.strip().isdigit():
             self.stop()
             raise RuntimeError("the fake API server process did not start")
@@ -664,7 +668,8 @@ class FakeKubeProcess(_Endpoint):
         if self._process is not None:
             self._process.terminate()
             self._process.wait(10)
-            self._process.stdout.close()
+            if self._process.stdout is not None:  # piped
+                self._process.stdout.close()
             self._process = None
 
     def __enter__(self) -> Self:
@@ -673,7 +678,7 @@ class FakeKubeProcess(_Endpoint):
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
-    def _control(self, method: str, path: str, body: object = None) -> object:
+    def _control(self, method: str, path: str, body: object = None) -> Any:  # the JSON answer
         response = self._http.request(
             method,
             f"{self.base_url}{_CONTROL_PREFIX}{path}",

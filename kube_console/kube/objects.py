@@ -17,7 +17,7 @@ import datetime as dt
 import logging
 import threading
 from collections.abc import Callable, Mapping
-from typing import Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 import msgspec
 
@@ -58,10 +58,14 @@ class _Record(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     (they never form reference cycles, and tracking 100k of them makes every GC pass slow)."""
 
 
+# Every struct below repeats frozen=True: msgspec inherits it, but a type checker reads only a
+# class's own keywords (PEP 681) and would take a subclass without it for a mutable one.
+
+
 # ---------------------------------------------------------------- public records
 
 
-class NamespaceRecord(_Record):
+class NamespaceRecord(_Record, frozen=True):
     uid: str
     name: str
     labels: dict[str, str] = {}
@@ -69,20 +73,20 @@ class NamespaceRecord(_Record):
     created_at: dt.datetime | None = None
 
 
-class NodeCondition(_Record):
+class NodeCondition(_Record, frozen=True):
     type: str
     status: str
     reason: str | None = None
     message: str | None = None
 
 
-class NodeTaint(_Record):
+class NodeTaint(_Record, frozen=True):
     key: str
     value: str | None = None
     effect: str = ""
 
 
-class NodeRecord(_Record):
+class NodeRecord(_Record, frozen=True):
     uid: str
     name: str
     labels: dict[str, str] = {}
@@ -116,7 +120,7 @@ class NodeRecord(_Record):
     created_at: dt.datetime | None = None
 
 
-class ContainerResources(_Record):
+class ContainerResources(_Record, frozen=True):
     name: str
     image: str = ""
     cpu_request_cores: float | None = None
@@ -126,7 +130,7 @@ class ContainerResources(_Record):
     gpu_request: float = 0.0  # GPUs requested (extended resources: the limit when no request)
 
 
-class WorkloadRecord(_Record):
+class WorkloadRecord(_Record, frozen=True):
     uid: str
     kind: WorkloadKind
     namespace: str
@@ -141,7 +145,7 @@ class WorkloadRecord(_Record):
     created_at: dt.datetime | None = None
 
 
-class PodContainer(ContainerResources):
+class PodContainer(ContainerResources, frozen=True):
     restarts: int = 0
     ready: bool = False
     # "running", "waiting:<reason>" or "terminated:<reason>"; "waiting:Unknown" until the
@@ -151,7 +155,7 @@ class PodContainer(ContainerResources):
     last_state: str = ""
 
 
-class PodRecord(_Record):
+class PodRecord(_Record, frozen=True):
     uid: str
     namespace: str
     name: str
@@ -175,7 +179,7 @@ class PodRecord(_Record):
     status_message: str = ""
 
 
-class PvcRecord(_Record):
+class PvcRecord(_Record, frozen=True):
     uid: str
     namespace: str
     name: str
@@ -188,7 +192,7 @@ class PvcRecord(_Record):
     created_at: dt.datetime | None = None
 
 
-class HelmRevision(_Record):
+class HelmRevision(_Record, frozen=True):
     """One revision of a release, as its history lists it."""
 
     revision: int
@@ -200,7 +204,7 @@ class HelmRevision(_Record):
     description: str = ""
 
 
-class HelmReleaseRecord(HelmRevision, kw_only=True):
+class HelmReleaseRecord(HelmRevision, kw_only=True, frozen=True):
     """Release metadata only: the chart's values, manifest and hooks are never kept. Its own
     fields are those of its latest revision."""
 
@@ -211,39 +215,39 @@ class HelmReleaseRecord(HelmRevision, kw_only=True):
     history: list[HelmRevision] = []
 
 
-class ContainerUsage(_Record):
+class ContainerUsage(_Record, frozen=True):
     name: str
     cpu_cores: float | None = None
     memory_bytes: int | None = None
 
 
-class PodUsage(_Record):
+class PodUsage(_Record, frozen=True):
     namespace: str
     name: str
     containers: list[ContainerUsage] = []
     timestamp: dt.datetime | None = None
 
 
-class NodeUsage(_Record):
+class NodeUsage(_Record, frozen=True):
     name: str
     cpu_cores: float | None = None
     memory_bytes: int | None = None
     timestamp: dt.datetime | None = None
 
 
-class HealthCheck(_Record):
+class HealthCheck(_Record, frozen=True):
     name: str
     ok: bool
 
 
-class HealthReport(_Record):
+class HealthReport(_Record, frozen=True):
     ok: bool
     endpoint: Literal["readyz", "healthz"]
     checks: list[HealthCheck] = []
     api_latency_ms: float = 0.0
 
 
-class PermissionReport(_Record):
+class PermissionReport(_Record, frozen=True):
     can_write: bool
     can_read_secrets: bool
     warnings: list[str] = []
@@ -251,12 +255,12 @@ class PermissionReport(_Record):
     cannot_list: list[str] = []
 
 
-class ClusterSnapshot(_Record):
+class ClusterSnapshot(_Record, frozen=True):
     """One sync's view of a cluster. A list field is None when that kind's list did not
     complete: the caller keeps its previous rows for that kind and marks nothing deleted."""
 
     fetched_at: dt.datetime
-    version: dict
+    version: dict[str, Any]  # GET /version's JSON as the server sent it
     health: HealthReport
     api_groups: list[str] = []
     namespaces: list[NamespaceRecord] | None = None
@@ -292,14 +296,14 @@ class _Raw(msgspec.Struct, frozen=True, gc=False):
 _Quantity = str | int | float | None
 
 
-class _RawOwnerReference(_Raw):
+class _RawOwnerReference(_Raw, frozen=True):
     kind: str = ""
     name: str = ""
     uid: str = ""
     controller: bool = False
 
 
-class _RawMeta(_Raw):
+class _RawMeta(_Raw, frozen=True):
     name: str = ""
     namespace: str = ""
     uid: str = ""
@@ -308,36 +312,36 @@ class _RawMeta(_Raw):
     ownerReferences: list[_RawOwnerReference] = []
 
 
-class _RawListMeta(_Raw):
+class _RawListMeta(_Raw, frozen=True):
     continue_: str | None = msgspec.field(default=None, name="continue")
 
 
 _Item = TypeVar("_Item")
 
 
-class _RawList(_Raw, Generic[_Item]):
+class _RawList(_Raw, Generic[_Item], frozen=True):
     # Required, and a list: an answer without it (or with null) is not an empty list, and
     # taking it for one would mark every object of the kind deleted.
     items: list[_Item]
     metadata: _RawListMeta = _RawListMeta()
 
 
-class _RawNamespaceStatus(_Raw):
+class _RawNamespaceStatus(_Raw, frozen=True):
     phase: str = ""
 
 
-class _RawNamespace(_Raw):
+class _RawNamespace(_Raw, frozen=True):
     metadata: _RawMeta = _RawMeta()
     status: _RawNamespaceStatus = _RawNamespaceStatus()
 
 
-class _RawTaint(_Raw):
+class _RawTaint(_Raw, frozen=True):
     key: str = ""
     value: str | None = None
     effect: str = ""
 
 
-class _RawNodeSpec(_Raw):
+class _RawNodeSpec(_Raw, frozen=True):
     providerID: str | None = None
     unschedulable: bool = False
     taints: list[_RawTaint] = []
@@ -348,14 +352,14 @@ class _RawNodeSpec(_Raw):
 _ResourceList = dict[str, _Quantity]
 
 
-class _RawNodeCondition(_Raw):
+class _RawNodeCondition(_Raw, frozen=True):
     type: str = ""
     status: str = ""
     reason: str | None = None
     message: str | None = None
 
 
-class _RawNodeInfo(_Raw):
+class _RawNodeInfo(_Raw, frozen=True):
     kubeletVersion: str = ""
     osImage: str = ""
     operatingSystem: str = ""
@@ -363,56 +367,56 @@ class _RawNodeInfo(_Raw):
     containerRuntimeVersion: str = ""
 
 
-class _RawNodeStatus(_Raw):
+class _RawNodeStatus(_Raw, frozen=True):
     capacity: _ResourceList = {}
     allocatable: _ResourceList = {}
     conditions: list[_RawNodeCondition] = []
     nodeInfo: _RawNodeInfo = _RawNodeInfo()
 
 
-class _RawNode(_Raw):
+class _RawNode(_Raw, frozen=True):
     metadata: _RawMeta = _RawMeta()
     spec: _RawNodeSpec = _RawNodeSpec()
     status: _RawNodeStatus = _RawNodeStatus()
 
 
-class _RawResources(_Raw):
+class _RawResources(_Raw, frozen=True):
     requests: _ResourceList = {}
     limits: _ResourceList = {}
 
 
-class _RawContainer(_Raw):
+class _RawContainer(_Raw, frozen=True):
     name: str = ""
     image: str = ""
     resources: _RawResources = _RawResources()
 
 
-class _RawPersistentVolumeClaimSource(_Raw):
+class _RawPersistentVolumeClaimSource(_Raw, frozen=True):
     claimName: str = ""
 
 
-class _RawVolume(_Raw):
+class _RawVolume(_Raw, frozen=True):
     persistentVolumeClaim: _RawPersistentVolumeClaimSource | None = None
 
 
-class _RawPodSpec(_Raw):
+class _RawPodSpec(_Raw, frozen=True):
     nodeName: str | None = None
     containers: list[_RawContainer] = []
     volumes: list[_RawVolume] = []
 
 
-class _RawStateReason(_Raw):
+class _RawStateReason(_Raw, frozen=True):
     reason: str | None = None
     message: str | None = None
 
 
-class _RawContainerState(_Raw):
+class _RawContainerState(_Raw, frozen=True):
     running: _Raw | None = None
     waiting: _RawStateReason | None = None
     terminated: _RawStateReason | None = None
 
 
-class _RawContainerStatus(_Raw):
+class _RawContainerStatus(_Raw, frozen=True):
     name: str = ""
     ready: bool = False
     restartCount: int = 0
@@ -420,14 +424,14 @@ class _RawContainerStatus(_Raw):
     lastState: _RawContainerState = _RawContainerState()
 
 
-class _RawPodCondition(_Raw):
+class _RawPodCondition(_Raw, frozen=True):
     type: str = ""
     status: str = ""
     reason: str | None = None
     message: str | None = None
 
 
-class _RawPodStatus(_Raw):
+class _RawPodStatus(_Raw, frozen=True):
     phase: str = ""
     reason: str | None = None
     message: str | None = None
@@ -437,31 +441,31 @@ class _RawPodStatus(_Raw):
     containerStatuses: list[_RawContainerStatus] = []
 
 
-class _RawPod(_Raw):
+class _RawPod(_Raw, frozen=True):
     metadata: _RawMeta = _RawMeta()
     spec: _RawPodSpec = _RawPodSpec()
     status: _RawPodStatus = _RawPodStatus()
 
 
-class _RawLabelSelector(_Raw):
+class _RawLabelSelector(_Raw, frozen=True):
     matchLabels: dict[str, str] = {}
 
 
-class _RawPodTemplateSpec(_Raw):
+class _RawPodTemplateSpec(_Raw, frozen=True):
     containers: list[_RawContainer] = []
 
 
-class _RawPodTemplate(_Raw):
+class _RawPodTemplate(_Raw, frozen=True):
     spec: _RawPodTemplateSpec = _RawPodTemplateSpec()
 
 
-class _RawWorkloadSpec(_Raw):
+class _RawWorkloadSpec(_Raw, frozen=True):
     replicas: int | None = None
     selector: _RawLabelSelector = _RawLabelSelector()
     template: _RawPodTemplate = _RawPodTemplate()
 
 
-class _RawWorkloadStatus(_Raw):
+class _RawWorkloadStatus(_Raw, frozen=True):
     replicas: int = 0
     readyReplicas: int = 0
     availableReplicas: int = 0
@@ -472,71 +476,71 @@ class _RawWorkloadStatus(_Raw):
     updatedNumberScheduled: int = 0
 
 
-class _RawWorkload(_Raw):
+class _RawWorkload(_Raw, frozen=True):
     metadata: _RawMeta = _RawMeta()
     spec: _RawWorkloadSpec = _RawWorkloadSpec()
     status: _RawWorkloadStatus = _RawWorkloadStatus()
 
 
-class _RawOwnedObjectMeta(_Raw):
+class _RawOwnedObjectMeta(_Raw, frozen=True):
     uid: str = ""
     ownerReferences: list[_RawOwnerReference] = []
 
 
-class _RawOwnedObject(_Raw):
+class _RawOwnedObject(_Raw, frozen=True):
     """A ReplicaSet or Job: only who owns it matters."""
 
     metadata: _RawOwnedObjectMeta = _RawOwnedObjectMeta()
 
 
-class _RawStorageRequest(_Raw):
+class _RawStorageRequest(_Raw, frozen=True):
     storage: _Quantity = None
 
 
-class _RawPvcResources(_Raw):
+class _RawPvcResources(_Raw, frozen=True):
     requests: _RawStorageRequest = _RawStorageRequest()
 
 
-class _RawPvcSpec(_Raw):
+class _RawPvcSpec(_Raw, frozen=True):
     storageClassName: str | None = None
     volumeName: str | None = None
     accessModes: list[str] = []
     resources: _RawPvcResources = _RawPvcResources()
 
 
-class _RawPvcStatus(_Raw):
+class _RawPvcStatus(_Raw, frozen=True):
     phase: str = ""
     capacity: _RawStorageRequest = _RawStorageRequest()
 
 
-class _RawPvc(_Raw):
+class _RawPvc(_Raw, frozen=True):
     metadata: _RawMeta = _RawMeta()
     spec: _RawPvcSpec = _RawPvcSpec()
     status: _RawPvcStatus = _RawPvcStatus()
 
 
-class _RawUsage(_Raw):
+class _RawUsage(_Raw, frozen=True):
     cpu: _Quantity = None
     memory: _Quantity = None
 
 
-class _RawContainerMetrics(_Raw):
+class _RawContainerMetrics(_Raw, frozen=True):
     name: str = ""
     usage: _RawUsage = _RawUsage()
 
 
-class _RawMetricsMeta(_Raw):
+class _RawMetricsMeta(_Raw, frozen=True):
     name: str = ""
     namespace: str = ""
 
 
-class _RawPodMetrics(_Raw):
+class _RawPodMetrics(_Raw, frozen=True):
     metadata: _RawMetricsMeta = _RawMetricsMeta()
     timestamp: dt.datetime | None = None
     containers: list[_RawContainerMetrics] = []
 
 
-class _RawNodeMetrics(_Raw):
+class _RawNodeMetrics(_Raw, frozen=True):
     metadata: _RawMetricsMeta = _RawMetricsMeta()
     timestamp: dt.datetime | None = None
     usage: _RawUsage = _RawUsage()
@@ -727,7 +731,10 @@ class ObjectDecoder:
             self._skip("gpu quantity", str(resources), where, error)
             return 0.0
 
-    def _container_resources(self, container: _RawContainer, where: str) -> tuple:
+    def _container_resources(
+        self, container: _RawContainer, where: str
+    ) -> tuple[float | None, int | None, float | None, int | None, float]:
+        """CPU and memory requests and limits (None when unset), and the GPUs requested."""
         requests, limits = container.resources.requests, container.resources.limits
         where = f"{where} container {container.name}"
         return (

@@ -27,10 +27,12 @@ from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 import msgspec
-from sqlalchemy import BigInteger, bindparam, func, select, text
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import BigInteger, Column, bindparam, func, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlmodel import Session
+from sqlalchemy.engine import Connection, Dialect, Row
+from sqlalchemy.sql.elements import TextClause
+from sqlalchemy.sql.schema import Table
+from sqlmodel import Session, SQLModel, col
 
 from kube_console.costs.allocation_hours import settle_previous_sample
 from kube_console.costs.samples import (
@@ -39,7 +41,7 @@ from kube_console.costs.samples import (
     owner_label,
     usage_by_container,
 )
-from kube_console.db import upsert
+from kube_console.db import table_of, upsert
 from kube_console.gc_pause import cyclic_gc_paused
 from kube_console.kube.objects import (
     ClusterSnapshot,
@@ -70,8 +72,6 @@ _KEY = ("cluster_id", "uid")
 # Part of every digest: bump it when the rows built from a record change shape or meaning,
 # so the next sync rewrites every row instead of trusting digests of the old format.
 ROW_FORMAT = b"3:"
-# A revision's description in a release's history is clipped to the length of the release's own.
-HISTORY_DESCRIPTION_LENGTH = HelmRelease.__table__.c.description.type.length
 # The report names at most this many namespaces whose team or cost-center label was ignored.
 NAMED_NAMESPACES = 5
 
@@ -93,7 +93,7 @@ class StoredDataReport:
     # "namespace (label keys)" of the first NAMED_NAMESPACES namespaces with a rejected label
     rejected_in: list[str] = dataclasses.field(default_factory=list)
 
-    def count_unfit_values(self, table: Any, record: Any) -> None:
+    def count_unfit_values(self, table: Table, record: Any) -> None:
         """Count the record's strings that `clip` changes to fit their column.
 
         Counted for every object listed, written this time or not, so that each sync reports
@@ -145,7 +145,7 @@ class StoredDataReport:
         }
 
 
-def clip(table: Any, row: dict[str, Any]) -> None:
+def clip(table: Table, row: dict[str, Any]) -> None:
     """Fit the row's strings to their columns: NUL characters removed, then clipped to length."""
     for column, length in _string_lengths(table):
         value = row.get(column)
@@ -158,13 +158,23 @@ def _fits(value: str, length: int) -> bool:
 
 
 @functools.cache
-def _string_lengths(table: Any) -> tuple[tuple[str, int], ...]:
+def _string_lengths(table: Table) -> tuple[tuple[str, int], ...]:
     """(column, length) of the table's bounded string columns."""
     return tuple(
         (column.name, length)
         for column in table.columns
-        if (length := getattr(column.type, "length", None)) and column.name != "uid"
+        if (length := _bounded_length(column)) and column.name != "uid"
     )
+
+
+def _bounded_length(column: Column[Any]) -> int | None:
+    """The length a string column holds, if bounded (sqlmodel's AutoString passes it on)."""
+    length: int | None = getattr(column.type, "length", None)
+    return length
+
+
+# A revision's description in a release's history is clipped to the length of the release's own.
+HISTORY_DESCRIPTION_LENGTH = dict(_string_lengths(table_of(HelmRelease)))["description"]
 
 
 @dataclasses.dataclass
@@ -191,7 +201,7 @@ class _Entry:
 def _entry(
     uid: str,
     record: Any,
-    derived: tuple,
+    derived: tuple[object, ...],
     build: Callable[[], dict[str, Any]],
     usage: dict[str, Any] | None = None,
 ) -> _Entry:
@@ -214,7 +224,7 @@ class _Statements:
 
 
 @functools.cache
-def _statements(table: Any, extra: tuple[str, ...], scope: str | None) -> _Statements:
+def _statements(table: Table, extra: tuple[str, ...], scope: str | None) -> _Statements:
     live_rows = (table.c.cluster_id == bindparam("of_cluster"), table.c.deleted_at.is_(None))
     in_scope = (table.c[scope].in_(bindparam("scope", expanding=True)),) if scope else ()
     return _Statements(
@@ -229,12 +239,16 @@ def _statements(table: Any, extra: tuple[str, ...], scope: str | None) -> _State
     )
 
 
+# A live row as _Statements.live reads it: uid, id, content_hash, then the `extra` columns.
+_LiveRow = Row[*tuple[Any, ...]]
+
+
 @dataclasses.dataclass
 class _Synced:
     listed: list[_Entry]  # the entries stored: now the live rows in scope, one each
     written: list[dict[str, Any]]  # the rows upserted whole
-    gone: list[Any]  # the rows soft-deleted, as read before
-    live: list[Any]  # every live row before (uid, id, content_hash, *extra), in scope or not
+    gone: list[_LiveRow]  # the rows soft-deleted, as read before
+    live: Sequence[_LiveRow]  # every live row before, in scope or not
 
     @property
     def unchanged(self) -> bool:
@@ -243,7 +257,7 @@ class _Synced:
 
 def _sync_rows(
     session: Session,
-    model: Any,
+    model: type[SQLModel],
     cluster_id: int,
     entries: list[_Entry],
     now: dt.datetime,
@@ -260,7 +274,7 @@ def _sync_rows(
     the live rows; rows missing from the list are soft-deleted. The live rows are read once,
     with the `extra` columns the caller maps ids by. An unchanged list costs two statements.
     """
-    table = model.__table__
+    table = table_of(model)
     statements = _statements(table, extra, scope[0] if scope else None)
     connection = session.connection()
     entries = _usable(entries, table, report)
@@ -314,7 +328,7 @@ def _sync_rows(
 
 
 def _write_usage(
-    connection: Any, table: Any, statements: _Statements, rows: list[dict[str, Any]]
+    connection: Connection, table: Table, statements: _Statements, rows: list[dict[str, Any]]
 ) -> None:
     """Each row's usage and last_seen, by id. On PostgreSQL in one statement, the values
     passed as arrays (an executemany is a statement per row there); SQLite, in process,
@@ -324,16 +338,15 @@ def _write_usage(
         return
     columns = tuple(column for column in rows[0] if column != "row_id")
     connection.execute(
-        _usage_from_arrays(table, columns),
+        _usage_from_arrays(table, columns, connection.dialect),
         {"ids": [row["row_id"] for row in rows]}
         | {column: [row[column] for row in rows] for column in columns},
     )
 
 
 @functools.cache
-def _usage_from_arrays(table: Any, columns: tuple[str, ...]) -> Any:
+def _usage_from_arrays(table: Table, columns: tuple[str, ...], dialect: Dialect) -> TextClause:
     """UPDATE <table> SET <columns> FROM unnest(<one array per column>) WHERE id matches."""
-    dialect = postgresql.dialect()
     arrays = ", ".join(
         f"CAST(:{column} AS {ARRAY(table.c[column].type).compile(dialect=dialect)})"
         for column in columns
@@ -349,10 +362,11 @@ def _usage_from_arrays(table: Any, columns: tuple[str, ...]) -> Any:
     )
 
 
-def _usable(entries: list[_Entry], table: Any, report: StoredDataReport) -> list[_Entry]:
+def _usable(entries: list[_Entry], table: Table, report: StoredDataReport) -> list[_Entry]:
     """The entries with a uid that can key their row: present, fitting its column, listed once
     (the values that don't fit their columns counted on the way)."""
-    longest = table.c.uid.type.length
+    longest = _bounded_length(table.c.uid)
+    assert longest is not None  # every synced table's uid is bounded
     seen: set[str] = set()
     usable = []
     for entry in entries:
@@ -366,16 +380,20 @@ def _usable(entries: list[_Entry], table: Any, report: StoredDataReport) -> list
     return usable
 
 
-def _live_rows(session: Session, model: Any, cluster_id: int, extra: tuple[str, ...]) -> list[Any]:
+def _live_rows(
+    session: Session, model: type[SQLModel], cluster_id: int, extra: tuple[str, ...]
+) -> Sequence[_LiveRow]:
     """The live rows as `_sync_rows` reads them: uid, id, content_hash, then the `extra` columns."""
     return (
         session.connection()
-        .execute(_statements(model.__table__, extra, None).live, {"of_cluster": cluster_id})
+        .execute(_statements(table_of(model), extra, None).live, {"of_cluster": cluster_id})
         .all()
     )
 
 
-def _live(session: Session, columns: Sequence[Any], model: Any, cluster_id: int) -> list[Any]:
+def _live(
+    session: Session, columns: Sequence[Any], model: Any, cluster_id: int
+) -> Sequence[Row[*tuple[Any, ...]]]:
     return session.execute(
         select(*columns).where(model.cluster_id == cluster_id, model.deleted_at.is_(None))
     ).all()
@@ -406,6 +424,7 @@ def _apply(
     sync_interval_seconds: int | None,
 ) -> AppliedSnapshot:
     cluster_id = cluster.id
+    assert cluster_id is not None  # stored
     summary = AppliedSnapshot()
 
     def store(
@@ -745,7 +764,7 @@ def _write_samples(
             }
         )
     if namespace_rows:
-        session.execute(NamespaceUsageSample.__table__.insert(), namespace_rows)
+        session.execute(table_of(NamespaceUsageSample).insert(), namespace_rows)
     nodes = _sampled_nodes(session, cluster_id, stored_nodes)
     label_sets = label_set_ids(session, [labels or {} for _, _, labels, *_ in nodes])
     node_rows = [
@@ -778,7 +797,7 @@ def _write_samples(
         ), label_set_id in zip(nodes, label_sets)
     ]
     if node_rows:
-        session.execute(NodeUsageSample.__table__.insert(), node_rows)
+        session.execute(table_of(NodeUsageSample).insert(), node_rows)
     node_ids = {name: node_id for node_id, name, *_ in nodes}
     # Allocation on a node not listed (or of a namespace not known) gets no row: the engine
     # charges what the namespace total holds beyond its rows at the sheet's unit prices.
@@ -795,10 +814,12 @@ def _write_samples(
         if namespace in namespaces and node in node_ids
     ]
     if placement_rows:
-        session.execute(NamespaceNodeSample.__table__.insert(), placement_rows)
+        session.execute(table_of(NamespaceNodeSample).insert(), placement_rows)
 
 
-def _sampled_nodes(session: Session, cluster_id: int, stored: _Synced | None) -> list[Any]:
+def _sampled_nodes(
+    session: Session, cluster_id: int, stored: _Synced | None
+) -> Sequence[Sequence[Any]]:
     """The cluster's live nodes as a sample records them. When this sync stored the node list
     unchanged, the listed records are the rows (their usage included): no read."""
     if stored is None or not stored.unchanged:
@@ -852,10 +873,12 @@ def label_set_ids(session: Session, label_sets: list[dict[str, str]]) -> list[in
         for start in range(0, len(wanted), 500):
             found.update(
                 session.execute(
-                    select(NodeLabelSet.digest, NodeLabelSet.id).where(
-                        NodeLabelSet.digest.in_(wanted[start : start + 500])
+                    select(col(NodeLabelSet.digest), col(NodeLabelSet.id)).where(
+                        col(NodeLabelSet.digest).in_(wanted[start : start + 500])
                     )
-                ).all()
+                )
+                .tuples()
+                .all()
             )
         return found
 
@@ -888,10 +911,10 @@ def _counts_statement() -> Any:
 
     return select(
         live_count(Node),
-        live_count(Node, Node.ready.is_(True)),
+        live_count(Node, col(Node.ready).is_(True)),
         live_count(Namespace),
         live_count(Pod),
-        live_count(Pod, Pod.phase == "Running"),
+        live_count(Pod, col(Pod.phase) == "Running"),
     )
 
 

@@ -26,12 +26,12 @@ import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
-from sqlalchemy import delete, inspect, select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlmodel import Session, col
 
 from kube_console.costs.math import floor_hour
-from kube_console.db import utcnow
+from kube_console.db import table_of, utcnow
 from kube_console.kube.client import ApiClientCache, InvalidClientCredentials, build_api_client
 from kube_console.kube.credentials import ClusterCredentials
 from kube_console.kube.fetch import (
@@ -308,7 +308,7 @@ def _record_success(
 ) -> None:
     version = parse_version(snapshot.version)
     facts = {"version": version.git_version}
-    clip(inspect(Cluster).local_table, facts)
+    clip(table_of(Cluster), facts)
     if facts["version"] != version.git_version:
         report.clipped["clusters.version"] = 1
     cluster.version = facts["version"]

@@ -22,12 +22,12 @@ from sqlalchemy import BindParameter, ColumnElement, case, delete, literal, or_,
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
-from kube_console.db import UTCDateTime
+from kube_console.db import UTCDateTime, table_of
 from kube_console.models import LoginThrottle
 
 STREAK_MEMORY = dt.timedelta(days=1)
 
-_table = LoginThrottle.__table__  # type: ignore[attr-defined]
+_table = table_of(LoginThrottle)
 _key, _failures = _table.c.key_hash, _table.c.failures
 _started, _locked_until = _table.c.window_started_at, _table.c.locked_until
 
