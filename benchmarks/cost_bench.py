@@ -137,12 +137,12 @@ def _insert_rows(engine: Engine, model, rows: list[dict]) -> None:
         return
     raw = engine.raw_connection()
     try:
-        with raw.cursor() as cursor:
-            with cursor.copy(
-                f"COPY {model.__tablename__} ({', '.join(columns)}) FROM STDIN"
-            ) as copy:
-                for row in rows:
-                    copy.write_row([row[column] for column in columns])
+        with (
+            raw.cursor() as cursor,
+            cursor.copy(f"COPY {model.__tablename__} ({', '.join(columns)}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row([row[column] for column in columns])
         raw.commit()
     finally:
         raw.close()

@@ -76,7 +76,8 @@ def ceil_month(moment: dt.datetime) -> dt.datetime:
 def parse_utc_time(text: str) -> dt.datetime:
     """An ISO 8601 date or time as an aware datetime; one given without a zone is UTC.
     ValueError when it is none, or when its offset moves it out of years 1 to 9999."""
-    value = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    # fromisoformat takes "Z" after a time but not after a bare date ("2026-01-01Z").
+    value = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))  # noqa: FURB162
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
     try:

@@ -57,7 +57,7 @@ def counts_towards_usage(pod: PodRecord) -> bool:
     return pod.phase == "Running" or (pod.phase == "Pending" and bool(pod.node_name))
 
 
-def _allocated(request: float | int | None, usage: float | int | None) -> float | int:
+def _allocated(request: float | None, usage: float | None) -> float | int:
     return max(request or 0, usage or 0)
 
 

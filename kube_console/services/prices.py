@@ -31,7 +31,7 @@ CURRENCY_PATTERN = re.compile(r"^[A-Z]{3}$")
 MAX_UNIT_PRICE = 1_000_000.0  # far above any real unit price; catches a mistyped figure
 
 
-def _price(field: str, value: float | int | str, errors: list[FieldError]) -> float:
+def _price(field: str, value: float | str, errors: list[FieldError]) -> float:
     if isinstance(value, bool):
         errors.append(FieldError(field, "must be a number"))
         return 0.0

@@ -30,7 +30,7 @@ import json
 import re
 import uuid
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Self
 
 import pytest
 from reflex.istate.manager.token import BaseStateToken
@@ -207,11 +207,11 @@ class EventDriver:
     def tab(self, session_token: str | None = None) -> Tab:
         return Tab(self, session_token)
 
-    async def __aenter__(self) -> EventDriver:
+    async def __aenter__(self) -> Self:
         await self.processor.__aenter__()
         return self
 
-    async def __aexit__(self, *exc_info: Any) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         await self.processor.__aexit__(*exc_info)
         await self.processor._root_context.state_manager.close()
 
