@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Annotated, Any, Generic, TypeVar
+import inspect
+from typing import Annotated, Any, Generic, TypeVar, get_args, get_origin, get_type_hints
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
 from kube_console import dto
 from kube_console.cluster_terms import EnvironmentName
 from kube_console.costs.figures import COST_FIGURES
+from kube_console.records import ISO_TIME, description_of
 from kube_console.services.clusters import canonical_environment
 
 
@@ -66,12 +68,52 @@ Currency = Annotated[str, Field(description="ISO 4217 code of every money figure
 
 
 class ApiModel(BaseModel):
+    """A REST model; `record=` builds its fields from a service record, declared once there.
+
+    `class NodeItem(ApiModel, record=NodeRow)` has every field of `NodeRow`, in its order, with
+    its type and description; an `IsoTime` becomes an `OptionalTime`. A field annotated in the
+    class body replaces the record's, `exclude=` leaves record fields out, and fields the record
+    lacks are added after the record's.
+    """
+
     model_config = ConfigDict(extra="ignore")
+
+    def __init_subclass__(
+        cls, record: type | None = None, exclude: tuple[str, ...] = (), **kwargs: Any
+    ) -> None:
+        super().__init_subclass__(**kwargs)
+        if record is not None:
+            _take_fields(cls, record, exclude)
 
     @classmethod
     def of(cls, dto: Any, **extra: Any):
         """The model of a DTO (a dataclass), with `extra` fields added or replaced."""
         return cls.model_validate({**dataclasses.asdict(dto), **extra})
+
+
+def _take_fields(model: type[ApiModel], record: type, exclude: tuple[str, ...]) -> None:
+    """Give `model` the record's fields before pydantic collects them (see ApiModel)."""
+    unknown = set(exclude) - {field.name for field in dataclasses.fields(record)}
+    if unknown:
+        raise TypeError(
+            f"{model.__name__} excludes fields {record.__name__} lacks: {sorted(unknown)}"
+        )
+    own = dict(inspect.get_annotations(model))
+    hints = get_type_hints(record, include_extras=True)
+    annotations: dict[str, Any] = {}
+    for field in dataclasses.fields(record):
+        if field.name in exclude:
+            continue
+        hint = hints[field.name]
+        annotations[field.name] = own.pop(field.name, OptionalTime if _is_iso_time(hint) else hint)
+        description = description_of(field)
+        if description and field.name not in model.__dict__:
+            setattr(model, field.name, Field(description=description))
+    model.__annotations__ = {**annotations, **own}
+
+
+def _is_iso_time(hint: Any) -> bool:
+    return get_origin(hint) is Annotated and ISO_TIME in get_args(hint)[1:]
 
 
 # ---------------------------------------------------------------- errors and pages
