@@ -58,8 +58,8 @@ from kube_console.costs.math import (
     floor_month,
 )
 from kube_console.costs.queries import cost_report
+from kube_console.costs.records import CostQuery
 from kube_console.db import make_engine, make_unpooled_engine, session_scope
-from kube_console.dto import CostQuery
 from kube_console.migrations import upgrade_to_head
 from kube_console.models import (
     Cluster,

@@ -19,7 +19,7 @@ from kube_console.api.params import ID_MAX, Id
 from kube_console.api.schemas import BUCKET_FIGURES, CostReportModel, NamespaceCosts
 from kube_console.costs import inventory_costs
 from kube_console.costs import queries as cost_queries
-from kube_console.dto import CostQuery
+from kube_console.costs.records import CostQuery
 from kube_console.errors import ValidationFailed
 from kube_console.security.authz import Action, authorize
 from kube_console.services.csv_text import Cell, csv_text

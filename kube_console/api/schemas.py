@@ -17,8 +17,10 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSeriali
 
 from kube_console import dto
 from kube_console.cluster_terms import EnvironmentName
+from kube_console.costs import records as cost_records
 from kube_console.costs.figures import COST_FIGURES
 from kube_console.records import ISO_TIME, description_of
+from kube_console.services import cluster_records
 from kube_console.services.clusters import canonical_environment
 
 
@@ -220,7 +222,9 @@ class ClusterDetail(ApiModel):
     currency: Currency
 
     @classmethod
-    def build(cls, card: dto.ClusterCard, overview: dto.ClusterOverview) -> ClusterDetail:
+    def build(
+        cls, card: cluster_records.ClusterCard, overview: dto.ClusterOverview
+    ) -> ClusterDetail:
         figures = dataclasses.asdict(overview)
         del figures["health"]
         return cls.model_validate({**figures, **dataclasses.asdict(card)})
@@ -674,7 +678,7 @@ class NamespaceCosts(BaseModel):
     buckets: list[NamespaceCostBucket]
 
     @classmethod
-    def build(cls, breakdown: dto.NamespaceCostBreakdown) -> NamespaceCosts:
+    def build(cls, breakdown: cost_records.NamespaceCostBreakdown) -> NamespaceCosts:
         return cls(
             namespace_id=breakdown.namespace_id,
             step=breakdown.step,
@@ -749,7 +753,7 @@ class CostMath(BaseModel):
     network: NetworkMath
 
     @classmethod
-    def build(cls, lines: list[dto.CostMathLine], hours: float) -> CostMath:
+    def build(cls, lines: list[cost_records.CostMathLine], hours: float) -> CostMath:
         by = {line.resource: line for line in lines}
         cpu, memory, gpu = by["cpu"], by["memory"], by["gpu"]
         storage, network = by["storage"], by["network"]
@@ -834,7 +838,7 @@ class CostGroupModel(BaseModel):
     math: CostMath
 
     @classmethod
-    def build(cls, group: dto.CostGroup, hours: float) -> CostGroupModel:
+    def build(cls, group: cost_records.CostGroup, hours: float) -> CostGroupModel:
         fields = dataclasses.asdict(group)
         fields["math"] = CostMath.build(group.math, hours)
         return cls.model_validate(fields)
@@ -864,7 +868,7 @@ class ProvisionalCostModel(BaseModel):
     idle_share_cost: float
 
     @classmethod
-    def build(cls, cost: dto.ProvisionalCost) -> ProvisionalCostModel:
+    def build(cls, cost: cost_records.ProvisionalCost) -> ProvisionalCostModel:
         fields = dataclasses.asdict(cost)
         return cls.model_validate({**fields, **fields.pop("by_resource")})
 
@@ -912,7 +916,7 @@ class CostReportModel(BaseModel):
     )
 
     @classmethod
-    def build(cls, report: dto.CostReport) -> CostReportModel:
+    def build(cls, report: cost_records.CostReport) -> CostReportModel:
         fields = dataclasses.asdict(report)
         fields["groups"] = [CostGroupModel.build(group, report.hours) for group in report.groups]
         fields["provisional"] = (

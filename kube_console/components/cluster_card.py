@@ -12,8 +12,7 @@ from kube_console.components.badges import cluster_status_badge, environment_bad
 from kube_console.components.figures import duration
 from kube_console.components.live import exact_age, stale_marker
 from kube_console.components.provider_badge import provider_logo
-from kube_console.dto import ClusterTile
-from kube_console.states.clusters import ClustersState
+from kube_console.states.clusters import ClustersState, ClusterTile
 from kube_console.states.session import SessionState
 
 CARD_MIN_WIDTH = "400px"  # two cards side by side at 1280 px, one per row on a tablet

@@ -13,7 +13,7 @@ from reflex.vars import ObjectVar
 from kube_console.components.badges import info_tip
 from kube_console.costs.columns import DIMENSION_TITLES
 from kube_console.costs.queries import DIMENSIONS
-from kube_console.dto import FilterChip, PickerOption
+from kube_console.states.cost_view_models import FilterChip, PickerOption
 from kube_console.states.costs import FILTER_FIELDS, FILTERS, WINDOW_TITLES, CostsState
 
 PLURALS = {

@@ -1,8 +1,8 @@
 """The columns of the cost table: one spec that the costs page, the CSV export and the REST API
 all render, so a figure added here (GPU, say) appears in each of them at once.
 
-A column names the attribute it shows (`field`), which is the same on a group (dto.CostGroup),
-on the report's totals (dto.CostReport) and in the API's JSON; `kind` says how to read it.
+A column names the attribute it shows (`field`), which is the same on a group (costs/records.CostGroup),
+on the report's totals (costs/records.CostReport) and in the API's JSON; `kind` says how to read it.
 """
 
 from __future__ import annotations

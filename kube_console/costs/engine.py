@@ -66,8 +66,8 @@ from kube_console.costs.node_pricing import (
     NodePrice,
     NodePriceBook,
 )
+from kube_console.costs.records import CostRunOutcome, RecomputeScheduled
 from kube_console.db import table_of, utcnow
-from kube_console.dto import CostRunOutcome, RecomputeScheduled
 from kube_console.errors import ValidationFailed
 from kube_console.gc_pause import cyclic_gc_paused
 from kube_console.models import (

@@ -26,8 +26,8 @@ from kube_console.costs.math import (
     floor_month,
 )
 from kube_console.costs.queries import buckets, resolve_window
+from kube_console.costs.records import CostQuery, NamespaceCostBreakdown, WorkloadCostShare
 from kube_console.db import utcnow
-from kube_console.dto import CostQuery, NamespaceCostBreakdown, WorkloadCostShare
 from kube_console.errors import ValidationFailed
 from kube_console.models import IDLE_NAMESPACE, CostMonthly, Namespace, Pod
 from kube_console.services.org_scope import owned_row

@@ -22,9 +22,9 @@ from kube_console.costs.node_pricing import (
     UNIT_PRICES,
     NodePrice,
 )
+from kube_console.costs.records import EffectivePrices
 from kube_console.costs.rows import NodePriceNow
 from kube_console.db import utcnow
-from kube_console.dto import EffectivePrices
 from kube_console.errors import ValidationFailed
 from kube_console.formatting import format_unit_price
 from kube_console.models import Cluster, Node

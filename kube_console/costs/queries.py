@@ -47,8 +47,7 @@ from kube_console.costs.math import (
     parse_utc_time,
     ratio,
 )
-from kube_console.db import utcnow
-from kube_console.dto import (
+from kube_console.costs.records import (
     ClusterOption,
     CostFilterOptions,
     CostGroup,
@@ -62,6 +61,7 @@ from kube_console.dto import (
     CostTrendPoint,
     ProvisionalCost,
 )
+from kube_console.db import utcnow
 from kube_console.errors import FieldError, ValidationFailed
 from kube_console.models import IDLE_NAMESPACE, Cluster, CostDaily, CostMonthly, CostProvisional
 from kube_console.services.csv_text import Figure, csv_text

@@ -1,6 +1,6 @@
 """Records of node prices sent to the browser and the other faces; never table rows.
 
-Times are ISO 8601 UTC strings, as in kube_console/dto.py.
+Times are ISO 8601 UTC strings, as in kube_console/costs/records.py.
 """
 
 from __future__ import annotations

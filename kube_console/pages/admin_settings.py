@@ -12,8 +12,7 @@ from kube_console.components.forms import field
 from kube_console.components.node_prices import node_prices_section
 from kube_console.components.shell import loading_rows, page_frame, page_header, refusal_panel
 from kube_console.components.tables import data_table, day
-from kube_console.dto import PriceScope, PriceSheetView
-from kube_console.states.admin_settings import SettingsState
+from kube_console.states.admin_settings import PriceScope, PriceSheetView, SettingsState
 
 PRICE_ITEMS = [
     ("CPU", "cpu", "per vCPU (core) hour", SettingsState.price_cpu),

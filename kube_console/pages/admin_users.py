@@ -10,8 +10,8 @@ from kube_console.components.dialogs import confirm_dialog, dialog_buttons, form
 from kube_console.components.forms import field
 from kube_console.components.shell import loading_rows, page_frame, page_header, refusal_panel
 from kube_console.components.tables import data_table, day
-from kube_console.dto import UserRow
 from kube_console.security.secrets import MIN_PASSWORD_LENGTH
+from kube_console.services.users import UserRow
 from kube_console.states.session import SessionState
 from kube_console.states.users import UsersState
 

@@ -18,7 +18,7 @@ from kube_console.components.shell import (
     refusal_panel,
 )
 from kube_console.components.tables import record_table, when
-from kube_console.dto import ClusterSyncStats, WorkerProcessRow, WorkerRunRow
+from kube_console.services.workers import ClusterSyncStats, WorkerProcessRow, WorkerRunRow
 from kube_console.states.admin_workers import WorkersState
 
 RUN_JOBS = {

@@ -13,7 +13,7 @@ from kube_console.components.charts import plot
 from kube_console.components.cost_filters import filter_bar
 from kube_console.components.shell import empty_state, loading_rows, page_frame, page_header
 from kube_console.components.tables import data_table
-from kube_console.dto import CostCell, CostColumn, CostMathRow, CostTableRow
+from kube_console.states.cost_view_models import CostCell, CostColumn, CostMathRow, CostTableRow
 from kube_console.states.costs import CostsState
 
 TONES = {

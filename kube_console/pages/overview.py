@@ -12,8 +12,8 @@ from kube_console.components.charts import plot
 from kube_console.components.live import auto_refresh, stale_marker, updated_ago
 from kube_console.components.shell import empty_state, loading_rows, page_frame, page_header
 from kube_console.components.tables import data_table, when
-from kube_console.dto import ClusterHealthRow, CostBar
-from kube_console.states.overview import OverviewState
+from kube_console.states.cost_view_models import CostBar
+from kube_console.states.overview import ClusterHealthRow, OverviewState
 from kube_console.states.session import SessionState
 
 REFRESH_SECONDS = 60  # costs change hourly; health with every sync

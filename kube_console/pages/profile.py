@@ -12,8 +12,8 @@ from kube_console.components.dialogs import dialog_buttons, form_dialog
 from kube_console.components.forms import field
 from kube_console.components.shell import empty_state, loading_rows, page_frame
 from kube_console.components.tables import data_table, day, when
-from kube_console.dto import ApiTokenRow
 from kube_console.security.secrets import MIN_PASSWORD_LENGTH
+from kube_console.services.tokens import ApiTokenRow
 from kube_console.states.profile import NEW_API_TOKEN, ProfileState
 from kube_console.states.session import SessionState
 

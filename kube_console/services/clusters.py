@@ -20,7 +20,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col
 
 from kube_console.db import utcnow
-from kube_console.dto import ClusterCard, ConnectionReport, DeletionPreview
 from kube_console.errors import Conflict, FieldError, ValidationFailed
 from kube_console.kube.client import (
     InvalidClientCredentials,
@@ -67,6 +66,7 @@ from kube_console.services.cluster_identity import (
     other_registrations,
     registered_as,
 )
+from kube_console.services.cluster_records import ClusterCard, ConnectionReport, DeletionPreview
 from kube_console.services.credentials import store_credential
 from kube_console.services.inventory import LabelKeys
 from kube_console.services.org_scope import owned_cluster

@@ -14,13 +14,13 @@ from sqlmodel import Session
 
 from kube_console.costs.inventory_costs import namespace_cost_breakdown
 from kube_console.costs.node_price_sources import node_prices_now
+from kube_console.costs.records import NamespaceCostBreakdown
 from kube_console.costs.rows import NodePriceNow
 from kube_console.dto import (
     ClusterOverview,
     ClusterUsageSeries,
     HelmReleaseDetail,
     HelmReleaseRow,
-    NamespaceCostBreakdown,
     NamespaceDetail,
     NamespaceEfficiency,
     NamespaceUsageSeries,

@@ -20,11 +20,28 @@ from sqlmodel import Session, col
 
 from kube_console.costs.math import BUILT_IN_PRICES, UnitPrices, floor_hour, parse_utc_time
 from kube_console.costs.node_pricing import BUILT_IN_GPU_HOUR
+from kube_console.costs.records import EffectivePrices
 from kube_console.db import utcnow
-from kube_console.dto import EffectivePrices, PriceSheetRow
 from kube_console.errors import FieldError, ValidationFailed
 from kube_console.models import Cluster, PriceSheet
 from kube_console.security.authz import NotFound
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class PriceSheetRow:
+    id: int
+    scope: str  # "cluster" | "org"
+    cluster_id: int  # 0 for the org default
+    effective_from: str
+    currency: str
+    cpu_core_hour: float
+    memory_gib_hour: float
+    gpu_hour: float  # per GPU hour
+    storage_gib_hour: float
+    network_gb: float
+    created_at: str
+    in_force: bool  # the sheet of its scope in force now
+
 
 PRICE_FIELDS = ("cpu_core_hour", "memory_gib_hour", "gpu_hour", "storage_gib_hour", "network_gb")
 CURRENCY_PATTERN = re.compile(r"^[A-Z]{3}$")

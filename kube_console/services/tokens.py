@@ -6,11 +6,21 @@ import dataclasses
 
 from sqlmodel import Session, col, select
 
-from kube_console.dto import ApiTokenRow
 from kube_console.errors import ValidationFailed
 from kube_console.models import TOKEN_ROLES, ApiToken, User
 from kube_console.security.authz import NotFound
 from kube_console.security.secrets import API_TOKEN_PREFIX, hash_token, new_token
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ApiTokenRow:
+    id: int
+    name: str
+    prefix: str
+    role: str
+    created_at: str
+    last_used_at: str
+    revoked: bool
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

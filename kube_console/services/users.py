@@ -20,7 +20,6 @@ from sqlalchemy import CursorResult, update
 from sqlmodel import Session, col, func, select
 
 from kube_console.db import utcnow
-from kube_console.dto import Profile, UserRow
 from kube_console.errors import Conflict, FieldError, ValidationFailed
 from kube_console.models import ROLES, ApiToken, AuthSession, Organization, User
 from kube_console.security.authz import NotFound
@@ -35,6 +34,25 @@ from kube_console.services.auth import (
     org_name_problem,
     revoke_user_sessions,
 )
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class UserRow:
+    id: int
+    email: str
+    display_name: str
+    role: str
+    active: bool
+    created_at: str
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Profile:
+    email: str
+    display_name: str
+    role: str
+    org_name: str
+
 
 EMAIL_NOT_AVAILABLE = "This e-mail address can't be used for a new user. Choose another one."
 

@@ -15,17 +15,76 @@ from typing import Any
 from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlmodel import Session, col
 
+from kube_console.costs.records import CostRunOutcome
 from kube_console.db import utcnow
-from kube_console.dto import (
-    ClusterSyncStats,
-    CostRunOutcome,
-    WorkerProcessRow,
-    WorkerRunRow,
-    WorkerStatus,
-)
 from kube_console.models import Cluster, WorkerProcess, WorkerRun
 from kube_console.security.authz import NotFound
 from kube_console.services.sessions import rows_changed
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class WorkerRunRow:
+    id: int
+    job: str
+    trigger: str
+    status: str
+    cluster_id: int
+    requested_at: str
+    started_at: str
+    finished_at: str
+    duration_ms: float
+    items_total: int
+    items_done: int
+    items_failed: int
+    error: str
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ClusterSyncStats:
+    cluster_id: int
+    name: str
+    status: str
+    syncs_total: int
+    syncs_failed: int
+    last_sync_at: str
+    last_success_at: str
+    last_sync_duration_ms: float
+    last_error: str
+    backoff_until: str
+    next_sync_at: str  # "" until the first scheduled sync
+    synced_by: str  # the worker process that claimed it last
+    syncing: bool  # that process holds it now
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class WorkerProcessRow:
+    """A process running workers, and what it does for the viewer's organization only."""
+
+    name: str
+    host: str
+    pid: int
+    started_at: str
+    heartbeat_at: str
+    alive: bool
+    leader: bool  # runs the hourly jobs (costs, pruning)
+    sync_threads: int
+    clusters: list[str]  # names of the organization's clusters it synced last (the first few)
+    clusters_count: int  # how many of the organization's clusters it synced last
+    syncing_now: int  # how many of them it is syncing now
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class WorkerStatus:
+    """The Workers page of one organization: worker processes (only this organization's
+    clusters under them), its clusters' schedule, its runs. Fleet-wide figures are the
+    operator's (`python -m kube_console workers status`)."""
+
+    processes: list[WorkerProcessRow]
+    sync_interval_seconds: int
+    cost_interval_seconds: int
+    clusters: list[ClusterSyncStats]
+    recent_runs: list[WorkerRunRow]
+
 
 # A process beats every few seconds; one silent for this long is shown as gone.
 PROCESS_STALE_AFTER = dt.timedelta(seconds=30)

@@ -21,20 +21,39 @@ from kube_console.clock import utcnow
 from kube_console.costs import engine as costs_service
 from kube_console.costs import queries as cost_queries
 from kube_console.costs.math import floor_hour
-from kube_console.dto import (
-    CostRunOutcome,
-    EffectivePrices,
-    PriceScope,
-    PriceSheetRow,
-    PriceSheetView,
-)
+from kube_console.costs.records import CostRunOutcome, EffectivePrices
 from kube_console.errors import ValidationFailed
 from kube_console.formatting import format_unit_price
 from kube_console.security.authz import Action, NotFound
 from kube_console.services import prices
+from kube_console.services.prices import PriceSheetRow
 from kube_console.services.sessions import open_app_session
 from kube_console.settings import get_settings
 from kube_console.states.guard import current_context, guarded, in_thread, ui_only
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class PriceScope:
+    """The organization default or one cluster, as the price sheet editor lists them."""
+
+    cluster_id: int  # 0 for the organization default
+    name: str
+    has_sheets: bool
+    network_measured: bool
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class PriceSheetView:
+    effective_from: str
+    currency: str
+    cpu: str
+    memory: str
+    gpu: str
+    storage: str
+    network: str
+    created_at: str
+    status: str  # in force | scheduled | superseded
+
 
 PROGRESS_SECONDS = 0.3  # how often the progress bar follows the recompute
 ORG_DEFAULT = "Organization default"

@@ -11,9 +11,9 @@ from __future__ import annotations
 import reflex as rx
 
 from kube_console.clock import utcnow
-from kube_console.dto import WorkerStatus
 from kube_console.security.authz import Action
 from kube_console.services import workers as worker_service
+from kube_console.services.workers import WorkerStatus
 from kube_console.states.guard import current_context, guarded, in_thread
 
 

@@ -11,6 +11,7 @@ so that "Register" stores exactly what the admin saw tested, and tests again oth
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import hashlib
 from typing import Any
@@ -20,13 +21,7 @@ from sqlmodel import Session
 
 from kube_console import formatting
 from kube_console.clock import utcnow
-from kube_console.dto import (
-    ClusterCard,
-    ClusterTile,
-    ConnectionReport,
-    DeletionPreview,
-    PageRequest,
-)
+from kube_console.dto import PageRequest
 from kube_console.errors import ValidationFailed
 from kube_console.kube.intake import MAX_KUBECONFIG_BYTES
 from kube_console.security.authz import Action, NotFound
@@ -34,10 +29,25 @@ from kube_console.security.keyring import Keyring, KeyringUnavailable, get_keyri
 from kube_console.services import clusters as cluster_service
 from kube_console.services import explore as explore_service
 from kube_console.services import sync_scheduling
+from kube_console.services.cluster_records import ClusterCard, ConnectionReport, DeletionPreview
 from kube_console.services.freshness import freshness, stale_hint
 from kube_console.services.sync import SyncOutcome
 from kube_console.settings import get_settings
 from kube_console.states.guard import current_context, guarded, in_thread, ui_only
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ClusterTile:
+    """One card of the Clusters page: the cluster, and what the page works out for people."""
+
+    card: ClusterCard
+    month_to_date_cost: str  # in the org's currency; "" before any cost has been computed
+    certificate_note: str  # "expires in 9 days" or "expired 2 days ago"; "" when not soon
+    certificate_expired: bool
+    stale: bool  # its figures are older than two sync intervals (services/freshness.py)
+    stale_hint: str
+    last_attempt_failed: bool
+
 
 CLUSTER_GONE = "That cluster is not in your organization any more. The list has been refreshed."
 # Sync now follows its queued run this often, this many times (a sync's budget is 20 s).

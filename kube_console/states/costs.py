@@ -41,20 +41,14 @@ from kube_console.costs.columns import table_columns as spec_columns
 from kube_console.costs.figures import RESOURCES, STEPS
 from kube_console.costs.math import GIB, floor_hour
 from kube_console.costs.node_price_sources import node_price_summary
-from kube_console.dto import (
-    CostCell,
-    CostColumn,
+from kube_console.costs.records import (
     CostFilterOptions,
     CostGroup,
-    CostMathRow,
     CostQuery,
     CostReport,
-    CostTableRow,
-    FilterChip,
-    PageRequest,
-    PickerOption,
     ProvisionalCost,
 )
+from kube_console.dto import PageRequest
 from kube_console.errors import ValidationFailed
 from kube_console.formatting import (
     UNKNOWN,
@@ -67,6 +61,14 @@ from kube_console.formatting import (
 from kube_console.security.authz import Action
 from kube_console.services import explore
 from kube_console.settings import get_settings
+from kube_console.states.cost_view_models import (
+    CostCell,
+    CostColumn,
+    CostMathRow,
+    CostTableRow,
+    FilterChip,
+    PickerOption,
+)
 from kube_console.states.guard import current_context, guarded, in_thread, ui_only
 
 DEFAULT_QUERY = CostQuery()

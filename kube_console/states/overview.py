@@ -27,17 +27,8 @@ from kube_console.components.charts import (
     figure_table,
 )
 from kube_console.costs import queries as cost_queries
-from kube_console.dto import (
-    ClusterHealthRow,
-    ClusterRow,
-    CostBar,
-    CostCell,
-    CostFilterOptions,
-    CostOverview,
-    CostSlice,
-    PageRequest,
-    ProvisionalCost,
-)
+from kube_console.costs.records import CostFilterOptions, CostOverview, CostSlice, ProvisionalCost
+from kube_console.dto import ClusterRow, PageRequest
 from kube_console.formatting import format_money
 from kube_console.security.authz import Action
 from kube_console.services import explore
@@ -50,6 +41,7 @@ from kube_console.services.freshness import (
 )
 from kube_console.services.paging import MAX_LIMIT
 from kube_console.settings import get_settings
+from kube_console.states.cost_view_models import CostBar, CostCell
 from kube_console.states.costs import (
     change_cell,
     first_costs_by,
@@ -58,6 +50,21 @@ from kube_console.states.costs import (
     provisional_figures,
 )
 from kube_console.states.guard import current_context, guarded, in_thread
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ClusterHealthRow:
+    name: str
+    status: str
+    healthy: bool
+    environment: str
+    nodes: str  # "3 of 4 ready"
+    running_pods: int
+    last_success_at: str
+    month_to_date_cost: str
+    stale: bool  # its figures are older than two sync intervals (services/freshness.py)
+    stale_hint: str
+
 
 BREAKDOWN_BARS = 8  # the largest teams or cost centers; the rest add up to one bar
 HEALTH_ROWS = 8  # clusters listed, those with problems first

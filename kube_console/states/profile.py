@@ -15,7 +15,6 @@ import reflex as rx
 from reflex.experimental.client_state import ClientStateVar
 
 from kube_console import routes
-from kube_console.dto import ApiTokenRow
 from kube_console.errors import ValidationFailed
 from kube_console.security.authz import Action, NotFound
 from kube_console.security.secrets import password_problem
@@ -23,6 +22,7 @@ from kube_console.security.session_cookie import SESSION_DIGEST_HEADER
 from kube_console.services import auth as auth_service
 from kube_console.services import tokens as tokens_service
 from kube_console.services import users as users_service
+from kube_console.services.tokens import ApiTokenRow
 from kube_console.states.guard import current_context, guarded, in_thread, ui_only
 
 # Lives only in the browser tab's memory (React state), never on the server.

@@ -12,10 +12,10 @@ from typing import Any
 
 import reflex as rx
 
-from kube_console.dto import UserRow
 from kube_console.errors import Conflict, ValidationFailed
 from kube_console.security.authz import Action, NotFound
 from kube_console.services import users as users_service
+from kube_console.services.users import UserRow
 from kube_console.states.guard import current_context, guarded, in_thread, ui_only
 
 USER_GONE = "That user is not in your organization any more. The list has been refreshed."

@@ -43,7 +43,7 @@ from kube_console.costs.queries import (
     resolve_window,
     span_parts,
 )
-from kube_console.dto import CostQuery
+from kube_console.costs.records import CostQuery
 from kube_console.errors import ValidationFailed
 from kube_console.models import Cluster, CostHourly, Organization
 from kube_console.settings import Settings

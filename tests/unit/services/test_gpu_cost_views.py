@@ -15,7 +15,7 @@ import pytest
 
 from kube_console.costs.inventory_costs import namespace_cost_breakdown
 from kube_console.costs.queries import cost_report, cost_table, export_csv
-from kube_console.dto import CostQuery
+from kube_console.costs.records import CostQuery
 from kube_console.models import IDLE_NAMESPACE, CostHourly
 
 UTC = dt.UTC

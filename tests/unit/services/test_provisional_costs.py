@@ -57,7 +57,7 @@ def test_the_open_hour_so_far_is_apart_from_the_closed_figures(session, engine, 
 def test_the_cost_report_carries_the_open_hour_in_a_block_of_its_own(session, engine, make):
     from kube_console.api.schemas import CostReportModel
     from kube_console.costs.queries import cost_report
-    from kube_console.dto import CostQuery
+    from kube_console.costs.records import CostQuery
 
     fleet = build_fleet(session, engine, make.org("acme"), now=NOW, days=3)
     org_id = fleet["prod"].org_id

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from kube_console import settings
 from kube_console.costs import queries as cost_queries
-from kube_console.dto import CostQuery
+from kube_console.costs.records import CostQuery
 from kube_console.models import PriceSheet
 from kube_console.states.admin_settings import SCOPE_GONE, SettingsState
 from tests.support.costed_fleet import build_fleet

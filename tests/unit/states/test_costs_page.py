@@ -17,8 +17,9 @@ from sqlmodel import Session
 
 from kube_console.components.charts import IDLE_COLOR, color_book
 from kube_console.costs import queries as cost_queries
-from kube_console.dto import CostQuery, FilterChip
+from kube_console.costs.records import CostQuery
 from kube_console.models import Cluster
+from kube_console.states.cost_view_models import FilterChip
 from kube_console.states.costs import PAGE_SIZE, CostsState, CostView, view_from_query
 from tests.factories import Factory
 from tests.support.costed_fleet import SMALL_FLEET, ClusterSpec, build_fleet

@@ -24,13 +24,13 @@ import pytest
 import reflex as rx
 from sqlmodel import Session
 
-from kube_console.dto import Profile
 from kube_console.kube.credentials import ClusterCredentials
 from kube_console.models import ROLES
 from kube_console.security.authz import AuthContext
 from kube_console.security.keyring import Keyring, generate_key
 from kube_console.services import tokens as tokens_service
 from kube_console.services.credentials import store_credential
+from kube_console.services.users import Profile
 from kube_console.states.clusters import ClustersState
 from kube_console.states.profile import ProfileState
 from kube_console.states.session import SessionState

@@ -1,0 +1,71 @@
+"""What the cluster service returns: a kubeconfig's test, a cluster's card, what deleting it
+removes. Times are ISO 8601 UTC strings ("" when unknown).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ConnectionReport:
+    """The result of testing a kubeconfig, shown before it is saved (never the secret)."""
+
+    server_host: str
+    user_name: str
+    credential_kind: str
+    certificate_expires_at: str
+    version: str
+    provider: str
+    provider_name: str
+    node_count: int
+    namespace_count: int
+    pod_count: int
+    metrics_available: bool
+    insecure_tls: bool
+    warnings: list[str]
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ClusterCard:
+    id: int
+    name: str
+    environment: str
+    provider: str
+    provider_name: str
+    version: str
+    status: str
+    node_count: int
+    ready_node_count: int
+    namespace_count: int
+    pod_count: int
+    running_pod_count: int
+    last_sync_at: str
+    last_success_at: str
+    last_sync_duration_ms: float
+    last_error: str
+    api_latency_ms: float
+    metrics_available: bool
+    insecure_tls: bool
+    server_host: str
+    credential_user: str
+    credential_kind: str
+    certificate_expires_at: str
+    permission_warnings: list[str]
+    backoff_until: str
+    data_stale: bool  # the last sync failed: the data shown is from last_success_at
+    duplicate_of: str  # the other registrations of this same cluster in the org, "" if none
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class DeletionPreview:
+    cluster_id: int
+    name: str
+    namespaces: int
+    nodes: int
+    workloads: int
+    pods: int
+    pvcs: int
+    helm_releases: int
+    usage_samples: int
+    cost_rows: int
