@@ -20,7 +20,7 @@ from kube_console.cluster_terms import EnvironmentName
 from kube_console.costs import records as cost_records
 from kube_console.costs.figures import COST_FIGURES
 from kube_console.records import ISO_TIME, description_of
-from kube_console.services import cluster_records
+from kube_console.services import cluster_records, workers
 from kube_console.services.clusters import canonical_environment
 
 
@@ -178,36 +178,11 @@ class ClusterPage(Page[ClusterItem]):
     pass
 
 
-class ClusterDetail(ApiModel):
+class ClusterDetail(
+    ApiModel, record=cluster_records.ClusterCard, exclude=("data_stale", "duplicate_of")
+):
     """A cluster's card and capacity: never the credential, only what identifies it."""
 
-    id: int
-    name: str
-    environment: str
-    provider: str
-    provider_name: str
-    version: str
-    status: str
-    node_count: int
-    ready_node_count: int
-    namespace_count: int
-    pod_count: int
-    running_pod_count: int
-    last_sync_at: OptionalTime
-    last_success_at: OptionalTime
-    last_sync_duration_ms: float
-    last_error: str
-    api_latency_ms: float
-    metrics_available: bool
-    insecure_tls: bool = Field(
-        description="insecure-skip-tls-verify was acknowledged at registration"
-    )
-    server_host: str
-    credential_user: str
-    credential_kind: str
-    certificate_expires_at: OptionalTime
-    permission_warnings: list[str]
-    backoff_until: OptionalTime
     cpu_capacity_cores: float
     cpu_allocatable_cores: float
     cpu_requested_cores: float
@@ -274,20 +249,10 @@ class UpdateCluster(BaseModel):
     acknowledge_insecure_tls: bool = False
 
 
-class ClusterDeletion(ApiModel):
+class ClusterDeletion(ApiModel, record=cluster_records.DeletionPreview):
     """What deleting the cluster removes (or, with dry_run, would remove)."""
 
-    cluster_id: int
-    name: str
     deleted: bool
-    namespaces: int
-    nodes: int
-    workloads: int
-    pods: int
-    pvcs: int
-    helm_releases: int
-    usage_samples: int
-    cost_rows: int
 
 
 class HealthComponent(ApiModel):
@@ -319,58 +284,22 @@ class SyncAccepted(BaseModel):
     status_url: str = Field(description="GET it to follow the run")
 
 
-class Run(ApiModel):
-    id: int
-    job: str
-    trigger: str
-    status: str = Field(description="queued | running | succeeded | failed")
+class Run(ApiModel, record=workers.WorkerRunRow):
     cluster_id: OptionalId
-    requested_at: OptionalTime
-    started_at: OptionalTime
-    finished_at: OptionalTime
-    duration_ms: float
-    items_total: int
-    items_done: int
-    items_failed: int
-    error: str
 
 
-class ClusterSyncStats(ApiModel):
-    cluster_id: int
-    name: str
-    status: str
-    syncs_total: int
-    syncs_failed: int
-    last_sync_at: OptionalTime
-    last_success_at: OptionalTime
-    last_sync_duration_ms: float
-    last_error: str
-    backoff_until: OptionalTime
-    next_sync_at: OptionalTime = Field(description="when the cluster is due again")
-    synced_by: str = Field(description="the worker process that claimed it last")
-    syncing: bool = Field(description="that process is syncing it now")
+class ClusterSyncStats(ApiModel, record=workers.ClusterSyncStats):
+    pass
 
 
-class WorkerProcess(ApiModel):
-    name: str = Field(description="host:pid")
-    host: str
-    pid: int
-    started_at: OptionalTime
-    heartbeat_at: OptionalTime
-    alive: bool
-    leader: bool = Field(description="runs the hourly jobs (costs, pruning)")
-    sync_threads: int
-    clusters: list[str] = Field(description="the first of your clusters it synced last")
-    clusters_count: int = Field(description="how many of your clusters it synced last")
-    syncing_now: int = Field(description="how many of your clusters it is syncing now")
+class WorkerProcess(ApiModel, record=workers.WorkerProcessRow):
+    pass
 
 
-class WorkerStatus(ApiModel):
+class WorkerStatus(ApiModel, record=workers.WorkerStatus):
     """Only your organization's clusters and runs; the fleet's figures are the operator's."""
 
     processes: list[WorkerProcess]
-    sync_interval_seconds: int
-    cost_interval_seconds: int
     clusters: list[ClusterSyncStats]
     recent_runs: list[Run]
 
@@ -796,45 +725,7 @@ class CostMath(BaseModel):
         )
 
 
-GPU_HOURS = "GPU-hours allocated (requested); an idle group's: GPU-hours no namespace requested"
-USAGE_DATA_SHARE = (
-    "of the requested core-hours (GiB-hours), the share in hours with usage data "
-    "(metrics.k8s.io), which efficiency rests on; 0: no usage data, efficiency unknown; "
-    "null: nothing requested"
-)
-
-
-class CostGroupModel(BaseModel):
-    key: str = Field(
-        description=(
-            "stable id, such as team=payments|cluster=3, namespace=shop|cluster=3, or ...|idle"
-        )
-    )
-    label: str
-    values: dict[str, str] = Field(
-        description="dimension -> the value shown, for each of the report's dimensions"
-    )
-    idle: bool
-    total_cost: float
-    cpu_cost: float
-    memory_cost: float
-    gpu_cost: float = Field(description="GPU cost; an idle group's: GPUs left idle")
-    storage_cost: float
-    network_cost: float
-    idle_share_cost: float = Field(description="idle spread onto this group (idle=share)")
-    gpu_hours: float = Field(description=GPU_HOURS)
-    share: float | None = Field(description="of the report's total")
-    previous_cost: float
-    change: float | None = Field(description="(total - previous) / |previous|")
-    cpu_efficiency: float | None = Field(
-        description="usage / request over the hours with usage data; null when unknown"
-    )
-    memory_efficiency: float | None
-    cpu_usage_data_share: float | None = Field(description=USAGE_DATA_SHARE)
-    memory_usage_data_share: float | None = Field(description=USAGE_DATA_SHARE)
-    coverage: float | None
-    forecast_cost: float = Field(description="at this month's end")
-    negative_idle_hours: int
+class CostGroupModel(ApiModel, record=cost_records.CostGroup):
     math: CostMath
 
     @classmethod
@@ -844,11 +735,8 @@ class CostGroupModel(BaseModel):
         return cls.model_validate(fields)
 
 
-class CostSeries(ApiModel):
-    key: str
-    label: str
-    idle: bool
-    values: list[float] = Field(description="cost per bucket, aligned with the report's buckets")
+class CostSeries(ApiModel, record=cost_records.CostSeries):
+    pass
 
 
 class ProvisionalCostModel(BaseModel):
@@ -873,42 +761,15 @@ class ProvisionalCostModel(BaseModel):
         return cls.model_validate({**fields, **fields.pop("by_resource")})
 
 
-class CostReportModel(BaseModel):
-    window: str
-    step: str
-    group_by: list[str]
-    dimensions: list[str] = Field(
-        description="what each group is keyed by and shows in values: group_by, with a "
-        "namespace's cluster after the namespace (a namespace is one of a cluster)"
-    )
-    idle: str
+class CostReportModel(ApiModel, record=cost_records.CostReport):
     start: Time
     end: Time
     previous_start: Time
     previous_end: Time
-    hours: float = Field(description="closed hours of the window")
     currency: Currency
     buckets: list[Time]
-    series: list[CostSeries] = Field(description="the most expensive groups, then 'other'")
-    groups: list[CostGroupModel] = Field(description="most expensive first")
-    total_cost: float
-    cpu_cost: float = Field(description="the groups' total, likewise for each resource")
-    memory_cost: float
-    gpu_cost: float
-    storage_cost: float
-    network_cost: float
-    idle_share_cost: float
-    gpu_hours: float = Field(description=GPU_HOURS)
-    previous_cost: float
-    change: float | None
-    cpu_efficiency: float | None
-    memory_efficiency: float | None
-    cpu_usage_data_share: float | None = Field(description=USAGE_DATA_SHARE)
-    memory_usage_data_share: float | None = Field(description=USAGE_DATA_SHARE)
-    coverage: float | None
-    forecast_cost: float
-    forecast_days: int
-    negative_idle_hours: int
+    series: list[CostSeries]
+    groups: list[CostGroupModel]
     provisional: ProvisionalCostModel | None = Field(
         default=None,
         description="so far this hour (provisional): the open hour priced from its samples so "

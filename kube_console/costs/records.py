@@ -8,6 +8,15 @@ from __future__ import annotations
 
 import dataclasses
 
+from kube_console.records import described
+
+GPU_HOURS = "GPU-hours allocated (requested); an idle group's: GPU-hours no namespace requested"
+USAGE_DATA_SHARE = (
+    "of the requested core-hours (GiB-hours), the share in hours with usage data "
+    "(metrics.k8s.io), which efficiency rests on; 0: no usage data, efficiency unknown; "
+    "null: nothing requested"
+)
+
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class EffectivePrices:
@@ -85,30 +94,35 @@ class CostMathLine:
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class CostGroup:
-    # stable id, e.g. "team=payments|cluster=3", "namespace=shop|cluster=3" or "team=__idle__|idle"
-    key: str
+    # e.g. "team=payments|cluster=3", "namespace=shop|cluster=3" or "team=__idle__|idle"
+    key: str = described(
+        "stable id, such as team=payments|cluster=3, namespace=shop|cluster=3, or ...|idle"
+    )
     label: str
-    values: dict[str, str]  # key dimension -> value shown (a cluster's name, "Idle" for idle rows)
+    # a cluster's name, "Idle" for idle rows
+    values: dict[str, str] = described(
+        "dimension -> the value shown, for each of the report's dimensions"
+    )
     idle: bool
     total_cost: float
     cpu_cost: float
     memory_cost: float
-    gpu_cost: float
+    gpu_cost: float = described("GPU cost; an idle group's: GPUs left idle")
     storage_cost: float
     network_cost: float
-    idle_share_cost: float  # idle spread onto this group (idle = share)
-    gpu_hours: float  # GPU-hours allocated (requested); an idle group's: GPU-hours left idle
-    share: float | None  # of the report's total
+    idle_share_cost: float = described("idle spread onto this group (idle=share)")
+    gpu_hours: float = described(GPU_HOURS)
+    share: float | None = described("of the report's total")
     previous_cost: float
-    change: float | None  # (total − previous) / |previous|
-    cpu_efficiency: float | None  # usage / request, over the hours with usage data
+    change: float | None = described("(total - previous) / |previous|")
+    cpu_efficiency: float | None = described(
+        "usage / request over the hours with usage data; null when unknown"
+    )
     memory_efficiency: float | None
-    # Of the requested core-hours (GiB-hours), the share in hours with usage data
-    # (metrics.k8s.io): 0 means none, so the efficiency is unknown; None: nothing requested.
-    cpu_usage_data_share: float | None
-    memory_usage_data_share: float | None
+    cpu_usage_data_share: float | None = described(USAGE_DATA_SHARE)
+    memory_usage_data_share: float | None = described(USAGE_DATA_SHARE)
     coverage: float | None
-    forecast_cost: float  # this month's end
+    forecast_cost: float = described("at this month's end")
     negative_idle_hours: int
     math: list[CostMathLine]
 
@@ -118,7 +132,7 @@ class CostSeries:
     key: str
     label: str
     idle: bool
-    values: list[float]  # one per bucket of the report
+    values: list[float] = described("cost per bucket, aligned with the report's buckets")
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -126,36 +140,40 @@ class CostReport:
     window: str
     step: str
     group_by: list[str]
-    # What each group is keyed by and shows: group_by, with a namespace's cluster after it.
-    dimensions: list[str]
+    dimensions: list[str] = described(
+        "what each group is keyed by and shows in values: group_by, with a "
+        "namespace's cluster after the namespace (a namespace is one of a cluster)"
+    )
     idle: str
     start: str
     end: str
     previous_start: str
     previous_end: str
-    hours: float  # closed hours of the window
+    hours: float = described("closed hours of the window")
     currency: str
-    buckets: list[str]  # ISO hour starts, days or first days of months
-    series: list[CostSeries]
-    groups: list[CostGroup]  # most expensive first
+    # ISO hour starts, days or first days of months
+    buckets: list[str] = described(
+        "each bucket's start: an hour, a day or a month's first day, by step"
+    )
+    series: list[CostSeries] = described("the most expensive groups, then 'other'")
+    groups: list[CostGroup] = described("most expensive first")
     total_cost: float
-    # The totals by resource, over the groups shown.
-    cpu_cost: float
+    cpu_cost: float = described("the groups' total, likewise for each resource")
     memory_cost: float
     gpu_cost: float
     storage_cost: float
     network_cost: float
     idle_share_cost: float
-    gpu_hours: float
+    gpu_hours: float = described(GPU_HOURS)
     previous_cost: float
     change: float | None
     cpu_efficiency: float | None
     memory_efficiency: float | None
-    cpu_usage_data_share: float | None
-    memory_usage_data_share: float | None
+    cpu_usage_data_share: float | None = described(USAGE_DATA_SHARE)
+    memory_usage_data_share: float | None = described(USAGE_DATA_SHARE)
     coverage: float | None
     forecast_cost: float
-    forecast_days: int  # complete days the forecast's daily mean rests on
+    forecast_days: int = described("complete days the forecast's daily mean rests on")
     negative_idle_hours: int
     provisional: ProvisionalCost | None = None  # the open hour so far, when the window reaches it
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import dataclasses
 
+from kube_console.records import IsoTime, described
+
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class ConnectionReport:
@@ -40,19 +42,19 @@ class ClusterCard:
     namespace_count: int
     pod_count: int
     running_pod_count: int
-    last_sync_at: str
-    last_success_at: str
+    last_sync_at: IsoTime
+    last_success_at: IsoTime
     last_sync_duration_ms: float
     last_error: str
     api_latency_ms: float
     metrics_available: bool
-    insecure_tls: bool
+    insecure_tls: bool = described("insecure-skip-tls-verify was acknowledged at registration")
     server_host: str
     credential_user: str
     credential_kind: str
-    certificate_expires_at: str
+    certificate_expires_at: IsoTime
     permission_warnings: list[str]
-    backoff_until: str
+    backoff_until: IsoTime
     data_stale: bool  # the last sync failed: the data shown is from last_success_at
     duplicate_of: str  # the other registrations of this same cluster in the org, "" if none
 

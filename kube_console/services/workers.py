@@ -18,6 +18,7 @@ from sqlmodel import Session, col
 from kube_console.costs.records import CostRunOutcome
 from kube_console.db import utcnow
 from kube_console.models import Cluster, WorkerProcess, WorkerRun
+from kube_console.records import IsoTime, described
 from kube_console.security.authz import NotFound
 from kube_console.services.sessions import rows_changed
 
@@ -27,11 +28,11 @@ class WorkerRunRow:
     id: int
     job: str
     trigger: str
-    status: str
-    cluster_id: int
-    requested_at: str
-    started_at: str
-    finished_at: str
+    status: str = described("queued | running | succeeded | failed")
+    cluster_id: int  # 0 for a run not tied to one cluster
+    requested_at: IsoTime
+    started_at: IsoTime
+    finished_at: IsoTime
     duration_ms: float
     items_total: int
     items_done: int
@@ -46,31 +47,33 @@ class ClusterSyncStats:
     status: str
     syncs_total: int
     syncs_failed: int
-    last_sync_at: str
-    last_success_at: str
+    last_sync_at: IsoTime
+    last_success_at: IsoTime
     last_sync_duration_ms: float
     last_error: str
-    backoff_until: str
-    next_sync_at: str  # "" until the first scheduled sync
-    synced_by: str  # the worker process that claimed it last
-    syncing: bool  # that process holds it now
+    backoff_until: IsoTime
+    # "" until the first scheduled sync
+    next_sync_at: IsoTime = described("when the cluster is due again")
+    synced_by: str = described("the worker process that claimed it last")
+    syncing: bool = described("that process is syncing it now")
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class WorkerProcessRow:
     """A process running workers, and what it does for the viewer's organization only."""
 
-    name: str
+    name: str = described("host:pid")
     host: str
     pid: int
-    started_at: str
-    heartbeat_at: str
+    started_at: IsoTime
+    heartbeat_at: IsoTime
     alive: bool
-    leader: bool  # runs the hourly jobs (costs, pruning)
+    leader: bool = described("runs the hourly jobs (costs, pruning)")
     sync_threads: int
-    clusters: list[str]  # names of the organization's clusters it synced last (the first few)
-    clusters_count: int  # how many of the organization's clusters it synced last
-    syncing_now: int  # how many of them it is syncing now
+    # names of the organization's clusters it synced last (the first few)
+    clusters: list[str] = described("the first of your clusters it synced last")
+    clusters_count: int = described("how many of your clusters it synced last")
+    syncing_now: int = described("how many of your clusters it is syncing now")
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
