@@ -19,6 +19,7 @@ from kube_console import dto
 from kube_console.cluster_terms import EnvironmentName
 from kube_console.costs.figures import COST_FIGURES
 from kube_console.records import ISO_TIME, description_of
+from kube_console.services import explore_records, usage_series
 from kube_console.services.clusters import canonical_environment
 
 
@@ -220,7 +221,9 @@ class ClusterDetail(ApiModel):
     currency: Currency
 
     @classmethod
-    def build(cls, card: dto.ClusterCard, overview: dto.ClusterOverview) -> ClusterDetail:
+    def build(
+        cls, card: dto.ClusterCard, overview: explore_records.ClusterOverview
+    ) -> ClusterDetail:
         figures = dataclasses.asdict(overview)
         del figures["health"]
         return cls.model_validate({**figures, **dataclasses.asdict(card)})
@@ -489,7 +492,7 @@ class DeploymentDetail(DeploymentItem):
     deleted_at: OptionalTime
 
     @classmethod
-    def build(cls, detail: dto.WorkloadDetail) -> DeploymentDetail:
+    def build(cls, detail: explore_records.WorkloadDetail) -> DeploymentDetail:
         fields = dataclasses.asdict(detail)
         return cls.model_validate({**fields.pop("workload"), **fields})
 
@@ -547,7 +550,7 @@ class PodDetail(PodItem):
     deleted_at: OptionalTime
 
     @classmethod
-    def build(cls, detail: dto.PodDetail) -> PodDetail:
+    def build(cls, detail: explore_records.PodDetail) -> PodDetail:
         fields = dataclasses.asdict(detail)
         return cls.model_validate({**fields.pop("pod"), **fields})
 
@@ -599,7 +602,7 @@ class ClusterUsage(BaseModel):
     points: list[ClusterUsagePoint]
 
     @classmethod
-    def build(cls, series: dto.ClusterUsageSeries) -> ClusterUsage:
+    def build(cls, series: usage_series.ClusterUsageSeries) -> ClusterUsage:
         return _usage(cls, series, ClusterUsagePoint)
 
 
@@ -622,7 +625,7 @@ class NamespaceUsage(BaseModel):
     points: list[NamespaceUsagePoint]
 
     @classmethod
-    def build(cls, series: dto.NamespaceUsageSeries) -> NamespaceUsage:
+    def build(cls, series: usage_series.NamespaceUsageSeries) -> NamespaceUsage:
         return _usage(cls, series, NamespaceUsagePoint)
 
 

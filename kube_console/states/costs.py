@@ -51,7 +51,6 @@ from kube_console.dto import (
     CostReport,
     CostTableRow,
     FilterChip,
-    PageRequest,
     PickerOption,
     ProvisionalCost,
 )
@@ -66,6 +65,7 @@ from kube_console.formatting import (
 )
 from kube_console.security.authz import Action
 from kube_console.services import explore
+from kube_console.services.paging import PageRequest
 from kube_console.settings import get_settings
 from kube_console.states.guard import current_context, guarded, in_thread, ui_only
 
