@@ -155,21 +155,7 @@ class Page(BaseModel, Generic[ItemT]):
 # ---------------------------------------------------------------- clusters
 
 
-class ClusterItem(ApiModel):
-    id: int
-    name: str
-    environment: str
-    provider: str
-    provider_name: str
-    version: str
-    status: str
-    node_count: int
-    ready_node_count: int
-    namespace_count: int
-    pod_count: int
-    running_pod_count: int
-    last_success_at: OptionalTime
-    month_to_date_cost: float = Field(description="this month so far, namespaces and idle")
+class ClusterItem(ApiModel, record=explore_records.ClusterRow):
     currency: Currency
 
 
@@ -289,25 +275,12 @@ class ClusterDeletion(ApiModel):
     cost_rows: int
 
 
-class HealthComponent(ApiModel):
-    name: str
-    ok: bool
+class HealthComponent(ApiModel, record=explore_records.HealthComponent):
+    pass
 
 
-class ClusterHealth(ApiModel):
-    cluster_id: int
-    status: str
-    ok: bool = Field(
-        description="the API server's readyz (or healthz) answered ok at the last sync"
-    )
-    endpoint: str
+class ClusterHealth(ApiModel, record=explore_records.ClusterHealth, exclude=("notes",)):
     components: list[HealthComponent]
-    problems: dict[str, str] = Field(description="kind -> what failed at the last sync")
-    api_latency_ms: float | None
-    metrics_available: bool
-    last_sync_at: OptionalTime
-    last_success_at: OptionalTime
-    last_error: str
 
 
 # ---------------------------------------------------------------- sync runs and workers
@@ -377,90 +350,32 @@ class WorkerStatus(ApiModel):
 # ---------------------------------------------------------------- inventory
 
 
-class NamespaceItem(ApiModel):
-    id: int
-    name: str
-    cluster_id: int
-    cluster_name: str
-    team: str
-    cost_center: str
-    phase: str
-    pods_running: int
-    pods_total: int
-    cpu_request_cores: float
-    cpu_usage_cores: float | None
-    memory_request_bytes: int
-    memory_usage_bytes: int | None
-    month_to_date_cost: float
+class NamespaceItem(ApiModel, record=explore_records.NamespaceRow):
     currency: Currency
-    created_at: OptionalTime
 
 
 class NamespacePage(Page[NamespaceItem]):
     pass
 
 
-class NodeItem(ApiModel):
-    id: int
-    name: str
-    cluster_id: int
-    cluster_name: str
-    status: str
-    ready: bool
-    unschedulable: bool
-    roles: list[str]
-    instance_type: str
-    zone: str
-    spot: bool
-    allocatable_cpu_cores: float
-    allocatable_memory_bytes: int
-    allocatable_pods: int
-    cpu_requested_cores: float
-    memory_requested_bytes: int
-    cpu_used_cores: float | None
-    memory_used_bytes: int | None
-    cpu_requested_ratio: float | None
-    memory_requested_ratio: float | None
-    cpu_used_ratio: float | None
-    memory_used_ratio: float | None
-    pods: int
-    kubelet_version: str
-    created_at: OptionalTime
+class NodeItem(ApiModel, record=explore_records.NodeRow):
+    pass
 
 
 class NodePage(Page[NodeItem]):
     pass
 
 
-class DeploymentItem(ApiModel):
-    id: int
-    kind: str = Field(description="Deployment | StatefulSet | DaemonSet")
-    name: str
-    namespace: str
-    namespace_id: int | None
-    cluster_id: int
-    cluster_name: str
-    replicas_desired: int
-    replicas_ready: int
-    replicas_available: int
-    replicas_updated: int
-    health: str = Field(description="healthy | progressing | degraded | down | scaled_down")
-    cpu_request_cores: float = Field(description="per replica")
-    memory_request_bytes: int = Field(description="per replica")
-    created_at: OptionalTime
+class DeploymentItem(ApiModel, record=explore_records.WorkloadRow):
+    pass
 
 
 class DeploymentPage(Page[DeploymentItem]):
     pass
 
 
-class ContainerSpec(ApiModel):
-    name: str
-    image: str
-    cpu_request_cores: float | None
-    memory_request_bytes: int | None
-    cpu_limit_cores: float | None
-    memory_limit_bytes: int | None
+class ContainerSpec(ApiModel, record=explore_records.ContainerSpec):
+    pass
 
 
 class CostShare(ApiModel):
@@ -482,14 +397,11 @@ class CostShare(ApiModel):
     share_of_namespace_cost: float | None
 
 
-class DeploymentDetail(DeploymentItem):
-    labels: dict[str, str]
-    selector: dict[str, str]
-    containers: list[ContainerSpec] = Field(description="from the pod template")
-    pods_total: int
-    pods_running: int
+class DeploymentDetail(
+    DeploymentItem, record=explore_records.WorkloadDetail, exclude=("workload",)
+):
+    containers: list[ContainerSpec]
     cost_share: CostShare
-    deleted_at: OptionalTime
 
     @classmethod
     def build(cls, detail: explore_records.WorkloadDetail) -> DeploymentDetail:
@@ -497,57 +409,20 @@ class DeploymentDetail(DeploymentItem):
         return cls.model_validate({**fields.pop("workload"), **fields})
 
 
-class PodItem(ApiModel):
-    id: int
-    name: str
-    namespace: str
-    namespace_id: int | None
-    cluster_id: int
-    cluster_name: str
-    phase: str
-    node_name: str
-    owner_kind: str
-    owner_name: str
-    workload_id: int | None
-    containers_ready: int
-    containers_total: int
-    restarts: int
-    cpu_request_cores: float
-    memory_request_bytes: int
-    cpu_usage_cores: float | None
-    memory_usage_bytes: int | None
-    created_at: OptionalTime
+class PodItem(ApiModel, record=explore_records.PodRow, exclude=("status_reason", "status_message")):
+    pass
 
 
 class PodPage(Page[PodItem]):
     pass
 
 
-class ContainerStatus(ApiModel):
-    name: str
-    image: str
-    state: str = Field(description="running | waiting:<reason> | terminated:<reason>")
-    ready: bool
-    restarts: int
-    cpu_request_cores: float | None
-    memory_request_bytes: int | None
-    cpu_limit_cores: float | None
-    memory_limit_bytes: int | None
-    cpu_usage_cores: float | None
-    memory_usage_bytes: int | None
+class ContainerStatus(ApiModel, record=explore_records.ContainerStatusRow, exclude=("last_state",)):
+    pass
 
 
-class PodDetail(PodItem):
-    workload_kind: str
-    workload_name: str
-    qos_class: str
-    start_time: OptionalTime
-    cpu_limit_cores: float | None
-    memory_limit_bytes: int | None
-    labels: dict[str, str]
-    pvc_claims: list[str]
+class PodDetail(PodItem, record=explore_records.PodDetail, exclude=("pod",)):
     containers: list[ContainerStatus]
-    deleted_at: OptionalTime
 
     @classmethod
     def build(cls, detail: explore_records.PodDetail) -> PodDetail:
@@ -555,19 +430,8 @@ class PodDetail(PodItem):
         return cls.model_validate({**fields.pop("pod"), **fields})
 
 
-class HelmReleaseItem(ApiModel):
-    id: int
-    name: str
-    namespace: str
-    namespace_id: int | None
-    cluster_id: int
-    cluster_name: str
-    chart: str
-    chart_version: str
-    app_version: str
-    status: str
-    revision: int
-    updated_at: OptionalTime
+class HelmReleaseItem(ApiModel, record=explore_records.HelmReleaseRow, exclude=("description",)):
+    pass
 
 
 class HelmReleasePage(Page[HelmReleaseItem]):
