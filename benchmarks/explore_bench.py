@@ -28,7 +28,6 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from kube_console.db import make_engine, make_unpooled_engine
-from kube_console.dto import PageRequest
 from kube_console.migrations import upgrade_to_head
 from kube_console.models import (
     Cluster,
@@ -42,6 +41,7 @@ from kube_console.models import (
     Workload,
 )
 from kube_console.services.explore import list_namespaces, list_pods
+from kube_console.services.paging import PageRequest
 from kube_console.services.search import search
 
 ADMIN_URL = os.environ.get(

@@ -42,9 +42,9 @@ from sqlmodel import Session
 from tests.fakekube.generator import generate_cluster
 
 from kube_console.db import make_engine
-from kube_console.dto import PageRequest
 from kube_console.security.keyring import generate_key
 from kube_console.services import explore
+from kube_console.services.paging import PageRequest
 from tests.support.synced_fleet import fetch_snapshots, sync_fleet
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]

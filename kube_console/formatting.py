@@ -1,6 +1,6 @@
 """Figures as people read them: cores, bytes, money, percentages and times. Pure: no DB, no Reflex.
 
-Each function takes the raw, unit-bearing number a DTO carries (cores, bytes, an amount, a
+Each function takes the raw, unit-bearing number a record carries (cores, bytes, an amount, a
 fraction, an ISO time); None, or "" for a time, means unknown and reads as an em dash.
 """
 

@@ -8,9 +8,8 @@ from typing import Annotated, Any, TypeVar
 from fastapi import Path, Query
 
 from kube_console.api.schemas import Page
-from kube_console.dto import Page as ServicePage
-from kube_console.dto import PageRequest
-from kube_console.services.paging import MAX_LIMIT
+from kube_console.services.paging import MAX_LIMIT, PageRequest
+from kube_console.services.paging import Page as ServicePage
 
 # Ids are 32-bit in the database; a larger one can't name anything.
 ID_MAX = 2**31 - 1

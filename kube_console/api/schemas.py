@@ -1,9 +1,9 @@
-"""What the REST API sends and accepts: pydantic models built from the services' DTOs.
+"""What the REST API sends and accepts: pydantic models built from the services' records.
 
 The wire rules live here, once: times are RFC 3339 in UTC with a `Z` (null when unknown),
 quantities are plain numbers whose unit is in the field name (`cpu_request_cores`,
 `memory_usage_bytes`, `duration_ms`), ratios are fractions (0.25 is 25 %), and every object
-that carries money carries its `currency`. Models only reshape DTOs; they compute nothing.
+that carries money carries its `currency`. Models only reshape records; they compute nothing.
 """
 
 from __future__ import annotations
@@ -15,17 +15,16 @@ from typing import Annotated, Any, Generic, TypeVar, get_args, get_origin, get_t
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
-from kube_console import dto
 from kube_console.cluster_terms import EnvironmentName
 from kube_console.costs import records as cost_records
 from kube_console.costs.figures import COST_FIGURES
 from kube_console.records import ISO_TIME, description_of
-from kube_console.services import cluster_records, workers
+from kube_console.services import cluster_records, explore_records, usage_series, workers
 from kube_console.services.clusters import canonical_environment
 
 
 def _as_utc(value: Any) -> Any:
-    """DTO times are ISO 8601 strings ("" when unknown); day and month keys are dates."""
+    """Record times are ISO 8601 strings ("" when unknown); day and month keys are dates."""
     if value in ("", None):
         return None
     if isinstance(value, str):
@@ -64,7 +63,7 @@ Time = Annotated[
 OptionalTime = Annotated[Time | None, BeforeValidator(_as_utc)]
 OptionalId = Annotated[
     int | None, BeforeValidator(lambda value: value or None)
-]  # DTOs say 0 for none
+]  # records say 0 for none
 
 Currency = Annotated[str, Field(description="ISO 4217 code of every money figure in this object")]
 
@@ -88,9 +87,9 @@ class ApiModel(BaseModel):
             _take_fields(cls, record, exclude)
 
     @classmethod
-    def of(cls, dto: Any, **extra: Any):
-        """The model of a DTO (a dataclass), with `extra` fields added or replaced."""
-        return cls.model_validate({**dataclasses.asdict(dto), **extra})
+    def of(cls, record: Any, **extra: Any):
+        """The model of a record (a dataclass), with `extra` fields added or replaced."""
+        return cls.model_validate({**dataclasses.asdict(record), **extra})
 
 
 def _take_fields(model: type[ApiModel], record: type, exclude: tuple[str, ...]) -> None:
@@ -156,21 +155,7 @@ class Page(BaseModel, Generic[ItemT]):
 # ---------------------------------------------------------------- clusters
 
 
-class ClusterItem(ApiModel):
-    id: int
-    name: str
-    environment: str
-    provider: str
-    provider_name: str
-    version: str
-    status: str
-    node_count: int
-    ready_node_count: int
-    namespace_count: int
-    pod_count: int
-    running_pod_count: int
-    last_success_at: OptionalTime
-    month_to_date_cost: float = Field(description="this month so far, namespaces and idle")
+class ClusterItem(ApiModel, record=explore_records.ClusterRow):
     currency: Currency
 
 
@@ -198,7 +183,7 @@ class ClusterDetail(
 
     @classmethod
     def build(
-        cls, card: cluster_records.ClusterCard, overview: dto.ClusterOverview
+        cls, card: cluster_records.ClusterCard, overview: explore_records.ClusterOverview
     ) -> ClusterDetail:
         figures = dataclasses.asdict(overview)
         del figures["health"]
@@ -255,25 +240,12 @@ class ClusterDeletion(ApiModel, record=cluster_records.DeletionPreview):
     deleted: bool
 
 
-class HealthComponent(ApiModel):
-    name: str
-    ok: bool
+class HealthComponent(ApiModel, record=explore_records.HealthComponent):
+    pass
 
 
-class ClusterHealth(ApiModel):
-    cluster_id: int
-    status: str
-    ok: bool = Field(
-        description="the API server's readyz (or healthz) answered ok at the last sync"
-    )
-    endpoint: str
+class ClusterHealth(ApiModel, record=explore_records.ClusterHealth, exclude=("notes",)):
     components: list[HealthComponent]
-    problems: dict[str, str] = Field(description="kind -> what failed at the last sync")
-    api_latency_ms: float | None
-    metrics_available: bool
-    last_sync_at: OptionalTime
-    last_success_at: OptionalTime
-    last_error: str
 
 
 # ---------------------------------------------------------------- sync runs and workers
@@ -307,197 +279,76 @@ class WorkerStatus(ApiModel, record=workers.WorkerStatus):
 # ---------------------------------------------------------------- inventory
 
 
-class NamespaceItem(ApiModel):
-    id: int
-    name: str
-    cluster_id: int
-    cluster_name: str
-    team: str
-    cost_center: str
-    phase: str
-    pods_running: int
-    pods_total: int
-    cpu_request_cores: float
-    cpu_usage_cores: float | None
-    memory_request_bytes: int
-    memory_usage_bytes: int | None
-    month_to_date_cost: float
+class NamespaceItem(ApiModel, record=explore_records.NamespaceRow):
     currency: Currency
-    created_at: OptionalTime
 
 
 class NamespacePage(Page[NamespaceItem]):
     pass
 
 
-class NodeItem(ApiModel):
-    id: int
-    name: str
-    cluster_id: int
-    cluster_name: str
-    status: str
-    ready: bool
-    unschedulable: bool
-    roles: list[str]
-    instance_type: str
-    zone: str
-    spot: bool
-    allocatable_cpu_cores: float
-    allocatable_memory_bytes: int
-    allocatable_pods: int
-    cpu_requested_cores: float
-    memory_requested_bytes: int
-    cpu_used_cores: float | None
-    memory_used_bytes: int | None
-    cpu_requested_ratio: float | None
-    memory_requested_ratio: float | None
-    cpu_used_ratio: float | None
-    memory_used_ratio: float | None
-    pods: int
-    kubelet_version: str
-    created_at: OptionalTime
+class NodeItem(ApiModel, record=explore_records.NodeRow):
+    pass
 
 
 class NodePage(Page[NodeItem]):
     pass
 
 
-class DeploymentItem(ApiModel):
-    id: int
-    kind: str = Field(description="Deployment | StatefulSet | DaemonSet")
-    name: str
-    namespace: str
-    namespace_id: int | None
-    cluster_id: int
-    cluster_name: str
-    replicas_desired: int
-    replicas_ready: int
-    replicas_available: int
-    replicas_updated: int
-    health: str = Field(description="healthy | progressing | degraded | down | scaled_down")
-    cpu_request_cores: float = Field(description="per replica")
-    memory_request_bytes: int = Field(description="per replica")
-    created_at: OptionalTime
+class DeploymentItem(ApiModel, record=explore_records.WorkloadRow):
+    pass
 
 
 class DeploymentPage(Page[DeploymentItem]):
     pass
 
 
-class ContainerSpec(ApiModel):
-    name: str
-    image: str
-    cpu_request_cores: float | None
-    memory_request_bytes: int | None
-    cpu_limit_cores: float | None
-    memory_limit_bytes: int | None
+class ContainerSpec(ApiModel, record=explore_records.ContainerSpec):
+    pass
 
 
-class CostShare(ApiModel):
+class CostShare(ApiModel, record=cost_records.WorkloadCostShare):
     """The workload's month-to-date share of its namespace's CPU and memory cost."""
 
     month: dt.date
     currency: Currency
-    namespace_cost: float
-    namespace_cpu_cost: float
-    namespace_memory_cost: float
-    pods_counted: int
-    cpu_alloc_cores: float
-    namespace_cpu_alloc_cores: float
-    memory_alloc_bytes: int
-    namespace_memory_alloc_bytes: int
-    cpu_share: float | None
-    memory_share: float | None
-    cost: float
-    share_of_namespace_cost: float | None
 
 
-class DeploymentDetail(DeploymentItem):
-    labels: dict[str, str]
-    selector: dict[str, str]
-    containers: list[ContainerSpec] = Field(description="from the pod template")
-    pods_total: int
-    pods_running: int
+class DeploymentDetail(
+    DeploymentItem, record=explore_records.WorkloadDetail, exclude=("workload",)
+):
+    containers: list[ContainerSpec]
     cost_share: CostShare
-    deleted_at: OptionalTime
 
     @classmethod
-    def build(cls, detail: dto.WorkloadDetail) -> DeploymentDetail:
+    def build(cls, detail: explore_records.WorkloadDetail) -> DeploymentDetail:
         fields = dataclasses.asdict(detail)
         return cls.model_validate({**fields.pop("workload"), **fields})
 
 
-class PodItem(ApiModel):
-    id: int
-    name: str
-    namespace: str
-    namespace_id: int | None
-    cluster_id: int
-    cluster_name: str
-    phase: str
-    node_name: str
-    owner_kind: str
-    owner_name: str
-    workload_id: int | None
-    containers_ready: int
-    containers_total: int
-    restarts: int
-    cpu_request_cores: float
-    memory_request_bytes: int
-    cpu_usage_cores: float | None
-    memory_usage_bytes: int | None
-    created_at: OptionalTime
+class PodItem(ApiModel, record=explore_records.PodRow, exclude=("status_reason", "status_message")):
+    pass
 
 
 class PodPage(Page[PodItem]):
     pass
 
 
-class ContainerStatus(ApiModel):
-    name: str
-    image: str
-    state: str = Field(description="running | waiting:<reason> | terminated:<reason>")
-    ready: bool
-    restarts: int
-    cpu_request_cores: float | None
-    memory_request_bytes: int | None
-    cpu_limit_cores: float | None
-    memory_limit_bytes: int | None
-    cpu_usage_cores: float | None
-    memory_usage_bytes: int | None
+class ContainerStatus(ApiModel, record=explore_records.ContainerStatusRow, exclude=("last_state",)):
+    pass
 
 
-class PodDetail(PodItem):
-    workload_kind: str
-    workload_name: str
-    qos_class: str
-    start_time: OptionalTime
-    cpu_limit_cores: float | None
-    memory_limit_bytes: int | None
-    labels: dict[str, str]
-    pvc_claims: list[str]
+class PodDetail(PodItem, record=explore_records.PodDetail, exclude=("pod",)):
     containers: list[ContainerStatus]
-    deleted_at: OptionalTime
 
     @classmethod
-    def build(cls, detail: dto.PodDetail) -> PodDetail:
+    def build(cls, detail: explore_records.PodDetail) -> PodDetail:
         fields = dataclasses.asdict(detail)
         return cls.model_validate({**fields.pop("pod"), **fields})
 
 
-class HelmReleaseItem(ApiModel):
-    id: int
-    name: str
-    namespace: str
-    namespace_id: int | None
-    cluster_id: int
-    cluster_name: str
-    chart: str
-    chart_version: str
-    app_version: str
-    status: str
-    revision: int
-    updated_at: OptionalTime
+class HelmReleaseItem(ApiModel, record=explore_records.HelmReleaseRow, exclude=("description",)):
+    pass
 
 
 class HelmReleasePage(Page[HelmReleaseItem]):
@@ -532,7 +383,7 @@ class ClusterUsage(BaseModel):
     points: list[ClusterUsagePoint]
 
     @classmethod
-    def build(cls, series: dto.ClusterUsageSeries) -> ClusterUsage:
+    def build(cls, series: usage_series.ClusterUsageSeries) -> ClusterUsage:
         return _usage(cls, series, ClusterUsagePoint)
 
 
@@ -555,7 +406,7 @@ class NamespaceUsage(BaseModel):
     points: list[NamespaceUsagePoint]
 
     @classmethod
-    def build(cls, series: dto.NamespaceUsageSeries) -> NamespaceUsage:
+    def build(cls, series: usage_series.NamespaceUsageSeries) -> NamespaceUsage:
         return _usage(cls, series, NamespaceUsagePoint)
 
 

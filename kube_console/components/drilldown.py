@@ -12,7 +12,7 @@ from reflex.vars import ArrayVar, ObjectVar
 from kube_console.components.charts import ChartTable, plot
 from kube_console.components.live import auto_refresh, updated_ago
 from kube_console.components.shell import page_frame
-from kube_console.dto import LabelPair
+from kube_console.states.explore_view_models import LabelPair
 
 
 def _panel(icon: str, colour: str, title: str, text: Any, action: rx.Component) -> rx.Component:

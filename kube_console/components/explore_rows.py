@@ -19,7 +19,7 @@ from kube_console.components.status_badges import (
     workload_health_badge,
 )
 from kube_console.components.tables import when
-from kube_console.dto import (
+from kube_console.states.explore_view_models import (
     HelmTableRow,
     NamespaceTableRow,
     NodeTableRow,

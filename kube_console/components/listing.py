@@ -1,5 +1,5 @@
 """Tables whose sort and page live in the URL: column headers and page buttons are links the
-state worked out (dto.ListPosition), so sorting and paging are navigation and the server does
+state worked out (ListPosition), so sorting and paging are navigation and the server does
 the work in SQL. Plus the filter controls above such a table."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import reflex as rx
 from reflex.vars import ArrayVar, ObjectVar
 
 from kube_console.components.tables import data_table
-from kube_console.dto import Choice, ListPosition
 from kube_console.states.explore_support import ALL
+from kube_console.states.explore_view_models import Choice, ListPosition
 
 
 @dataclasses.dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import NumberVar, ObjectVar
 
-from kube_console.dto import ResourceBar
+from kube_console.states.explore_view_models import ResourceBar
 
 _BAR_COLOURS = {"Capacity": ("gray", 7), "Allocatable": ("gray", 9), "Requested": ("amber", 9)}
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import ObjectVar
 
-from kube_console.dto import SearchOption
+from kube_console.states.explore_view_models import SearchOption
 from kube_console.states.search import MIN_QUERY_LENGTH, SearchState
 
 LISTBOX_ID = "global-search-options"

@@ -250,7 +250,7 @@ class WorkloadCostShare:
 
     month: str
     currency: str
-    namespace_cost: float  # every resource
+    namespace_cost: float = described("every resource's cost of the namespace")
     namespace_cpu_cost: float
     namespace_memory_cost: float
     pods_counted: int
@@ -258,9 +258,9 @@ class WorkloadCostShare:
     namespace_cpu_alloc_cores: float
     memory_alloc_bytes: int
     namespace_memory_alloc_bytes: int
-    cpu_share: float | None  # cpu_alloc / namespace_cpu_alloc
+    cpu_share: float | None = described("cpu_alloc_cores / namespace_cpu_alloc_cores")
     memory_share: float | None
-    cost: float  # cpu_share × namespace_cpu_cost + memory_share × namespace_memory_cost
+    cost: float = described("cpu_share × namespace_cpu_cost + memory_share × namespace_memory_cost")
     share_of_namespace_cost: float | None
 
 

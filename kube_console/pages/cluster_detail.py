@@ -39,8 +39,9 @@ from kube_console.components.resource_bars import resource_bars
 from kube_console.components.shell import empty_state
 from kube_console.components.status_badges import check_badge
 from kube_console.components.tables import when
-from kube_console.dto import Choice, HealthComponent
+from kube_console.services.explore_records import HealthComponent
 from kube_console.states.cluster_detail import WORKLOAD_KINDS, ClusterDetailState
+from kube_console.states.explore_view_models import Choice
 
 State = ClusterDetailState
 TABS = [

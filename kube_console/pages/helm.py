@@ -22,7 +22,7 @@ from kube_console.components.listing import (
     text_filter,
 )
 from kube_console.components.shell import empty_state, page_frame, page_header
-from kube_console.dto import Choice, HelmTableRow
+from kube_console.states.explore_view_models import Choice, HelmTableRow
 from kube_console.states.helm import STATUSES, HelmState
 
 State = HelmState

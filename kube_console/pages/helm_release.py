@@ -18,7 +18,7 @@ from kube_console.components.drilldown import (
 from kube_console.components.explore_rows import cluster_link, namespace_link
 from kube_console.components.status_badges import helm_status_badge
 from kube_console.components.tables import data_table, when
-from kube_console.dto import HelmRevisionView
+from kube_console.states.explore_view_models import HelmRevisionView
 from kube_console.states.helm_release import HelmReleaseState
 
 State = HelmReleaseState

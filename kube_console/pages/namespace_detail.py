@@ -35,7 +35,7 @@ from kube_console.components.listing import (
 from kube_console.components.resource_bars import meter
 from kube_console.components.shell import empty_state
 from kube_console.components.tables import when
-from kube_console.dto import EfficiencyView
+from kube_console.states.explore_view_models import EfficiencyView
 from kube_console.states.namespace_detail import NamespaceDetailState
 
 State = NamespaceDetailState

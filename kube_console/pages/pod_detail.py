@@ -19,7 +19,7 @@ from kube_console.components.drilldown import (
 from kube_console.components.explore_rows import cluster_link, namespace_link, owner_link
 from kube_console.components.status_badges import container_state_badge, pod_phase_badge
 from kube_console.components.tables import data_table, when
-from kube_console.dto import ContainerStatusView
+from kube_console.states.explore_view_models import ContainerStatusView
 from kube_console.states.pod_detail import PodDetailState
 
 State = PodDetailState

@@ -21,8 +21,8 @@ from kube_console.components.listing import (
     text_filter,
 )
 from kube_console.components.shell import empty_state, page_frame, page_header
-from kube_console.dto import Choice
 from kube_console.services.explore import ANY_REASON
+from kube_console.states.explore_view_models import Choice
 from kube_console.states.pods import OWNER_KINDS, PHASES, REASONS, PodsState
 
 State = PodsState

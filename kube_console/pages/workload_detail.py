@@ -21,7 +21,7 @@ from kube_console.components.listing import paged_table
 from kube_console.components.shell import empty_state
 from kube_console.components.status_badges import workload_health_badge
 from kube_console.components.tables import data_table, when
-from kube_console.dto import ContainerLimitsRow
+from kube_console.states.explore_view_models import ContainerLimitsRow
 from kube_console.states.workload_detail import WorkloadDetailState
 
 State = WorkloadDetailState

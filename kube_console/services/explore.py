@@ -35,7 +35,18 @@ from kube_console.costs.inventory_costs import (
     workload_cost_share,
 )
 from kube_console.db import utcnow
-from kube_console.dto import (
+from kube_console.errors import ValidationFailed
+from kube_console.models import (
+    Cluster,
+    CostMonthly,
+    HelmRelease,
+    Namespace,
+    Node,
+    PersistentVolumeClaim,
+    Pod,
+    Workload,
+)
+from kube_console.services.explore_records import (
     ClusterHealth,
     ClusterOverview,
     ClusterRow,
@@ -48,27 +59,14 @@ from kube_console.dto import (
     NamespaceDetail,
     NamespaceRow,
     NodeRow,
-    Page,
-    PageRequest,
     PodDetail,
     PodRow,
     PvcRow,
     WorkloadDetail,
     WorkloadRow,
 )
-from kube_console.errors import ValidationFailed
-from kube_console.models import (
-    Cluster,
-    CostMonthly,
-    HelmRelease,
-    Namespace,
-    Node,
-    PersistentVolumeClaim,
-    Pod,
-    Workload,
-)
 from kube_console.services.org_scope import cluster_scope, owned_cluster, owned_row
-from kube_console.services.paging import SortOption, page_of_ids
+from kube_console.services.paging import Page, PageRequest, SortOption, page_of_ids
 
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet")
 T = TypeVar("T")

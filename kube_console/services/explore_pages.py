@@ -16,25 +16,24 @@ from kube_console.costs.inventory_costs import namespace_cost_breakdown
 from kube_console.costs.node_price_sources import node_prices_now
 from kube_console.costs.records import NamespaceCostBreakdown
 from kube_console.costs.rows import NodePriceNow
-from kube_console.dto import (
+from kube_console.errors import ValidationFailed
+from kube_console.services import explore, search
+from kube_console.services.explore_records import (
     ClusterOverview,
-    ClusterUsageSeries,
     HelmReleaseDetail,
     HelmReleaseRow,
     NamespaceDetail,
-    NamespaceEfficiency,
-    NamespaceUsageSeries,
-    Page,
-    PageRequest,
     PodDetail,
     PodRow,
-    SearchResults,
     WorkloadDetail,
 )
-from kube_console.errors import ValidationFailed
-from kube_console.services import explore, search
+from kube_console.services.paging import Page, PageRequest
+from kube_console.services.search import SearchResults
 from kube_console.services.sessions import OpenSession, open_app_session
 from kube_console.services.usage_series import (
+    ClusterUsageSeries,
+    NamespaceEfficiency,
+    NamespaceUsageSeries,
     cluster_usage_series,
     namespace_efficiency,
     namespace_usage_series,

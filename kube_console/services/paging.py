@@ -14,7 +14,7 @@ import binascii
 import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import orjson
 from sqlalchemy import DateTime, Float, Integer, Numeric, String, bindparam, func, select, tuple_
@@ -22,7 +22,6 @@ from sqlalchemy.sql import ColumnElement, Select
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session
 
-from kube_console.dto import Page, PageRequest
 from kube_console.errors import ValidationFailed
 
 MAX_LIMIT = 500
@@ -33,6 +32,32 @@ _CURSOR_VERSION = 1
 _BAD_CURSOR = "is not a cursor this list handed out; start again from the first page"
 
 RowT = TypeVar("RowT")
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class PageRequest:
+    """Which page of a list to return; `page_of_ids` checks it and clamps the limit.
+
+    The pages ask by page number and get a total back; the REST API passes the previous page's
+    `next_cursor` as `cursor`, and then `page` is ignored and nothing is counted.
+    """
+
+    sort: str = ""  # one of the list's sort keys; "" means its default
+    descending: bool = False
+    limit: int = 50  # clamped to 1..500
+    page: int = 1  # 1-based
+    cursor: str = ""
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Page(Generic[RowT]):
+    rows: list[RowT]
+    total: int | None  # rows matching the filters, all pages; None when paging by cursor
+    page: int  # 0 when paging by cursor
+    limit: int
+    sort: str
+    descending: bool
+    next_cursor: str  # "" on the last page
 
 
 @dataclasses.dataclass(frozen=True)

@@ -13,18 +13,35 @@ to tens of thousands of rows, and scanning them costs a few milliseconds.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, col
 
-from kube_console.dto import SearchHit, SearchResults
 from kube_console.models import Cluster, HelmRelease, Namespace, Pod, Workload
 
 DEFAULT_PER_KIND = 5
 MAX_PER_KIND = 20
 MAX_QUERY_LENGTH = 253  # the longest Kubernetes name
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class SearchHit:
+    kind: str  # cluster | namespace | workload | pod | helm_release
+    id: int
+    name: str
+    cluster_id: int
+    cluster_name: str
+    namespace: str  # "" for clusters and namespaces
+    detail: str  # a workload's kind, a pod's phase, a release's chart
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class SearchResults:
+    query: str
+    hits: list[SearchHit]  # clusters, namespaces, workloads, pods, then Helm releases
 
 
 def _like_escaped(text: str) -> str:

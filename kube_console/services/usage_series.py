@@ -23,15 +23,10 @@ from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, col
 
 from kube_console.db import utcnow
-from kube_console.dto import (
-    ClusterUsageSeries,
-    NamespaceEfficiency,
-    NamespaceUsageSeries,
-    ResourceEfficiency,
-)
 from kube_console.errors import ValidationFailed
 from kube_console.formatting import format_bytes, format_cores, format_percent
 from kube_console.models import Namespace, NamespaceUsageSample, NodeUsageSample, UsageSnapshot
+from kube_console.records import IsoTime
 from kube_console.services.org_scope import owned_cluster, owned_row
 
 UsageWindow = Literal["24h", "7d"]
@@ -44,6 +39,66 @@ HEADROOM = 1.2  # the suggested request: p95 usage plus 20%
 MIN_DAYS_OF_DATA = 1.0  # no hint from less than a day of samples
 CPU_STEP_CORES = 0.01  # suggestions are rounded up to 10 millicores
 MEMORY_STEP_BYTES = 2**20  # and to whole MiB
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ClusterUsageSeries:
+    """Per bucket, the mean over the cluster's samples in it; None where a bucket has none."""
+
+    cluster_id: int
+    window: str  # 24h | 7d
+    bucket_seconds: int
+    times: list[str]  # bucket starts
+    cpu_capacity_cores: list[float | None]
+    cpu_allocatable_cores: list[float | None]
+    cpu_requested_cores: list[float | None]
+    cpu_used_cores: list[float | None]
+    memory_capacity_bytes: list[float | None]
+    memory_allocatable_bytes: list[float | None]
+    memory_requested_bytes: list[float | None]
+    memory_used_bytes: list[float | None]
+    network_bytes: list[float | None]  # transferred within the bucket
+    network_known: bool
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class NamespaceUsageSeries:
+    namespace_id: int
+    window: str
+    bucket_seconds: int
+    times: list[str]
+    cpu_request_cores: list[float | None]
+    cpu_usage_cores: list[float | None]
+    memory_request_bytes: list[float | None]
+    memory_usage_bytes: list[float | None]
+    network_bytes: list[float | None]
+    network_known: bool
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ResourceEfficiency:
+    """One resource of a namespace over the efficiency window, and the request it could do with."""
+
+    resource: str  # cpu | memory
+    unit: str  # cores | bytes
+    average_request: float
+    average_usage: float
+    p95_usage: float
+    efficiency: float | None  # average usage / average request
+    suggested_request: float | None  # set only when a smaller request is advised
+    hint: str  # "" when there is nothing to advise
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class NamespaceEfficiency:
+    namespace_id: int
+    window_days: int
+    since: IsoTime
+    samples: int  # sync samples with usage metrics in the window
+    samples_without_usage: int  # and without (no metrics.k8s.io): their usage is unknown
+    days_of_data: float
+    cpu: ResourceEfficiency
+    memory: ResourceEfficiency
 
 
 class epoch_seconds(FunctionElement[int]):

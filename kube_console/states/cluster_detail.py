@@ -11,16 +11,8 @@ import reflex as rx
 
 from kube_console import routes
 from kube_console.components.usage_charts import in_gib, usage_figure, usage_lines
-from kube_console.dto import (
-    ClusterOverview,
-    ClusterView,
-    HelmTableRow,
-    ListPosition,
-    NamespaceTableRow,
-    NodeTableRow,
-    WorkloadTableRow,
-)
 from kube_console.services import explore, explore_pages
+from kube_console.services.explore_records import ClusterOverview
 from kube_console.settings import get_settings
 from kube_console.states.explore_support import (
     EMPTY_POSITION,
@@ -31,6 +23,14 @@ from kube_console.states.explore_support import (
     choice_parameter,
     off_the_loop,
     tabbed_page,
+)
+from kube_console.states.explore_view_models import (
+    ClusterView,
+    HelmTableRow,
+    ListPosition,
+    NamespaceTableRow,
+    NodeTableRow,
+    WorkloadTableRow,
 )
 from kube_console.states.explore_views import (
     cluster_view,

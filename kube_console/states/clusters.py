@@ -21,7 +21,6 @@ from sqlmodel import Session
 
 from kube_console import formatting
 from kube_console.clock import utcnow
-from kube_console.dto import PageRequest
 from kube_console.errors import ValidationFailed
 from kube_console.kube.intake import MAX_KUBECONFIG_BYTES
 from kube_console.security.authz import Action, NotFound
@@ -31,6 +30,7 @@ from kube_console.services import explore as explore_service
 from kube_console.services import sync_scheduling
 from kube_console.services.cluster_records import ClusterCard, ConnectionReport, DeletionPreview
 from kube_console.services.freshness import freshness, stale_hint
+from kube_console.services.paging import PageRequest
 from kube_console.services.sync import SyncOutcome
 from kube_console.settings import get_settings
 from kube_console.states.guard import current_context, guarded, in_thread, ui_only

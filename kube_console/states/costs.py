@@ -48,7 +48,6 @@ from kube_console.costs.records import (
     CostReport,
     ProvisionalCost,
 )
-from kube_console.dto import PageRequest
 from kube_console.errors import ValidationFailed
 from kube_console.formatting import (
     UNKNOWN,
@@ -60,6 +59,7 @@ from kube_console.formatting import (
 )
 from kube_console.security.authz import Action
 from kube_console.services import explore
+from kube_console.services.paging import PageRequest
 from kube_console.settings import get_settings
 from kube_console.states.cost_view_models import (
     CostCell,

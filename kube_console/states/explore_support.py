@@ -25,11 +25,11 @@ import reflex as rx
 from kube_console import routes
 from kube_console.components.charts import ChartTable, empty_figure, figure_table
 from kube_console.components.live import REFRESH_SECONDS
-from kube_console.dto import Choice, ListPosition, Page, PageRequest
 from kube_console.errors import ValidationFailed
 from kube_console.security.authz import Action, NotFound
 from kube_console.services.explore import POD_SORTS, ListSorts
-from kube_console.services.paging import MAX_PAGE
+from kube_console.services.paging import MAX_PAGE, Page, PageRequest
+from kube_console.states.explore_view_models import Choice, ListPosition
 from kube_console.states.guard import guarded, ui_only
 
 log = logging.getLogger(__name__)

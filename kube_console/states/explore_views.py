@@ -8,40 +8,6 @@ from collections.abc import Callable, Mapping
 
 from kube_console import routes
 from kube_console.costs.rows import NodePriceNow
-from kube_console.dto import (
-    ClusterOverview,
-    ClusterView,
-    ContainerLimitsRow,
-    ContainerStatusView,
-    EfficiencyView,
-    HelmReleaseDetail,
-    HelmReleaseRow,
-    HelmReleaseView,
-    HelmRevisionView,
-    HelmTableRow,
-    LabelPair,
-    NamespaceDetail,
-    NamespaceEfficiency,
-    NamespaceRow,
-    NamespaceTableRow,
-    NamespaceView,
-    NodeRow,
-    NodeTableRow,
-    PodDetail,
-    PodRow,
-    PodTableRow,
-    PodView,
-    PvcRow,
-    PvcTableRow,
-    ResourceBar,
-    ResourceEfficiency,
-    SearchHit,
-    SearchOption,
-    WorkloadDetail,
-    WorkloadRow,
-    WorkloadTableRow,
-    WorkloadView,
-)
 from kube_console.formatting import (
     UNKNOWN,
     counted,
@@ -53,8 +19,47 @@ from kube_console.formatting import (
     format_unit_price,
 )
 from kube_console.services.clusters import data_is_stale
+from kube_console.services.explore_records import (
+    ClusterOverview,
+    HelmReleaseDetail,
+    HelmReleaseRow,
+    NamespaceDetail,
+    NamespaceRow,
+    NodeRow,
+    PodDetail,
+    PodRow,
+    PvcRow,
+    WorkloadDetail,
+    WorkloadRow,
+)
 from kube_console.services.freshness import freshness, stale_hint
-from kube_console.services.usage_series import LOW_EFFICIENCY, MIN_DAYS_OF_DATA
+from kube_console.services.search import SearchHit
+from kube_console.services.usage_series import (
+    LOW_EFFICIENCY,
+    MIN_DAYS_OF_DATA,
+    NamespaceEfficiency,
+    ResourceEfficiency,
+)
+from kube_console.states.explore_view_models import (
+    ClusterView,
+    ContainerLimitsRow,
+    ContainerStatusView,
+    EfficiencyView,
+    HelmReleaseView,
+    HelmRevisionView,
+    HelmTableRow,
+    LabelPair,
+    NamespaceTableRow,
+    NamespaceView,
+    NodeTableRow,
+    PodTableRow,
+    PodView,
+    PvcTableRow,
+    ResourceBar,
+    SearchOption,
+    WorkloadTableRow,
+    WorkloadView,
+)
 
 SEARCH_KINDS = {
     "cluster": "Cluster",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import reflex as rx
 
-from kube_console.dto import Choice, HelmTableRow, ListPosition
 from kube_console.services import explore, explore_pages
 from kube_console.states.explore_support import (
     EMPTY_POSITION,
@@ -19,6 +18,7 @@ from kube_console.states.explore_support import (
     off_the_loop,
     url_of,
 )
+from kube_console.states.explore_view_models import Choice, HelmTableRow, ListPosition
 from kube_console.states.explore_views import helm_table_row
 from kube_console.states.guard import current_context, ui_only
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import reflex as rx
 
-from kube_console.dto import HelmReleaseView
 from kube_console.security.authz import NotFound
 from kube_console.services import explore_pages
 from kube_console.states.explore_support import DrilldownPage, Updates, id_in_path, off_the_loop
+from kube_console.states.explore_view_models import HelmReleaseView
 from kube_console.states.explore_views import helm_release_view
 from kube_console.states.guard import current_context
 

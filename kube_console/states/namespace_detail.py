@@ -20,17 +20,9 @@ from kube_console.components.charts import (
 )
 from kube_console.components.usage_charts import in_gib, usage_figure, usage_lines
 from kube_console.costs.figures import GRAINS, RESOURCES
-from kube_console.dto import (
-    EfficiencyView,
-    ListPosition,
-    NamespaceView,
-    Page,
-    PodTableRow,
-    PvcTableRow,
-    WorkloadTableRow,
-)
 from kube_console.formatting import format_money
 from kube_console.services import explore, explore_pages
+from kube_console.services.paging import Page
 from kube_console.states.explore_support import (
     EMPTY_POSITION,
     PODS_IN_A_NAMESPACE,
@@ -41,6 +33,14 @@ from kube_console.states.explore_support import (
     choice_parameter,
     off_the_loop,
     tabbed_page,
+)
+from kube_console.states.explore_view_models import (
+    EfficiencyView,
+    ListPosition,
+    NamespaceView,
+    PodTableRow,
+    PvcTableRow,
+    WorkloadTableRow,
 )
 from kube_console.states.explore_views import (
     efficiency_basis,

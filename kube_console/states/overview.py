@@ -28,10 +28,10 @@ from kube_console.components.charts import (
 )
 from kube_console.costs import queries as cost_queries
 from kube_console.costs.records import CostFilterOptions, CostOverview, CostSlice, ProvisionalCost
-from kube_console.dto import ClusterRow, PageRequest
 from kube_console.formatting import format_money
 from kube_console.security.authz import Action
 from kube_console.services import explore
+from kube_console.services.explore_records import ClusterRow
 from kube_console.services.freshness import (
     STALE_AFTER_INTERVALS,
     Freshness,
@@ -39,7 +39,7 @@ from kube_console.services.freshness import (
     freshness,
     stale_hint,
 )
-from kube_console.services.paging import MAX_LIMIT
+from kube_console.services.paging import MAX_LIMIT, PageRequest
 from kube_console.settings import get_settings
 from kube_console.states.cost_view_models import CostBar, CostCell
 from kube_console.states.costs import (

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import reflex as rx
 
-from kube_console.dto import SearchOption
 from kube_console.security.authz import Action
 from kube_console.services import explore_pages
 from kube_console.states.explore_support import off_the_loop
+from kube_console.states.explore_view_models import SearchOption
 from kube_console.states.explore_views import search_option
 from kube_console.states.guard import current_context, guarded, ui_only
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import reflex as rx
 
-from kube_console.dto import ListPosition, PodTableRow, WorkloadView
 from kube_console.security.authz import NotFound
 from kube_console.services import explore_pages
 from kube_console.states.explore_support import (
@@ -16,6 +15,7 @@ from kube_console.states.explore_support import (
     id_in_path,
     off_the_loop,
 )
+from kube_console.states.explore_view_models import ListPosition, PodTableRow, WorkloadView
 from kube_console.states.explore_views import pod_table_row, workload_view
 from kube_console.states.guard import current_context
 

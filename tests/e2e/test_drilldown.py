@@ -22,11 +22,11 @@ from sqlmodel import Session
 
 from kube_console.costs.node_price_sources import node_prices_now
 from kube_console.db import make_engine
-from kube_console.dto import PageRequest
 from kube_console.formatting import format_money, format_unit_price
 from kube_console.models import Cluster, Organization
 from kube_console.security.keyring import Keyring
 from kube_console.services import explore
+from kube_console.services.paging import PageRequest
 from tests.e2e.conftest import Account, Console, console_database_path, sign_in_as
 from tests.fakekube import builders
 from tests.fakekube.cluster import FakeCluster

@@ -31,7 +31,6 @@ from types import SimpleNamespace
 import pytest
 from sqlmodel import Session
 
-from kube_console.dto import PageRequest
 from kube_console.errors import ValidationFailed
 from kube_console.models import CostMonthly
 from kube_console.security.authz import NotFound
@@ -50,6 +49,7 @@ from kube_console.services.explore import (
     pod_detail,
     workload_detail,
 )
+from kube_console.services.paging import PageRequest
 from tests.conftest import _empty_all_tables
 from tests.factories import Factory
 

@@ -7,11 +7,10 @@ import orjson
 import pytest
 from sqlalchemy import update
 
-from kube_console.dto import PageRequest
 from kube_console.errors import ValidationFailed
 from kube_console.models import Pod
 from kube_console.services.explore import list_pods, list_workloads
-from kube_console.services.paging import MAX_LIMIT, MAX_PAGE
+from kube_console.services.paging import MAX_LIMIT, MAX_PAGE, PageRequest
 
 UTC = dt.UTC
 

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from kube_console.dto import NamespaceEfficiency
+from kube_console.services.usage_series import NamespaceEfficiency
 from kube_console.states.explore_views import efficiency_basis
 
 

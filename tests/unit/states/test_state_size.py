@@ -15,8 +15,8 @@ import pytest
 from sqlmodel import Session
 
 from kube_console import routes
-from kube_console.dto import PageRequest
 from kube_console.services import explore
+from kube_console.services.paging import PageRequest
 from kube_console.states.cluster_detail import ClusterDetailState
 from kube_console.states.explore_support import PAGE_SIZE
 from kube_console.states.helm import HelmState
