@@ -120,15 +120,19 @@ class FakeKubeApp:
         if fault is not None:
             answer = _apply_fault(fault, answer)
         with self._log_lock:
-            self.requests.append(
-                LoggedRequest(
-                    cluster.name,
-                    method,
-                    path,
-                    query,
-                    0 if answer.drop_connection else answer.status,
+            # A late answer of a cluster forgotten meanwhile (the server is reset between
+            # tests) would land in the log of the next cluster of that name, whose test never
+            # made the request.
+            if self.clusters.get(cluster.name) is cluster:
+                self.requests.append(
+                    LoggedRequest(
+                        cluster.name,
+                        method,
+                        path,
+                        query,
+                        0 if answer.drop_connection else answer.status,
+                    )
                 )
-            )
         return answer
 
     def logged(self, cluster: str | None = None) -> list[LoggedRequest]:

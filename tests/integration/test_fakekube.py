@@ -1,6 +1,8 @@
 """The fake API server itself: what the official client sees of it, and what tests can steer."""
 
 import statistics
+import threading
+import time
 
 import kubernetes.client
 import orjson
@@ -338,6 +340,26 @@ def test_the_request_log_records_method_path_query_and_status(fake_kube, cluster
     [logged] = fake_kube.requests("fleet-a")
     assert (logged.method, logged.path, logged.status) == ("GET", "/api/v1/pods", 200)
     assert logged.query == {"labelSelector": "app", "limit": "7"}
+
+
+def test_a_late_answer_of_a_forgotten_cluster_stays_out_of_the_log_of_its_namesake(fake_kube):
+    def small_cluster() -> FakeCluster:
+        return generate_cluster("reused", seed=3, namespaces=1, nodes=1, deployments=1, pods=2)
+
+    forgotten = fake_kube.add_cluster(small_cluster())
+    fault = forgotten.inject(Fault(path="/api/v1/pods", delay=1.0))
+    late = threading.Thread(target=_raw_get, args=(fake_kube, forgotten, "/api/v1/pods"))
+    late.start()
+    for _ in range(500):  # until the server holds the request, waiting out its delay
+        if fault.seen:
+            break
+        time.sleep(0.01)
+    assert fault.seen == 1
+
+    fake_kube.reset()  # as between two tests
+    namesake = fake_kube.add_cluster(small_cluster())
+    late.join()
+    assert fake_kube.requests(namesake.name) == []
 
 
 def test_objects_can_be_added_removed_and_relabelled_between_syncs(fake_kube, cluster, api):
