@@ -102,11 +102,14 @@ def key_dimensions(group_by: Sequence[str]) -> tuple[str, ...]:
 
 @dataclasses.dataclass(frozen=True)
 class Window:
-    """[start, end) aligned to the step; data_end is where closed hours stop inside it."""
+    """[start, end) aligned to the step; data_end is where closed hours stop inside it.
+    reaches_open_hour: the view asked for goes up to now, so the open hour so far belongs beside
+    it, even when the window holds no closed hour of today (00:30) or of the month (the 1st)."""
 
     start: dt.datetime
     end: dt.datetime
     data_end: dt.datetime
+    reaches_open_hour: bool = False
 
 
 def _floor(step: str, moment: dt.datetime) -> dt.datetime:
@@ -225,13 +228,21 @@ def resolve_window(query: CostQuery, now: dt.datetime) -> Window:
         if errors:
             raise ValidationFailed(errors)
     assert start is not None and end is not None  # a preset, or a custom window checked above
+    # 24h ends where the open hour starts, a day-based preset at 00:30 holds no hour of today
+    # yet: both still run up to now. A custom window reaches it only if it ends past its start.
+    reaches_open_hour = query.window in {"24h", "7d", "30d", "mtd"} or end > closed_until
     start, end = (
         _floor(query.step, start),
         min(_ceil(query.step, end), _ceil(query.step, closed_until)),
     )
     end = max(start, end)
     _check_bucket_count(query.step, start, end)
-    return Window(start=start, end=end, data_end=max(start, min(end, closed_until)))
+    return Window(
+        start=start,
+        end=end,
+        data_end=max(start, min(end, closed_until)),
+        reaches_open_hour=reaches_open_hour,
+    )
 
 
 def previous_window(window: Window, step: str) -> tuple[dt.datetime, dt.datetime]:
@@ -809,7 +820,7 @@ def cost_report(
             namespaces=filters.namespaces,
             idle=query.idle,
         )
-        if window.end > floor_hour(now)
+        if window.reaches_open_hour
         else None,
     )
 

@@ -497,6 +497,7 @@ def test_windows_align_to_the_step_and_stop_at_the_last_closed_hour():
         start=dt.datetime(2026, 2, 25, tzinfo=UTC),
         end=dt.datetime(2026, 3, 4, tzinfo=UTC),
         data_end=CLOSED,
+        reaches_open_hour=True,
     )
     assert window(window="24h", step="day").start == dt.datetime(2026, 3, 2, tzinfo=UTC)
     custom = window(window="custom", start="2026-03-01T10:30", end="2026-03-09", step="hour")

@@ -96,3 +96,34 @@ def test_the_cost_report_carries_the_open_hour_in_a_block_of_its_own(session, en
     assert wire["provisional"]["total_cost"] == dollars(0.18)
     assert wire["provisional"]["cpu_cost"] == dollars(0.12)
     assert wire["total_cost"] == dollars(closed.total_cost)
+
+
+def test_every_view_that_ends_now_carries_the_open_hour_even_the_first_of_a_day(
+    session, engine, make
+):
+    """At 00:30 the day-step views hold no closed hour of today, and at 00:30 on the first of
+    a month the month to date holds none at all: the open hour so far is shown all the same."""
+    from kube_console.costs.queries import cost_report
+    from kube_console.costs.records import CostQuery
+
+    first_of_month = dt.datetime(2026, 3, 1, 0, 30, tzinfo=dt.UTC)
+    fleet = build_fleet(session, engine, make.org("acme"), now=first_of_month, days=3)
+    price_open_hours(open_session=session_factory(engine), settings=SETTINGS, now=first_of_month)
+
+    def provisional(window: str, step: str, start: str = "", end: str = ""):
+        query = CostQuery(window=window, step=step, start=start, end=end)
+        report = cost_report(
+            session=session, org_id=fleet["prod"].org_id, query=query, now=first_of_month
+        )
+        return report.provisional and report.provisional.hour_start
+
+    views = [("24h", "hour"), ("24h", "day")] + [
+        (window, step) for window in ("7d", "30d", "mtd") for step in ("hour", "day", "month")
+    ]
+    assert {view: provisional(*view) for view in views} == dict.fromkeys(
+        views, "2026-03-01T00:00:00+00:00"
+    )
+    assert provisional("last_month", "day") is None
+    # A custom window has the open hour beside it if it runs past the start of that hour.
+    assert provisional("custom", "day", "2026-02-25", "2026-03-01") is None
+    assert provisional("custom", "day", "2026-02-25", "2026-03-02") == "2026-03-01T00:00:00+00:00"
