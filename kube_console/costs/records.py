@@ -6,9 +6,7 @@ Times are ISO 8601 UTC strings ("" when unknown).
 
 from __future__ import annotations
 
-import dataclasses
-
-from kube_console.records import described
+from kube_console.records import described, record
 
 GPU_HOURS = "GPU-hours allocated (requested); an idle group's: GPU-hours no namespace requested"
 USAGE_DATA_SHARE = (
@@ -18,7 +16,7 @@ USAGE_DATA_SHARE = (
 )
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record
 class EffectivePrices:
     """The prices that apply to one cluster at one moment, and where they come from."""
 
@@ -33,14 +31,14 @@ class EffectivePrices:
     network_gb: float
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record
 class RecomputeScheduled:
     clusters: int  # clusters whose watermark moved back
     requested_from: str
     recomputable_from: str  # hours before this have no raw samples left and keep their rows
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record
 class CostRunOutcome:
     """What one cost run did for one cluster."""
 
@@ -57,7 +55,7 @@ class CostRunOutcome:
         return not self.error
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record
 class CostQuery:
     """What a cost view asks for; costs/queries.py checks it field by field."""
 
@@ -76,7 +74,7 @@ class CostQuery:
     series_limit: int = 10  # groups charted on their own; the rest add up to one "Other" series
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record
 class CostMathLine:
     """ "Show the math" for one resource: hours × average = allocated; allocated × price = cost."""
 
@@ -92,7 +90,7 @@ class CostMathLine:
     idle_share: float = 0.0  # idle of this resource shared onto the group (idle = share)
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record
 class CostGroup:
     # e.g. "team=payments|cluster=3", "namespace=shop|cluster=3" or "team=__idle__|idle"
     key: str = described(
@@ -127,7 +125,7 @@ class CostGroup:
     math: list[CostMathLine]
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record
 class CostSeries:
     key: str
     label: str
@@ -135,7 +133,7 @@ class CostSeries:
     values: list[float] = described("cost per bucket, aligned with the report's buckets")
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record
 class CostReport:
     window: str
     step: str
@@ -178,7 +176,7 @@ class CostReport:
     provisional: ProvisionalCost | None = None  # the open hour so far, when the window reaches it
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record
 class CostTable:
     """The cost table exactly as the page shows it and the CSV export writes it."""
 
@@ -186,13 +184,13 @@ class CostTable:
     rows: list[list[str]]
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record
 class ClusterOption:
     id: int
     name: str
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record
 class CostFilterOptions:
     clusters: list[ClusterOption]
     teams: list[str]
@@ -201,20 +199,20 @@ class CostFilterOptions:
     namespace_groups: list[tuple[int, str]]  # (cluster id, namespace): every namespace group
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record
 class CostSlice:
     key: str
     label: str
     cost: float
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record
 class CostTrendPoint:
     day: str
     cost: float
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record
 class ProvisionalCost:
     """The open hour priced from its samples so far: never part
     of the closed figures, replaced by the hour's own once it closes."""
@@ -227,7 +225,7 @@ class ProvisionalCost:
     by_resource: dict[str, float]  # cost per resource, and the idle shared onto the namespaces
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record
 class CostOverview:
     """The overview's cost cards: this month so far, its forecast, and where the money goes."""
 
@@ -244,7 +242,7 @@ class CostOverview:
     provisional: ProvisionalCost | None = None  # so far this hour, apart from the figures above
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record
 class WorkloadCostShare:
     """A workload's month-to-date share of its namespace's CPU and memory cost, with its figures."""
 
@@ -264,7 +262,7 @@ class WorkloadCostShare:
     share_of_namespace_cost: float | None
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record
 class NamespaceCostBreakdown:
     """A namespace's cost by resource, one value per bucket of `step` (idle is not in it)."""
 

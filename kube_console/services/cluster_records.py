@@ -4,12 +4,10 @@ removes. Times are ISO 8601 UTC strings ("" when unknown).
 
 from __future__ import annotations
 
-import dataclasses
-
-from kube_console.records import IsoTime, described
+from kube_console.records import IsoTime, described, record
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record
 class ConnectionReport:
     """The result of testing a kubeconfig, shown before it is saved (never the secret)."""
 
@@ -28,7 +26,7 @@ class ConnectionReport:
     warnings: list[str]
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record
 class ClusterCard:
     id: int
     name: str
@@ -59,7 +57,7 @@ class ClusterCard:
     duplicate_of: str  # the other registrations of this same cluster in the org, "" if none
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record
 class DeletionPreview:
     cluster_id: int
     name: str

@@ -8,16 +8,14 @@ from these records.
 
 from __future__ import annotations
 
-import dataclasses
-
 from kube_console.costs.records import WorkloadCostShare
-from kube_console.records import IsoTime, described
+from kube_console.records import IsoTime, described, record
 
 _REQUESTED_RATIO = "of allocatable; null when nothing is allocatable"
 _USED_RATIO = "of allocatable; null when usage is unknown or nothing is allocatable"
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record
 class ClusterRow:
     id: int
     name: str
@@ -36,13 +34,13 @@ class ClusterRow:
     currency: str
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record
 class HealthComponent:
     name: str
     ok: bool
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record
 class ClusterHealth:
     cluster_id: int
     status: str
@@ -58,7 +56,7 @@ class ClusterHealth:
     last_error: str
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record
 class ClusterOverview:
     """The cluster detail's Overview tab: health, capacity bars and month-to-date cost."""
 
@@ -88,7 +86,7 @@ class ClusterOverview:
     month_to_date_idle_cost: float
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record
 class NamespaceRow:
     id: int
     name: str
@@ -108,7 +106,7 @@ class NamespaceRow:
     created_at: IsoTime
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record
 class NamespaceDetail:
     namespace: NamespaceRow
     labels: dict[str, str]
@@ -119,7 +117,7 @@ class NamespaceDetail:
     deleted_at: IsoTime  # "" while the namespace exists
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record
 class NodeRow:
     id: int
     name: str
@@ -148,7 +146,7 @@ class NodeRow:
     created_at: IsoTime
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record
 class WorkloadRow:
     id: int
     kind: str = described("Deployment | StatefulSet | DaemonSet")
@@ -167,7 +165,7 @@ class WorkloadRow:
     created_at: IsoTime
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record
 class ContainerSpec:
     name: str
     image: str
@@ -177,7 +175,7 @@ class ContainerSpec:
     memory_limit_bytes: int | None
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record
 class WorkloadDetail:
     workload: WorkloadRow
     labels: dict[str, str]
@@ -189,7 +187,7 @@ class WorkloadDetail:
     deleted_at: IsoTime
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record
 class PodRow:
     id: int
     name: str
@@ -216,7 +214,7 @@ class PodRow:
     status_message: str
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record
 class ContainerStatusRow:
     name: str
     image: str
@@ -232,7 +230,7 @@ class ContainerStatusRow:
     memory_usage_bytes: int | None
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record
 class PodDetail:
     pod: PodRow
     workload_kind: str = described("empty when the owner is no synced workload")
@@ -247,7 +245,7 @@ class PodDetail:
     deleted_at: IsoTime
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record
 class PvcRow:
     id: int
     name: str
@@ -265,7 +263,7 @@ class PvcRow:
     created_at: IsoTime
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record
 class HelmReleaseRow:
     id: int
     name: str
@@ -282,7 +280,7 @@ class HelmReleaseRow:
     description: str
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record
 class HelmRevisionRow:
     revision: int
     status: str
@@ -293,7 +291,7 @@ class HelmRevisionRow:
     description: str
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record
 class HelmReleaseDetail:
     release: HelmReleaseRow
     history: list[HelmRevisionRow]  # newest first

@@ -18,12 +18,12 @@ from sqlmodel import Session, col
 from kube_console.costs.records import CostRunOutcome
 from kube_console.db import utcnow
 from kube_console.models import Cluster, WorkerProcess, WorkerRun
-from kube_console.records import IsoTime, described
+from kube_console.records import IsoTime, described, record
 from kube_console.security.authz import NotFound
 from kube_console.services.sessions import rows_changed
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record
 class WorkerRunRow:
     id: int
     job: str
@@ -40,7 +40,7 @@ class WorkerRunRow:
     error: str
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record
 class ClusterSyncStats:
     cluster_id: int
     name: str
@@ -58,7 +58,7 @@ class ClusterSyncStats:
     syncing: bool = described("that process is syncing it now")
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record
 class WorkerProcessRow:
     """A process running workers, and what it does for the viewer's organization only."""
 
@@ -76,7 +76,7 @@ class WorkerProcessRow:
     syncing_now: int = described("how many of your clusters it is syncing now")
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True)
+@record
 class WorkerStatus:
     """The Workers page of one organization: worker processes (only this organization's
     clusters under them), its clusters' schedule, its runs. Fleet-wide figures are the

@@ -1,5 +1,6 @@
 """The mypy plugin (tools/mypy_reflex_vars.py) types a state var read on its class as the Var
-Reflex builds for it, and refuses a field an object var's dataclass does not have."""
+Reflex builds for it, and refuses a field an object var's dataclass does not have. mypy also
+knows a record's `described(...)` field has no default (records.record)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,11 @@ PodDetailState.pod.nmae
 
 def handler(state: PodsState) -> None:
     reveal_type(state.pods)
+
+
+from kube_console.services.explore_records import NodeRow
+
+NodeRow(id=1, cluster_id=1, cluster_name="prod", name="node-1")
 """
 
 
@@ -64,4 +70,11 @@ def test_a_misspelt_field_of_an_object_var_is_an_error(mypy_lines: list[str]) ->
 
 
 def test_on_an_instance_a_state_var_is_its_value(mypy_lines: list[str]) -> None:
-    assert mypy_lines[-1] == 'note: Revealed type is "list[PodTableRow]"'
+    assert 'note: Revealed type is "list[PodTableRow]"' in mypy_lines
+
+
+def test_a_record_built_without_a_described_field_is_an_error(mypy_lines: list[str]) -> None:
+    missing = [line for line in mypy_lines if "Missing named argument" in line]
+    assert 'error: Missing named argument "pods" for "NodeRow"  [call-arg]' in missing
+    assert 'error: Missing named argument "status" for "NodeRow"  [call-arg]' in missing
+    assert not any('"name"' in line or '"cluster_name"' in line for line in missing)
