@@ -109,7 +109,7 @@ class Window:
     start: dt.datetime
     end: dt.datetime
     data_end: dt.datetime
-    reaches_open_hour: bool = False
+    reaches_open_hour: bool
 
 
 def _floor(step: str, moment: dt.datetime) -> dt.datetime:
@@ -1067,7 +1067,12 @@ def cost_overview(*, session: Session, org_id: int, now: dt.datetime | None = No
         session,
         org_id=org_id,
         grain=GRAINS["month"],
-        window=Window(start=this_month, end=add_months(this_month, 1), data_end=closed_until),
+        window=Window(
+            start=this_month,
+            end=add_months(this_month, 1),
+            data_end=closed_until,
+            reaches_open_hour=True,
+        ),
         clusters=tuple(names),
     )
     return CostOverview(
